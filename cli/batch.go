@@ -1,0 +1,395 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+	"github.com/wholesale-batch/wholesale-batch/ratelimit"
+	"github.com/wholesale-batch/wholesale-batch/report"
+	"github.com/wholesale-batch/wholesale-batch/webex"
+)
+
+type mode int
+
+const (
+	modePrecheck mode = iota
+	modeValidate
+)
+
+func (m mode) String() string {
+	if m == modeValidate {
+		return "validate"
+	}
+	return "precheck"
+}
+
+// config is everything a batch run needs, parsed from flags.
+type config struct {
+	mode          mode
+	input, output string
+	baseURL       string
+	rate          float64
+	concurrency   int
+	customerID    string
+	pkg           string
+	onBehalfOf    string
+	timeout       time.Duration
+	noProgress    bool
+	tokenFile     string
+	sandbox       bool
+	maxRetries    int
+	maxRetryAfter time.Duration
+}
+
+// Defaults: Webex publishes no numeric limit, so we start polite and let
+// 429s and Retry-After tell us more.
+const (
+	defaultRate    = 10.0
+	maxAutoWorkers = 64
+)
+
+func newFlagSet(m mode, cfg *config, env Env) *flag.FlagSet {
+	fs := flag.NewFlagSet(m.String(), flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.input, "input", "", "input CSV `file` (\"-\" = standard input)")
+	fs.StringVar(&cfg.output, "output", "", "result CSV `file` (\"-\" = standard output)")
+	fs.StringVar(&cfg.customerID, "customer-id", "", "customerId for rows whose customerId cell is blank")
+	fs.StringVar(&cfg.pkg, "package", "", "package for rows whose package cell is blank (e.g. webex_calling)")
+	fs.BoolVar(&cfg.noProgress, "no-progress", false, "no progress bar (it is shown only when stderr is a terminal)")
+	if m == modeValidate {
+		return fs
+	}
+	fs.StringVar(&cfg.baseURL, "base-url", webex.DefaultBaseURL, "API base `URL`; requests go to {base}/wholesale/subscribers/validate")
+	fs.Float64Var(&cfg.rate, "rate", defaultRate, "requests per second across all workers, retries included (0 = unlimited)")
+	fs.IntVar(&cfg.concurrency, "concurrency", 0, "requests in flight at most (0 = enough to reach --rate at up to 2 s latency, at most 64)")
+	fs.StringVar(&cfg.onBehalfOf, "on-behalf-of", "", "sub-partner org `id`, sent as onBehalfOfSubPartnerOrgId")
+	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "per-request timeout")
+	fs.StringVar(&cfg.tokenFile, "token-file", "", "read the API token from this `file` (mode 600) instead of $WEBEX_TOKEN")
+	fs.BoolVar(&cfg.sandbox, "sandbox", false, "run against a built-in fake of the API on loopback: no token, no network")
+	fs.IntVar(&cfg.maxRetries, "max-retries", 5, "retries per row for 429, 423, 5xx, timeouts and resets")
+	fs.DurationVar(&cfg.maxRetryAfter, "max-retry-after", 60*time.Second, "cap on a server's Retry-After")
+	return fs
+}
+
+var examples = map[mode]string{
+	modePrecheck: `Examples:
+  export WEBEX_TOKEN=...     # or --token-file ~/.webex-token
+  wholesale-batch precheck --input subscribers.csv --output results.csv --customer-id ID --package webex_calling
+  wholesale-batch precheck --sandbox --input samples/subscribers.csv --output results.csv
+  wholesale-batch precheck --input big.csv --output results.csv --rate 5 --no-progress
+`,
+	modeValidate: `Checks the file offline (no token, no network) and writes the same result format:
+precheck_result is "invalid" for rows that would be refused, empty for rows that would be sent.
+
+Examples:
+  wholesale-batch validate --input sales.csv --output checked.csv
+`,
+}
+
+func printUsage(w io.Writer, fs *flag.FlagSet, m mode) {
+	fmt.Fprintf(w, "Usage: wholesale-batch %s --input FILE --output FILE [flags]\n\n%s\nFlags:\n", m, examples[m])
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+func parse(m mode, args []string, env Env) (*config, error) {
+	cfg := &config{mode: m}
+	fs := newFlagSet(m, cfg, env)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(env.Stdout, fs, m)
+			return nil, flag.ErrHelp
+		}
+		return nil, usagef("%v (see wholesale-batch %s --help)", err, m)
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected argument %q: the input file goes in --input", fs.Arg(0))
+	}
+	if cfg.input == "" {
+		return nil, usagef("--input is required: the CSV of subscribers (see wholesale-batch %s --help)", m)
+	}
+	if cfg.output == "" {
+		return nil, usagef("--output is required: where to write the per-row results (\"-\" for standard output)")
+	}
+	if cfg.rate < 0 {
+		return nil, usagef("--rate must be 0 (unlimited) or more, got %g", cfg.rate)
+	}
+	if cfg.concurrency < 0 {
+		return nil, usagef("--concurrency must be 0 (automatic) or more, got %d", cfg.concurrency)
+	}
+	if cfg.maxRetries < 0 {
+		return nil, usagef("--max-retries must be 0 or more, got %d", cfg.maxRetries)
+	}
+	return cfg, nil
+}
+
+// workers sizes the pool: with a shared limiter, idle workers only wait,
+// so enough of them to sustain the rate at a slow server's latency costs
+// nothing and keeps concurrency from being the bottleneck.
+func (c *config) workers() int {
+	if c.concurrency > 0 {
+		return c.concurrency
+	}
+	if c.rate == 0 {
+		return 32
+	}
+	n := int(c.rate*2) + 1
+	return min(max(n, 4), maxAutoWorkers)
+}
+
+// stats counts HTTP attempts, from any worker.
+type stats struct {
+	requests, retries, throttled atomic.Int64
+}
+
+func (s *stats) observe(a webex.Attempt) {
+	s.requests.Add(1)
+	if a.N > 1 {
+		s.retries.Add(1)
+	}
+	if a.Status == 429 {
+		s.throttled.Add(1)
+	}
+}
+
+func runBatch(ctx context.Context, m mode, args []string, env Env) (int, error) {
+	cfg, err := parse(m, args, env)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK, nil
+	}
+	if err != nil {
+		return ExitUsage, err
+	}
+	return execute(ctx, cfg, env)
+}
+
+func execute(ctx context.Context, cfg *config, env Env) (int, error) {
+	start := time.Now()
+	var client *webex.Client
+	var limiter *ratelimit.Limiter
+	st := &stats{}
+	if cfg.mode != modeValidate {
+		token, baseURL, closeSandbox, err := credentials(cfg, env)
+		if err != nil {
+			return ExitUsage, err
+		}
+		defer closeSandbox()
+		limiter = ratelimit.New(cfg.rate)
+		client, err = webex.New(webex.Config{
+			BaseURL:    baseURL,
+			Token:      token,
+			OnBehalfOf: cfg.onBehalfOf,
+			Timeout:    cfg.timeout,
+			UserAgent:  "wholesale-batch/" + Version,
+			Retry:      webex.RetryPolicy{MaxAttempts: cfg.maxRetries + 1, MaxRetryAfter: cfg.maxRetryAfter},
+			Pacer:      limiter,
+			OnAttempt:  st.observe,
+		})
+		if err != nil {
+			return ExitUsage, usagef("%v", err)
+		}
+	}
+
+	in, total, closeIn, err := openInput(cfg, env)
+	if err != nil {
+		return ExitUsage, err
+	}
+	defer closeIn()
+	src, err := pipeline.NewSource(in, pipeline.SourceOptions{})
+	if err != nil {
+		return ExitUsage, usagef("%s: %v", cfg.input, err)
+	}
+
+	out, closeOut, err := openOutput(cfg, env)
+	if err != nil {
+		return ExitUsage, err
+	}
+	w, err := report.NewCSVWriter(out)
+	if err != nil {
+		closeOut()
+		return ExitAborted, fmt.Errorf("writing %s: %w", cfg.output, err)
+	}
+
+	bar := newProgress(cfg, env, total)
+	sum := report.NewSummary()
+	prep := &pipeline.Preparer{Defaults: pipeline.Defaults{CustomerID: cfg.customerID, Package: cfg.pkg}}
+	var work pipeline.Worker
+	if client != nil {
+		work = (&pipeline.Prechecker{Client: client}).Work
+	} else {
+		work = validateOnly
+	}
+	workers := 1
+	if client != nil {
+		workers = cfg.workers()
+	}
+	stop, wait := pipeline.Run(context.WithoutCancel(ctx), src, work, func(r pipeline.Result) error {
+		sum.Add(r)
+		bar.add()
+		return w.Write(r)
+	}, pipeline.Options{Concurrency: workers, Prepare: prep.Prepare})
+
+	// An interrupt stops the intake; rows in flight finish (bounded by --timeout).
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			bar.clear()
+			fmt.Fprintln(env.Stderr, "wholesale-batch: interrupted: finishing the rows in flight, then writing results (interrupt again to quit at once)")
+			stop(nil)
+		case <-done:
+		}
+	}()
+	runErr := wait()
+	close(done)
+	bar.finish()
+	flushErr := w.Flush()
+	if cerr := closeOut(); flushErr == nil {
+		flushErr = cerr
+	}
+
+	facts := report.RunFacts{
+		Elapsed:   time.Since(start),
+		Blank:     src.Blank(),
+		Requests:  st.requests.Load(),
+		Retries:   st.retries.Load(),
+		Throttled: st.throttled.Load(),
+		Output:    cfg.output,
+	}
+	if limiter != nil {
+		ls := limiter.Stats()
+		facts.RateLimit, facts.RateNow = ls.Configured, ls.Current
+	}
+	if cfg.output == "-" {
+		facts.Output = ""
+	}
+	if runErr != nil {
+		facts.StopReason = stopReason(runErr)
+	}
+	sum.Print(env.Stderr, facts)
+
+	switch {
+	case flushErr != nil:
+		return ExitAborted, fmt.Errorf("writing %s: %w", cfg.output, flushErr)
+	case runErr != nil:
+		var ie *pipeline.InputError
+		if errors.As(runErr, &ie) {
+			return ExitAborted, fmt.Errorf("%s: %w (rows before it are written)", cfg.input, runErr)
+		}
+		return ExitAborted, runErr
+	}
+	if sum.Rows == 0 {
+		fmt.Fprintln(env.Stderr, "wholesale-batch: the input has a header but no data rows")
+	}
+	return exitCode(cfg.mode, sum), nil
+}
+
+func stopReason(err error) string {
+	if errors.Is(err, pipeline.ErrInterrupted) {
+		return "interrupted; rows not reached are not in the results"
+	}
+	return err.Error()
+}
+
+// exitCode is 0 only when every row reached the goal of the command.
+func exitCode(m mode, s *report.Summary) int {
+	goal := pipeline.Passed
+	if m == modeValidate {
+		return map[bool]int{true: ExitOK, false: ExitPartial}[s.Outcomes[pipeline.Invalid] == 0]
+	}
+	if s.Outcomes[goal] == s.Rows {
+		return ExitOK
+	}
+	return ExitPartial
+}
+
+// validateOnly is the worker of an offline run: rows with problems are
+// invalid, the others would be sent.
+func validateOnly(_ context.Context, r *pipeline.Row) pipeline.Result {
+	if len(r.Problems) > 0 {
+		return pipeline.Invalidated(r)
+	}
+	return pipeline.Result{Row: r, Final: true}
+}
+
+// openInput opens the input and, for a regular file, counts its rows for
+// the progress bar's ETA (-1 when unknown).
+func openInput(cfg *config, env Env) (io.Reader, int, func(), error) {
+	if cfg.input == "-" {
+		return env.Stdin, -1, func() {}, nil
+	}
+	f, err := os.Open(cfg.input)
+	if err != nil {
+		return nil, 0, nil, usagef("cannot read the input: %v", unwrapPath(err))
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, 0, nil, usagef("cannot read the input: %s is a directory; give a CSV file", cfg.input)
+	}
+	total := -1
+	if progressWanted(cfg, env) {
+		total = countRows(f)
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			f.Close()
+			return nil, 0, nil, usagef("cannot read the input: %v", err)
+		}
+	}
+	return f, total, func() { f.Close() }, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// openOutput creates the result file only now, after every check that can
+// refuse the run, so a refused run leaves no empty file behind.
+func openOutput(cfg *config, env Env) (io.Writer, func() error, error) {
+	if cfg.output == "-" {
+		return env.Stdout, func() error { return nil }, nil
+	}
+	if sameFile(cfg.input, cfg.output) {
+		return nil, nil, usagef("--output %s is the input file: it would be overwritten; choose another name", cfg.output)
+	}
+	f, err := os.Create(cfg.output)
+	if err != nil {
+		return nil, nil, usagef("cannot create the output: %v", unwrapPath(err))
+	}
+	return f, f.Close, nil
+}
+
+func sameFile(a, b string) bool {
+	if a == "-" || b == "-" {
+		return false
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+func runProvision(_ context.Context, args []string, env Env) (int, error) {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fmt.Fprint(env.Stdout, provisionUsage)
+			return ExitOK, nil
+		}
+	}
+	return ExitUsage, usagef("provision is not available in this version yet; run precheck to check the rows")
+}
+
+const provisionUsage = `Usage: wholesale-batch provision --input FILE --output FILE [flags]
+
+Prechecks every valid row, then provisions the rows that pass, each exactly once.
+Not available in this version yet: use precheck to check the rows.
+`

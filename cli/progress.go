@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"encoding/csv"
+	"io"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// progress is the bar on stderr, or nothing when stderr is not a terminal
+// (cron, CI, a pipe): a bar in a log file is just noise.
+type progress struct {
+	bar *progressbar.ProgressBar
+}
+
+func progressWanted(cfg *config, env Env) bool {
+	return env.StderrTTY && !cfg.noProgress && cfg.output != "-"
+}
+
+func newProgress(cfg *config, env Env, total int) *progress {
+	if !progressWanted(cfg, env) {
+		return &progress{}
+	}
+	b := progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(env.Stderr),
+		progressbar.OptionSetDescription(cfg.mode.String()),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("rows"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionFullWidth(),
+		progressbar.OptionClearOnFinish(),
+	)
+	return &progress{bar: b}
+}
+
+// add is called by the sink alone, once per written row.
+func (p *progress) add() {
+	if p.bar != nil {
+		_ = p.bar.Add(1)
+	}
+}
+
+func (p *progress) clear() {
+	if p.bar != nil {
+		_ = p.bar.Clear()
+	}
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}
+
+// countRows counts the data rows of a CSV for the ETA: a quick streaming
+// pass that respects quoted newlines. Blank rows count too: close enough.
+func countRows(r io.Reader) int {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	n := 0
+	for {
+		_, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return -1 // the real read will report it, with its line
+		}
+		n++
+	}
+	return max(n-1, 0)
+}

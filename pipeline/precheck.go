@@ -1,0 +1,160 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/wholesale-batch/wholesale-batch/webex"
+)
+
+// PrecheckRequest builds the API body for a row: only non-empty fields, and
+// the package as a one-item packages array (never the deprecated package too).
+func PrecheckRequest(f Fields) webex.PrecheckRequest {
+	req := webex.PrecheckRequest{
+		Email:          f.Email,
+		CustomerID:     f.CustomerID,
+		ProvisioningID: f.ProvisioningID,
+	}
+	if f.Package != "" {
+		req.Packages = []string{f.Package}
+	}
+	p := provisioningParameters(f)
+	if !p.IsZero() {
+		req.ProvisioningParameters = &p
+	}
+	if f.CustomerPrimaryEmail != "" {
+		req.CustomerInfo = &webex.CustomerInfo{PrimaryEmail: f.CustomerPrimaryEmail}
+	}
+	return req
+}
+
+func provisioningParameters(f Fields) webex.ProvisioningParameters {
+	return webex.ProvisioningParameters{
+		FirstName:          f.FirstName,
+		LastName:           f.LastName,
+		PrimaryPhoneNumber: f.PrimaryPhoneNumber,
+		Extension:          f.Extension,
+		LocationID:         f.LocationID,
+	}
+}
+
+// Prechecker is the worker of a precheck run.
+type Prechecker struct {
+	Client *webex.Client
+}
+
+// Work prechecks one row. Rows with problems are not sent.
+func (p *Prechecker) Work(ctx context.Context, row *Row) Result {
+	if len(row.Problems) > 0 {
+		return Invalidated(row)
+	}
+	resp, info, err := p.Client.Precheck(ctx, PrecheckRequest(row.Fields))
+	res := Result{Row: row, HTTPStatus: info.Status, TrackingID: info.TrackingID, Attempts: info.Attempts, Final: true}
+	if err != nil {
+		ClassifyError(&res, err)
+		res.Precheck = outcomeOf(err)
+		return res
+	}
+	res.InfoCodes = infoCodes(resp.Info, &res)
+	if resp.Passed() {
+		res.Precheck = Passed
+		res.Message = infoText(resp)
+	} else {
+		// A 2xx that is not "success" is not a pass: keep what it said.
+		res.Precheck = Failed
+		res.Message = strings.TrimSpace(resp.Message)
+		if res.Message == "" {
+			res.Message = "HTTP " + strconv.Itoa(info.Status) + " without the message \"success\""
+		}
+	}
+	return res
+}
+
+// Invalidated is the result of a row found wrong before sending.
+func Invalidated(row *Row) Result {
+	return Result{Row: row, Precheck: Invalid, Message: strings.Join(row.Problems, "; "), Final: true}
+}
+
+// outcomeOf maps a call error to a precheck outcome: the API's verdict on
+// the row is Failed; no verdict is Error.
+func outcomeOf(err error) string {
+	var ae *webex.APIError
+	if errors.As(err, &ae) && !webex.Retryable(ae.Status, nil) && ae.Status != http.StatusUnauthorized {
+		return Failed
+	}
+	return Error
+}
+
+// ClassifyError fills res from a failed call: codes, message, and whether
+// the run must stop or the row stays unfinished.
+func ClassifyError(res *Result, err error) {
+	var ae *webex.APIError
+	switch {
+	case errors.Is(err, context.Canceled):
+		res.Final = false
+		res.Message = "no answer: the run was stopped before this row finished; it is sent again on --resume"
+	case errors.Is(err, webex.ErrUnauthorized):
+		res.Final = false
+		res.Fatal = err
+		res.Message = "not done: " + err.Error()
+	case errors.As(err, &ae):
+		res.ErrorCodes = ae.Codes()
+		res.Message = ae.Detail()
+		if res.Message == "" {
+			res.Message = ae.Error()
+		}
+		res.describe(ae.Errors)
+		if res.Attempts > 1 && webex.Retryable(ae.Status, nil) {
+			res.Message += " (after " + strconv.Itoa(res.Attempts) + " attempts)"
+		}
+	default:
+		res.Message = err.Error()
+		if res.Attempts > 1 {
+			res.Message += " (after " + strconv.Itoa(res.Attempts) + " attempts)"
+		}
+	}
+}
+
+func (r *Result) describe(items []webex.ErrorItem) {
+	for _, it := range items {
+		if it.ErrorCode != 0 && it.Description != "" {
+			if r.Descriptions == nil {
+				r.Descriptions = map[int]string{}
+			}
+			r.Descriptions[it.ErrorCode] = it.Description
+		}
+	}
+}
+
+func infoCodes(infos webex.InfoList, r *Result) string {
+	var b strings.Builder
+	for _, in := range infos {
+		if b.Len() > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(strconv.Itoa(in.InfoCode))
+		if in.Description != "" {
+			if r.Descriptions == nil {
+				r.Descriptions = map[int]string{}
+			}
+			r.Descriptions[in.InfoCode] = in.Description
+		}
+	}
+	return b.String()
+}
+
+func infoText(resp webex.PrecheckResponse) string {
+	var parts []string
+	for _, in := range resp.Info {
+		if in.Description != "" {
+			parts = append(parts, in.Description)
+		}
+	}
+	if len(parts) == 0 {
+		return resp.Message
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,62 @@
+// Package pipeline runs a batch: a source stage reads and checks rows in
+// input order, a pool of workers sends them to the API through one shared
+// limiter, and a sink writes results back in input order through a bounded
+// reorder window, so memory does not grow with the number of rows.
+package pipeline
+
+// Fields is one row's values by canonical column, as gocsv decodes them.
+type Fields struct {
+	Email                string `csv:"email"`
+	CustomerID           string `csv:"customerId"`
+	Package              string `csv:"package"`
+	FirstName            string `csv:"firstName"`
+	LastName             string `csv:"lastName"`
+	PrimaryPhoneNumber   string `csv:"primaryPhoneNumber"`
+	Extension            string `csv:"extension"`
+	LocationID           string `csv:"locationId"`
+	CustomerPrimaryEmail string `csv:"customerPrimaryEmail"`
+	ProvisioningID       string `csv:"provisioningId"`
+}
+
+// Row is one data row of the input.
+type Row struct {
+	Seq    int      // 0-based position among the rows handed to workers
+	Line   int      // line as a spreadsheet shows it: header = 1, first data row = 2
+	Fields Fields   // values as sent (after defaults and normalisation)
+	Raw    []string // the cells as read, passed through to the output
+	// Problems found before sending: a row with any is never sent.
+	Problems []string
+	// Notes lists every change made to the user's values.
+	Notes []string
+}
+
+// Outcomes of a precheck.
+const (
+	Passed  = "passed"  // 2xx and message "success"
+	Failed  = "failed"  // the API answered that this row will not work
+	Invalid = "invalid" // found wrong before sending; nothing was sent
+	Error   = "error"   // no definite answer: retries exhausted, transport failure, run stopped
+)
+
+// Result is what happened to one row: row failures are data, not errors.
+type Result struct {
+	Row              *Row
+	Precheck         string // Passed, Failed, Invalid, Error, or "" (validate: would be sent)
+	Provision        string // empty unless provisioning
+	HTTPStatus       int    // of the last response, 0 if none
+	InfoCodes        string // ';'-joined
+	ErrorCodes       string // ';'-joined
+	Message          string
+	TrackingID       string
+	Attempts         int
+	SubscriberID     string
+	SubscriberStatus string
+	// Descriptions maps each code in InfoCodes/ErrorCodes to the API's text, for the summary.
+	Descriptions map[int]string
+	// Final is false for a row the run gave up on without an answer (an
+	// interrupt, a 401): a resumed run sends it again.
+	Final bool
+	// Fatal, set by a worker, stops the whole run (a rejected token): every
+	// later request would fail the same way. It is not written.
+	Fatal error
+}

@@ -1,0 +1,153 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Worker turns one row into its result. It must return a result for every
+// row, even when ctx ends (then with Final=false), so that the sink can write
+// every row the source handed out.
+type Worker func(ctx context.Context, row *Row) Result
+
+// Sink receives results in input order.
+type Sink func(Result) error
+
+// Options size a run.
+type Options struct {
+	Concurrency int // workers; 1 if < 1
+	// Window bounds rows between the source and the sink: the memory of a
+	// run, and how far ahead of a slow row the others may run.
+	Window int
+	// Prepare, if set, checks and normalises each row in input order before
+	// it reaches a worker (the place for checks that need the rows before it).
+	Prepare func(*Row)
+}
+
+// Stop ends a run early. Stop(nil) is an interrupt: no new rows, the rows in
+// flight finish. Stop(err) also cancels the rows in flight, and Run returns err.
+type Stop func(cause error)
+
+// Run streams src through work into sink. It returns nil when every row
+// was handled, the cause given to stop, or the first input or sink error.
+// Rows in flight when a run stops are still written (marked not final).
+func Run(ctx context.Context, src *Source, work Worker, sink Sink, opt Options) (stop Stop, wait func() error) {
+	if opt.Concurrency < 1 {
+		opt.Concurrency = 1
+	}
+	if opt.Window < opt.Concurrency {
+		opt.Window = 2*opt.Concurrency + 16
+	}
+	// Two contexts: readCtx stops taking rows (an interrupt), workCtx also
+	// cancels requests in flight (a 401, a write error).
+	workCtx, cancelWork := context.WithCancelCause(ctx)
+	readCtx, cancelRead := context.WithCancelCause(workCtx)
+	stop = func(cause error) {
+		if cause == nil {
+			cancelRead(ErrInterrupted)
+			return
+		}
+		cancelRead(cause)
+		cancelWork(cause)
+	}
+
+	rows := make(chan *Row)
+	results := make(chan Result)
+	window := make(chan struct{}, opt.Window)
+	var g errgroup.Group
+
+	g.Go(func() error {
+		defer close(rows)
+		err := src.Each(readCtx, func(r Row) error {
+			if opt.Prepare != nil {
+				opt.Prepare(&r)
+			}
+			select {
+			case window <- struct{}{}:
+			case <-readCtx.Done():
+				return readCtx.Err()
+			}
+			select {
+			case rows <- &r:
+				return nil
+			case <-readCtx.Done():
+				<-window
+				return readCtx.Err()
+			}
+		})
+		if errors.Is(err, context.Canceled) {
+			return nil // stopped on purpose: the cause is reported below
+		}
+		if err != nil {
+			// Rows already handed out still finish and are written.
+			cancelRead(err)
+		}
+		return err
+	})
+
+	var workers errgroup.Group
+	for range opt.Concurrency {
+		workers.Go(func() error {
+			for r := range rows {
+				res := work(workCtx, r)
+				if res.Fatal != nil {
+					stop(res.Fatal)
+				}
+				results <- res
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		_ = workers.Wait()
+		close(results)
+		return nil
+	})
+
+	// The sink writes in input order; rows that finish early wait in
+	// pending, which the window keeps to at most opt.Window entries.
+	g.Go(func() error {
+		pending := map[int]Result{}
+		next := 0
+		var werr error
+		for res := range results {
+			pending[res.Row.Seq] = res
+			for {
+				r, ok := pending[next]
+				if !ok {
+					break
+				}
+				delete(pending, next)
+				next++
+				<-window
+				if werr == nil {
+					if werr = sink(r); werr != nil {
+						werr = fmt.Errorf("writing results: %w", werr)
+						stop(werr)
+					}
+				}
+			}
+		}
+		return werr
+	})
+
+	wait = func() error {
+		err := g.Wait()
+		cancelRead(nil)
+		cancelWork(nil)
+		if err != nil {
+			return err
+		}
+		if cause := context.Cause(readCtx); cause != nil && !errors.Is(cause, context.Canceled) {
+			return cause
+		}
+		return ctx.Err()
+	}
+	return stop, wait
+}
+
+// ErrInterrupted reports a run ended by Stop(nil).
+var ErrInterrupted = errors.New("interrupted")

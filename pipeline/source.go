@@ -1,0 +1,249 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gocarina/gocsv"
+)
+
+// InputError is a problem with the input file as a whole (no email column,
+// a broken quote): the run cannot start or go on, and the message says
+// where and how to fix it.
+type InputError struct {
+	Line int // 0 when not about one line
+	Msg  string
+}
+
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("input line %d: %s", e.Line, e.Msg)
+	}
+	return "input: " + e.Msg
+}
+
+// Header describes the input's columns.
+type Header struct {
+	Raw       []string // as written in the file
+	Canonical []string // our column name per position, "" for columns we do not use
+}
+
+// Source streams the rows of a CSV input. It reads the header at once, so
+// a file without an email column is refused before any request is made.
+type Source struct {
+	r      *csv.Reader
+	header Header
+	// Match maps a header cell to a canonical column name.
+	blank int
+}
+
+// SourceOptions tune how the input is read.
+type SourceOptions struct {
+	Delimiter rune // ',' when zero
+	// Match maps a header cell to our column name; ok=false keeps the
+	// column only as pass-through data.
+	Match func(header string) (name string, ok bool)
+}
+
+// NewSource reads the header of r.
+func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
+	cr := csv.NewReader(r)
+	if opt.Delimiter != 0 {
+		cr.Comma = opt.Delimiter
+	}
+	cr.FieldsPerRecord = -1 // ragged rows become invalid rows, not a failed run
+	cr.LazyQuotes = true    // a stray quote in a name is data, as Excel sees it
+	match := opt.Match
+	if match == nil {
+		match = MatchColumn
+	}
+	raw, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &InputError{Msg: "the file is empty: expected a header line naming at least an email column"}
+	}
+	if err != nil {
+		return nil, &InputError{Line: 1, Msg: err.Error()}
+	}
+	h := Header{Raw: raw, Canonical: make([]string, len(raw))}
+	seen := map[string]int{}
+	for i, cell := range raw {
+		name, ok := match(cell)
+		if !ok {
+			continue
+		}
+		if j, dup := seen[name]; dup {
+			return nil, &InputError{Line: 1, Msg: fmt.Sprintf("columns %d (%q) and %d (%q) both mean %s: remove or rename one", j+1, raw[j], i+1, cell, name)}
+		}
+		seen[name] = i
+		h.Canonical[i] = name
+	}
+	if _, ok := seen["email"]; !ok {
+		return nil, &InputError{Line: 1, Msg: fmt.Sprintf("no email column: the header has %s; name the column holding the subscribers' addresses \"email\"", quoteList(raw))}
+	}
+	return &Source{r: cr, header: h}, nil
+}
+
+func quoteList(cells []string) string {
+	if len(cells) == 0 {
+		return "no columns"
+	}
+	q := make([]string, len(cells))
+	for i, c := range cells {
+		q[i] = fmt.Sprintf("%q", c)
+	}
+	return strings.Join(q, ", ")
+}
+
+// Header returns the input's columns.
+func (s *Source) Header() Header { return s.header }
+
+// Blank is the number of blank rows skipped so far.
+func (s *Source) Blank() int { return s.blank }
+
+// MatchColumn is the plain header rule: case, spaces, '_' and '-' ignored.
+func MatchColumn(header string) (string, bool) {
+	k := foldHeader(header)
+	for _, c := range columnNames {
+		if foldHeader(c) == k {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+var columnNames = []string{"email", "customerId", "package", "firstName", "lastName",
+	"primaryPhoneNumber", "extension", "locationId", "customerPrimaryEmail", "provisioningId"}
+
+func foldHeader(s string) string {
+	s = strings.TrimPrefix(s, "\ufeff")
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch r {
+		case ' ', '_', '-', '\u00a0', '\t':
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// raw is what the decoder read for one row, handed to Each beside the
+// struct gocsv builds from it.
+type raw struct {
+	line    int
+	cells   []string
+	problem string
+}
+
+// decoder feeds gocsv one record at a time: canonical names for the header,
+// then rows padded to the header's width, skipping blank ones. It stops at
+// the first call after ctx ends, which ends gocsv's goroutine.
+type decoder struct {
+	ctx     context.Context
+	s       *Source
+	started bool
+	raws    chan raw
+	row     int // spreadsheet row number of the last record
+	lastEnd int // physical line the last record ended on
+}
+
+func (d *decoder) GetCSVRow() ([]string, error) {
+	if !d.started {
+		d.started = true
+		d.row = 1
+		d.lastEnd, _ = d.s.r.FieldPos(len(d.s.header.Raw) - 1)
+		d.lastEnd += strings.Count(d.s.header.Raw[len(d.s.header.Raw)-1], "\n")
+		return d.s.header.Canonical, nil
+	}
+	for {
+		if err := d.ctx.Err(); err != nil {
+			return nil, err
+		}
+		rec, err := d.s.r.Read()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, io.EOF
+			}
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &InputError{Line: pe.StartLine, Msg: pe.Err.Error() + ": check the quotes on this line"}
+			}
+			return nil, err
+		}
+		// Spreadsheet row numbers count records, not physical lines: a quoted
+		// cell may span lines, and encoding/csv skips empty lines that a
+		// spreadsheet shows as empty rows.
+		start, _ := d.s.r.FieldPos(0)
+		if d.lastEnd > 0 {
+			d.s.blank += start - d.lastEnd - 1
+			d.row += start - d.lastEnd - 1
+		}
+		d.row++
+		last, _ := d.s.r.FieldPos(len(rec) - 1)
+		d.lastEnd = last + strings.Count(rec[len(rec)-1], "\n")
+		if isBlank(rec) {
+			d.s.blank++
+			continue
+		}
+		r := raw{line: d.row, cells: rec}
+		width := len(d.s.header.Raw)
+		if len(rec) != width {
+			r.problem = fmt.Sprintf("this row has %d cells but the header has %d: check for an unquoted delimiter or a missing cell", len(rec), width)
+			cells := make([]string, width)
+			copy(cells, rec)
+			rec = cells
+		}
+		d.raws <- r
+		return rec, nil
+	}
+}
+
+func (d *decoder) GetCSVRows() ([][]string, error) {
+	return nil, errors.New("pipeline: rows are streamed one at a time")
+}
+
+func isBlank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Each calls fn for every non-blank row, in order, until the input ends, fn
+// returns an error or ctx ends. Memory stays flat: one row at a time.
+func (s *Source) Each(ctx context.Context, fn func(Row) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// gocsv reads one row ahead of us at most, so two slots never block.
+	d := &decoder{ctx: ctx, s: s, raws: make(chan raw, 2)}
+	rows := make(chan Fields)
+	errc := make(chan error, 1)
+	go func() { errc <- gocsv.UnmarshalDecoderToChan(d, rows) }()
+	defer func() {
+		cancel()
+		for range rows { // let gocsv's goroutine finish its last send
+		}
+	}()
+	seq := 0
+	for f := range rows {
+		r := <-d.raws
+		row := Row{Seq: seq, Line: r.line, Fields: f, Raw: r.cells}
+		if r.problem != "" {
+			row.Problems = append(row.Problems, r.problem)
+		}
+		seq++
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return ctx.Err()
+}

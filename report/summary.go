@@ -1,0 +1,162 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+)
+
+// Summary counts a run's results as they are written.
+type Summary struct {
+	Rows       int
+	Outcomes   map[string]int // precheck outcome -> rows
+	Provision  map[string]int // provision outcome -> rows
+	Unfinished int            // rows without a final answer (stopped run)
+	codes      map[codeKey]*CodeCount
+}
+
+type codeKey struct {
+	kind string // "info" or "error"
+	code string
+}
+
+// CodeCount is how many rows carried one info or error code.
+type CodeCount struct {
+	Kind, Code, Description string
+	Rows                    int
+}
+
+// NewSummary returns an empty summary.
+func NewSummary() *Summary {
+	return &Summary{Outcomes: map[string]int{}, Provision: map[string]int{}, codes: map[codeKey]*CodeCount{}}
+}
+
+// Add counts one result.
+func (s *Summary) Add(r pipeline.Result) {
+	s.Rows++
+	if r.Precheck != "" {
+		s.Outcomes[r.Precheck]++
+	}
+	if r.Provision != "" {
+		s.Provision[r.Provision]++
+	}
+	if !r.Final {
+		s.Unfinished++
+	}
+	s.addCodes("info", r.InfoCodes, r.Descriptions)
+	s.addCodes("error", r.ErrorCodes, r.Descriptions)
+}
+
+func (s *Summary) addCodes(kind, joined string, desc map[int]string) {
+	if joined == "" {
+		return
+	}
+	for _, c := range strings.Split(joined, ";") {
+		k := codeKey{kind, c}
+		cc := s.codes[k]
+		if cc == nil {
+			cc = &CodeCount{Kind: kind, Code: c}
+			s.codes[k] = cc
+		}
+		cc.Rows++
+		if cc.Description == "" {
+			var n int
+			if _, err := fmt.Sscan(c, &n); err == nil {
+				cc.Description = desc[n]
+			}
+		}
+	}
+}
+
+// Codes returns the code counts, most frequent first.
+func (s *Summary) Codes() []CodeCount {
+	out := make([]CodeCount, 0, len(s.codes))
+	for _, c := range s.codes {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Rows != out[j].Rows {
+			return out[i].Rows > out[j].Rows
+		}
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
+}
+
+// RunFacts are the figures of a run that do not come from its rows.
+type RunFacts struct {
+	Elapsed    time.Duration
+	Blank      int     // blank rows skipped
+	Requests   int64   // HTTP attempts
+	Retries    int64   // attempts after the first
+	Throttled  int64   // 429 answers
+	RateLimit  float64 // configured requests/s, 0 = unlimited
+	RateNow    float64 // the adaptive rate at the end
+	Output     string
+	StopReason string // why the run ended early, "" when it did not
+}
+
+// outcomeOrder lists outcomes in the order people read them.
+var outcomeOrder = []string{pipeline.Passed, pipeline.Failed, pipeline.Invalid, pipeline.Error}
+
+// Print writes the summary as a small aligned table.
+func (s *Summary) Print(w io.Writer, f RunFacts) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "rows\t%d\n", s.Rows)
+	if f.Blank > 0 {
+		fmt.Fprintf(tw, "blank rows skipped\t%d\n", f.Blank)
+	}
+	for _, o := range outcomeOrder {
+		if n := s.Outcomes[o]; n > 0 {
+			fmt.Fprintf(tw, "  %s\t%d\n", o, n)
+		}
+	}
+	for _, o := range sortedKeys(s.Provision) {
+		fmt.Fprintf(tw, "  provision %s\t%d\n", o, s.Provision[o])
+	}
+	if s.Unfinished > 0 {
+		fmt.Fprintf(tw, "  unfinished\t%d\n", s.Unfinished)
+	}
+	for _, c := range s.Codes() {
+		desc := c.Description
+		if desc == "" {
+			desc = "-"
+		}
+		fmt.Fprintf(tw, "%s %s\t%d\t%s\n", c.Kind, c.Code, c.Rows, desc)
+	}
+	rate := "unlimited"
+	if f.RateLimit > 0 {
+		rate = fmt.Sprintf("%.3g/s configured, %.3g/s at the end", f.RateLimit, f.RateNow)
+	}
+	fmt.Fprintf(tw, "requests\t%d (%d retries, %d answered 429)\n", f.Requests, f.Retries, f.Throttled)
+	eff := 0.0
+	if secs := f.Elapsed.Seconds(); secs > 0 {
+		eff = float64(f.Requests) / secs
+	}
+	fmt.Fprintf(tw, "rate\t%.1f requests/s effective; limit %s\n", eff, rate)
+	fmt.Fprintf(tw, "elapsed\t%s\n", f.Elapsed.Round(time.Millisecond))
+	if f.Output != "" {
+		fmt.Fprintf(tw, "results\t%s\n", f.Output)
+	}
+	if f.StopReason != "" {
+		fmt.Fprintf(tw, "stopped\t%s\n", f.StopReason)
+	}
+	tw.Flush()
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

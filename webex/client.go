@@ -1,0 +1,307 @@
+// Package webex is a small client for the Webex Wholesale subscriber API:
+// precheck, provision and look-up calls, each paced by one shared Pacer and
+// retried by a RetryPolicy. A non-2xx answer comes back as *APIError.
+package webex
+
+import (
+	"bytes"
+	"context"
+	crand "crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultBaseURL is the public Webex API.
+const DefaultBaseURL = "https://webexapis.com/v1"
+
+// maxBody bounds what we read of any answer: subscriber bodies are small,
+// and a misbehaving proxy must not make us buffer megabytes per row.
+const maxBody = 1 << 20
+
+// Pacer is shared by every caller of a Client, so that one 429 slows the
+// whole pool, not just the worker that got it.
+type Pacer interface {
+	// Wait blocks until the next attempt may start.
+	Wait(ctx context.Context) error
+	// Throttle tells the pacer the server asked us to wait d before any new request.
+	Throttle(d time.Duration)
+	// Success reports an answered request, so an adaptive pacer can speed up again.
+	Success()
+}
+
+// Attempt describes one HTTP attempt, for logs and statistics.
+type Attempt struct {
+	Method, Path string
+	N            int           // 1 for the first attempt
+	Status       int           // 0 when no answer came back
+	Err          error         // transport error, nil when an answer came back
+	Latency      time.Duration // send to end of body
+	Retry        bool          // another attempt follows
+	Wait         time.Duration // the delay before it
+}
+
+// Config sets a Client up. BaseURL, Token and Pacer are required.
+type Config struct {
+	BaseURL    string // e.g. https://webexapis.com/v1
+	Token      string // bearer token; never logged or echoed
+	OnBehalfOf string // onBehalfOfSubPartnerOrgId for every call, optional
+	Timeout    time.Duration
+	UserAgent  string
+	Retry      RetryPolicy
+	Pacer      Pacer
+	HTTP       *http.Client
+	// OnAttempt, if set, is called after every attempt (from worker goroutines).
+	OnAttempt func(Attempt)
+}
+
+// Client calls the API. It is safe for concurrent use.
+type Client struct {
+	cfg    Config
+	base   *url.URL
+	runID  string
+	seq    atomic.Uint64
+	retry  RetryPolicy
+	closed chan struct{}
+}
+
+// New checks cfg and returns a Client. The token may travel in clear text
+// only to a loopback address (the sandbox, a local mock).
+func New(cfg Config) (*Client, error) {
+	if cfg.Pacer == nil {
+		return nil, errors.New("webex: a Pacer is required")
+	}
+	u, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("--base-url %q is not an http(s) URL such as %s", cfg.BaseURL, DefaultBaseURL)
+	}
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("--base-url %q is not HTTPS: the token would travel in clear text; use https:// (plain http is allowed only for loopback addresses)", cfg.BaseURL)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.HTTP == nil {
+		cfg.HTTP = &http.Client{Transport: defaultTransport()}
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "wholesale-batch"
+	}
+	var rb [6]byte
+	_, _ = crand.Read(rb[:])
+	return &Client{cfg: cfg, base: u, runID: fmt.Sprintf("%x", rb), retry: cfg.Retry.withDefaults()}, nil
+}
+
+// defaultTransport keeps enough idle connections for a full worker pool;
+// the stock transport keeps 2 per host and would reconnect constantly.
+func defaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 256
+	return t
+}
+
+// IsLoopback reports whether host names this machine.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// CallInfo is what a call leaves behind besides its answer.
+type CallInfo struct {
+	Attempts   int
+	Status     int    // of the last attempt, 0 if none answered
+	TrackingID string // the server's, else the one we sent
+}
+
+// Precheck asks whether provisioning req would likely succeed. A 2xx answer
+// is returned even when its message is not "success": Passed decides.
+func (c *Client) Precheck(ctx context.Context, req PrecheckRequest) (PrecheckResponse, CallInfo, error) {
+	var out PrecheckResponse
+	body, err := json.Marshal(req)
+	if err != nil {
+		return out, CallInfo{}, err
+	}
+	info, raw, err := c.do(ctx, http.MethodPost, "/wholesale/subscribers/validate", nil, body, true)
+	if err != nil {
+		return out, info, err
+	}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		if jerr := json.Unmarshal(raw, &out); jerr != nil {
+			return out, info, fmt.Errorf("HTTP %d with an unreadable body: %v [trackingId %s]", info.Status, jerr, info.TrackingID)
+		}
+	}
+	return out, info, nil
+}
+
+// Passed applies the API's pass rule: a 2xx whose message is "success".
+func (r PrecheckResponse) Passed() bool {
+	return strings.EqualFold(strings.TrimSpace(r.Message), "success")
+}
+
+// do runs one call with pacing and retries. idempotent=false forbids
+// repeating a request the server may have acted on (see Retryable).
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, idempotent bool) (CallInfo, []byte, error) {
+	var info CallInfo
+	u := *c.base
+	u.Path += path
+	q := url.Values{}
+	for k, v := range query {
+		q[k] = v
+	}
+	if c.cfg.OnBehalfOf != "" {
+		q.Set("onBehalfOfSubPartnerOrgId", c.cfg.OnBehalfOf)
+	}
+	u.RawQuery = q.Encode()
+	target := u.String()
+
+	for n := 1; ; n++ {
+		if err := c.cfg.Pacer.Wait(ctx); err != nil {
+			return info, nil, err
+		}
+		info.Attempts = n
+		trackingID := fmt.Sprintf("WHOLESALE-BATCH_%s_%d", c.runID, c.seq.Add(1))
+		start := time.Now()
+		status, h, raw, err := c.attempt(ctx, method, target, body, trackingID)
+		latency := time.Since(start)
+		info.Status = status
+		info.TrackingID = trackingID
+
+		var apiErr *APIError
+		if err == nil {
+			if tid := h.Get("Trackingid"); tid != "" {
+				info.TrackingID = tid
+			}
+			if status >= 200 && status < 300 {
+				c.cfg.Pacer.Success()
+				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency})
+				return info, raw, nil
+			}
+			apiErr = parseError(status, h, raw, time.Now())
+			if apiErr.TrackingID != "" {
+				info.TrackingID = apiErr.TrackingID
+			}
+			if status != http.StatusTooManyRequests {
+				c.cfg.Pacer.Success() // answered: the server is alive, just not happy with this row
+			}
+		}
+		if ctx.Err() != nil {
+			return info, nil, ctx.Err()
+		}
+		retry := n < c.retry.MaxAttempts && Retryable(status, err) && (idempotent || safeToRepeat(status, err))
+		var wait time.Duration
+		if retry {
+			if apiErr != nil {
+				wait = c.retry.Backoff(n, apiErr.RetryAfter, apiErr.HasRetryAfter)
+			} else {
+				wait = c.retry.Backoff(n, 0, false)
+			}
+		}
+		c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Err: err, Latency: latency, Retry: retry, Wait: wait})
+		if !retry {
+			if apiErr != nil {
+				return info, nil, apiErr
+			}
+			return info, nil, err
+		}
+		// A 429, or any answer with Retry-After, is about the whole client:
+		// the pacer makes every worker wait. Other failures back off alone.
+		if apiErr != nil && (status == http.StatusTooManyRequests || apiErr.HasRetryAfter) {
+			c.cfg.Pacer.Throttle(wait)
+			continue
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return info, nil, err
+		}
+	}
+}
+
+// safeToRepeat is the retry rule for non-idempotent calls: only answers that
+// prove the server did not act (429, 423) or a connection never made.
+func safeToRepeat(status int, err error) bool {
+	if err != nil {
+		return errors.Is(err, errConnRefused)
+	}
+	return status == http.StatusTooManyRequests || status == http.StatusLocked
+}
+
+// attempt sends one request bounded by the per-request timeout.
+func (c *Client) attempt(ctx context.Context, method, target string, body []byte, trackingID string) (int, http.Header, []byte, error) {
+	actx, cancel := context.WithTimeoutCause(ctx, c.cfg.Timeout, errAttemptTimeout)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(actx, method, target, rd)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	req.Header.Set("TrackingID", trackingID)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.cfg.HTTP.Do(req)
+	if err != nil {
+		return 0, nil, nil, c.transportError(ctx, actx, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return 0, nil, nil, c.transportError(ctx, actx, err)
+	}
+	return resp.StatusCode, resp.Header, raw, nil
+}
+
+// transportError names what went wrong without the URL's query string
+// noise, and tells a per-request timeout from the run being stopped.
+func (c *Client) transportError(ctx, actx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if errors.Is(context.Cause(actx), errAttemptTimeout) {
+		return fmt.Errorf("%w after %s", errAttemptTimeout, c.cfg.Timeout)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if isConnRefused(err) {
+		return fmt.Errorf("%w: %v", errConnRefused, err)
+	}
+	return err
+}
+
+func (c *Client) observe(a Attempt) {
+	if c.cfg.OnAttempt != nil {
+		c.cfg.OnAttempt(a)
+	}
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

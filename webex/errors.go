@@ -1,0 +1,138 @@
+package webex
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// APIError is a non-2xx answer, with everything support will ask for.
+type APIError struct {
+	Status     int
+	Message    string      // the body's message, or the status text when the body had none
+	Errors     []ErrorItem // the body's errors[], possibly empty
+	TrackingID string      // from the body, else the Trackingid header
+	RetryAfter time.Duration
+	// HasRetryAfter tells a Retry-After of zero from an absent one.
+	HasRetryAfter bool
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP %d", e.Status)
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if codes := e.Codes(); codes != "" {
+		fmt.Fprintf(&b, " (errorCode %s)", codes)
+	}
+	if e.TrackingID != "" {
+		fmt.Fprintf(&b, " [trackingId %s]", e.TrackingID)
+	}
+	return b.String()
+}
+
+// Codes joins the error codes with ';', in the order the API sent them.
+func (e *APIError) Codes() string {
+	return JoinCodes(e.Errors)
+}
+
+// Detail is the most specific human text: the descriptions of errors[] when
+// present (they say more than the generic message), else the message.
+func (e *APIError) Detail() string {
+	var parts []string
+	for _, it := range e.Errors {
+		if it.Description != "" {
+			parts = append(parts, it.Description)
+		}
+	}
+	if len(parts) == 0 {
+		return e.Message
+	}
+	return strings.Join(parts, "; ")
+}
+
+// JoinCodes renders error codes as "10022;10101", skipping absent ones.
+func JoinCodes(items []ErrorItem) string {
+	var b strings.Builder
+	for _, it := range items {
+		if it.ErrorCode == 0 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(strconv.Itoa(it.ErrorCode))
+	}
+	return b.String()
+}
+
+// ErrUnauthorized marks a 401: the token is missing, wrong or expired, so
+// every later call would fail too and the run must stop.
+var ErrUnauthorized = errors.New("the API rejected the token (HTTP 401): it is missing, wrong or expired; get a fresh token and set WEBEX_TOKEN or --token-file")
+
+// Unwrap lets errors.Is(err, ErrUnauthorized) see a 401.
+func (e *APIError) Unwrap() error {
+	if e.Status == http.StatusUnauthorized {
+		return ErrUnauthorized
+	}
+	return nil
+}
+
+// errorBody is the platform-wide Webex error shape.
+type errorBody struct {
+	Message    string      `json:"message"`
+	Errors     []ErrorItem `json:"errors"`
+	TrackingID string      `json:"trackingId"`
+}
+
+// parseError builds an APIError from a response whose body was already read.
+// An empty or non-JSON body (a proxy's HTML page, a bare 429) is tolerated.
+func parseError(status int, h http.Header, body []byte, now time.Time) *APIError {
+	e := &APIError{Status: status}
+	var eb errorBody
+	if len(body) > 0 && json.Unmarshal(body, &eb) == nil {
+		e.Message = strings.TrimSpace(eb.Message)
+		e.Errors = eb.Errors
+		e.TrackingID = eb.TrackingID
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(status)
+	}
+	if e.TrackingID == "" {
+		e.TrackingID = h.Get("Trackingid")
+	}
+	e.RetryAfter, e.HasRetryAfter = ParseRetryAfter(h.Get("Retry-After"), now)
+	return e
+}
+
+// ParseRetryAfter reads a Retry-After value in either form the HTTP spec
+// allows: delay-seconds or an HTTP date. A date in the past means "now".
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs < 0 || secs != secs {
+			return 0, false
+		}
+		if secs > 24*3600 {
+			secs = 24 * 3600
+		}
+		return time.Duration(secs * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
