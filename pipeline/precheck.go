@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,7 +55,7 @@ func (p *Prechecker) Work(ctx context.Context, row *Row) Result {
 	resp, info, err := p.Client.Precheck(ctx, PrecheckRequest(row.Fields))
 	res := Result{Row: row, HTTPStatus: info.Status, TrackingID: info.TrackingID, Attempts: info.Attempts, Final: true}
 	if err != nil {
-		ClassifyError(&res, err)
+		ClassifyError(ctx, &res, err)
 		res.Precheck = outcomeOf(err)
 		return res
 	}
@@ -90,16 +91,23 @@ func outcomeOf(err error) string {
 
 // ClassifyError fills res from a failed call: codes, message, and whether
 // the run must stop or the row stays unfinished.
-func ClassifyError(res *Result, err error) {
+func ClassifyError(ctx context.Context, res *Result, err error) {
 	var ae *webex.APIError
 	switch {
 	case errors.Is(err, context.Canceled):
 		res.Final = false
-		res.Message = "no answer: the run was stopped before this row finished; it is sent again on --resume"
+		why := "the run was stopped"
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+			why += ": " + cause.Error()
+		}
+		res.Message = "no answer: " + why + "; this row is not done"
 	case errors.Is(err, webex.ErrUnauthorized):
 		res.Final = false
-		res.Fatal = err
-		res.Message = "not done: " + err.Error()
+		res.Fatal = webex.ErrUnauthorized
+		if errors.As(err, &ae) && ae.TrackingID != "" {
+			res.Fatal = fmt.Errorf("%w [trackingId %s]", webex.ErrUnauthorized, ae.TrackingID)
+		}
+		res.Message = "not done: " + webex.ErrUnauthorized.Error()
 	case errors.As(err, &ae):
 		res.ErrorCodes = ae.Codes()
 		res.Message = ae.Detail()

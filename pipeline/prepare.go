@@ -30,8 +30,8 @@ func (p *Preparer) Prepare(r *Row) {
 	}
 	if f.Email == "" {
 		r.Problems = append(r.Problems, "email is empty: every row needs the subscriber's email address")
-	} else if at := strings.IndexByte(f.Email, '@'); at <= 0 || at == len(f.Email)-1 {
-		r.Problems = append(r.Problems, "email "+quote(f.Email)+" is not an email address")
+	} else if at := strings.LastIndexByte(f.Email, '@'); at <= 0 || !strings.Contains(f.Email[at+1:], ".") {
+		r.Problems = append(r.Problems, "email "+quote(f.Email)+" is not an email address (expected name@domain.tld)")
 	}
 }
 

@@ -1,0 +1,244 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wholesale-batch/wholesale-batch/cli"
+	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
+)
+
+const token = "test-token-3f9a"
+
+// run executes the tool in-process and returns its exit code and stderr.
+func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), args, cli.Env{
+		Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(k string) string { return env[k] },
+	})
+	return code, stdout.String(), stderr.String()
+}
+
+func fake(t *testing.T, opt fakeapi.Options) *fakeapi.Running {
+	t.Helper()
+	if opt.Token == "" {
+		opt.Token = token
+	}
+	srv, err := fakeapi.Start(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func readCSV(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// TestSandboxSampleGivesItsIntendedOutcomes runs the README's first command
+// and checks each row against the outcome the sample file says it shows.
+func TestSandboxSampleGivesItsIntendedOutcomes(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.csv")
+	code, _, stderr := run(t, nil, "precheck", "--sandbox", "--input", "../samples/subscribers.csv", "--output", out, "--max-retries", "2")
+	if code != cli.ExitPartial {
+		t.Fatalf("exit %d, want 1 (the sample mixes outcomes)\n%s", code, stderr)
+	}
+	sample := readCSV(t, "../samples/subscribers.csv")
+	got := readCSV(t, out)
+	if len(got) != len(sample) {
+		t.Fatalf("%d result rows for %d input rows", len(got), len(sample))
+	}
+	for i, s := range sample {
+		want := strings.FieldsFunc(s["expected"], func(r rune) bool { return r == ':' || r == ' ' })[0]
+		if got[i]["precheck_result"] != want {
+			t.Errorf("line %s (%s): %s (%s), want %s", got[i]["line"], s["email"], got[i]["precheck_result"], got[i]["message"], s["expected"])
+		}
+		if got[i]["line"] != itoa(i+2) {
+			t.Errorf("row %d has line %s", i, got[i]["line"])
+		}
+	}
+	for _, want := range []string{"passed", "error 10022", "requests", "elapsed"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("summary lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
+
+func fmtInt(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+func TestExitCodes(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	good := writeFile(t, "good.csv", "email,package\nann@acme.example,webex_meetings\nben@acme.example,webex_meetings\n")
+	mixed := writeFile(t, "mixed.csv", "email\nann@acme.example\nben+exists@acme.example\n")
+	noEmail := writeFile(t, "noemail.csv", "name,phone\nAnn,1\n")
+	env := map[string]string{"WEBEX_TOKEN": token}
+	cases := []struct {
+		name     string
+		env      map[string]string
+		args     []string
+		want     int
+		stderr   string
+		noOutput bool // a refused run leaves no output file
+	}{
+		// every row passes
+		{"all pass", env, []string{"--input", good}, cli.ExitOK, "passed", false},
+		// one row fails: the run finished, partially
+		{"partial", env, []string{"--input", mixed}, cli.ExitPartial, "failed", false},
+		// no token anywhere
+		{"no token", nil, []string{"--input", good}, cli.ExitUsage, "no API token", true},
+		// the file has no email column
+		{"no email column", env, []string{"--input", noEmail}, cli.ExitUsage, "no email column", true},
+		// the input does not exist
+		{"missing input", env, []string{"--input", "/nonexistent/x.csv"}, cli.ExitUsage, "cannot read the input", true},
+		// an unknown flag
+		{"bad flag", env, []string{"--input", good, "--frobnicate"}, cli.ExitUsage, "flag provided but not defined", true},
+		// the server rejects our token: the run stops at once
+		{"401", map[string]string{"WEBEX_TOKEN": "wrong"}, []string{"--input", good}, cli.ExitAborted, "rejected the token", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out.csv")
+			args := append([]string{"precheck", "--base-url", srv.URL, "--output", out, "--no-progress"}, c.args...)
+			code, _, stderr := run(t, c.env, args...)
+			if code != c.want {
+				t.Fatalf("exit %d, want %d\n%s", code, c.want, stderr)
+			}
+			if !strings.Contains(stderr, c.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", c.stderr, stderr)
+			}
+			if _, err := os.Stat(out); c.noOutput != os.IsNotExist(err) {
+				t.Errorf("output exists = %v, want %v", err == nil, !c.noOutput)
+			}
+			if strings.Contains(stderr, token) {
+				t.Errorf("stderr shows the token")
+			}
+		})
+	}
+}
+
+func TestUnauthorizedStopsAtOnceAndWritesFinishedRows(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	var b strings.Builder
+	b.WriteString("email\n")
+	for i := range 200 {
+		b.WriteString("u" + fmtInt(i) + "@acme.example\n")
+	}
+	in := writeFile(t, "in.csv", b.String())
+	out := filepath.Join(t.TempDir(), "out.csv")
+	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": "expired"}, "precheck", "--base-url", srv.URL,
+		"--input", in, "--output", out, "--rate", "0", "--concurrency", "4")
+	if code != cli.ExitAborted {
+		t.Fatalf("exit %d, want 3\n%s", code, stderr)
+	}
+	if n := srv.Server.Stats().Unauthorized; n > 8 {
+		t.Errorf("%d requests answered 401: the run should stop after the first", n)
+	}
+	rows := readCSV(t, out)
+	if len(rows) == 0 || len(rows) > 8 {
+		t.Fatalf("%d rows written; want the rows in flight only", len(rows))
+	}
+	for _, r := range rows {
+		if r["precheck_result"] != "error" || !strings.Contains(r["message"], "token") {
+			t.Errorf("line %s: %s %q", r["line"], r["precheck_result"], r["message"])
+		}
+	}
+}
+
+func TestNonTLSBaseURLRefused(t *testing.T) {
+	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
+	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "precheck", "--base-url", "http://api.example.com/v1",
+		"--input", in, "--output", filepath.Join(t.TempDir(), "o.csv"))
+	if code != cli.ExitUsage || !strings.Contains(stderr, "not HTTPS") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
+
+func TestTokenFile(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
+	tf := writeFile(t, "tok", token+"\n")
+	out := filepath.Join(t.TempDir(), "o.csv")
+	if code, _, stderr := run(t, nil, "precheck", "--base-url", srv.URL, "--token-file", tf, "--input", in, "--output", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if err := os.Chmod(tf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, nil, "precheck", "--base-url", srv.URL, "--token-file", tf, "--input", in, "--output", out)
+	if code != cli.ExitUsage || !strings.Contains(stderr, "chmod 600") {
+		t.Fatalf("world-readable token file: exit %d: %s", code, stderr)
+	}
+}
+
+func TestStdinToStdout(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), []string{"precheck", "--base-url", srv.URL, "--input", "-", "--output", "-"}, cli.Env{
+		Stdin: strings.NewReader("email\nann@acme.example\n"), Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(string) string { return token },
+	})
+	if code != 0 || !strings.HasPrefix(stdout.String(), "line,email,precheck_result") || !strings.Contains(stdout.String(), "ann@acme.example,passed") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"precheck", "--help"}, {"validate", "-h"}, {"provision", "--help"}} {
+		code, stdout, _ := run(t, nil, args...)
+		if code != 0 || !strings.Contains(stdout, "wholesale-batch") {
+			t.Errorf("%v: exit %d, stdout %q", args, code, stdout)
+		}
+	}
+	if code, stdout, _ := run(t, nil, "--version"); code != 0 || !strings.HasPrefix(stdout, "wholesale-batch ") {
+		t.Errorf("--version: %d %q", code, stdout)
+	}
+	if code, _, _ := run(t, nil); code != cli.ExitUsage {
+		t.Errorf("no command: exit %d", code)
+	}
+}

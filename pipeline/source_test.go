@@ -1,0 +1,136 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+)
+
+func readAll(t *testing.T, in string) ([]pipeline.Row, *pipeline.Source) {
+	t.Helper()
+	src, err := pipeline.NewSource(strings.NewReader(in), pipeline.SourceOptions{})
+	if err != nil {
+		t.Fatalf("NewSource: %v", err)
+	}
+	var rows []pipeline.Row
+	if err := src.Each(context.Background(), func(r pipeline.Row) error {
+		rows = append(rows, r)
+		return nil
+	}); err != nil {
+		t.Fatalf("Each: %v", err)
+	}
+	return rows, src
+}
+
+func TestSourceLinesAsASpreadsheetShowsThem(t *testing.T) {
+	in := "Email,First Name,Notes\n" +
+		"a@x.example,Ann,one\n" + // row 2
+		"\n" + // row 3: an empty line is an empty row in a spreadsheet
+		"b@x.example,Ben,\"two\nlines\"\n" + // row 4 spans two physical lines
+		",,\n" + // row 5: blank cells only
+		"c@x.example,Cy,three\n" // row 6
+	rows, src := readAll(t, in)
+	var got []int
+	for _, r := range rows {
+		got = append(got, r.Line)
+	}
+	if want := []int{2, 4, 6}; !equalInts(got, want) {
+		t.Fatalf("lines = %v, want %v", got, want)
+	}
+	if src.Blank() != 2 {
+		t.Errorf("blank = %d, want 2", src.Blank())
+	}
+	if rows[1].Fields.FirstName != "Ben" || rows[1].Raw[2] != "two\nlines" {
+		t.Errorf("row 4 = %+v", rows[1])
+	}
+	for i, r := range rows {
+		if r.Seq != i {
+			t.Errorf("row %d seq = %d", i, r.Seq)
+		}
+	}
+}
+
+func TestSourceRaggedRowsBecomeProblems(t *testing.T) {
+	rows, _ := readAll(t, "email,package\na@x.example\nb@x.example,webex_calling,extra\nc@x.example,webex_suite\n")
+	if len(rows) != 3 {
+		t.Fatalf("got %d rows", len(rows))
+	}
+	for i, want := range []string{"1 cells but the header has 2", "3 cells but the header has 2", ""} {
+		got := strings.Join(rows[i].Problems, ";")
+		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+			t.Errorf("row %d problems = %q, want %q", i, got, want)
+		}
+	}
+	if rows[1].Fields.Package != "webex_calling" || len(rows[1].Raw) != 3 {
+		t.Errorf("ragged row lost data: %+v", rows[1])
+	}
+}
+
+func TestSourceHeaderErrors(t *testing.T) {
+	cases := []struct {
+		name, in, want string
+	}{
+		// no column names the address
+		{"no email", "name,phone\nann,1\n", `no email column: the header has "name", "phone"`},
+		// an empty file has not even a header
+		{"empty", "", "the file is empty"},
+		// two columns meaning the same thing would make one silently win
+		{"duplicate", "email,E-Mail\n", "both mean email"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := pipeline.NewSource(strings.NewReader(c.in), pipeline.SourceOptions{})
+			var ie *pipeline.InputError
+			if !errors.As(err, &ie) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want InputError containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestSourceHeaderMatchIgnoresCaseSpacesAndPunctuation(t *testing.T) {
+	rows, _ := readAll(t, "\ufeffE_Mail,Customer-ID,first name,PRIMARY PHONE NUMBER\na@x.example,c1,Ann,+12405551212\n")
+	f := rows[0].Fields
+	if f.Email != "a@x.example" || f.CustomerID != "c1" || f.FirstName != "Ann" || f.PrimaryPhoneNumber != "+12405551212" {
+		t.Fatalf("fields = %+v", f)
+	}
+}
+
+func TestSourceStopsWhenContextEnds(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("email\n")
+	for range 1000 {
+		b.WriteString("a@x.example\n")
+	}
+	src, err := pipeline.NewSource(strings.NewReader(b.String()), pipeline.SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	err = src.Each(ctx, func(pipeline.Row) error {
+		n++
+		if n == 10 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || n > 12 {
+		t.Fatalf("err = %v after %d rows, want context.Canceled soon after 10", err, n)
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,88 @@
+package report_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+	"github.com/wholesale-batch/wholesale-batch/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/golden/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestCSVWriterGolden(t *testing.T) {
+	row := func(line int, email string) *pipeline.Row {
+		return &pipeline.Row{Line: line, Fields: pipeline.Fields{Email: email}}
+	}
+	results := []pipeline.Result{
+		// a pass with its info code
+		{Row: row(2, "ann@acme.example"), Precheck: pipeline.Passed, HTTPStatus: 200, InfoCodes: "100",
+			Message: "Provisioning preCheck validation successful.", TrackingID: "ROUTER_1", Attempts: 1, Final: true},
+		// a failure with two codes and a message holding a comma and a quote
+		{Row: row(3, "ben@acme.example"), Precheck: pipeline.Failed, HTTPStatus: 409, ErrorCodes: "10022;10101",
+			Message: `The email is already associated, "really"`, TrackingID: "ROUTER_2", Attempts: 1, Final: true},
+		// an invalid row: nothing sent, so no status and zero attempts
+		{Row: row(5, ""), Precheck: pipeline.Invalid, Message: "email is empty", Final: true},
+		// an error after retries, message over two lines
+		{Row: row(6, "cy@acme.example"), Precheck: pipeline.Error, HTTPStatus: 503, Message: "Service Unavailable\n(after 6 attempts)",
+			TrackingID: "ROUTER_3", Attempts: 6, Final: true},
+		// values a spreadsheet would run as formulas are neutralised
+		{Row: row(7, "=HYPERLINK(\"http://evil\")@x.example"), Precheck: pipeline.Invalid, Message: "-1 is not allowed", Final: true},
+		// provisioning columns
+		{Row: row(8, "dee@acme.example"), Precheck: pipeline.Passed, Provision: "provisioned", HTTPStatus: 200,
+			SubscriberID: "Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIvMQ", SubscriberStatus: "provisioned", Attempts: 1, Final: true},
+	}
+	var buf bytes.Buffer
+	w, err := report.NewCSVWriter(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "results.csv", buf.Bytes())
+}
+
+func TestNeutralize(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"=1+2", "'=1+2"},                        // formula
+		{"+12405551212", "'+12405551212"},        // a leading plus is a formula to Excel
+		{"-5", "'-5"},                            // minus
+		{"@SUM(A1)", "'@SUM(A1)"},                // at
+		{"\tx", "'\tx"},                          // tab
+		{"\rx", "'\rx"},                          // carriage return
+		{"ann@acme.example", "ann@acme.example"}, // ordinary text
+		{"", ""},                                 // empty stays empty
+	}
+	for _, c := range cases {
+		if got := report.Neutralize(c.in); got != c.want {
+			t.Errorf("Neutralize(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

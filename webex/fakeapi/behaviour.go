@@ -1,0 +1,296 @@
+package fakeapi
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Behaviour tags; see the package doc for what each one does.
+const (
+	tagExists     = "exists"
+	tagInfoObj    = "infoobj"
+	tagE500       = "e500"
+	tagFlaky      = "flaky"
+	tagThrottle   = "throttle"
+	tagLocked     = "locked"
+	tagSlow       = "slow"
+	tagForbidden  = "forbidden"
+	tagHTML       = "html"
+	tagBadRequest = "badrequest"
+	tagPending    = "pending"
+	tagLost       = "lost"
+	tagSubfail    = "subfail"
+)
+
+// Durations of the slow behaviours: +slow's extra latency, and +lost's hold,
+// long enough that any sane client timeout fires first.
+const (
+	slowDelay = 1500 * time.Millisecond
+	lostDelay = 30 * time.Second
+)
+
+// Codes the fake answers with. Only 10022 and infoCode 100 are published by
+// Webex; the others are invented and their descriptions say so, so nobody
+// mistakes them for real codes.
+const (
+	codeExists          = 10022
+	codeInvalidPhone    = 10101 // fake
+	codeProvisionFailed = 10110 // fake
+	codeNoCustomer      = 10404 // fake
+	infoPrecheckOK      = 100
+)
+
+// tagSet holds the lower-cased tags of an email.
+type tagSet map[string]bool
+
+// tagsOf reads the words after '+' in email's local part.
+func tagsOf(email string) tagSet {
+	local, _, _ := strings.Cut(email, "@")
+	words := strings.Split(strings.ToLower(local), "+")
+	t := tagSet{}
+	for _, w := range words[1:] {
+		t[w] = true
+	}
+	return t
+}
+
+// firstRequests lists the tags that spoil only an email's first n requests,
+// in the order they fire when combined.
+var firstRequests = []struct {
+	tag string
+	n   int
+}{{tagThrottle, 1}, {tagLocked, 1}, {tagHTML, 1}, {tagFlaky, 2}}
+
+// fire reports whether tag still has one of its n spoiled requests left for
+// email, and uses it up.
+func (s *Server) fire(email, tag string, n int) bool {
+	key := strings.ToLower(email) + "\x00" + tag
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fired[key] >= n {
+		return false
+	}
+	s.fired[key]++
+	return true
+}
+
+// transient applies the tags that act on every route (slow, e500, forbidden
+// and the first-requests ones) and reports whether it answered.
+func (s *Server) transient(x *exchange, email string) (answered bool) {
+	t := tagsOf(email)
+	if t[tagSlow] && !sleep(x.r.Context(), slowDelay) {
+		return true // the client left
+	}
+	switch {
+	case t[tagE500]:
+		x.fail(http.StatusInternalServerError, "Internal Server Error (fake +e500).",
+			ErrorItem{Description: "Something went wrong on the server (fake +e500: retrying never helps)."})
+		return true
+	case t[tagForbidden]:
+		x.fail(http.StatusForbidden, "The request is understood, but it has been refused or access is not allowed (fake +forbidden).")
+		return true
+	}
+	for _, f := range firstRequests {
+		if !t[f.tag] || !s.fire(email, f.tag, f.n) {
+			continue
+		}
+		switch f.tag {
+		case tagThrottle:
+			s.count(func(st *Stats) { st.Throttled429++ })
+			x.w.Header().Set("Retry-After", "1")
+			x.empty(http.StatusTooManyRequests)
+		case tagLocked:
+			x.w.Header().Set("Retry-After", "1")
+			x.fail(http.StatusLocked, "The requested resource is temporarily unavailable (fake +locked).")
+		case tagHTML:
+			x.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			x.w.WriteHeader(http.StatusBadGateway)
+			_, _ = x.w.Write([]byte("<html><head><title>502 Bad Gateway</title></head>" +
+				"<body><center><h1>502 Bad Gateway</h1></center></body></html>\n"))
+		case tagFlaky:
+			s.count(func(st *Stats) { st.Injected503++ })
+			x.empty(http.StatusServiceUnavailable)
+		}
+		return true
+	}
+	return false
+}
+
+// screen applies what precheck and provision share after the body is valid:
+// the email's shape, the transient tags, +badrequest, an unknown customer,
+// and +exists or an email already provisioned. It reports whether it
+// answered.
+func (s *Server) screen(x *exchange, email string, body map[string]any) (answered bool) {
+	if local, domain, ok := strings.Cut(email, "@"); !ok || local == "" || domain == "" || strings.Contains(domain, "@") {
+		x.fail(http.StatusBadRequest, "Invalid email address.")
+		return true
+	}
+	if s.transient(x, email) {
+		return true
+	}
+	t := tagsOf(email)
+	if t[tagBadRequest] {
+		x.fail(http.StatusBadRequest, "Invalid phone number",
+			ErrorItem{ErrorCode: codeInvalidPhone, Description: "Invalid phone number (fake API code 10101, not a published Webex code)."})
+		return true
+	}
+	if customerID, _ := body["customerId"].(string); strings.HasPrefix(customerID, "unknown") {
+		x.fail(http.StatusNotFound, "Customer not found",
+			ErrorItem{ErrorCode: codeNoCustomer, Description: "Customer not found (fake API code 10404, not a published Webex code)."})
+		return true
+	}
+	if t[tagExists] || s.exists(email) {
+		x.fail(http.StatusConflict, "The email is already associated with an existing user.",
+			ErrorItem{ErrorCode: codeExists, Description: "The email is already associated with an existing user."})
+		return true
+	}
+	return false
+}
+
+// precheckInfo is one ProvisioningPreCheckResponseInfo.
+type precheckInfo struct {
+	InfoCode    int    `json:"infoCode"`
+	Description string `json:"description"`
+}
+
+// precheck serves POST /wholesale/subscribers/validate.
+func (s *Server) precheck(x *exchange) {
+	body, ok := s.readBody(x)
+	if !ok {
+		return
+	}
+	email := body["email"].(string) // required string, per the schema
+	if s.screen(x, email, body) {
+		return
+	}
+	info := precheckInfo{InfoCode: infoPrecheckOK, Description: "Provisioning preCheck validation successful."}
+	if tagsOf(email)[tagInfoObj] {
+		x.json(http.StatusOK, map[string]any{"message": "success", "info": info})
+		return
+	}
+	x.json(http.StatusOK, map[string]any{"message": "success", "info": []precheckInfo{info}})
+}
+
+// provision serves POST /wholesale/subscribers.
+func (s *Server) provision(x *exchange) {
+	body, ok := s.readBody(x)
+	if !ok {
+		return
+	}
+	email := body["email"].(string) // required string, per the schema
+	s.count(func(st *Stats) { st.PostsByEmail[strings.ToLower(email)]++ })
+	if s.screen(x, email, body) {
+		return
+	}
+	t := tagsOf(email)
+	customerID := body["customerId"].(string) // required string, per the schema
+	sub := Subscriber{
+		Email:              email,
+		CustomerID:         customerID,
+		ExternalCustomerID: externalIDFor(customerID),
+		Status:             StatusProvisioning,
+	}
+	sub.Package, sub.Packages = packagesOf(body)
+	status := http.StatusOK
+	switch {
+	case t[tagPending]:
+		sub.Status, status = StatusPendingUserMigration, http.StatusAccepted
+	case t[tagSubfail]:
+		sub.Status = StatusError
+		sub.Errors = []ErrorItem{{ErrorCode: codeProvisionFailed,
+			Description: "Provisioning of the subscriber failed (fake API code 10110, not a published Webex code)."}}
+	}
+	created, ok := s.create(sub)
+	if !ok { // a concurrent POST of the same email won the race
+		x.fail(http.StatusConflict, "The email is already associated with an existing user.",
+			ErrorItem{ErrorCode: codeExists, Description: "The email is already associated with an existing user."})
+		return
+	}
+	if t[tagLost] && !sleep(x.r.Context(), lostDelay) {
+		return // created, but the client never hears of it: an in-doubt POST
+	}
+	x.w.Header().Set("Location", baseURL(x.r)+pathSubscribers+"/"+created.ID)
+	x.json(status, created)
+}
+
+// packagesOf fills both package fields as the spec's examples show them: the
+// packages list (from packages, or from the deprecated package), and package
+// when the one item is also in package's narrower enum.
+func packagesOf(body map[string]any) (pkg string, pkgs []string) {
+	if p, ok := body["package"].(string); ok {
+		return p, []string{p}
+	}
+	list, _ := body["packages"].([]any)
+	for _, item := range list {
+		pkgs = append(pkgs, item.(string)) // items are strings, per the schema
+	}
+	for _, legacy := range legacyPackages {
+		if len(pkgs) == 1 && pkgs[0] == legacy {
+			pkg = legacy
+		}
+	}
+	return pkg, pkgs
+}
+
+// get serves GET /wholesale/subscribers/{id}.
+func (s *Server) get(x *exchange, id string) {
+	sub, ok := s.lookup(id)
+	if !ok {
+		x.fail(http.StatusNotFound, "Subscriber not found.")
+		return
+	}
+	if s.transient(x, sub.Email) {
+		return
+	}
+	if again, ok := s.lookup(id); ok { // +slow may have waited past ProvisionDelay
+		sub = again
+	}
+	x.json(http.StatusOK, sub)
+}
+
+// list serves GET /wholesale/subscribers.
+func (s *Server) list(x *exchange) {
+	q := x.r.URL.Query() // checkQuery already proved it parses
+	limit, offset := 50, 0
+	if v := q.Get("max"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			x.fail(http.StatusBadRequest, "max must be an integer from 1 to 100.")
+			return
+		}
+		limit = n
+	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			x.fail(http.StatusBadRequest, "offset must be a non-negative integer.")
+			return
+		}
+		offset = n
+	}
+	f := listFilter{
+		email:              q.Get("email"),
+		customerID:         q.Get("customerId"),
+		personID:           q.Get("personId"),
+		externalCustomerID: q.Get("externalCustomerId"),
+		status:             q.Get("status"),
+	}
+	if f.email != "" && s.transient(x, f.email) {
+		return
+	}
+	page, more := s.search(f, offset, limit)
+	if more {
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
+		}
+		next.Set("max", strconv.Itoa(limit))
+		next.Set("offset", strconv.Itoa(offset+limit))
+		x.w.Header().Set("Link", fmt.Sprintf(`<%s%s?%s>; rel="next"`, baseURL(x.r), pathSubscribers, next.Encode()))
+	}
+	x.json(http.StatusOK, map[string]any{"items": page})
+}

@@ -1,0 +1,77 @@
+// Package fakeapi is an in-process fake of the Webex Wholesale subscriber API
+// (spec: webex-wholesale.json, paths /wholesale/subscribers...). Tests,
+// benchmarks and the tool's --sandbox mode talk to it over real HTTP (Start)
+// or call its http.Handler directly (New), so the client under test cannot
+// tell it from the real service except by the behaviours listed below.
+//
+// It is deliberately its own reading of the spec and imports nothing from the
+// rest of the project: if the client and the fake shared code, a shared
+// misreading would pass every test.
+//
+// # Routes
+//
+// All routes live under /v1, so a client's base URL is Running.URL:
+//
+//	POST /v1/wholesale/subscribers/validate   precheck
+//	POST /v1/wholesale/subscribers            provision
+//	GET  /v1/wholesale/subscribers/{id}       one subscriber
+//	GET  /v1/wholesale/subscribers            search: email, customerId, personId,
+//	                                          externalCustomerId, status, max (1..100,
+//	                                          default 50), offset; Link rel="next"
+//
+// Every route accepts onBehalfOfSubPartnerOrgId (400 when present but empty).
+// Other methods on these paths answer 405, other paths 404.
+//
+// # Order of checks
+//
+// Each request goes through, in order: Options.Latency; Options.FailureRate
+// (503, empty body); Options.RateLimit (429, Retry-After, empty body); the
+// bearer token (401); routing (404/405); query parameters (400); for POSTs the
+// media type (415), JSON syntax (400), ValidateSchema (400) and the spec's
+// prose rules (400); then the email's behaviour tags; then the state.
+//
+// # Behaviour tags
+//
+// A tag is a word after '+' in the local part of the subscriber's email
+// (alice+exists@acme.com), matched case-insensitively; several may be
+// combined (alice+slow+lost@acme.com) and unknown words are ignored, so real
+// "+alias" addresses behave normally. Tags act on every request that names
+// the email: the body of a precheck or provision, the email filter of a
+// search, and a GET by id of a subscriber with that email. "First request"
+// tags count per email and per tag, so alice+throttle+flaky gets 429, 503,
+// 503, then normal answers.
+//
+//	tag          applies to           answer
+//	+exists      precheck, provision  409, errorCode 10022 "The email is already associated
+//	                                  with an existing user." (also for any email already in
+//	                                  the state, tagged or not)
+//	+infoobj     precheck             200 with "info" as one object instead of an array
+//	                                  (the schema's shape; the live API sends an array)
+//	+e500        all                  always 500 with a Webex JSON error body
+//	+flaky       all                  first 2 requests: 503, empty body, no Retry-After
+//	+throttle    all                  first request: 429, Retry-After: 1, empty body
+//	+locked      all                  first request: 423, Retry-After: 1, Webex error body
+//	+slow        all                  1500 ms extra latency on every response
+//	+forbidden   all                  always 403 with a Webex error body
+//	+html        all                  first request: 502 with an HTML (non-JSON) body
+//	+badrequest  precheck, provision  400 "Invalid phone number", errorCode 10101 (fake)
+//	+pending     provision            202, status "pending_user_migration", no personId
+//	+lost        provision            creates the subscriber, then holds the answer 30 s
+//	                                  (until the client gives up): an in-doubt POST that a
+//	                                  later GET ?email= finds
+//	+subfail     provision            200, status "error", errors [{errorCode 10110 (fake)}]
+//
+// A customerId starting with "unknown" answers 404 "Customer not found",
+// errorCode 10404 (fake), on precheck and provision. An email without exactly
+// one '@' answers 400 "Invalid email address" (not a schema rule, so not
+// counted in Stats.Rejected). Codes 10101, 10110 and 10404 are made up and
+// say so in their description; only 10022 and infoCode 100 are published.
+//
+// # Provisioning state
+//
+// Subscribers are keyed by lower-cased email; a second provision of the same
+// email answers 409 with errorCode 10022. A new subscriber reports status
+// "provisioning" (no personId) until Options.ProvisionDelay has passed since
+// its creation, then "provisioned"; the status is computed on read from
+// time.Now, so testing/synctest's fake clock drives it.
+package fakeapi

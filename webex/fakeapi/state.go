@@ -1,0 +1,262 @@
+package fakeapi
+
+import (
+	"cmp"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Subscriber statuses the fake reports. The spec documents only provisioned
+// and pending_user_migration; the other two are the ones related Webex APIs
+// use and the API notes tell clients to expect.
+const (
+	// StatusProvisioned: the subscriber is fully provisioned.
+	StatusProvisioned = "provisioned"
+	// StatusProvisioning: created, not yet ready (Options.ProvisionDelay).
+	StatusProvisioning = "provisioning"
+	// StatusPendingUserMigration: a free account exists and the user must consent (+pending).
+	StatusPendingUserMigration = "pending_user_migration"
+	// StatusError: provisioning failed after the request was accepted (+subfail).
+	StatusError = "error"
+)
+
+// ErrorItem is one entry of a Webex error body's "errors" or of a
+// Subscriber's "errors" (components/schemas/Error). ErrorCode 0 is omitted,
+// as the live API omits it on platform errors such as 401.
+type ErrorItem struct {
+	// ErrorCode identifies the reason; Webex publishes few of them.
+	ErrorCode int `json:"errorCode,omitempty"`
+	// Description is the human-readable reason.
+	Description string `json:"description"`
+}
+
+// Subscriber is components/schemas/Subscriber: the JSON tags give the spec's
+// shape, with empty fields left out as the spec's examples do.
+type Subscriber struct {
+	// ID is the subscriber id used in GET /wholesale/subscribers/{id}.
+	ID string `json:"id"`
+	// PersonID is the /people id; the spec: "Only presented when status is
+	// provisioned", so it stays empty before that.
+	PersonID string `json:"personId,omitempty"`
+	// Email is stored as sent; lookups ignore its case.
+	Email string `json:"email"`
+	// CustomerID is the Wholesale customer the subscriber belongs to.
+	CustomerID string `json:"customerId,omitempty"`
+	// ExternalCustomerID is the customer's external id (invented by the fake).
+	ExternalCustomerID string `json:"externalCustomerId,omitempty"`
+	// Package is the deprecated single package, when it can hold the one assigned.
+	Package string `json:"package,omitempty"`
+	// Packages lists the assigned packages (one, today).
+	Packages []string `json:"packages,omitempty"`
+	// Status is one of the Status constants; clients must accept others.
+	Status string `json:"status"`
+	// Errors is non-empty when provisioning failed after being accepted.
+	Errors []ErrorItem `json:"errors,omitempty"`
+	// Created is when the subscriber was provisioned.
+	Created time.Time `json:"created,omitzero"`
+	// LastStatusChange is when Status last changed.
+	LastStatusChange time.Time `json:"lastStatusChange,omitzero"`
+}
+
+// clone deep-copies the slices so snapshots never alias the live state.
+func (s Subscriber) clone() Subscriber {
+	s.Packages = slices.Clone(s.Packages)
+	s.Errors = slices.Clone(s.Errors)
+	return s
+}
+
+// record is a stored subscriber plus what is needed to compute its status on
+// read, so no goroutine or timer has to flip it.
+type record struct {
+	sub      Subscriber
+	personID string    // revealed once provisioned
+	readyAt  time.Time // when a "provisioning" subscriber becomes "provisioned"; zero: never by itself
+	seq      uint64    // creation order, to break ties between equal Created times
+}
+
+// view is the subscriber as a client sees it at now.
+func (r *record) view(now time.Time) Subscriber {
+	s := r.sub.clone()
+	if s.Status == StatusProvisioning && !r.readyAt.IsZero() && !now.Before(r.readyAt) {
+		s.Status = StatusProvisioned
+		s.LastStatusChange = r.readyAt
+	}
+	if s.Status == StatusProvisioned {
+		s.PersonID = r.personID
+	}
+	return s
+}
+
+// fakeIDs returns a subscriber id and person id shaped like Webex's: base64 of
+// a ciscospark:// URI. The URL alphabet keeps them safe in paths.
+func fakeIDs(n uint64) (id, personID string) {
+	uuid := fmt.Sprintf("fa4e0000-0000-4000-8000-%012x", n)
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString([]byte("ciscospark://us/SUBSCRIBER/" + uuid)),
+		enc.EncodeToString([]byte("ciscospark://us/PEOPLE/" + uuid))
+}
+
+// externalIDFor invents the customer's external id, which the real service
+// holds but the request does not carry.
+func externalIDFor(customerID string) string {
+	if customerID == "" {
+		return ""
+	}
+	return "ext-" + customerID
+}
+
+// storeLocked adds sub under its lower-cased email, replacing any previous
+// one. Callers hold s.mu.
+func (s *Server) storeLocked(sub Subscriber, personID string, readyAt time.Time) *record {
+	s.nextSeq++
+	if old, ok := s.byEmail[strings.ToLower(sub.Email)]; ok {
+		delete(s.byID, old.sub.ID)
+	}
+	r := &record{sub: sub, personID: personID, readyAt: readyAt, seq: s.nextSeq}
+	s.byEmail[strings.ToLower(sub.Email)] = r
+	s.byID[sub.ID] = r
+	return r
+}
+
+// AddSubscriber pre-seeds the state, e.g. with a user who already exists so
+// that prechecks and provisions of that email answer 409. Empty fields are
+// filled in: ID and PersonID are generated, Status defaults to provisioned,
+// Created to now and LastStatusChange to Created. A seeded "provisioning"
+// subscriber becomes provisioned Options.ProvisionDelay after Created. An
+// existing subscriber with the same email (case-insensitively) is replaced.
+func (s *Server) AddSubscriber(sub Subscriber) {
+	sub = sub.clone()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, personID := fakeIDs(s.nextSeq + 1)
+	if sub.ID == "" {
+		sub.ID = id
+	}
+	if sub.PersonID != "" {
+		personID = sub.PersonID
+	}
+	if sub.Status == "" {
+		sub.Status = StatusProvisioned
+	}
+	if sub.Created.IsZero() {
+		sub.Created = time.Now().UTC()
+	}
+	if sub.LastStatusChange.IsZero() {
+		sub.LastStatusChange = sub.Created
+	}
+	var readyAt time.Time
+	if sub.Status == StatusProvisioning {
+		readyAt = sub.Created.Add(s.opts.ProvisionDelay)
+	}
+	sub.PersonID = ""
+	s.storeLocked(sub, personID, readyAt)
+}
+
+// Subscribers returns a snapshot of the state, sorted by email, with each
+// status as a client would read it now.
+func (s *Server) Subscribers() []Subscriber {
+	now := time.Now()
+	s.mu.Lock()
+	out := make([]Subscriber, 0, len(s.byEmail))
+	for _, r := range s.byEmail {
+		out = append(out, r.view(now))
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b Subscriber) int { return strings.Compare(strings.ToLower(a.Email), strings.ToLower(b.Email)) })
+	return out
+}
+
+// listFilter holds the search parameters the fake honours.
+type listFilter struct {
+	email, customerID, personID, externalCustomerID, status string
+}
+
+func (f listFilter) match(s Subscriber) bool {
+	return (f.email == "" || strings.EqualFold(f.email, s.Email)) &&
+		(f.customerID == "" || f.customerID == s.CustomerID) &&
+		(f.personID == "" || f.personID == s.PersonID) &&
+		(f.externalCustomerID == "" || f.externalCustomerID == s.ExternalCustomerID) &&
+		(f.status == "" || f.status == s.Status)
+}
+
+// search returns one page of matching subscribers in creation order (the
+// spec's default sortBy is created) and whether more follow.
+func (s *Server) search(f listFilter, offset, limit int) (page []Subscriber, more bool) {
+	now := time.Now()
+	s.mu.Lock()
+	var recs []*record
+	if f.email != "" { // the in-doubt lookup: one map hit, not a sort of the whole state
+		if r, ok := s.byEmail[strings.ToLower(f.email)]; ok {
+			recs = append(recs, r)
+		}
+	} else {
+		recs = make([]*record, 0, len(s.byEmail))
+		for _, r := range s.byEmail {
+			recs = append(recs, r)
+		}
+	}
+	slices.SortFunc(recs, func(a, b *record) int {
+		if c := a.sub.Created.Compare(b.sub.Created); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	var all []Subscriber
+	for _, r := range recs {
+		if v := r.view(now); f.match(v) {
+			all = append(all, v)
+		}
+	}
+	s.mu.Unlock()
+	if offset >= len(all) {
+		return []Subscriber{}, false
+	}
+	end := min(len(all), offset+limit)
+	return all[offset:end], end < len(all)
+}
+
+// lookup returns the subscriber with id as seen now.
+func (s *Server) lookup(id string) (Subscriber, bool) {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.byID[id]
+	if !ok {
+		return Subscriber{}, false
+	}
+	return r.view(now), true
+}
+
+// exists reports whether email is already in the state.
+func (s *Server) exists(email string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.byEmail[strings.ToLower(email)]
+	return ok
+}
+
+// create provisions sub unless its email is already in the state, checking
+// and inserting under one lock so two concurrent POSTs of one email cannot
+// both succeed. The ID, PersonID, Created and LastStatusChange of sub are
+// filled in here; a "provisioning" status becomes "provisioned" after
+// Options.ProvisionDelay. It returns the subscriber as seen now.
+func (s *Server) create(sub Subscriber) (Subscriber, bool) {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.byEmail[strings.ToLower(sub.Email)]; dup {
+		return Subscriber{}, false
+	}
+	id, personID := fakeIDs(s.nextSeq + 1)
+	sub.ID = id
+	sub.Created = now.UTC()
+	sub.LastStatusChange = sub.Created
+	var readyAt time.Time
+	if sub.Status == StatusProvisioning {
+		readyAt = sub.Created.Add(s.opts.ProvisionDelay)
+	}
+	return s.storeLocked(sub, personID, readyAt).view(now), true
+}
