@@ -46,6 +46,8 @@ type config struct {
 	sandbox       bool
 	maxRetries    int
 	maxRetryAfter time.Duration
+	resume, force bool
+	args          []string // as given, for the resume command
 }
 
 // Defaults: Webex publishes no numeric limit, so we start polite and let
@@ -75,6 +77,8 @@ func newFlagSet(m mode, cfg *config, env Env) *flag.FlagSet {
 	fs.BoolVar(&cfg.sandbox, "sandbox", false, "run against a built-in fake of the API on loopback: no token, no network")
 	fs.IntVar(&cfg.maxRetries, "max-retries", 5, "retries per row for 429, 423, 5xx, timeouts and resets")
 	fs.DurationVar(&cfg.maxRetryAfter, "max-retry-after", 60*time.Second, "cap on a server's Retry-After")
+	fs.BoolVar(&cfg.resume, "resume", false, "continue an interrupted or crashed run into the same --output: rows already done are not sent again")
+	fs.BoolVar(&cfg.force, "force", false, "with --resume: resume even though the input file changed")
 	return fs
 }
 
@@ -101,7 +105,7 @@ func printUsage(w io.Writer, fs *flag.FlagSet, m mode) {
 }
 
 func parse(m mode, args []string, env Env) (*config, error) {
-	cfg := &config{mode: m}
+	cfg := &config{mode: m, args: append([]string{m.String()}, args...)}
 	fs := newFlagSet(m, cfg, env)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -208,8 +212,15 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 		return ExitUsage, usagef("%s: %v", cfg.input, err)
 	}
 
+	var jr *resumable
+	if cfg.mode != modeValidate {
+		if jr, err = openJournal(cfg); err != nil {
+			return ExitUsage, err
+		}
+	}
 	out, closeOut, err := openOutput(cfg, env)
 	if err != nil {
+		_ = jr.close(false)
 		return ExitUsage, err
 	}
 	w, err := report.NewCSVWriter(out)
@@ -223,7 +234,7 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 	prep := &pipeline.Preparer{Defaults: pipeline.Defaults{CustomerID: cfg.customerID, Package: cfg.pkg}}
 	var work pipeline.Worker
 	if client != nil {
-		work = (&pipeline.Prechecker{Client: client}).Work
+		work = jr.wrap((&pipeline.Prechecker{Client: client}).Work)
 	} else {
 		work = validateOnly
 	}
@@ -255,6 +266,10 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 	if cerr := closeOut(); flushErr == nil {
 		flushErr = cerr
 	}
+	complete := runErr == nil && flushErr == nil && sum.Unfinished == 0
+	if jerr := jr.close(complete); flushErr == nil {
+		flushErr = jerr
+	}
 
 	facts := report.RunFacts{
 		Elapsed:   time.Since(start),
@@ -275,6 +290,9 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 		facts.StopReason = stopReason(runErr)
 	}
 	sum.Print(env.Stderr, facts)
+	if jr != nil && !complete {
+		fmt.Fprintf(env.Stderr, "to continue where this run stopped:\n  %s\n", resumeCommand(cfg.args))
+	}
 
 	switch {
 	case flushErr != nil:

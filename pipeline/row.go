@@ -39,24 +39,27 @@ const (
 )
 
 // Result is what happened to one row: row failures are data, not errors.
+// Its JSON form is the journal's record of a finished row.
 type Result struct {
-	Row              *Row
-	Precheck         string // Passed, Failed, Invalid, Error, or "" (validate: would be sent)
-	Provision        string // empty unless provisioning
-	HTTPStatus       int    // of the last response, 0 if none
-	InfoCodes        string // ';'-joined
-	ErrorCodes       string // ';'-joined
-	Message          string
-	TrackingID       string
-	Attempts         int
-	SubscriberID     string
-	SubscriberStatus string
+	Row              *Row   `json:"-"`
+	Precheck         string `json:"precheck,omitempty"`  // Passed, Failed, Invalid, Error, or "" (validate: would be sent)
+	Provision        string `json:"provision,omitempty"` // empty unless provisioning
+	HTTPStatus       int    `json:"status,omitempty"`    // of the last response, 0 if none
+	InfoCodes        string `json:"info,omitempty"`      // ';'-joined
+	ErrorCodes       string `json:"errors,omitempty"`    // ';'-joined
+	Message          string `json:"message,omitempty"`
+	TrackingID       string `json:"trackingId,omitempty"`
+	Attempts         int    `json:"attempts,omitempty"`
+	SubscriberID     string `json:"subscriberId,omitempty"`
+	SubscriberStatus string `json:"subscriberStatus,omitempty"`
 	// Descriptions maps each code in InfoCodes/ErrorCodes to the API's text, for the summary.
-	Descriptions map[int]string
+	Descriptions map[int]string `json:"descriptions,omitempty"`
 	// Final is false for a row the run gave up on without an answer (an
 	// interrupt, a 401): a resumed run sends it again.
-	Final bool
+	Final bool `json:"final"`
+	// Resumed marks a result taken from the journal of an earlier run.
+	Resumed bool `json:"-"`
 	// Fatal, set by a worker, stops the whole run (a rejected token): every
 	// later request would fail the same way. It is not written.
-	Fatal error
+	Fatal error `json:"-"`
 }

@@ -17,6 +17,7 @@ type Summary struct {
 	Outcomes   map[string]int // precheck outcome -> rows
 	Provision  map[string]int // provision outcome -> rows
 	Unfinished int            // rows without a final answer (stopped run)
+	Resumed    int            // rows taken from an earlier run's journal
 	codes      map[codeKey]*CodeCount
 }
 
@@ -47,6 +48,9 @@ func (s *Summary) Add(r pipeline.Result) {
 	}
 	if !r.Final {
 		s.Unfinished++
+	}
+	if r.Resumed {
+		s.Resumed++
 	}
 	s.addCodes("info", r.InfoCodes, r.Descriptions)
 	s.addCodes("error", r.ErrorCodes, r.Descriptions)
@@ -124,6 +128,9 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	}
 	if s.Unfinished > 0 {
 		fmt.Fprintf(tw, "  unfinished\t%d\n", s.Unfinished)
+	}
+	if s.Resumed > 0 {
+		fmt.Fprintf(tw, "  from the earlier run\t%d (not sent again)\n", s.Resumed)
 	}
 	for _, c := range s.Codes() {
 		desc := c.Description

@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/wholesale-batch/wholesale-batch/journal"
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+)
+
+// resumable is the crash-safety of a run: the journal it writes and, with
+// --resume, the journal of the earlier run it continues.
+type resumable struct {
+	path string
+	old  *journal.Index // nil for a fresh run
+	w    *journal.Writer
+	// restored counts rows taken from the old journal.
+	restored int
+}
+
+// fingerprint identifies the input, so a resumed run refuses a changed file.
+func fingerprint(path string) (size int64, sum string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	size, err = io.Copy(h, f)
+	return size, hex.EncodeToString(h.Sum(nil)), err
+}
+
+// openJournal starts the journal of a run, or reopens the one to resume.
+// It refuses to silently start over an unfinished run: for provisioning
+// that could create a subscriber twice.
+func openJournal(cfg *config) (*resumable, error) {
+	if cfg.output == "-" || cfg.input == "-" {
+		if cfg.resume {
+			return nil, usagef("--resume needs --input and --output files (not \"-\"): the journal lives beside the output")
+		}
+		return nil, nil
+	}
+	path := journal.Path(cfg.output)
+	size, sum, err := fingerprint(cfg.input)
+	if err != nil {
+		return nil, usagef("cannot read the input: %v", unwrapPath(err))
+	}
+	hdr := journal.Header{Tool: "wholesale-batch " + Version, Command: cfg.mode.String(), Input: cfg.input,
+		InputSize: size, InputHash: sum, Started: time.Now().UTC()}
+
+	old, err := journal.Load(path)
+	switch {
+	case errors.Is(err, journal.ErrNoJournal):
+		if cfg.resume {
+			return nil, usagef("nothing to resume: %s does not exist (a run that finished removes its journal); run without --resume", path)
+		}
+		w, err := journal.Create(path, hdr)
+		if err != nil {
+			return nil, usagef("cannot create the journal: %v", unwrapPath(err))
+		}
+		return &resumable{path: path, w: w}, nil
+	case err != nil:
+		return nil, usagef("cannot read the journal: %v", err)
+	}
+	if !cfg.resume {
+		old.Close()
+		return nil, usagef("%s exists: an earlier %s run into %s did not finish. Add --resume to continue it (rows already done are not sent again), or delete %s to start over",
+			path, old.Header.Command, cfg.output, path)
+	}
+	if old.Header.Command != hdr.Command {
+		old.Close()
+		return nil, usagef("the journal %s belongs to a %s run, not %s", path, old.Header.Command, hdr.Command)
+	}
+	if old.Header.InputHash != hdr.InputHash && !cfg.force {
+		old.Close()
+		return nil, usagef("%s changed since the run being resumed (SHA-256 differs): rows may have moved, so resuming could skip or repeat rows. Restore the file, or add --force to resume anyway", cfg.input)
+	}
+	w, err := journal.Append(path)
+	if err != nil {
+		old.Close()
+		return nil, usagef("cannot reopen the journal: %v", unwrapPath(err))
+	}
+	return &resumable{path: path, old: old, w: w}, nil
+}
+
+// wrap journals every final result as it finishes and, when resuming,
+// answers rows the old journal holds without sending them again.
+func (r *resumable) wrap(work pipeline.Worker) pipeline.Worker {
+	if r == nil {
+		return work
+	}
+	return func(ctx context.Context, row *pipeline.Row) pipeline.Result {
+		if res, ok := r.lookup(row); ok {
+			return res
+		}
+		res := work(ctx, row)
+		if res.Final {
+			if err := r.record(row, res); err != nil && res.Fatal == nil {
+				// Without the journal a crash could repeat work: stop.
+				res.Fatal = err
+			}
+		}
+		return res
+	}
+}
+
+func (r *resumable) lookup(row *pipeline.Row) (pipeline.Result, bool) {
+	if r.old == nil {
+		return pipeline.Result{}, false
+	}
+	e, ok, err := r.old.Result(row.Seq)
+	if err != nil || !ok || e.Line != row.Line {
+		return pipeline.Result{}, false
+	}
+	var res pipeline.Result
+	if json.Unmarshal(e.Data, &res) != nil || !res.Final {
+		return pipeline.Result{}, false
+	}
+	res.Row = row
+	res.Resumed = true
+	return res, true
+}
+
+func (r *resumable) record(row *pipeline.Row, res pipeline.Result) error {
+	data, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: journal.KindResult, Data: data}, false)
+}
+
+// close ends the journal; a run that wrote every row final removes it, so
+// the next run into the same output starts fresh.
+func (r *resumable) close(complete bool) error {
+	if r == nil {
+		return nil
+	}
+	if r.old != nil {
+		r.old.Close()
+	}
+	err := r.w.Close()
+	if err == nil && complete {
+		err = os.Remove(r.path)
+	}
+	return err
+}
+
+// resumeCommand is the exact command that continues this run.
+func resumeCommand(args []string) string {
+	parts := []string{"wholesale-batch"}
+	for _, a := range args {
+		if a == "--resume" || a == "-resume" {
+			continue
+		}
+		parts = append(parts, shellQuote(a))
+	}
+	return strings.Join(append(parts, "--resume"), " ")
+}
+
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`|&;<>()*?[]#~!{}") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,272 @@
+// Package journal makes a run crash-safe. Every finished row is appended
+// to a journal file beside the output, one JSON line written with a single
+// write, as soon as it finishes (in completion order, before the ordered
+// output gets it). A run killed at any instant loses at most the rows in
+// flight; --resume reads the journal and sends none of the rows it holds.
+package journal
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// Header is the first line of a journal: what run it belongs to.
+type Header struct {
+	Tool      string    `json:"tool"`
+	Command   string    `json:"command"` // precheck, provision
+	Input     string    `json:"input"`
+	InputSize int64     `json:"inputSize"`
+	InputHash string    `json:"inputSha256"`
+	Started   time.Time `json:"started"`
+}
+
+// Entry is one line after the header.
+type Entry struct {
+	Seq  int    `json:"seq"`
+	Line int    `json:"line"`
+	Kind string `json:"kind"` // KindResult, or KindIntent before a non-idempotent request
+	// Data is the caller's record (a result, an intent), opaque here.
+	Data json.RawMessage `json:"data"`
+}
+
+// Entry kinds.
+const (
+	KindResult = "result"
+	KindIntent = "intent"
+)
+
+// Path is where the journal of an output file lives.
+func Path(output string) string { return output + ".journal" }
+
+// Writer appends entries. It is safe for concurrent use.
+type Writer struct {
+	mu     sync.Mutex
+	f      *os.File
+	buf    bytes.Buffer
+	synced time.Time
+	err    error
+}
+
+// syncEvery bounds what a power loss can take: the page cache survives a
+// killed process, not a dead machine.
+const syncEvery = time.Second
+
+// Create starts a new journal, replacing any old one.
+func Create(path string, h Header) (*Writer, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{f: f}
+	if err := w.writeLine(h, true); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// Append reopens an existing journal to add to it (a resumed run). A torn
+// last line left by a crash is cut off first, so it cannot glue itself to
+// the next entry.
+func Append(path string) (*Writer, error) {
+	if err := cutTornTail(path); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	return &Writer{f: f}, nil
+}
+
+func cutTornTail(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	// Entries are small: the last newline is within the last 1 MiB.
+	size := st.Size()
+	tail := min(size, 1<<20)
+	b := make([]byte, tail)
+	if _, err := f.ReadAt(b, size-tail); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	if len(b) == 0 || b[len(b)-1] == '\n' {
+		return nil
+	}
+	return os.Truncate(path, size-tail+int64(bytes.LastIndexByte(b, '\n')+1))
+}
+
+// Add appends one entry. sync forces it to disk before returning: for an
+// intent, which must survive even a power loss before the request leaves.
+func (w *Writer) Add(e Entry, sync bool) error {
+	return w.writeLine(e, sync)
+}
+
+func (w *Writer) writeLine(v any, sync bool) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	w.buf.Reset()
+	enc := json.NewEncoder(&w.buf)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	// One write per line: a crash leaves whole lines, or one torn last line
+	// that Load ignores.
+	if _, err := w.f.Write(w.buf.Bytes()); err != nil {
+		w.err = fmt.Errorf("journal: %w", err)
+		return w.err
+	}
+	if sync || time.Since(w.synced) > syncEvery {
+		if err := w.f.Sync(); err != nil {
+			w.err = fmt.Errorf("journal: %w", err)
+			return w.err
+		}
+		w.synced = time.Now()
+	}
+	return nil
+}
+
+// Close syncs and closes the file.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return w.err
+	}
+	err := w.f.Sync()
+	if cerr := w.f.Close(); err == nil {
+		err = cerr
+	}
+	w.f = nil
+	if w.err != nil {
+		return w.err
+	}
+	return err
+}
+
+// Index is what a journal holds, by row: where each row's last entry of
+// each kind lies in the file, so resuming costs a few dozen bytes per row
+// instead of a copy of every result.
+type Index struct {
+	Header  Header
+	f       *os.File
+	results map[int]loc
+	intents map[int]loc
+}
+
+type loc struct {
+	off  int64
+	size int
+	line int
+}
+
+// ErrNoJournal reports that there is nothing to resume.
+var ErrNoJournal = errors.New("no journal")
+
+// Load reads the journal at path. A torn last line (a crash mid-write) is
+// ignored; a damaged line elsewhere is an error.
+func Load(path string) (*Index, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrNoJournal
+	}
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{f: f, results: map[int]loc{}, intents: map[int]loc{}}
+	if err := ix.scan(path); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// Close releases the journal file.
+func (ix *Index) Close() error { return ix.f.Close() }
+
+func (ix *Index) scan(path string) error {
+	f := ix.f
+	r := bufio.NewReaderSize(f, 64<<10)
+	var off int64
+	first := true
+	for n := 1; ; n++ {
+		line, err := r.ReadBytes('\n')
+		if errors.Is(err, io.EOF) {
+			if len(line) > 0 && n > 1 {
+				break // torn last line: that row was in flight
+			}
+			if first {
+				return fmt.Errorf("journal %s is empty", path)
+			}
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if first {
+			if err := json.Unmarshal(line, &ix.Header); err != nil {
+				return fmt.Errorf("journal %s: line 1 is not a journal header: %v", path, err)
+			}
+			first = false
+		} else {
+			var e struct {
+				Seq  int    `json:"seq"`
+				Line int    `json:"line"`
+				Kind string `json:"kind"`
+			}
+			if err := json.Unmarshal(line, &e); err != nil {
+				return fmt.Errorf("journal %s: line %d is damaged: %v", path, n, err)
+			}
+			l := loc{off: off, size: len(line), line: e.Line}
+			switch e.Kind {
+			case KindResult:
+				ix.results[e.Seq] = l
+			case KindIntent:
+				ix.intents[e.Seq] = l
+			}
+		}
+		off += int64(len(line))
+	}
+	return nil
+}
+
+// Results is the number of rows with a result.
+func (ix *Index) Results() int { return len(ix.results) }
+
+// Result returns the last result entry of row seq, if any.
+func (ix *Index) Result(seq int) (Entry, bool, error) { return ix.read(ix.results, seq) }
+
+// Intent returns the last intent entry of row seq, if any.
+func (ix *Index) Intent(seq int) (Entry, bool, error) { return ix.read(ix.intents, seq) }
+
+func (ix *Index) read(m map[int]loc, seq int) (Entry, bool, error) {
+	l, ok := m[seq]
+	if !ok {
+		return Entry{}, false, nil
+	}
+	b := make([]byte, l.size)
+	if _, err := ix.f.ReadAt(b, l.off); err != nil {
+		return Entry{}, false, err
+	}
+	var e Entry
+	if err := json.Unmarshal(b, &e); err != nil {
+		return Entry{}, false, err
+	}
+	return e, true, nil
+}
