@@ -1,0 +1,140 @@
+package cli_test
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
+)
+
+// buildTool compiles the real binary, for tests that must kill a process.
+func buildTool(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and kills the real binary; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "wholesale-batch")
+	cmd := exec.Command("go", "build", "-o", bin, "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestKillNineThenResumeWritesEachRowOnce kills the tool at random points
+// and resumes it until it finishes: the output must hold every row exactly
+// once, in input order, and rows finished before a kill are not sent again.
+func TestKillNineThenResumeWritesEachRowOnce(t *testing.T) {
+	bin := buildTool(t)
+	srv := fake(t, fakeapi.Options{Latency: 3 * time.Millisecond})
+	const n = 600
+	var b strings.Builder
+	b.WriteString("email,package\n")
+	for i := range n {
+		fmt.Fprintf(&b, "user%d@acme.example,webex_meetings\n", i)
+	}
+	in := writeFile(t, "in.csv", b.String())
+	out := filepath.Join(t.TempDir(), "out.csv")
+	args := []string{"precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "0", "--concurrency", "8"}
+
+	kills := 0
+	for attempt := 0; ; attempt++ {
+		if attempt > 40 {
+			t.Fatal("the run never finished")
+		}
+		a := args
+		if attempt > 0 {
+			a = append(append([]string{}, args...), "--resume")
+		}
+		cmd := exec.Command(bin, a...)
+		cmd.Env = append(os.Environ(), "WEBEX_TOKEN="+token)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		if kills < 4 {
+			select {
+			case <-time.After(time.Duration(50+rand.IntN(150)) * time.Millisecond):
+				cmd.Process.Signal(syscall.SIGKILL)
+				<-done
+				kills++
+				continue
+			case err := <-done:
+				checkExit(t, err, stderr.String())
+			}
+		} else {
+			checkExit(t, <-done, stderr.String())
+		}
+		break
+	}
+	rows := readCSV(t, out)
+	if len(rows) != n {
+		t.Fatalf("%d rows after %d kills, want %d", len(rows), kills, n)
+	}
+	for i, r := range rows {
+		if r["line"] != fmt.Sprint(i+2) || r["precheck_result"] != "passed" {
+			t.Fatalf("row %d: line %s %s %s", i, r["line"], r["precheck_result"], r["message"])
+		}
+	}
+	if _, err := os.Stat(out + ".journal"); !os.IsNotExist(err) {
+		t.Errorf("a finished run must remove its journal: %v", err)
+	}
+	// Only rows in flight at a kill may be sent twice.
+	if sent := srv.Server.Stats().Prechecks; sent > n+kills*8*2 {
+		t.Errorf("%d prechecks for %d rows after %d kills: finished rows were sent again", sent, n, kills)
+	}
+	t.Logf("%d kills, %d prechecks for %d rows", kills, srv.Server.Stats().Prechecks, n)
+}
+
+func checkExit(t *testing.T, err error, stderr string) {
+	t.Helper()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatal(err)
+	}
+	if err != nil {
+		t.Fatalf("final run: %v\n%s", err, stderr)
+	}
+}
+
+func TestResumeRefusesAChangedInput(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	in := writeFile(t, "in.csv", "email\nann@acme.example\nben@acme.example\n")
+	out := filepath.Join(t.TempDir(), "out.csv")
+	// An unfinished run leaves its journal (simulated by a 401 stop).
+	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": "expired"}, "precheck", "--base-url", srv.URL, "--input", in, "--output", out)
+	if code != 3 || !strings.Contains(stderr, "--resume") {
+		t.Fatalf("exit %d, want 3 with a resume hint:\n%s", code, stderr)
+	}
+	env := map[string]string{"WEBEX_TOKEN": token}
+	// Starting over silently is refused.
+	code, _, stderr = run(t, env, "precheck", "--base-url", srv.URL, "--input", in, "--output", out)
+	if code != 2 || !strings.Contains(stderr, "did not finish") {
+		t.Fatalf("rerun without --resume: exit %d\n%s", code, stderr)
+	}
+	// A changed input is refused...
+	os.WriteFile(in, []byte("email\nzed@acme.example\nann@acme.example\nben@acme.example\n"), 0o600)
+	code, _, stderr = run(t, env, "precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--resume")
+	if code != 2 || !strings.Contains(stderr, "changed") {
+		t.Fatalf("changed input: exit %d\n%s", code, stderr)
+	}
+	// ...unless forced.
+	code, _, stderr = run(t, env, "precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--resume", "--force")
+	if code != 0 {
+		t.Fatalf("--force: exit %d\n%s", code, stderr)
+	}
+	if rows := readCSV(t, out); len(rows) != 3 {
+		t.Fatalf("%d rows", len(rows))
+	}
+}
