@@ -47,6 +47,8 @@ type config struct {
 	maxRetries    int
 	maxRetryAfter time.Duration
 	resume, force bool
+	abortRate     float64
+	abortAfter    int
 	args          []string // as given, for the resume command
 }
 
@@ -77,6 +79,8 @@ func newFlagSet(m mode, cfg *config, env Env) *flag.FlagSet {
 	fs.BoolVar(&cfg.sandbox, "sandbox", false, "run against a built-in fake of the API on loopback: no token, no network")
 	fs.IntVar(&cfg.maxRetries, "max-retries", 5, "retries per row for 429, 423, 5xx, timeouts and resets")
 	fs.DurationVar(&cfg.maxRetryAfter, "max-retry-after", 60*time.Second, "cap on a server's Retry-After")
+	fs.Float64Var(&cfg.abortRate, "abort-error-rate", 0.5, "stop (exit 3) when more than this share of the first --abort-after rows sent end in error")
+	fs.IntVar(&cfg.abortAfter, "abort-after", 20, "how many first rows the error-rate breaker judges (0 = no breaker)")
 	fs.BoolVar(&cfg.resume, "resume", false, "continue an interrupted or crashed run into the same --output: rows already done are not sent again")
 	fs.BoolVar(&cfg.force, "force", false, "with --resume: resume even though the input file changed")
 	return fs
@@ -128,6 +132,9 @@ func parse(m mode, args []string, env Env) (*config, error) {
 	}
 	if cfg.concurrency < 0 {
 		return nil, usagef("--concurrency must be 0 (automatic) or more, got %d", cfg.concurrency)
+	}
+	if cfg.abortRate < 0 || cfg.abortRate > 1 {
+		return nil, usagef("--abort-error-rate is a share between 0 and 1, got %g", cfg.abortRate)
 	}
 	if cfg.maxRetries < 0 {
 		return nil, usagef("--max-retries must be 0 or more, got %d", cfg.maxRetries)
@@ -234,7 +241,8 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 	prep := &pipeline.Preparer{Defaults: pipeline.Defaults{CustomerID: cfg.customerID, Package: cfg.pkg}}
 	var work pipeline.Worker
 	if client != nil {
-		work = jr.wrap((&pipeline.Prechecker{Client: client}).Work)
+		breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
+		work = pipeline.Guard(breaker, jr.wrap((&pipeline.Prechecker{Client: client}).Work))
 	} else {
 		work = validateOnly
 	}

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"encoding/csv"
 	"os"
@@ -117,6 +118,15 @@ func TestExitCodes(t *testing.T) {
 	good := writeFile(t, "good.csv", "email,package\nann@acme.example,webex_meetings\nben@acme.example,webex_meetings\n")
 	mixed := writeFile(t, "mixed.csv", "email\nann@acme.example\nben+exists@acme.example\n")
 	noEmail := writeFile(t, "noemail.csv", "name,phone\nAnn,1\n")
+	var fb, eb strings.Builder
+	fb.WriteString("email\n")
+	eb.WriteString("email\n")
+	for i := range 30 {
+		fmt.Fprintf(&fb, "u%d+forbidden@acme.example\n", i)
+		fmt.Fprintf(&eb, "u%d+e500@acme.example\n", i)
+	}
+	forbidden := writeFile(t, "forbidden.csv", fb.String())
+	broken := writeFile(t, "broken.csv", eb.String())
 	env := map[string]string{"WEBEX_TOKEN": token}
 	cases := []struct {
 		name     string
@@ -138,6 +148,10 @@ func TestExitCodes(t *testing.T) {
 		{"missing input", env, []string{"--input", "/nonexistent/x.csv"}, cli.ExitUsage, "cannot read the input", true},
 		// an unknown flag
 		{"bad flag", env, []string{"--input", good, "--frobnicate"}, cli.ExitUsage, "flag provided but not defined", true},
+		// every request refused with 403: the token lacks scopes
+		{"403 burst", env, []string{"--input", forbidden, "--concurrency", "1"}, cli.ExitAborted, "spark-admin:wholesale_subscribers_read", false},
+		// the endpoint fails every request: the breaker stops hammering it
+		{"breaker", env, []string{"--input", broken, "--max-retries", "0", "--rate", "0"}, cli.ExitAborted, "ended in error", false},
 		// the server rejects our token: the run stops at once
 		{"401", map[string]string{"WEBEX_TOKEN": "wrong"}, []string{"--input", good}, cli.ExitAborted, "rejected the token", false},
 	}
