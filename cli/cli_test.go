@@ -2,9 +2,9 @@ package cli_test
 
 import (
 	"bytes"
-	"fmt"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"

@@ -17,6 +17,12 @@ import (
 // Limiter is safe for concurrent use. The zero value is not usable: call New.
 type Limiter struct {
 	lim *rate.Limiter
+	// turn lets one waiter at a time hold a reservation of lim. rate.Limiter
+	// keeps the times it promised to queued waiters when its rate changes,
+	// so with a queue a raised rate would schedule the next request almost
+	// on top of the last promised one (a burst the server answers with 429),
+	// and a cut would only apply after the whole queue had gone at the old rate.
+	turn chan struct{}
 
 	mu         sync.Mutex
 	max        rate.Limit // what the user asked for
@@ -32,7 +38,7 @@ type Limiter struct {
 // New returns a limiter allowing perSecond requests per second in total;
 // perSecond <= 0 means unlimited (benchmarks, the sandbox).
 func New(perSecond float64) *Limiter {
-	l := &Limiter{max: rate.Inf}
+	l := &Limiter{max: rate.Inf, turn: make(chan struct{}, 1)}
 	if perSecond > 0 {
 		l.max = rate.Limit(perSecond)
 		l.floor = rate.Limit(math.Max(perSecond/64, 0.1))
@@ -49,7 +55,14 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		if err := l.waitNotBefore(ctx); err != nil {
 			return err
 		}
-		if err := l.lim.Wait(ctx); err != nil {
+		select {
+		case l.turn <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		err := l.lim.Wait(ctx)
+		<-l.turn
+		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
