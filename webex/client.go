@@ -132,7 +132,7 @@ func (c *Client) Precheck(ctx context.Context, req PrecheckRequest) (PrecheckRes
 	if err != nil {
 		return out, CallInfo{}, err
 	}
-	info, raw, err := c.do(ctx, http.MethodPost, "/wholesale/subscribers/validate", nil, body, true)
+	info, raw, _, err := c.do(ctx, http.MethodPost, "/wholesale/subscribers/validate", nil, body, true)
 	if err != nil {
 		return out, info, err
 	}
@@ -151,7 +151,7 @@ func (r PrecheckResponse) Passed() bool {
 
 // do runs one call with pacing and retries. idempotent=false forbids
 // repeating a request the server may have acted on (see Retryable).
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, idempotent bool) (CallInfo, []byte, error) {
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, idempotent bool) (CallInfo, []byte, http.Header, error) {
 	var info CallInfo
 	u := *c.base
 	u.Path += path
@@ -167,7 +167,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 
 	for n := 1; ; n++ {
 		if err := c.cfg.Pacer.Wait(ctx); err != nil {
-			return info, nil, err
+			return info, nil, nil, err
 		}
 		info.Attempts = n
 		trackingID := fmt.Sprintf("WHOLESALE-BATCH_%s_%d", c.runID, c.seq.Add(1))
@@ -185,7 +185,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			if status >= 200 && status < 300 {
 				c.cfg.Pacer.Success()
 				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency})
-				return info, raw, nil
+				return info, raw, h, nil
 			}
 			apiErr = parseError(status, h, raw, time.Now())
 			if apiErr.TrackingID != "" {
@@ -196,7 +196,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			}
 		}
 		if ctx.Err() != nil {
-			return info, nil, ctx.Err()
+			return info, nil, nil, ctx.Err()
 		}
 		retry := n < c.retry.MaxAttempts && Retryable(status, err) && (idempotent || safeToRepeat(status, err))
 		var wait time.Duration
@@ -210,9 +210,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Err: err, Latency: latency, Retry: retry, Wait: wait})
 		if !retry {
 			if apiErr != nil {
-				return info, nil, apiErr
+				return info, nil, h, apiErr
 			}
-			return info, nil, err
+			return info, nil, nil, err
 		}
 		// A 429, or any answer with Retry-After, is about the whole client:
 		// the pacer makes every worker wait. Other failures back off alone.
@@ -221,7 +221,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			continue
 		}
 		if err := sleep(ctx, wait); err != nil {
-			return info, nil, err
+			return info, nil, nil, err
 		}
 	}
 }

@@ -1,0 +1,163 @@
+package webex
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Provision creates one subscriber. It is not idempotent: an attempt the
+// server may have acted on (a timeout, a 5xx, a dropped connection) is
+// never repeated here. The caller gets an *InDoubtError and must look the
+// email up before deciding to send again.
+func (c *Client) Provision(ctx context.Context, req ProvisionRequest) (Subscriber, CallInfo, error) {
+	var sub Subscriber
+	body, err := json.Marshal(req)
+	if err != nil {
+		return sub, CallInfo{}, err
+	}
+	info, raw, _, err := c.do(ctx, http.MethodPost, "/wholesale/subscribers", nil, body, false)
+	if err != nil {
+		if inDoubt(info, err) {
+			return sub, info, &InDoubtError{Err: err}
+		}
+		return sub, info, err
+	}
+	if jerr := json.Unmarshal(raw, &sub); jerr != nil {
+		// The server answered 2xx, so it acted; we just cannot read how.
+		return sub, info, &InDoubtError{Err: fmt.Errorf("HTTP %d with an unreadable body: %v", info.Status, jerr)}
+	}
+	return sub, info, nil
+}
+
+// InDoubtError is a provisioning request whose outcome is unknown: the
+// server may or may not have created the subscriber.
+type InDoubtError struct{ Err error }
+
+func (e *InDoubtError) Error() string {
+	return "outcome unknown (the server may have acted): " + e.Err.Error()
+}
+
+func (e *InDoubtError) Unwrap() error { return e.Err }
+
+// inDoubt tells a failure that proves nothing was done (a 4xx, 429, 423, a
+// connection refused, nothing sent) from one after which the subscriber may
+// exist (a 5xx, a timeout, a dropped connection, a cancel mid-request).
+func inDoubt(info CallInfo, err error) bool {
+	if info.Attempts == 0 {
+		return false
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Status >= 500
+	}
+	return !errors.Is(err, errConnRefused)
+}
+
+// GetSubscriber reads one subscriber by id, with its current status.
+func (c *Client) GetSubscriber(ctx context.Context, id string) (Subscriber, CallInfo, error) {
+	var sub Subscriber
+	info, raw, _, err := c.do(ctx, http.MethodGet, "/wholesale/subscribers/"+url.PathEscape(id), nil, nil, true)
+	if err != nil {
+		return sub, info, err
+	}
+	if err := json.Unmarshal(raw, &sub); err != nil {
+		return sub, info, fmt.Errorf("HTTP %d with an unreadable subscriber: %v", info.Status, err)
+	}
+	return sub, info, nil
+}
+
+// listPage is the body of GET /wholesale/subscribers.
+type listPage struct {
+	Items []Subscriber `json:"items"`
+}
+
+// pageSize is the API's maximum page.
+const pageSize = 100
+
+// FindByEmail returns the subscribers whose email is email (case-insensitive
+// match on our side too: the search may be broader). It follows
+// Link rel="next" when the server sends one, else pages with offset until a
+// short page.
+func (c *Client) FindByEmail(ctx context.Context, email string) ([]Subscriber, CallInfo, error) {
+	var found []Subscriber
+	var total CallInfo
+	q := url.Values{"email": {email}, "max": {strconv.Itoa(pageSize)}}
+	path := "/wholesale/subscribers"
+	for page := 0; page < 1000; page++ {
+		info, raw, h, err := c.do(ctx, http.MethodGet, path, q, nil, true)
+		total.Attempts += info.Attempts
+		total.Status, total.TrackingID = info.Status, info.TrackingID
+		if err != nil {
+			return found, total, err
+		}
+		var lp listPage
+		if err := json.Unmarshal(raw, &lp); err != nil {
+			return found, total, fmt.Errorf("HTTP %d with an unreadable subscriber list: %v", info.Status, err)
+		}
+		for _, s := range lp.Items {
+			if equalFoldEmail(s.Email, email) {
+				found = append(found, s)
+			}
+		}
+		if next := nextLink(h); next != nil {
+			if path, q, err = c.relative(next); err != nil {
+				return found, total, err
+			}
+			continue
+		}
+		if len(lp.Items) < pageSize {
+			return found, total, nil
+		}
+		off, _ := strconv.Atoi(q.Get("offset"))
+		q.Set("offset", strconv.Itoa(off+len(lp.Items)))
+	}
+	return found, total, fmt.Errorf("the subscriber search for %s did not end after 1000 pages", email)
+}
+
+func equalFoldEmail(a, b string) bool {
+	return bytes.EqualFold([]byte(a), []byte(b))
+}
+
+// nextLink returns the target of a Link: <...>; rel="next" header, if any.
+func nextLink(h http.Header) *url.URL {
+	for _, v := range h.Values("Link") {
+		for _, part := range strings.Split(v, ",") {
+			segs := strings.Split(part, ";")
+			if len(segs) < 2 {
+				continue
+			}
+			target := strings.TrimSpace(segs[0])
+			if !strings.HasPrefix(target, "<") || !strings.HasSuffix(target, ">") {
+				continue
+			}
+			for _, p := range segs[1:] {
+				p = strings.ReplaceAll(strings.TrimSpace(p), " ", "")
+				if strings.EqualFold(p, `rel="next"`) || strings.EqualFold(p, "rel=next") {
+					if u, err := url.Parse(target[1 : len(target)-1]); err == nil {
+						return u
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// relative turns a next link into a path under our base and its query, and
+// refuses a link to another host: the token must not follow it there.
+func (c *Client) relative(next *url.URL) (string, url.Values, error) {
+	u := c.base.ResolveReference(next)
+	if u.Host != c.base.Host || u.Scheme != c.base.Scheme || !strings.HasPrefix(u.Path, c.base.Path+"/") {
+		return "", nil, fmt.Errorf("the server's next-page link points outside %s; not following it", c.base.Redacted())
+	}
+	q := u.Query()
+	q.Del("onBehalfOfSubPartnerOrgId") // do() adds ours
+	return strings.TrimPrefix(u.Path, c.base.Path), q, nil
+}
