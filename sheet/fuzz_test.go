@@ -1,0 +1,230 @@
+package sheet
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// loneCRToLF is the reference for Decode's line-ending rule.
+func loneCRToLF(b []byte) []byte {
+	out := bytes.Clone(b)
+	for i, c := range out {
+		if c == '\r' && (i+1 == len(out) || out[i+1] != '\n') {
+			out[i] = '\n'
+		}
+	}
+	return out
+}
+
+// reference decodes data the slow, obvious way for the encoding the Decoder
+// ended up using, and counts the substitutions it should have reported. The
+// references are independent implementations (unicode/utf8, unicode/utf16,
+// x/text's Windows-1252 decoder), so this is a differential test.
+func reference(t *testing.T, data []byte, enc Encoding) (text []byte, replaced int64) {
+	t.Helper()
+	switch enc {
+	case UTF8, UTF8BOM:
+		if enc == UTF8BOM {
+			data = data[3:]
+		}
+		var b []byte
+		for len(data) > 0 {
+			r, size := utf8.DecodeRune(data)
+			if r == utf8.RuneError && size == 1 {
+				replaced++
+			}
+			b = utf8.AppendRune(b, r)
+			data = data[size:]
+		}
+		return loneCRToLF(b), replaced
+	case Windows1252:
+		b, err := charmap.Windows1252.NewDecoder().Bytes(data)
+		if err != nil {
+			t.Fatalf("x/text windows-1252: %v", err)
+		}
+		for _, c := range data {
+			if charmap.Windows1252.DecodeByte(c) == utf8.RuneError {
+				replaced++
+			}
+		}
+		return loneCRToLF(b), replaced
+	case UTF16LE, UTF16BE:
+		// Not x/text here: it turns two consecutive unpaired low surrogates into
+		// a single U+FFFD (found by this fuzz test), while unicode/utf16, WHATWG
+		// and our decoder replace each unpaired code unit.
+		bom := []byte{0xFF, 0xFE}
+		if enc == UTF16BE {
+			bom = []byte{0xFE, 0xFF}
+		}
+		data = bytes.TrimPrefix(data, bom)
+		units := make([]uint16, 0, len(data)/2)
+		genuine := 0 // U+FFFD code units present in the input
+		for i := 0; i+1 < len(data); i += 2 {
+			u := uint16(data[i]) | uint16(data[i+1])<<8
+			if enc == UTF16BE {
+				u = uint16(data[i])<<8 | uint16(data[i+1])
+			}
+			if u == 0xFFFD {
+				genuine++
+			}
+			units = append(units, u)
+		}
+		runes := utf16.Decode(units)
+		if len(data)%2 == 1 {
+			runes = append(runes, utf8.RuneError) // odd trailing byte
+		}
+		b := []byte(string(runes))
+		return loneCRToLF(b), int64(bytes.Count(b, []byte("\uFFFD")) - genuine)
+	}
+	t.Fatalf("unknown encoding %q", enc)
+	return nil, 0
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, tc := range decodeCases {
+		f.Add(tc.in)
+	}
+	for _, sc := range streamCases {
+		f.Add(append(append([]byte{}, sc.head...), bytes.Repeat(sc.chunk, 3)...))
+	}
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rd, enc, err := Decode(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, ErrWorkbook) {
+				t.Fatalf("Decode error %v on in-memory input", err)
+			}
+			return
+		}
+		dec := rd.(*Decoder)
+		out, err := io.ReadAll(dec)
+		if err != nil {
+			t.Fatalf("ReadAll: %v", err)
+		}
+		if !utf8.Valid(out) {
+			t.Fatalf("output is not valid UTF-8: %q", out)
+		}
+		for i, c := range out {
+			if c == '\r' && (i+1 == len(out) || out[i+1] != '\n') {
+				t.Fatalf("lone CR left at %d in %q", i, out)
+			}
+		}
+		final := dec.Encoding()
+		if final != enc && !(enc == UTF8 && final == Windows1252) {
+			t.Fatalf("encoding changed from %q to %q", enc, final)
+		}
+
+		// The same bytes one at a time must give the same result.
+		rd1, enc1, err := Decode(iotest.OneByteReader(bytes.NewReader(data)))
+		if err != nil || enc1 != enc {
+			t.Fatalf("one-byte reader: Decode = %v, %q; want nil, %q", err, enc1, enc)
+		}
+		out1, err := io.ReadAll(iotest.OneByteReader(rd1))
+		dec1 := rd1.(*Decoder)
+		if err != nil || !bytes.Equal(out1, out) || dec1.Encoding() != final ||
+			dec1.Replaced() != dec.Replaced() || dec1.FirstReplacedLine() != dec.FirstReplacedLine() {
+			t.Fatalf("one-byte reader differs: %q %q %d %d (err %v); want %q %q %d %d",
+				out1, dec1.Encoding(), dec1.Replaced(), dec1.FirstReplacedLine(), err,
+				out, final, dec.Replaced(), dec.FirstReplacedLine())
+		}
+
+		checkReference(t, data, dec, out)
+
+		// A 16-byte prefix makes most inputs reach the paths that normally need
+		// more than 64 KiB: a late switch to Windows-1252, late invalid UTF-8.
+		dec16, _, err := decode(bytes.NewReader(data), 16)
+		if err != nil {
+			t.Fatalf("decode with a 16-byte prefix: %v", err)
+		}
+		out16, err := io.ReadAll(dec16)
+		if err != nil {
+			t.Fatalf("ReadAll (16-byte prefix): %v", err)
+		}
+		checkReference(t, data, dec16, out16)
+	})
+}
+
+// checkReference compares a Decoder's output and counters with reference.
+func checkReference(t *testing.T, data []byte, dec *Decoder, out []byte) {
+	t.Helper()
+	final := dec.Encoding()
+	want, replaced := reference(t, data, final)
+	if !bytes.Equal(out, want) {
+		t.Fatalf("%s: output %q, reference %q", final, out, want)
+	}
+	if dec.Replaced() != replaced {
+		t.Fatalf("%s: Replaced = %d, reference %d", final, dec.Replaced(), replaced)
+	}
+	// When every U+FFFD in the output is a replacement, the first one is the
+	// first replacement; its line is one past the LFs before it.
+	if replaced > 0 && int64(bytes.Count(out, []byte("\uFFFD"))) == replaced {
+		i := bytes.Index(out, []byte("\uFFFD"))
+		if line := int64(bytes.Count(out[:i], []byte("\n")) + 1); dec.FirstReplacedLine() != line {
+			t.Fatalf("FirstReplacedLine = %d, want %d", dec.FirstReplacedLine(), line)
+		}
+	}
+	if replaced == 0 && dec.FirstReplacedLine() != 0 {
+		t.Fatalf("FirstReplacedLine = %d without replacements", dec.FirstReplacedLine())
+	}
+}
+
+func FuzzCanonical(f *testing.F) {
+	for _, c := range table {
+		f.Add(c.name)
+		for _, a := range Aliases(c.name) {
+			f.Add(a)
+		}
+	}
+	for _, s := range []string{"Emial", "frist name", "extention", "custmer id", "Department", "Mobile",
+		"Org ID", "\ufeff\"E-mail\"", "Email (required)", "Extension [4 digits]", " 'Email'_", "E–mail",
+		"\xffx", "sep=;", `"Last, First";email`, "A=email,B=package"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		k := Key(h)
+		if Key(k) != k {
+			t.Fatalf("Key not idempotent: %q -> %q -> %q", h, k, Key(k))
+		}
+		if strings.ContainsAny(k, " _-.*:#\t\r\n") || strings.ToLower(k) != k && strings.ContainsAny(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			t.Fatalf("Key(%q) = %q keeps characters it should drop or fold", h, k)
+		}
+		name, ok := Canonical(h)
+		if ok != slices.Contains(Columns, name) || (!ok && name != "") {
+			t.Fatalf("Canonical(%q) = %q, %v", h, name, ok)
+		}
+		if n2, ok2 := Canonical(k); n2 != name || ok2 != ok {
+			t.Fatalf("Canonical(%q) = %q, %v but Canonical(Key) = %q, %v", h, name, ok, n2, ok2)
+		}
+		s := Suggest(h)
+		if s != "" && !slices.Contains(Columns, s) {
+			t.Fatalf("Suggest(%q) = %q, not a column", h, s)
+		}
+		if ok && s != name {
+			t.Fatalf("Suggest(%q) = %q, but Canonical says %q", h, s, name)
+		}
+		if WhyUnmapped(h) != "" && (ok || s != "") {
+			t.Fatalf("%q is explained as unmapped but Canonical/Suggest = %q/%q", h, name, s)
+		}
+		if d := SniffDelimiter(h); d != ',' && d != ';' && d != '\t' {
+			t.Fatalf("SniffDelimiter(%q) = %q", h, d)
+		}
+		ExcelSepLine(h)
+		hdr, col, err := ParseMap(h + "=email")
+		if !strings.Contains(h, "=") && Key(h) != "" {
+			if err != nil || col != "email" || hdr != strings.TrimSpace(h) {
+				t.Fatalf("ParseMap(%q) = %q, %q, %v", h+"=email", hdr, col, err)
+			}
+		} else if err == nil && (col == "" || !slices.Contains(Columns, col)) {
+			t.Fatalf("ParseMap(%q) = %q, %q, nil", h+"=email", hdr, col)
+		}
+	})
+}
