@@ -76,7 +76,23 @@ func (p *Prechecker) Work(ctx context.Context, row *Row) Result {
 
 // Invalidated is the result of a row found wrong before sending.
 func Invalidated(row *Row) Result {
-	return Result{Row: row, Precheck: Invalid, Message: strings.Join(row.Problems, "; "), Final: true}
+	return Result{Row: row, Precheck: Invalid, Message: ProblemText(row.Problems), Final: true}
+}
+
+// ProblemText joins problems into one message naming each column.
+func ProblemText(ps []Problem) string {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if p.Field != "" {
+			b.WriteString(p.Field)
+			b.WriteString(": ")
+		}
+		b.WriteString(p.Message)
+	}
+	return b.String()
 }
 
 // outcomeOf maps a call error to a precheck outcome: the API's verdict on

@@ -1,7 +1,7 @@
 package pipeline
 
 import (
-	"strings"
+	"github.com/wholesale-batch/wholesale-batch/check"
 )
 
 // Defaults fill blank cells.
@@ -11,28 +11,39 @@ type Defaults struct {
 }
 
 // Preparer checks and normalises rows in input order before they are sent.
+// It runs in the source stage alone, so the duplicate index needs no lock.
 type Preparer struct {
 	Defaults Defaults
+	Check    check.Options
+	dupes    *check.Index
 }
 
-// Prepare applies defaults and the offline checks to one row.
+// Prepare applies defaults and the offline checks to one row: the row's
+// Fields become what will be sent, Notes say what changed, Problems why it
+// must not be sent.
 func (p *Preparer) Prepare(r *Row) {
-	f := &r.Fields
-	for _, s := range []*string{&f.Email, &f.CustomerID, &f.Package, &f.FirstName, &f.LastName,
-		&f.PrimaryPhoneNumber, &f.Extension, &f.LocationID, &f.CustomerPrimaryEmail, &f.ProvisioningID} {
-		*s = strings.TrimSpace(*s)
+	if p.dupes == nil {
+		p.dupes = check.NewIndex()
 	}
-	if f.CustomerID == "" && p.Defaults.CustomerID != "" {
+	f := check.Fields(r.Fields)
+	if check.Trim(f.CustomerID) == "" && p.Defaults.CustomerID != "" {
 		f.CustomerID = p.Defaults.CustomerID
 	}
-	if f.Package == "" && p.Defaults.Package != "" {
+	if check.Trim(f.Package) == "" && p.Defaults.Package != "" {
 		f.Package = p.Defaults.Package
 	}
-	if f.Email == "" {
-		r.Problems = append(r.Problems, "email is empty: every row needs the subscriber's email address")
-	} else if at := strings.LastIndexByte(f.Email, '@'); at <= 0 || !strings.Contains(f.Email[at+1:], ".") {
-		r.Problems = append(r.Problems, "email "+quote(f.Email)+" is not an email address (expected name@domain.tld)")
+	if check.Trim(f.Email) == "" {
+		// Say it plainly: check.Row would call it malformed.
+		r.Problems = append(r.Problems, Problem{Field: "email", Message: "empty: every row needs the subscriber's email address"})
+		r.Fields = Fields(f)
+		return
+	}
+	clean, notes, problems := check.Row(f, p.Check)
+	r.Fields = Fields(clean)
+	r.Notes = append(r.Notes, notes...)
+	r.Problems = append(r.Problems, problems...)
+	// A row already wrong is not indexed: its values are not the ones sent.
+	if len(r.Problems) == 0 {
+		r.Problems = append(r.Problems, p.dupes.Add(r.Line, clean)...)
 	}
 }
-
-func quote(s string) string { return "\"" + s + "\"" }

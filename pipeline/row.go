@@ -4,6 +4,11 @@
 // reorder window, so memory does not grow with the number of rows.
 package pipeline
 
+import "github.com/wholesale-batch/wholesale-batch/check"
+
+// Problem is one reason a row is invalid: the column and what to fix.
+type Problem = check.Problem
+
 // Fields is one row's values by canonical column, as gocsv decodes them.
 type Fields struct {
 	Email                string `csv:"email"`
@@ -23,9 +28,12 @@ type Row struct {
 	Seq    int      // 0-based position among the rows handed to workers
 	Line   int      // line as a spreadsheet shows it: header = 1, first data row = 2
 	Fields Fields   // values as sent (after defaults and normalisation)
-	Raw    []string // the cells as read, passed through to the output
+	Raw    []string // the input's own cells as read, passed through to the output
+	// Prior holds the result cells of a result file given back as input
+	// (a plan), by result column name; nil for an ordinary input.
+	Prior map[string]string
 	// Problems found before sending: a row with any is never sent.
-	Problems []string
+	Problems []Problem
 	// Notes lists every change made to the user's values.
 	Notes []string
 }

@@ -30,6 +30,23 @@ func (e *InputError) Error() string {
 type Header struct {
 	Raw       []string // as written in the file
 	Canonical []string // our column name per position, "" for columns we do not use
+	// First is where the input's own columns start: 0, or after the result
+	// columns when a result file is given back as input.
+	First int
+}
+
+// Data returns the input's own header cells (what is passed through).
+func (h Header) Data() []string { return h.Raw[h.First:] }
+
+// Unknown returns the input's own header cells that map to no column.
+func (h Header) Unknown() []string {
+	var out []string
+	for i := h.First; i < len(h.Raw); i++ {
+		if h.Canonical[i] == "" {
+			out = append(out, h.Raw[i])
+		}
+	}
+	return out
 }
 
 // Source streams the rows of a CSV input. It reads the header at once, so
@@ -37,16 +54,22 @@ type Header struct {
 type Source struct {
 	r      *csv.Reader
 	header Header
-	// Match maps a header cell to a canonical column name.
-	blank int
+	blank  int
 }
 
 // SourceOptions tune how the input is read.
 type SourceOptions struct {
 	Delimiter rune // ',' when zero
 	// Match maps a header cell to our column name; ok=false keeps the
-	// column only as pass-through data.
+	// column only as pass-through data. MatchColumn when nil.
 	Match func(header string) (name string, ok bool)
+	// ResultColumns are the columns this tool writes before the input's own:
+	// a file that starts with them is one of our result files given back,
+	// and is read from its original columns.
+	ResultColumns []string
+	// RenamePrefix marks an input column renamed in a result file because
+	// its name collides with a result column ("input_" + name).
+	RenamePrefix string
 }
 
 // NewSource reads the header of r.
@@ -68,23 +91,41 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 	if err != nil {
 		return nil, &InputError{Line: 1, Msg: err.Error()}
 	}
-	h := Header{Raw: raw, Canonical: make([]string, len(raw))}
+	h := Header{Raw: raw, Canonical: make([]string, len(raw)), First: resultPrefix(raw, opt.ResultColumns)}
 	seen := map[string]int{}
-	for i, cell := range raw {
+	for i := h.First; i < len(raw); i++ {
+		cell := raw[i]
+		if h.First > 0 && opt.RenamePrefix != "" && strings.HasPrefix(cell, opt.RenamePrefix) {
+			cell = strings.TrimPrefix(cell, opt.RenamePrefix)
+		}
 		name, ok := match(cell)
 		if !ok {
 			continue
 		}
 		if j, dup := seen[name]; dup {
-			return nil, &InputError{Line: 1, Msg: fmt.Sprintf("columns %d (%q) and %d (%q) both mean %s: remove or rename one", j+1, raw[j], i+1, cell, name)}
+			return nil, &InputError{Line: 1, Msg: fmt.Sprintf("columns %d (%q) and %d (%q) both mean %s: remove or rename one", j+1, raw[j], i+1, raw[i], name)}
 		}
 		seen[name] = i
 		h.Canonical[i] = name
 	}
 	if _, ok := seen["email"]; !ok {
-		return nil, &InputError{Line: 1, Msg: fmt.Sprintf("no email column: the header has %s; name the column holding the subscribers' addresses \"email\"", quoteList(raw))}
+		return nil, &InputError{Line: 1, Msg: fmt.Sprintf("no email column: the header has %s; name the column holding the subscribers' addresses \"email\"", quoteList(h.Data()))}
 	}
 	return &Source{r: cr, header: h}, nil
+}
+
+// resultPrefix is how many leading cells are our own result columns; a
+// file counts as a result file only if it starts with line, email and
+// precheck_result at least.
+func resultPrefix(raw, result []string) int {
+	n := 0
+	for n < len(raw) && n < len(result) && raw[n] == result[n] {
+		n++
+	}
+	if n < 3 {
+		return 0
+	}
+	return n
 }
 
 func quoteList(cells []string) string {
@@ -189,10 +230,15 @@ func (d *decoder) GetCSVRow() ([]string, error) {
 			d.s.blank++
 			continue
 		}
+		for i, c := range rec {
+			rec[i] = unwrapCell(c)
+		}
 		r := raw{line: d.row, cells: rec}
 		width := len(d.s.header.Raw)
 		if len(rec) != width {
 			r.problem = fmt.Sprintf("this row has %d cells but the header has %d: check for an unquoted delimiter or a missing cell", len(rec), width)
+			// gocsv gets exactly the header's width; the pass-through keeps
+			// every cell, extra ones included, so nothing is dropped.
 			cells := make([]string, width)
 			copy(cells, rec)
 			rec = cells
@@ -200,6 +246,22 @@ func (d *decoder) GetCSVRow() ([]string, error) {
 		d.raws <- r
 		return rec, nil
 	}
+}
+
+// unwrapCell undoes what our own writer does to keep a spreadsheet from
+// running a cell as a formula (a leading quote, ="..." around a number), so
+// a result file given back as input reads as the values it shows.
+func unwrapCell(c string) string {
+	if len(c) >= 2 && c[0] == '\'' {
+		switch c[1] {
+		case '=', '+', '-', '@', '\t', '\r':
+			return c[1:]
+		}
+	}
+	if len(c) >= 4 && strings.HasPrefix(c, "=\"") && strings.HasSuffix(c, "\"") && !strings.Contains(c[2:len(c)-1], "\"") {
+		return c[2 : len(c)-1]
+	}
+	return c
 }
 
 func (d *decoder) GetCSVRows() ([][]string, error) {
@@ -234,8 +296,15 @@ func (s *Source) Each(ctx context.Context, fn func(Row) error) error {
 	for f := range rows {
 		r := <-d.raws
 		row := Row{Seq: seq, Line: r.line, Fields: f, Raw: r.cells}
+		if first := s.header.First; first > 0 {
+			row.Prior = make(map[string]string, first)
+			for i := 0; i < first && i < len(r.cells); i++ {
+				row.Prior[s.header.Raw[i]] = r.cells[i]
+			}
+			row.Raw = r.cells[min(first, len(r.cells)):]
+		}
 		if r.problem != "" {
-			row.Problems = append(row.Problems, r.problem)
+			row.Problems = append(row.Problems, Problem{Message: r.problem})
 		}
 		seq++
 		if err := fn(row); err != nil {

@@ -59,7 +59,7 @@ func TestSourceRaggedRowsBecomeProblems(t *testing.T) {
 		t.Fatalf("got %d rows", len(rows))
 	}
 	for i, want := range []string{"1 cells but the header has 2", "3 cells but the header has 2", ""} {
-		got := strings.Join(rows[i].Problems, ";")
+		got := pipeline.ProblemText(rows[i].Problems)
 		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
 			t.Errorf("row %d problems = %q, want %q", i, got, want)
 		}

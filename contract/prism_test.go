@@ -1,0 +1,354 @@
+//go:build contract
+
+package contract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// specRelPath is where the official OpenAPI file lives below the folder that
+// holds shared/ (the repo root's parent, locally and in CI).
+const specRelPath = "shared/spec/webex-wholesale.json"
+
+// startPrism starts Stoplight Prism in mock mode on a free loopback port with
+// the official Webex Wholesale spec and stops it when the test ends.
+//
+// baseURL is e.g. "http://127.0.0.1:43127" (Prism serves the spec's paths at
+// the root, so a client's base URL is just this).
+//
+// violations returns the request violations Prism logged since the previous
+// call (the first call: since start), one readable string each, e.g.
+//
+//	POST /wholesale/subscribers/validate: request.body.email Request body property email must be string
+//
+// Before reading, it makes a marker request and waits until Prism has logged
+// it, so everything Prism logged for earlier requests is in. Response
+// violations (Prism checking its own example against the schema, e.g. the
+// precheck's `info` array) are not included. Attribution to "METHOD /path"
+// relies on requests not overlapping; send them one at a time.
+//
+// It skips the test when the prism binary or the spec can't be found, unless
+// PRISM_REQUIRED=1, then it fails.
+func startPrism(t *testing.T) (baseURL string, violations func() []string) {
+	t.Helper()
+	p := startPrismServer(t)
+	return p.baseURL, p.RequestViolations
+}
+
+// prismServer is a running Prism plus its captured log.
+type prismServer struct {
+	t       *testing.T
+	baseURL string
+	log     *lineLog
+	sync    atomic.Int64
+	mu      sync.Mutex
+	read    int // log lines already scanned by RequestViolations
+}
+
+func startPrismServer(t *testing.T) *prismServer {
+	t.Helper()
+	bin, err := findPrismBin()
+	if err != nil {
+		skipOrFail(t, err)
+	}
+	spec, err := findSpec()
+	if err != nil {
+		skipOrFail(t, err)
+	}
+	timeout := 30 * time.Second
+	if s := os.Getenv("PRISM_START_TIMEOUT"); s != "" {
+		if d, err := time.ParseDuration(s); err == nil && d > 0 {
+			timeout = d
+		}
+	}
+	// Prism does not exit when its port is taken: it hangs silently. A port
+	// grabbed between our probe and Prism's listen therefore shows up as a
+	// readiness timeout; one retry on a fresh port covers that race.
+	var lastErr error
+	for attempt := 1; attempt <= 2; attempt++ {
+		p, err := launchPrism(t, bin, spec, timeout)
+		if err == nil {
+			return p
+		}
+		lastErr = err
+		if errors.Is(err, errExited) {
+			break // a crash (bad spec, missing node) won't heal on another port
+		}
+		t.Logf("prism start attempt %d failed: %v", attempt, err)
+	}
+	t.Fatalf("prism did not start: %v", lastErr)
+	return nil
+}
+
+func skipOrFail(t *testing.T, err error) {
+	t.Helper()
+	if os.Getenv("PRISM_REQUIRED") == "1" {
+		t.Fatalf("contract test needs Prism: %v", err)
+	}
+	t.Skipf("skipping contract test: %v (install with `bash .ci/prism.sh`, or set PRISM_BIN / WEBEX_SPEC)", err)
+}
+
+// launchPrism starts one Prism process and waits for its "listening" line.
+// On failure the process is already stopped.
+func launchPrism(t *testing.T, bin, spec string, timeout time.Duration) (*prismServer, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, "mock", "-h", "127.0.0.1", "-p", strconv.Itoa(port), spec)
+	cmd.Env = append(os.Environ(), "FORCE_COLOR=0", "NO_COLOR=1")
+	// Own process group, so stopping it also stops anything it forked.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+	cmd.WaitDelay = 5 * time.Second
+	lg := newLineLog()
+	cmd.Stdout = lg
+	cmd.Stderr = lg
+	if err := cmd.Start(); err != nil {
+		cancel()
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case <-exited:
+			case <-time.After(10 * time.Second):
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				<-exited
+			}
+		})
+	}
+
+	started := time.Now()
+	want := fmt.Sprintf("Prism is listening on http://127.0.0.1:%d", port)
+	if err := lg.waitFor(func(l string) bool { return strings.Contains(l, want) }, timeout, exited); err != nil {
+		stop()
+		if errors.Is(err, errExited) {
+			err = fmt.Errorf("%w: %v", err, waitErr)
+		}
+		return nil, fmt.Errorf("%w\n--- prism log ---\n%s", err, lg.tail(60))
+	}
+	t.Logf("prism ready on port %d after %v (%s)", port, time.Since(started).Round(time.Millisecond), bin)
+
+	p := &prismServer{t: t, baseURL: fmt.Sprintf("http://127.0.0.1:%d", port), log: lg}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("--- prism log (last 200 lines) ---\n%s", lg.tail(200))
+		}
+	})
+	return p, nil
+}
+
+// Log returns everything Prism printed so far.
+func (p *prismServer) Log() []string { return p.log.lines() }
+
+// RequestViolations: see startPrism. Safe to call from subtests: a failed
+// sync is reported with Errorf (not Fatalf) on the test that started Prism.
+func (p *prismServer) RequestViolations() []string {
+	p.t.Helper()
+	if err := p.flush(); err != nil {
+		p.t.Errorf("prism log sync: %v", err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	all := p.log.lines()
+	var out []string
+	current := "?"
+	// Re-scan from the start so the current request is known even when the
+	// previous call stopped between "Request received" and its violations.
+	for i, line := range all {
+		if m := receivedRE.FindStringSubmatch(line); m != nil {
+			current = strings.ToUpper(m[1]) + " " + m[2]
+			continue
+		}
+		if i < p.read {
+			continue
+		}
+		if m := violationRE.FindStringSubmatch(line); m != nil && strings.HasPrefix(m[1], "request") {
+			out = append(out, current+": "+m[1]+" "+m[2])
+		}
+	}
+	p.read = len(all)
+	return out
+}
+
+// flush sends a request to a path the spec doesn't have and waits until Prism
+// has logged it. Prism logs a request's violations before it answers it and
+// its log is one ordered stream, so once the marker shows, every earlier
+// request's lines are in.
+func (p *prismServer) flush() error {
+	n := p.sync.Add(1)
+	path := fmt.Sprintf("/__contract_sync/%d", n)
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(p.baseURL + path)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	marker := "get " + path + " "
+	return p.log.waitFor(func(l string) bool { return strings.Contains(l, marker) }, 10*time.Second, nil)
+}
+
+var (
+	ansiRE = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+	// [4:26:22 PM] › [HTTP SERVER] post /wholesale/subscribers/validate ℹ  info      Request received
+	receivedRE = regexp.MustCompile(`\[HTTP SERVER\] (\w+) (\S+) .*Request received$`)
+	// [4:26:22 PM] ›     [VALIDATOR] ✖  error     Violation: request.body.email Request body property email must be string
+	violationRE = regexp.MustCompile(`\[VALIDATOR\] .*?Violation: (\S*) (.*)$`)
+)
+
+// lineLog is an io.Writer that keeps complete lines and lets callers wait for one.
+type lineLog struct {
+	mu      sync.Mutex
+	partial []byte
+	ls      []string
+	changed chan struct{} // closed and replaced on every new line
+}
+
+func newLineLog() *lineLog { return &lineLog{changed: make(chan struct{})} }
+
+func (l *lineLog) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.partial = append(l.partial, b...)
+	added := false
+	for {
+		i := bytes.IndexByte(l.partial, '\n')
+		if i < 0 {
+			break
+		}
+		line := strings.TrimRight(ansiRE.ReplaceAllString(string(l.partial[:i]), ""), "\r ")
+		l.ls = append(l.ls, line)
+		l.partial = l.partial[i+1:]
+		added = true
+	}
+	if added {
+		close(l.changed)
+		l.changed = make(chan struct{})
+	}
+	return len(b), nil
+}
+
+func (l *lineLog) lines() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.ls...)
+}
+
+func (l *lineLog) tail(n int) string {
+	ls := l.lines()
+	if len(ls) > n {
+		ls = ls[len(ls)-n:]
+	}
+	return strings.Join(ls, "\n")
+}
+
+var errExited = errors.New("prism exited before it was ready")
+
+// waitFor waits until a line matches, the timeout passes, or exited is closed.
+func (l *lineLog) waitFor(match func(string) bool, timeout time.Duration, exited <-chan struct{}) error {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	seen := 0
+	for {
+		l.mu.Lock()
+		for ; seen < len(l.ls); seen++ {
+			if match(l.ls[seen]) {
+				l.mu.Unlock()
+				return nil
+			}
+		}
+		ch := l.changed
+		l.mu.Unlock()
+		select {
+		case <-ch:
+		case <-exited:
+			return errExited
+		case <-deadline.C:
+			return fmt.Errorf("no matching prism log line within %v", timeout)
+		}
+	}
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// findPrismBin: $PRISM_BIN, else <repo root>/.prism/node_modules/.bin/prism
+// (where .ci/prism.sh installs it); the repo root is the nearest folder with go.mod.
+func findPrismBin() (string, error) {
+	if b := os.Getenv("PRISM_BIN"); b != "" {
+		if _, err := os.Stat(b); err != nil {
+			return "", fmt.Errorf("PRISM_BIN=%s: %w", b, err)
+		}
+		return b, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			bin := filepath.Join(d, ".prism", "node_modules", ".bin", "prism")
+			if _, err := os.Stat(bin); err != nil {
+				return "", fmt.Errorf("prism not installed at %s", bin)
+			}
+			return bin, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", errors.New("no go.mod above " + wd + " to locate .prism/")
+		}
+	}
+}
+
+// findSpec: $WEBEX_SPEC, else the first <dir>/shared/spec/webex-wholesale.json
+// walking up from the working directory.
+func findSpec() (string, error) {
+	if s := os.Getenv("WEBEX_SPEC"); s != "" {
+		if _, err := os.Stat(s); err != nil {
+			return "", fmt.Errorf("WEBEX_SPEC=%s: %w", s, err)
+		}
+		return filepath.Abs(s)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		p := filepath.Join(d, filepath.FromSlash(specRelPath))
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("%s not found in %s or any parent", specRelPath, wd)
+		}
+	}
+}

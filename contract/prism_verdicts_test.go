@@ -1,0 +1,246 @@
+//go:build contract
+
+package contract
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// verdictCase is one request and what Prism 5.16.0 (serving the official
+// spec) says about it. The same table is meant to be replayed later against
+// our own fake server: where specProse is set, the rule lives only in the
+// spec's prose, Prism lets the request through, and our fake should be
+// stricter than Prism.
+type verdictCase struct {
+	name        string
+	method      string
+	path        string // with query
+	body        string // "" = no body
+	contentType string // "" = no Content-Type header
+	header      map[string]string
+
+	wantViolation string // substring of the violation; "" = Prism must log none
+	wantStatus    int
+	specProse     string // a rule Prism can't check (prose only in the spec)
+}
+
+const (
+	pathValidate = "/wholesale/subscribers/validate"
+	pathCreate   = "/wholesale/subscribers"
+	jsonCT       = "application/json"
+
+	custID = `"customerId":"Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSL2Y1"`
+	pp     = `"provisioningParameters":{"firstName":"John","lastName":"Doe","primaryPhoneNumber":"+12405551212","extension":"51212","locationId":"Y2lzY29"}`
+)
+
+func verdictCases() []verdictCase {
+	v := func(name, body, want string, status int) verdictCase {
+		return verdictCase{name: "validate/" + name, method: "POST", path: pathValidate, body: body, contentType: jsonCT, wantViolation: want, wantStatus: status}
+	}
+	c := func(name, body, want string, status int) verdictCase {
+		return verdictCase{name: "create/" + name, method: "POST", path: pathCreate, body: body, contentType: jsonCT, wantViolation: want, wantStatus: status}
+	}
+	prose := func(vc verdictCase, rule string) verdictCase { vc.specProse = rule; return vc }
+	withCT := func(vc verdictCase, ct string) verdictCase { vc.contentType = ct; return vc }
+	withQuery := func(vc verdictCase, q string) verdictCase { vc.path += q; return vc }
+	withHeader := func(vc verdictCase, k, val string) verdictCase { vc.header = map[string]string{k: val}; return vc }
+
+	return []verdictCase{
+		// POST /wholesale/subscribers/validate (precheck): only email is required.
+		v("valid packages", `{"email":"a@b.com","customerId":"x","packages":["webex_calling"]}`, "", 200),
+		v("valid package", `{"email":"a@b.com","package":"webex_calling"}`, "", 200),
+		v("valid customerInfo", `{"email":"a@b.com","customerInfo":{"primaryEmail":"admin@acme.com"}}`, "", 200),
+		v("missing email", `{"customerId":"x"}`, "request.body Request body must have required property 'email'", 400),
+		v("email number", `{"email":42}`, "request.body.email Request body property email must be string", 400),
+		v("email null", `{"email":null}`, "request.body.email Request body property email must be string", 400),
+		v("package not in enum", `{"email":"a@b.com","package":"webex_gold"}`, "request.body.package Request body property package must be equal to one of the allowed values", 400),
+		v("package attendant_console (packages-only value)", `{"email":"a@b.com","package":"attendant_console"}`, "request.body.package Request body property package must be equal to one of the allowed values", 400),
+		v("packages as string", `{"email":"a@b.com","packages":"webex_calling"}`, "request.body.packages Request body property packages must be array", 400),
+		v("packages bad item", `{"email":"a@b.com","packages":["webex_gold"]}`, "request.body.packages.0 Request body property packages.0 must be equal to one of the allowed values", 400),
+		v("packages number item", `{"email":"a@b.com","packages":[7]}`, "request.body.packages.0 Request body property packages.0 must be string", 400),
+		v("customerInfo without primaryEmail", `{"email":"a@b.com","customerInfo":{"name":"Acme"}}`, "request.body.customerInfo Request body property customerInfo must have required property 'primaryEmail'", 400),
+		v("extension number", `{"email":"a@b.com","provisioningParameters":{"extension":51212}}`, "request.body.provisioningParameters.extension Request body property provisioningParameters.extension must be string", 400),
+		v("body is array", `[]`, "request.body Request body must be object", 400),
+		// Without Content-Type Prism reads the body as text, then finds a string where an object is due.
+		withCT(v("no Content-Type", `{"email":"a@b.com"}`, "request.body Request body must be object", 400), ""),
+		// curl -d sends this one by default.
+		withCT(v("form-urlencoded", `{"email":"a@b.com"}`, "request Supported content types: application/json", 415), "application/x-www-form-urlencoded"),
+		withCT(v("text/plain", `{"email":"a@b.com"}`, "request Supported content types: application/json", 415), "text/plain"),
+		withCT(v("charset param", `{"email":"a@b.com"}`, "", 200), "application/json; charset=utf-8"),
+		withQuery(v("onBehalfOfSubPartnerOrgId", `{"email":"a@b.com"}`, "", 200), "?onBehalfOfSubPartnerOrgId=Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8w"),
+		withQuery(v("unknown query param", `{"email":"a@b.com"}`, "", 200), "?bogus=1"),
+		withHeader(v("Authorization Basic (not checked)", `{"email":"a@b.com"}`, "", 200), "Authorization", "Basic Zm9vOmJhcg=="),
+		// Blind spots: allowed by the schema, forbidden (or pointless) by prose.
+		prose(v("package and packages", `{"email":"a@b.com","package":"webex_calling","packages":["webex_calling"]}`, "", 200),
+			"package is deprecated in favour of packages; send one, not both"),
+		prose(v("two packages", `{"email":"a@b.com","packages":["webex_calling","webex_meetings"]}`, "", 200),
+			"packages: currently accepts only one package in the list"),
+		prose(v("unknown field", `{"email":"a@b.com","foo":1}`, "", 200),
+			"no additionalProperties:false in the schema; unknown fields pass"),
+		prose(v("email not an address", `{"email":"not-an-email","packages":[]}`, "", 200),
+			"email has no format; empty packages has no minItems"),
+		prose(v("empty body", "", "", 200),
+			"requestBody is not marked required, so an empty body passes even though email is required"),
+
+		// POST /wholesale/subscribers (create): customerId, email, provisioningParameters required.
+		c("valid", `{`+custID+`,"email":"a@b.com","packages":["webex_calling"],`+pp+`}`, "", 200),
+		c("missing email", `{`+custID+`,"packages":["webex_calling"],`+pp+`}`, "request.body Request body must have required property 'email'", 400),
+		c("missing customerId", `{"email":"a@b.com","packages":["webex_calling"],`+pp+`}`, "request.body Request body must have required property 'customerId'", 400),
+		c("missing provisioningParameters", `{`+custID+`,"email":"a@b.com","packages":["webex_calling"]}`, "request.body Request body must have required property 'provisioningParameters'", 400),
+		c("email number", `{`+custID+`,"email":42,`+pp+`}`, "request.body.email Request body property email must be string", 400),
+		c("package not in enum", `{`+custID+`,"email":"a@b.com","package":"webex_gold",`+pp+`}`, "request.body.package Request body property package must be equal to one of the allowed values", 400),
+		c("packages as string", `{`+custID+`,"email":"a@b.com","packages":"webex_calling",`+pp+`}`, "request.body.packages Request body property packages must be array", 400),
+		c("packages bad item", `{`+custID+`,"email":"a@b.com","packages":["webex_gold"],`+pp+`}`, "request.body.packages.0 Request body property packages.0 must be equal to one of the allowed values", 400),
+		c("extension number", `{`+custID+`,"email":"a@b.com","provisioningParameters":{"extension":51212}}`, "request.body.provisioningParameters.extension Request body property provisioningParameters.extension must be string", 400),
+		withCT(c("no Content-Type", `{`+custID+`,"email":"a@b.com",`+pp+`}`, "request.body Request body must be object", 400), ""),
+		withQuery(c("onBehalfOfSubPartnerOrgId", `{`+custID+`,"email":"a@b.com",`+pp+`}`, "", 200), "?onBehalfOfSubPartnerOrgId=Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8w"),
+		prose(c("package and packages", `{`+custID+`,"email":"a@b.com","package":"webex_calling","packages":["webex_calling"],`+pp+`}`, "", 200),
+			"package is deprecated in favour of packages; send one, not both"),
+		prose(c("customerInfo (not in create schema)", `{`+custID+`,"email":"a@b.com","customerInfo":{"name":"x"},`+pp+`}`, "", 200),
+			"customerInfo exists only on precheck; unknown fields pass"),
+		prose(c("unknown field", `{`+custID+`,"email":"a@b.com","foo":1,`+pp+`}`, "", 200),
+			"no additionalProperties:false in the schema; unknown fields pass"),
+		prose(c("empty provisioningParameters", `{`+custID+`,"email":"a@b.com","provisioningParameters":{}}`, "", 200),
+			"an extension, primary phone number or both must be supplied for calling packages"),
+
+		// GETs: static examples, no filtering; query parameters are type-checked.
+		{name: "list/email=x", method: "GET", path: pathCreate + "?email=x", wantStatus: 200},
+		{name: "list/max not integer", method: "GET", path: pathCreate + "?max=abc", wantViolation: "request.query.max Request query parameter max must be integer", wantStatus: 400},
+		{name: "get/by id", method: "GET", path: pathCreate + "/abc123", wantStatus: 200},
+		{name: "get/by id onBehalfOf", method: "GET", path: pathCreate + "/abc123?onBehalfOfSubPartnerOrgId=Y2lz", wantStatus: 200},
+	}
+}
+
+// slViolation is one entry of Prism's `sl-violations` response header.
+type slViolation struct {
+	Location []string `json:"location"`
+	Severity string   `json:"severity"`
+	Code     any      `json:"code"` // a string ("type", "enum", "required") or a number (415)
+	Message  string   `json:"message"`
+}
+
+func TestPrismAcceptsAndRejects(t *testing.T) {
+	baseURL, violations := startPrism(t)
+	client := &http.Client{Timeout: 10 * time.Second}
+	if got := violations(); len(got) != 0 {
+		t.Fatalf("violations before any request: %q", got)
+	}
+
+	for _, tc := range verdictCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			var body io.Reader
+			if tc.body != "" {
+				body = strings.NewReader(tc.body)
+			}
+			req, err := http.NewRequest(tc.method, baseURL+tc.path, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.contentType != "" {
+				req.Header.Set("Content-Type", tc.contentType)
+			}
+			for k, v := range tc.header {
+				req.Header.Set(k, v)
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatalf("request: %v", err)
+			}
+			respBody, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+
+			got := violations()
+			if tc.wantViolation == "" {
+				if len(got) != 0 {
+					t.Errorf("Prism logged violations for a request it should accept: %q", got)
+				}
+			} else {
+				found := false
+				for _, g := range got {
+					if strings.Contains(g, tc.wantViolation) {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("want a violation containing %q, Prism logged %q", tc.wantViolation, got)
+				}
+			}
+			if resp.StatusCode != tc.wantStatus {
+				t.Errorf("status %d, want %d (body %.200s)", resp.StatusCode, tc.wantStatus, respBody)
+			}
+
+			// The sl-violations header carries the same request violations as
+			// the log, synchronously and per request.
+			var hdr []slViolation
+			if h := resp.Header.Get("sl-violations"); h != "" {
+				if err := json.Unmarshal([]byte(h), &hdr); err != nil {
+					t.Errorf("sl-violations header not JSON: %v: %.300s", err, h)
+				}
+			}
+			nReq := 0
+			for _, v := range hdr {
+				if len(v.Location) > 0 && v.Location[0] == "request" {
+					nReq++
+				}
+			}
+			if nReq != len(got) {
+				t.Errorf("sl-violations has %d request violations, log has %d (%q)", nReq, len(got), got)
+			}
+			for _, g := range got {
+				if !strings.HasPrefix(g, tc.method+" "+strings.SplitN(tc.path, "?", 2)[0]+": ") {
+					t.Errorf("violation not attributed to this request: %q", g)
+				}
+			}
+			if tc.specProse != "" {
+				t.Logf("Prism blind spot (prose-only rule): %s", tc.specProse)
+			}
+		})
+	}
+
+	t.Run("precheck answers the example info array", func(t *testing.T) {
+		resp, err := client.Post(baseURL+pathValidate, jsonCT, strings.NewReader(`{"email":"a@b.com"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct {
+			Message string            `json:"message"`
+			Info    []json.RawMessage `json:"info"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			t.Fatalf("precheck body: %v", err)
+		}
+		if out.Message != "success" || len(out.Info) != 1 {
+			t.Errorf("precheck example: %+v", out)
+		}
+		// The schema says info is an object, so Prism flags its own example
+		// as a response violation (a log line, and in sl-violations).
+		if h := resp.Header.Get("sl-violations"); !strings.Contains(h, `"response","body","info"`) {
+			t.Errorf("expected the info response violation in sl-violations, got %q", h)
+		}
+	})
+
+	t.Run("malformed JSON gets no answer", func(t *testing.T) {
+		// Prism 5.16.0 never answers a request whose JSON body doesn't parse,
+		// and logs nothing for it. A client timeout is the only signal.
+		c := &http.Client{Timeout: 1500 * time.Millisecond}
+		resp, err := c.Post(baseURL+pathValidate, jsonCT, strings.NewReader(`{"email":`))
+		if err == nil {
+			resp.Body.Close()
+			t.Fatalf("Prism answered malformed JSON with %d; update the findings", resp.StatusCode)
+		}
+		var ne interface{ Timeout() bool }
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Fatalf("want a timeout, got %v", err)
+		}
+		if got := violations(); len(got) != 0 {
+			t.Errorf("violations for malformed JSON: %q", got)
+		}
+	})
+}
