@@ -476,3 +476,25 @@ func lookupCC(digits string) *country {
 	}
 	return nil
 }
+
+// KnownCountry reports whether national numbers of iso (ISO 3166 alpha-2,
+// or UK) can be read: the CLI checks --default-country once at start-up
+// instead of failing every national number of the file.
+func KnownCountry(iso string) bool {
+	iso = strings.ToUpper(Trim(iso))
+	if a, ok := countryAliases[iso]; ok {
+		iso = a
+	}
+	_, ok := countries[iso]
+	return ok
+}
+
+// Countries lists the ISO codes KnownCountry accepts, sorted.
+func Countries() []string {
+	out := make([]string, 0, len(countries))
+	for iso := range countries {
+		out = append(out, iso)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/check"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/ratelimit"
 	"github.com/wholesale-batch/wholesale-batch/report"
+	"github.com/wholesale-batch/wholesale-batch/sheet"
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
@@ -47,6 +50,11 @@ type config struct {
 	maxRetries    int
 	maxRetryAfter time.Duration
 	resume, force bool
+	delimiter     rune
+	maps          []columnMap
+	country       string
+	existingCall  bool
+	excel         bool
 	abortRate     float64
 	abortAfter    int
 	args          []string // as given, for the resume command
@@ -67,6 +75,15 @@ func newFlagSet(m mode, cfg *config, env Env) *flag.FlagSet {
 	fs.StringVar(&cfg.customerID, "customer-id", "", "customerId for rows whose customerId cell is blank")
 	fs.StringVar(&cfg.pkg, "package", "", "package for rows whose package cell is blank (e.g. webex_calling)")
 	fs.BoolVar(&cfg.noProgress, "no-progress", false, "no progress bar (it is shown only when stderr is a terminal)")
+	fs.Func("delimiter", "input delimiter: , ; tab or | (default: sniffed from the header line)", func(v string) error {
+		d, err := parseDelimiter(v)
+		cfg.delimiter = d
+		return err
+	})
+	fs.Var(mapFlag{&cfg.maps}, "map", "map an input column to one of ours, e.g. \"Work Phone=primaryPhoneNumber\" (repeatable)")
+	fs.StringVar(&cfg.country, "default-country", "US", "country (ISO code) of phone numbers written without a country code")
+	fs.BoolVar(&cfg.existingCall, "existing-calling", false, "the users already have Webex Calling: calling packages need no phone number or extension")
+	fs.BoolVar(&cfg.excel, "excel", false, "write the result for Excel: UTF-8 BOM, CRLF, phone numbers kept as text")
 	if m == modeValidate {
 		return fs
 	}
@@ -84,6 +101,37 @@ func newFlagSet(m mode, cfg *config, env Env) *flag.FlagSet {
 	fs.BoolVar(&cfg.resume, "resume", false, "continue an interrupted or crashed run into the same --output: rows already done are not sent again")
 	fs.BoolVar(&cfg.force, "force", false, "with --resume: resume even though the input file changed")
 	return fs
+}
+
+func parseDelimiter(v string) (rune, error) {
+	switch strings.ToLower(v) {
+	case ",", "comma":
+		return ',', nil
+	case ";", "semicolon":
+		return ';', nil
+	case "tab", "\\t", "\t":
+		return '\t', nil
+	case "|", "pipe":
+		return '|', nil
+	}
+	return 0, fmt.Errorf("%q is not a delimiter we read: use , ; tab or |", v)
+}
+
+// encodingNote says how the input was read when it was not plain UTF-8,
+// and warns about bytes that could not be decoded.
+func encodingNote(in *input) string {
+	var parts []string
+	switch enc := in.dec.Encoding(); enc {
+	case sheet.UTF8, sheet.UTF8BOM:
+	case sheet.Windows1252:
+		parts = append(parts, "read as Windows-1252 (the file is not valid UTF-8; check accented names)")
+	default:
+		parts = append(parts, "read as "+string(enc))
+	}
+	if n := in.dec.Replaced(); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d characters could not be decoded (first on line %d) and show as \uFFFD", n, in.dec.FirstReplacedLine()))
+	}
+	return strings.Join(parts, "; ")
 }
 
 var examples = map[mode]string{
@@ -126,6 +174,16 @@ func parse(m mode, args []string, env Env) (*config, error) {
 	}
 	if cfg.output == "" {
 		return nil, usagef("--output is required: where to write the per-row results (\"-\" for standard output)")
+	}
+	if !check.KnownCountry(cfg.country) {
+		return nil, usagef("--default-country %q is not one we know the numbering of; use one of %s, or write numbers with +country code", cfg.country, strings.Join(check.Countries(), " "))
+	}
+	if cfg.pkg != "" {
+		p, _, err := check.Package(cfg.pkg)
+		if err != nil {
+			return nil, usagef("--package: %v", err)
+		}
+		cfg.pkg = p
 	}
 	if cfg.rate < 0 {
 		return nil, usagef("--rate must be 0 (unlimited) or more, got %g", cfg.rate)
@@ -209,14 +267,14 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 		}
 	}
 
-	in, total, closeIn, err := openInput(cfg, env)
+	in, err := openInput(cfg, env)
 	if err != nil {
 		return ExitUsage, err
 	}
-	defer closeIn()
-	src, err := pipeline.NewSource(in, pipeline.SourceOptions{})
-	if err != nil {
-		return ExitUsage, usagef("%s: %v", cfg.input, err)
+	defer in.close()
+	src := in.src
+	for _, w := range headerWarnings(src.Header()) {
+		fmt.Fprintf(env.Stderr, "wholesale-batch: %s\n", w)
 	}
 
 	var jr *resumable
@@ -230,15 +288,18 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 		_ = jr.close(false)
 		return ExitUsage, err
 	}
-	w, err := report.NewCSVWriter(out)
+	w, err := report.NewCSVWriter(out, report.CSVOptions{InputHeader: src.Header().Data(), Excel: cfg.excel})
 	if err != nil {
 		closeOut()
 		return ExitAborted, fmt.Errorf("writing %s: %w", cfg.output, err)
 	}
 
-	bar := newProgress(cfg, env, total)
+	bar := newProgress(cfg, env, in.total)
 	sum := report.NewSummary()
-	prep := &pipeline.Preparer{Defaults: pipeline.Defaults{CustomerID: cfg.customerID, Package: cfg.pkg}}
+	prep := &pipeline.Preparer{
+		Defaults: pipeline.Defaults{CustomerID: cfg.customerID, Package: cfg.pkg},
+		Check:    check.Options{DefaultCountry: cfg.country, ExistingCalling: cfg.existingCall},
+	}
 	var work pipeline.Worker
 	if client != nil {
 		breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
@@ -294,6 +355,7 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 	if cfg.output == "-" {
 		facts.Output = ""
 	}
+	facts.Encoding = encodingNote(in)
 	if runErr != nil {
 		facts.StopReason = stopReason(runErr)
 	}
@@ -344,31 +406,6 @@ func validateOnly(_ context.Context, r *pipeline.Row) pipeline.Result {
 		return pipeline.Invalidated(r)
 	}
 	return pipeline.Result{Row: r, Final: true}
-}
-
-// openInput opens the input and, for a regular file, counts its rows for
-// the progress bar's ETA (-1 when unknown).
-func openInput(cfg *config, env Env) (io.Reader, int, func(), error) {
-	if cfg.input == "-" {
-		return env.Stdin, -1, func() {}, nil
-	}
-	f, err := os.Open(cfg.input)
-	if err != nil {
-		return nil, 0, nil, usagef("cannot read the input: %v", unwrapPath(err))
-	}
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		f.Close()
-		return nil, 0, nil, usagef("cannot read the input: %s is a directory; give a CSV file", cfg.input)
-	}
-	total := -1
-	if progressWanted(cfg, env) {
-		total = countRows(f)
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			f.Close()
-			return nil, 0, nil, usagef("cannot read the input: %v", err)
-		}
-	}
-	return f, total, func() { f.Close() }, nil
 }
 
 func unwrapPath(err error) error {

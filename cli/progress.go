@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"encoding/csv"
-	"io"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -53,25 +51,4 @@ func (p *progress) finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
-}
-
-// countRows counts the data rows of a CSV for the ETA: a quick streaming
-// pass that respects quoted newlines. Blank rows count too: close enough.
-func countRows(r io.Reader) int {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	n := 0
-	for {
-		_, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return -1 // the real read will report it, with its line
-		}
-		n++
-	}
-	return max(n-1, 0)
 }

@@ -6,55 +6,125 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
-// Columns are the result columns, in this order, before any input column.
+// Columns are the result columns, in this order, before the input's own.
 var Columns = []string{
 	"line", "email", "precheck_result", "provision_result", "http_status",
 	"info_codes", "error_codes", "message", "tracking_id", "attempts",
-	"subscriber_id", "subscriber_status",
+	"subscriber_id", "subscriber_status", "notes",
+}
+
+// RenamePrefix renames an input column whose name collides with a result
+// column, so every output header is unique.
+const RenamePrefix = "input_"
+
+// CSVOptions shape the result file.
+type CSVOptions struct {
+	// InputHeader is the input's own header: its columns follow the result
+	// columns, so a person sees their data beside each result.
+	InputHeader []string
+	// Excel writes a UTF-8 BOM and CRLF line ends, and E.164 numbers as
+	// ="+1..." so Excel keeps the plus and every digit.
+	Excel bool
 }
 
 // CSVWriter writes one result row per input row.
 type CSVWriter struct {
 	w      *csv.Writer
+	opt    CSVOptions
 	record []string
 }
 
 // NewCSVWriter writes the header line and returns the writer.
-func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
-	cw := &CSVWriter{w: csv.NewWriter(w), record: make([]string, len(Columns))}
-	if err := cw.w.Write(Columns); err != nil {
+func NewCSVWriter(w io.Writer, opt CSVOptions) (*CSVWriter, error) {
+	if opt.Excel {
+		if _, err := io.WriteString(w, "\ufeff"); err != nil {
+			return nil, err
+		}
+	}
+	cw := &CSVWriter{w: csv.NewWriter(w), opt: opt}
+	cw.w.UseCRLF = opt.Excel
+	header := Header(opt.InputHeader)
+	cw.record = make([]string, len(header))
+	for i, h := range header {
+		cw.record[i] = Neutralize(h)
+	}
+	if err := cw.w.Write(cw.record); err != nil {
 		return nil, err
 	}
 	return cw, nil
 }
 
+// Header is the result file's header for an input header: the result
+// columns, then the input's columns, renamed where a name is taken.
+func Header(input []string) []string {
+	out := append([]string{}, Columns...)
+	taken := map[string]bool{}
+	for _, c := range Columns {
+		taken[c] = true
+	}
+	for _, h := range input {
+		name := h
+		for taken[name] {
+			name = RenamePrefix + name
+		}
+		taken[name] = true
+		out = append(out, name)
+	}
+	return out
+}
+
 // Write adds one result. Cells that a spreadsheet would run as a formula
 // are neutralised: a result file must be safe to open.
 func (cw *CSVWriter) Write(r pipeline.Result) error {
-	rec := cw.record
-	rec[0] = strconv.Itoa(r.Row.Line)
-	rec[1] = r.Row.Fields.Email
-	rec[2] = r.Precheck
-	rec[3] = r.Provision
-	rec[4] = ""
+	rec := cw.record[:0]
+	status := ""
 	if r.HTTPStatus != 0 {
-		rec[4] = strconv.Itoa(r.HTTPStatus)
+		status = strconv.Itoa(r.HTTPStatus)
 	}
-	rec[5] = r.InfoCodes
-	rec[6] = r.ErrorCodes
-	rec[7] = r.Message
-	rec[8] = r.TrackingID
-	rec[9] = strconv.Itoa(r.Attempts)
-	rec[10] = r.SubscriberID
-	rec[11] = r.SubscriberStatus
+	rec = append(rec,
+		strconv.Itoa(r.Row.Line), r.Row.Fields.Email, r.Precheck, r.Provision, status,
+		r.InfoCodes, r.ErrorCodes, r.Message, r.TrackingID, strconv.Itoa(r.Attempts),
+		r.SubscriberID, r.SubscriberStatus, strings.Join(r.Row.Notes, "; "))
+	rec = append(rec, r.Row.Raw...)
+	// A ragged short row is padded so every line has the header's width.
+	for len(rec) < len(Columns)+len(cw.opt.InputHeader) {
+		rec = append(rec, "")
+	}
 	for i := range rec {
-		rec[i] = Neutralize(rec[i])
+		rec[i] = cw.cell(rec[i])
 	}
+	cw.record = rec
 	return cw.w.Write(rec)
+}
+
+// cell makes one value safe to open. A valid E.164 number is known safe
+// (a plus and digits cannot call anything), so it is left as it is, or
+// wrapped for Excel, which would otherwise drop the plus and the last digits.
+func (cw *CSVWriter) cell(s string) string {
+	if isE164(s) {
+		if cw.opt.Excel {
+			return `="` + s + `"`
+		}
+		return s
+	}
+	return Neutralize(s)
+}
+
+func isE164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Flush writes buffered rows to the underlying writer.

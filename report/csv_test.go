@@ -33,8 +33,13 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestCSVWriterGolden(t *testing.T) {
 	row := func(line int, email string) *pipeline.Row {
-		return &pipeline.Row{Line: line, Fields: pipeline.Fields{Email: email}}
+		return &pipeline.Row{Line: line, Fields: pipeline.Fields{Email: email}, Raw: []string{email, "+12405551212", "Sales"}}
 	}
+	noted := row(9, "eve@acme.example")
+	noted.Raw = []string{" Eve@Acme.example", "(240) 555-1212", "=SUM(A1)"}
+	noted.Notes = []string{"email lower-cased", `primaryPhoneNumber +12405551212 from "(240) 555-1212"`}
+	short := row(10, "fay@acme.example")
+	short.Raw = []string{"fay@acme.example"} // a ragged row: padded to the header's width
 	results := []pipeline.Result{
 		// a pass with its info code
 		{Row: row(2, "ann@acme.example"), Precheck: pipeline.Passed, HTTPStatus: 200, InfoCodes: "100",
@@ -52,21 +57,32 @@ func TestCSVWriterGolden(t *testing.T) {
 		// provisioning columns
 		{Row: row(8, "dee@acme.example"), Precheck: pipeline.Passed, Provision: "provisioned", HTTPStatus: 200,
 			SubscriberID: "Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIvMQ", SubscriberStatus: "provisioned", Attempts: 1, Final: true},
+		// the notes say what was changed; the input's own cells are kept as they were
+		{Row: noted, Precheck: pipeline.Passed, HTTPStatus: 200, Attempts: 1, Final: true},
+		// a short ragged row
+		{Row: short, Precheck: pipeline.Invalid, Message: "this row has 1 cells but the header has 3", Final: true},
 	}
-	var buf bytes.Buffer
-	w, err := report.NewCSVWriter(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range results {
-		if err := w.Write(r); err != nil {
+	// The input's "email" column collides with ours and is renamed.
+	header := []string{"email", "Phone", "Department"}
+	for _, c := range []struct {
+		golden string
+		excel  bool
+	}{{"results.csv", false}, {"results-excel.csv", true}} {
+		var buf bytes.Buffer
+		w, err := report.NewCSVWriter(&buf, report.CSVOptions{InputHeader: header, Excel: c.excel})
+		if err != nil {
 			t.Fatal(err)
 		}
+		for _, r := range results {
+			if err := w.Write(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, c.golden, buf.Bytes())
 	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	golden(t, "results.csv", buf.Bytes())
 }
 
 func TestNeutralize(t *testing.T) {

@@ -105,6 +105,7 @@ type RunFacts struct {
 	RateLimit  float64 // configured requests/s, 0 = unlimited
 	RateNow    float64 // the adaptive rate at the end
 	Output     string
+	Encoding   string // how the input was decoded, when not plain UTF-8
 	StopReason string // why the run ended early, "" when it did not
 }
 
@@ -150,6 +151,9 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	}
 	fmt.Fprintf(tw, "rate\t%.1f requests/s effective; limit %s\n", eff, rate)
 	fmt.Fprintf(tw, "elapsed\t%s\n", f.Elapsed.Round(time.Millisecond))
+	if f.Encoding != "" {
+		fmt.Fprintf(tw, "input\t%s\n", f.Encoding)
+	}
 	if f.Output != "" {
 		fmt.Fprintf(tw, "results\t%s\n", f.Output)
 	}

@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+	"github.com/wholesale-batch/wholesale-batch/report"
+	"github.com/wholesale-batch/wholesale-batch/sheet"
+)
+
+// input is the opened, decoded input file.
+type input struct {
+	src   *pipeline.Source
+	dec   *sheet.Decoder
+	enc   sheet.Encoding
+	delim rune
+	total int // data rows for the ETA, -1 when unknown
+	close func()
+}
+
+// openInput opens, decodes and reads the header of the input. Everything
+// that can be wrong with the file as a whole is found here, before any
+// request and before the output file exists.
+func openInput(cfg *config, env Env) (*input, error) {
+	var f io.Reader = env.Stdin
+	closeFn := func() {}
+	total := -1
+	if cfg.input != "-" {
+		file, err := os.Open(cfg.input)
+		if err != nil {
+			return nil, usagef("cannot read the input: %v", unwrapPath(err))
+		}
+		if st, err := file.Stat(); err == nil && st.IsDir() {
+			file.Close()
+			return nil, usagef("cannot read the input: %s is a directory; give a CSV file", cfg.input)
+		}
+		if progressWanted(cfg, env) {
+			total = countRows(file, cfg)
+			if _, err := file.Seek(0, io.SeekStart); err != nil {
+				file.Close()
+				return nil, usagef("cannot read the input: %v", err)
+			}
+		}
+		f, closeFn = file, func() { file.Close() }
+	}
+	in, err := decodeInput(f, cfg)
+	if err != nil {
+		closeFn()
+		return nil, err
+	}
+	in.total, in.close = total, closeFn
+	return in, nil
+}
+
+func decodeInput(f io.Reader, cfg *config) (*input, error) {
+	r, enc, err := sheet.Decode(f)
+	if errors.Is(err, sheet.ErrWorkbook) {
+		return nil, usagef("%s is a spreadsheet workbook, not CSV: in Excel use File > Save As > \"CSV UTF-8 (Comma delimited)\"", cfg.input)
+	}
+	if err != nil {
+		return nil, usagef("cannot read the input: %v", err)
+	}
+	dec := r.(*sheet.Decoder)
+	br := bufio.NewReaderSize(dec, 64<<10)
+	first := firstLine(br)
+	delim := cfg.delimiter
+	if d, ok := sheet.ExcelSepLine(first); ok {
+		// Excel's "sep=;" line is an instruction, not the header.
+		_, _ = br.Discard(len(first))
+		if delim == 0 {
+			delim = d
+		}
+		first = firstLine(br)
+	}
+	if delim == 0 {
+		delim = sheet.SniffDelimiter(first)
+	}
+	src, err := pipeline.NewSource(br, pipeline.SourceOptions{
+		Delimiter:     delim,
+		Match:         cfg.matcher(),
+		ResultColumns: report.Columns,
+		RenamePrefix:  report.RenamePrefix,
+	})
+	if err != nil {
+		return nil, usagef("%s: %v", cfg.input, err)
+	}
+	return &input{src: src, dec: dec, enc: enc, delim: delim}, nil
+}
+
+// firstLine peeks at the first line without consuming it.
+func firstLine(br *bufio.Reader) string {
+	b, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i+1]
+	}
+	return string(b)
+}
+
+// columnMap is one --map "Header=column".
+type columnMap struct{ header, column string }
+
+// mapFlag collects repeated --map flags.
+type mapFlag struct{ maps *[]columnMap }
+
+func (m mapFlag) String() string { return "" }
+
+func (m mapFlag) Set(v string) error {
+	h, c, err := sheet.ParseMap(v)
+	if err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "sheet: "))
+	}
+	*m.maps = append(*m.maps, columnMap{h, c})
+	return nil
+}
+
+// matcher maps a header cell: --map first, then our names and aliases.
+func (c *config) matcher() func(string) (string, bool) {
+	return func(h string) (string, bool) {
+		for _, m := range c.maps {
+			if sheet.Key(m.header) == sheet.Key(h) {
+				return m.column, true
+			}
+		}
+		return sheet.Canonical(h)
+	}
+}
+
+// headerWarnings tells the user about columns we will not send, with a
+// suggestion: they are kept in the output, never silently dropped.
+func headerWarnings(h pipeline.Header) []string {
+	var out []string
+	for _, col := range h.Unknown() {
+		msg := fmt.Sprintf("column %q is not one we send; it is kept in the output as it is", col)
+		if s := sheet.Suggest(col); s != "" {
+			msg += fmt.Sprintf(". Did you mean %s? Rename it, or pass --map %q", s, col+"="+s)
+		} else if why := sheet.WhyUnmapped(col); why != "" {
+			msg += ". " + why
+		}
+		out = append(out, msg)
+	}
+	return out
+}
+
+// countRows counts the data rows of a CSV for the ETA: a quick streaming
+// pass that respects quoted newlines. Blank rows count too: close enough.
+func countRows(f io.Reader, cfg *config) int {
+	d, _, err := sheet.Decode(f)
+	if err != nil {
+		return -1
+	}
+	br := bufio.NewReaderSize(d, 64<<10)
+	delim := cfg.delimiter
+	if delim == 0 {
+		delim = sheet.SniffDelimiter(firstLine(br))
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	n := 0
+	for {
+		_, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return -1 // the real read will report it, with its line
+		}
+		n++
+	}
+	return max(n-1, 0)
+}

@@ -1,0 +1,121 @@
+package report
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+)
+
+// RetryWriter writes the rows worth sending again (--retry-file) in the
+// input's own format: the same header cells in the same order, the same
+// delimiter, and each row's cells exactly as read, so the next run is
+// "--input RETRY-FILE" with nothing to edit.
+//
+// Decisions, and why:
+//   - The header is always written, even when no row qualifies: a script
+//     can then always run the next pass on the file, and a file of just a
+//     header is a run with no rows rather than a missing-file error.
+//   - Cells are written verbatim, never neutralised like the result CSV:
+//     the file is input for this tool, and a "+1 240..." phone number must
+//     come back as it went out.
+//   - A row shorter than the header is padded with empty cells: that is
+//     what the source read and sent for it. A row longer than the header
+//     keeps its extra cells, so no data is lost; the next run reports it
+//     as a ragged row, as the first did. (Ragged rows are invalid and never
+//     sent, so they do not reach the retry file in practice; this is the
+//     safe answer if they ever do.)
+//   - Rows come out in input order, because the sink hands results over in
+//     that order; their spreadsheet line numbers change, the cells do not.
+//
+// A RetryWriter is used from one goroutine, like the sink that feeds it.
+type RetryWriter struct {
+	w             *csv.Writer
+	width         int
+	includeFailed bool
+	count         int
+	err           error // the first write error, returned by every later call
+	record        []string
+}
+
+// NewRetryWriter writes the header line (buffered: errors come back from
+// Add or Flush) and returns the writer. header is the input's header cells
+// as read (pipeline.Header.Raw), delimiter the input's (',' when zero).
+// With includeFailed, rows the API refused (failed) are written too, for a
+// rerun after fixing something outside the file, such as the customer's
+// settings; otherwise only rows that ended without a definite answer
+// (error).
+func NewRetryWriter(w io.Writer, header []string, delimiter rune, includeFailed bool) *RetryWriter {
+	cw := csv.NewWriter(w)
+	if delimiter != 0 {
+		cw.Comma = delimiter
+	}
+	rw := &RetryWriter{w: cw, width: len(header), includeFailed: includeFailed}
+	if len(header) == 0 {
+		rw.err = errors.New("retry file: the input has no header")
+		return rw
+	}
+	rw.err = cw.Write(header)
+	return rw
+}
+
+// Qualifies reports whether r belongs in a retry file: its precheck or its
+// provisioning ended in error (no definite answer: retries exhausted, a
+// transport failure, the run stopped with the row in flight), or, with
+// includeFailed, was refused. A provisioning error is retried too: if the
+// subscriber was in fact created, the next run says so (errorCode 10022)
+// instead of creating it twice.
+func (rw *RetryWriter) Qualifies(r pipeline.Result) bool {
+	if r.Precheck == pipeline.Error || r.Provision == pipeline.Error {
+		return true
+	}
+	return rw.includeFailed && (r.Precheck == pipeline.Failed || r.Provision == pipeline.Failed)
+}
+
+// Add writes r's original cells if it qualifies, and ignores it otherwise.
+// A result without its row's cells (Row or Row.Raw nil) is an error: the
+// row cannot be written back as the user wrote it.
+func (rw *RetryWriter) Add(r pipeline.Result) error {
+	if rw.err != nil {
+		return rw.err
+	}
+	if !rw.Qualifies(r) {
+		return nil
+	}
+	if r.Row == nil || r.Row.Raw == nil {
+		line := 0
+		if r.Row != nil {
+			line = r.Row.Line
+		}
+		return fmt.Errorf("retry file: the cells of input line %d are not known, so the row cannot be written back as it was", line)
+	}
+	rec := r.Row.Raw
+	if len(rec) < rw.width {
+		if cap(rw.record) < rw.width {
+			rw.record = make([]string, rw.width)
+		}
+		rec = rw.record[:rw.width]
+		n := copy(rec, r.Row.Raw)
+		clear(rec[n:])
+	}
+	if rw.err = rw.w.Write(rec); rw.err != nil {
+		return rw.err
+	}
+	rw.count++
+	return nil
+}
+
+// Count returns how many rows have been written, the header not included.
+func (rw *RetryWriter) Count() int { return rw.count }
+
+// Flush writes buffered lines to the underlying writer.
+func (rw *RetryWriter) Flush() error {
+	if rw.err != nil {
+		return rw.err
+	}
+	rw.w.Flush()
+	rw.err = rw.w.Error()
+	return rw.err
+}
