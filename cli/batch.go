@@ -356,6 +356,7 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 		facts.Output = ""
 	}
 	facts.Encoding = encodingNote(in)
+	facts.Offline = client == nil
 	if runErr != nil {
 		facts.StopReason = stopReason(runErr)
 	}

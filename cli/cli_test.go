@@ -56,7 +56,9 @@ func readCSV(t *testing.T, path string) []map[string]string {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = -1
+	recs, err := cr.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +66,9 @@ func readCSV(t *testing.T, path string) []map[string]string {
 	for _, r := range recs[1:] {
 		m := map[string]string{}
 		for i, h := range recs[0] {
-			m[h] = r[i]
+			if i < len(r) {
+				m[h] = r[i]
+			}
 		}
 		out = append(out, m)
 	}

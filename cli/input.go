@@ -141,7 +141,7 @@ func headerWarnings(h pipeline.Header) []string {
 		if s := sheet.Suggest(col); s != "" {
 			msg += fmt.Sprintf(". Did you mean %s? Rename it, or pass --map %q", s, col+"="+s)
 		} else if why := sheet.WhyUnmapped(col); why != "" {
-			msg += ". " + why
+			msg += ". " + strings.ToUpper(why[:1]) + why[1:]
 		}
 		out = append(out, msg)
 	}

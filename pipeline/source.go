@@ -236,7 +236,8 @@ func (d *decoder) GetCSVRow() ([]string, error) {
 		r := raw{line: d.row, cells: rec}
 		width := len(d.s.header.Raw)
 		if len(rec) != width {
-			r.problem = fmt.Sprintf("this row has %d cells but the header has %d: check for an unquoted delimiter or a missing cell", len(rec), width)
+			first := d.s.header.First
+			r.problem = fmt.Sprintf("this row has %d cells but the header has %d: check for an unquoted delimiter or a missing cell", len(rec)-first, width-first)
 			// gocsv gets exactly the header's width; the pass-through keeps
 			// every cell, extra ones included, so nothing is dropped.
 			cells := make([]string, width)

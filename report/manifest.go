@@ -88,7 +88,7 @@ type ManifestCounts struct {
 	BlankRowsSkipped int            `json:"blankRowsSkipped"`
 	Unfinished       int            `json:"unfinished"`
 	Resumed          int            `json:"resumed"`
-	Precheck         map[string]int `json:"precheck"`  // outcome -> rows; the four outcomes always present
+	Precheck         map[string]int `json:"precheck"`  // outcome -> rows; the four outcomes always written
 	Provision        map[string]int `json:"provision"` // provision outcome -> rows; {} when not provisioning
 }
 
@@ -147,11 +147,6 @@ func NewManifest(info RunInfo, s *Summary, f RunFacts, lat *Latencies) Manifest 
 		m.Rate.LatencyP50Ms = millis(lat.Quantile(0.50))
 		m.Rate.LatencyP95Ms = millis(lat.Quantile(0.95))
 	}
-	// Zeros for the four outcomes let a script read .counts.precheck.error
-	// without handling a missing key.
-	for _, o := range outcomeOrder {
-		m.Counts.Precheck[o] = 0
-	}
 	if s != nil {
 		m.Counts.Rows = s.Rows
 		m.Counts.Unfinished = s.Unfinished
@@ -185,9 +180,16 @@ func WriteManifest(w io.Writer, m Manifest) error {
 	m.DurationSeconds = math.Round(m.DurationSeconds*1000) / 1000
 	m.CommandLine = RedactArgs(m.CommandLine)
 	m.Config = RedactConfig(m.Config)
-	if m.Counts.Precheck == nil {
-		m.Counts.Precheck = map[string]int{}
+	// Zeros for the four outcomes let a script read .counts.precheck.error
+	// without handling a missing key. A copy: m's maps are the caller's.
+	precheck := make(map[string]int, len(m.Counts.Precheck)+len(outcomeOrder))
+	for _, o := range outcomeOrder {
+		precheck[o] = 0
 	}
+	for o, n := range m.Counts.Precheck {
+		precheck[o] = n
+	}
+	m.Counts.Precheck = precheck
 	if m.Counts.Provision == nil {
 		m.Counts.Provision = map[string]int{}
 	}

@@ -18,6 +18,8 @@ type Summary struct {
 	Provision  map[string]int // provision outcome -> rows
 	Unfinished int            // rows without a final answer (stopped run)
 	Resumed    int            // rows taken from an earlier run's journal
+	Problems   map[string]int // invalid rows' problems by column
+	Ready      int            // rows an offline run found fit to send
 	codes      map[codeKey]*CodeCount
 }
 
@@ -34,7 +36,7 @@ type CodeCount struct {
 
 // NewSummary returns an empty summary.
 func NewSummary() *Summary {
-	return &Summary{Outcomes: map[string]int{}, Provision: map[string]int{}, codes: map[codeKey]*CodeCount{}}
+	return &Summary{Outcomes: map[string]int{}, Provision: map[string]int{}, Problems: map[string]int{}, codes: map[codeKey]*CodeCount{}}
 }
 
 // Add counts one result.
@@ -42,6 +44,8 @@ func (s *Summary) Add(r pipeline.Result) {
 	s.Rows++
 	if r.Precheck != "" {
 		s.Outcomes[r.Precheck]++
+	} else if r.Provision == "" {
+		s.Ready++
 	}
 	if r.Provision != "" {
 		s.Provision[r.Provision]++
@@ -51,6 +55,15 @@ func (s *Summary) Add(r pipeline.Result) {
 	}
 	if r.Resumed {
 		s.Resumed++
+	}
+	if r.Precheck == pipeline.Invalid && r.Row != nil {
+		for _, p := range r.Row.Problems {
+			kind := p.Field
+			if kind == "" {
+				kind = "row"
+			}
+			s.Problems[kind]++
+		}
 	}
 	s.addCodes("info", r.InfoCodes, r.Descriptions)
 	s.addCodes("error", r.ErrorCodes, r.Descriptions)
@@ -106,6 +119,7 @@ type RunFacts struct {
 	RateNow    float64 // the adaptive rate at the end
 	Output     string
 	Encoding   string // how the input was decoded, when not plain UTF-8
+	Offline    bool   // validate: no requests, so no rate figures
 	StopReason string // why the run ended early, "" when it did not
 }
 
@@ -118,6 +132,9 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	fmt.Fprintf(tw, "rows\t%d\n", s.Rows)
 	if f.Blank > 0 {
 		fmt.Fprintf(tw, "blank rows skipped\t%d\n", f.Blank)
+	}
+	if s.Ready > 0 {
+		fmt.Fprintf(tw, "  ok to send\t%d\n", s.Ready)
 	}
 	for _, o := range outcomeOrder {
 		if n := s.Outcomes[o]; n > 0 {
@@ -133,12 +150,25 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	if s.Resumed > 0 {
 		fmt.Fprintf(tw, "  from the earlier run\t%d (not sent again)\n", s.Resumed)
 	}
+	if len(s.Problems) > 0 {
+		var parts []string
+		for _, k := range sortedKeys(s.Problems) {
+			parts = append(parts, fmt.Sprintf("%s %d", k, s.Problems[k]))
+		}
+		fmt.Fprintf(tw, "problems by column\t%s\n", strings.Join(parts, ", "))
+	}
 	for _, c := range s.Codes() {
 		desc := c.Description
 		if desc == "" {
 			desc = "-"
 		}
 		fmt.Fprintf(tw, "%s %s\t%d\t%s\n", c.Kind, c.Code, c.Rows, desc)
+	}
+	if f.Offline {
+		fmt.Fprintf(tw, "elapsed\t%s\n", f.Elapsed.Round(time.Millisecond))
+		f.printTail(tw)
+		tw.Flush()
+		return
 	}
 	rate := "unlimited"
 	if f.RateLimit > 0 {
@@ -151,6 +181,11 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	}
 	fmt.Fprintf(tw, "rate\t%.1f requests/s effective; limit %s\n", eff, rate)
 	fmt.Fprintf(tw, "elapsed\t%s\n", f.Elapsed.Round(time.Millisecond))
+	f.printTail(tw)
+	tw.Flush()
+}
+
+func (f RunFacts) printTail(tw io.Writer) {
 	if f.Encoding != "" {
 		fmt.Fprintf(tw, "input\t%s\n", f.Encoding)
 	}
@@ -160,7 +195,6 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	if f.StopReason != "" {
 		fmt.Fprintf(tw, "stopped\t%s\n", f.StopReason)
 	}
-	tw.Flush()
 }
 
 func sortedKeys(m map[string]int) []string {
