@@ -134,3 +134,5 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+func bytesReader(b []byte) *strings.Reader { return strings.NewReader(string(b)) }
