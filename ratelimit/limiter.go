@@ -30,10 +30,27 @@ type Limiter struct {
 	notBefore  time.Time  // no request starts before this (Retry-After)
 	lastChange time.Time  // of the adaptive rate, to pace increases
 	lastCut    time.Time  // one cut per burst of 429s, not one per 429
+	holdUntil  time.Time  // no increase before this: a cut rate is kept a while
+	good       rate.Limit // the rate that lasted a whole hold without a 429; 0 = none
+	prev       rate.Limit // the rate before the last increase since the last cut; 0 = none
+	recovering bool       // the last cut was blind: increase fast
+	probing    bool       // increasing since the last hold ended
 	served     window     // successes, to learn what the server really takes
 	throttles  int64
 	waited     time.Duration
 }
+
+// The adaptive rate's tuning. Every 429 costs the whole pool a Retry-After
+// pause, a second at least, which is worth 30 s of running 3% under the
+// server's limit: so a cut to a rate there is reason to trust is held long
+// before probing above it again, and probes are gentle.
+const (
+	probeHold   = 30 * time.Second // after an informed cut
+	blindHold   = 5 * time.Second  // after a blind halving, which may land far below the limit
+	probeStep   = 0.02             // of the configured rate, per second
+	recoverStep = 1.1              // factor per second after a blind halving
+	estimateCut = 0.95             // of the served rate, to land just under the limit
+)
 
 // New returns a limiter allowing perSecond requests per second in total;
 // perSecond <= 0 means unlimited (benchmarks, the sandbox).
@@ -107,6 +124,7 @@ func (l *Limiter) Throttle(d time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.throttles++
+	pauseEnd := l.notBefore // of the previous pause, before this one extends it
 	if until := now.Add(d); until.After(l.notBefore) {
 		l.notBefore = until
 	}
@@ -120,36 +138,66 @@ func (l *Limiter) Throttle(d time.Duration) {
 	}
 	l.lastCut = now
 	cur := l.lim.Limit()
-	next := cur / 2 // multiplicative decrease
-	// What the server served over the last seconds is a better guess of
-	// its limit than blind halving, and costs far fewer 429s to converge.
-	if got := rate.Limit(l.served.rate(now)); got > next && got < cur {
-		next = got * 0.95
+	if l.good >= cur {
+		l.good = 0 // refused at or below the proven rate: the server's limit fell
+	}
+	// Multiplicative decrease, unless something better is known.
+	next, informed := cur/2, false
+	// A probe above a rate that lasted a whole hold failed: go back to it.
+	if l.good > next {
+		next, informed = l.good, true
+	}
+	// Recovering fast from a blind cut, the step before this one held.
+	if l.recovering && l.prev > next {
+		next, informed = l.prev, true
+	}
+	// What the server served since the last pause is a better guess of
+	// its limit, once there is a second of it: before that the server's
+	// own burst hides its rate, and the pause itself would hide it too.
+	if got, span := l.served.rate(now, pauseEnd); span >= time.Second {
+		if est := rate.Limit(got) * estimateCut; est > next && est < cur {
+			next, informed = est, true
+		}
 	}
 	if next < l.floor {
 		next = l.floor
 	}
 	l.lim.SetLimitAt(now, next)
+	hold := probeHold
+	if !informed {
+		hold = blindHold
+	}
 	l.lastChange = l.notBefore
+	l.holdUntil = l.notBefore.Add(hold)
+	l.recovering, l.probing, l.prev = !informed, false, 0
 }
 
-// Success records an answered request and, once per second without a 429,
-// raises the rate by a small step toward the configured maximum.
+// Success records an answered request and, once per second without a 429
+// and after the hold that follows a cut, raises the rate toward the
+// configured maximum: by 10% a second after a blind cut, else gently.
 func (l *Limiter) Success() {
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.served.add(now)
 	cur := l.lim.Limit()
-	if cur >= l.max || now.Sub(l.lastChange) < time.Second {
+	if cur >= l.max || now.Before(l.holdUntil) || now.Sub(l.lastChange) < time.Second {
 		return
 	}
-	// Additive increase: 2% of the target per second, so a rate that was
-	// halved needs ~25 s to recover and probes gently for the limit.
-	next := cur + l.max*0.02
+	if !l.probing && !l.recovering {
+		l.good = cur // it lasted the whole hold: a failed probe comes back here
+	}
+	l.probing = true
+	// Additive increase: 2% of the target per second, so probing from 3%
+	// under the server's limit takes a few seconds to overshoot it.
+	next := cur + l.max*probeStep
+	if l.recovering {
+		next = max(next, cur*recoverStep)
+	}
 	if next > l.max {
 		next = l.max
 	}
+	l.prev = cur
 	l.lim.SetLimitAt(now, next)
 	l.lastChange = now
 }

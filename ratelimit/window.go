@@ -20,15 +20,25 @@ func (w *window) add(now time.Time) {
 	w.buckets[i]++
 }
 
-// rate is events per second over the full buckets of the last 2 s.
-func (w *window) rate(now time.Time) float64 {
+// rate is events per second over the full buckets of the last 2 s that
+// began at or after since, and the time those buckets cover. Time before
+// since (a Retry-After pause, when nothing could be served) would make the
+// server look slower than it is.
+func (w *window) rate(now, since time.Time) (float64, time.Duration) {
 	p := now.UnixNano() / int64(bucketSpan)
-	n := 0
-	for i := range w.buckets {
-		// skip the current, partly filled bucket
-		if age := p - w.stamp[i]; age >= 1 && age <= int64(len(w.buckets)) {
+	first := (since.UnixNano() + int64(bucketSpan) - 1) / int64(bucketSpan) // first bucket wholly after since
+	n, full := 0, 0
+	// skip the current, partly filled bucket (age 0)
+	for age := int64(1); age <= int64(len(w.buckets)) && p-age >= first; age++ {
+		q := p - age
+		full++
+		if i := q % int64(len(w.buckets)); w.stamp[i] == q {
 			n += w.buckets[i]
 		}
 	}
-	return float64(n) / (float64(len(w.buckets)) * bucketSpan.Seconds())
+	if full == 0 {
+		return 0, 0
+	}
+	span := time.Duration(full) * bucketSpan
+	return float64(n) / span.Seconds(), span
 }

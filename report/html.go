@@ -422,7 +422,7 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 {{if .Rows}}<table>
 <thead><tr><th class="n">line</th><th>email</th><th>result</th><th>codes</th><th>message</th><th>suggested fix</th></tr></thead>
 <tbody>{{range .Rows}}
-<tr><td class="n">{{.Line}}</td><td>{{.Email}}</td><td>{{.Result}}{{with .HTTPStatus}}<div class="small">HTTP {{.}}</div>{{end}}</td><td><code>{{.Codes}}</code>{{with .Info}}<div class="small">info {{.}}</div>{{end}}</td><td>{{.Message}}{{with .TrackingID}}<div class="small">tracking id <code>{{.}}</code></div>{{end}}</td><td>{{.Fix}}</td></tr>{{end}}
+<tr><td class="n">{{.Line}}</td><td>{{.Email}}</td><td>{{.Result}}{{with .HTTPStatus}}<div class="small">HTTP {{.}}</div>{{end}}</td><td>{{with .Codes}}<code>{{.}}</code>{{end}}{{with .Info}}<div class="small">info {{.}}</div>{{end}}</td><td>{{.Message}}{{with .TrackingID}}<div class="small">tracking id <code>{{.}}</code></div>{{end}}</td><td>{{.Fix}}</td></tr>{{end}}
 </tbody>
 </table>{{if .Dropped}}
 <p>and {{thousands .Dropped}} more rows: see the result CSV{{with .Output}} ({{.}}){{end}}.</p>{{end}}{{else if .NoRows}}<p>The input had no data rows.</p>{{else}}<p>Every row passed.</p>{{end}}

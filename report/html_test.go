@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
@@ -130,11 +131,13 @@ func TestHTMLBounded(t *testing.T) {
 
 func TestHTMLEmptyRun(t *testing.T) {
 	var buf bytes.Buffer
-	if err := report.WriteHTML(&buf, report.RunInfo{Command: "validate", Input: "-"}, nil, report.RunFacts{}, nil); err != nil {
+	info := report.RunInfo{Command: "validate", Input: "-", ExitCode: 3}
+	if err := report.WriteHTML(&buf, info, nil, report.RunFacts{StopReason: "interrupted <now>"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.String()
-	for _, want := range []string{"wholesale-batch validate: standard input", "The input had no data rows.", "No codes were returned."} {
+	for _, want := range []string{"wholesale-batch validate: standard input", "The input had no data rows.", "No codes were returned.",
+		"Exit code 3: the run stopped early", "Stopped: interrupted &lt;now&gt;"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}
@@ -179,5 +182,22 @@ func TestSuggestedFix(t *testing.T) {
 		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
 			t.Errorf("%s: SuggestedFix = %q, want it to contain %q", c.name, got, c.want)
 		}
+	}
+}
+
+// TestFailuresBoundsCells: a mangled line in one cell does not make the
+// collector's memory or the page grow with it.
+func TestFailuresBoundsCells(t *testing.T) {
+	huge := strings.Repeat("é", 5000) // two bytes each: the cut must not split one
+	r := pipeline.Result{Row: &pipeline.Row{Line: 2, Fields: pipeline.Fields{Email: huge}}, Precheck: pipeline.Invalid, Message: huge, Final: true}
+	page, _ := renderHTML(t, []pipeline.Result{r}, 0, report.RunFacts{})
+	if strings.Contains(page, huge[:2000]) {
+		t.Error("a 10,000-byte cell reached the page whole")
+	}
+	if !strings.Contains(page, strings.Repeat("é", 160)+"…") {
+		t.Error("the cut email is not marked")
+	}
+	if !utf8.ValidString(page) {
+		t.Error("the page is not valid UTF-8")
 	}
 }

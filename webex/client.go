@@ -89,7 +89,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Timeout = 30 * time.Second
 	}
 	if cfg.HTTP == nil {
-		cfg.HTTP = &http.Client{Transport: defaultTransport()}
+		cfg.HTTP = &http.Client{Transport: defaultTransport(), CheckRedirect: refuseCleartext}
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "wholesale-batch"
@@ -106,6 +106,19 @@ func defaultTransport() *http.Transport {
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 256
 	return t
+}
+
+// refuseCleartext stops a redirect to plain http off this machine: Go's
+// client keeps the Authorization header on a redirect to the same host, so
+// an https -> http downgrade would send the token in clear text.
+func refuseCleartext(req *http.Request, via []*http.Request) error {
+	if req.URL.Scheme != "https" && !IsLoopback(req.URL.Hostname()) {
+		return fmt.Errorf("refused a redirect to %s://%s: the token would travel in clear text", req.URL.Scheme, req.URL.Host)
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
 }
 
 // IsLoopback reports whether host names this machine.
@@ -199,25 +212,34 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			return info, nil, nil, ctx.Err()
 		}
 		retry := n < c.retry.MaxAttempts && Retryable(status, err) && (idempotent || safeToRepeat(status, err))
+		// A 429, or any answer with Retry-After, is about the whole client:
+		// the pacer makes every worker wait, even when this call gives up
+		// (the next row would walk into the same limit). Other failures
+		// back off alone.
+		shared := apiErr != nil && (status == http.StatusTooManyRequests || apiErr.HasRetryAfter)
 		var wait time.Duration
-		if retry {
+		if retry || shared {
 			if apiErr != nil {
 				wait = c.retry.Backoff(n, apiErr.RetryAfter, apiErr.HasRetryAfter)
 			} else {
 				wait = c.retry.Backoff(n, 0, false)
 			}
 		}
-		c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Err: err, Latency: latency, Retry: retry, Wait: wait})
+		a := Attempt{Method: method, Path: path, N: n, Status: status, Err: err, Latency: latency, Retry: retry}
+		if retry {
+			a.Wait = wait
+		}
+		c.observe(a)
+		if shared {
+			c.cfg.Pacer.Throttle(wait)
+		}
 		if !retry {
 			if apiErr != nil {
 				return info, nil, h, apiErr
 			}
 			return info, nil, nil, err
 		}
-		// A 429, or any answer with Retry-After, is about the whole client:
-		// the pacer makes every worker wait. Other failures back off alone.
-		if apiErr != nil && (status == http.StatusTooManyRequests || apiErr.HasRetryAfter) {
-			c.cfg.Pacer.Throttle(wait)
+		if shared {
 			continue
 		}
 		if err := sleep(ctx, wait); err != nil {

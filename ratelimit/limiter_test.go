@@ -1,0 +1,490 @@
+package ratelimit_test
+
+// Every test runs in a testing/synctest bubble: time is fake, so pacing is
+// measured exactly and no test really sleeps.
+
+import (
+	"context"
+	"errors"
+	"math"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/wholesale-batch/wholesale-batch/ratelimit"
+)
+
+// passTimes has workers share n Waits on l and returns when each passed,
+// as offsets from the start, sorted.
+func passTimes(t *testing.T, l *ratelimit.Limiter, n, workers int) []time.Duration {
+	t.Helper()
+	start := time.Now()
+	var mu sync.Mutex
+	var at []time.Duration
+	jobs := make(chan struct{}, n)
+	for range n {
+		jobs <- struct{}{}
+	}
+	close(jobs)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for range jobs {
+				if err := l.Wait(context.Background()); err != nil {
+					t.Errorf("Wait: %v", err)
+					return
+				}
+				mu.Lock()
+				at = append(at, time.Since(start))
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	slices.Sort(at)
+	return at
+}
+
+func TestPacesAtRate(t *testing.T) {
+	cases := []struct {
+		name    string
+		rate    float64
+		n       int
+		workers int
+	}{
+		{"one worker", 10, 50, 1},                   // 49 gaps of 100 ms
+		{"many workers share one rate", 10, 50, 16}, // the rate is for the pool, not per worker
+		{"fast", 500, 1000, 8},                      // 2 ms gaps
+		{"slow", 0.5, 4, 2},                         // 2 s gaps
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				l := ratelimit.New(c.rate)
+				at := passTimes(t, l, c.n, c.workers)
+				gap := time.Duration(float64(time.Second) / c.rate)
+				// Burst 1: the first passes at once, then one per gap.
+				want := time.Duration(c.n-1) * gap
+				if got := at[len(at)-1]; got < want-time.Millisecond || got > want+time.Millisecond {
+					t.Errorf("%d waits took %v, want %v (N-1)/R", c.n, got, want)
+				}
+				for i := 1; i < len(at); i++ {
+					if d := at[i] - at[i-1]; d < gap-time.Millisecond {
+						t.Fatalf("waits %d and %d passed %v apart, want at least %v (no clumps)", i-1, i, d, gap)
+					}
+				}
+			})
+		})
+	}
+}
+
+func TestUnlimited(t *testing.T) {
+	for _, perSecond := range []float64{0, -5} { // zero and negative both mean unlimited
+		synctest.Test(t, func(t *testing.T) {
+			l := ratelimit.New(perSecond)
+			at := passTimes(t, l, 10000, 8)
+			if last := at[len(at)-1]; last != 0 {
+				t.Errorf("New(%v): 10000 waits took %v, want none", perSecond, last)
+			}
+			l.Throttle(2 * time.Second) // a Retry-After still pauses the pool
+			l.Success()
+			start := time.Now()
+			if err := l.Wait(context.Background()); err != nil || time.Since(start) != 2*time.Second {
+				t.Errorf("after Throttle(2s): Wait = %v after %v, want nil after 2s", err, time.Since(start))
+			}
+			if st := l.Stats(); st.Configured != 0 || st.Current != 0 || st.Throttles != 1 {
+				t.Errorf("Stats = %+v, want unlimited (0, 0) with 1 throttle", st)
+			}
+		})
+	}
+}
+
+func TestThrottleHoldsEveryWaiter(t *testing.T) {
+	cases := []struct {
+		name    string
+		rate    float64
+		setup   func(l *ratelimit.Limiter) // before the waiters start
+		at      time.Duration              // when the test throttles
+		d       time.Duration              // by how much
+		until   time.Duration              // nobody may pass in (at, until)
+		workers int
+	}{
+		{"waiters queued for tokens", 1, nil, 500 * time.Millisecond, 10 * time.Second, 10500 * time.Millisecond, 5},                                                 // promised tokens do not beat the pause
+		{"waiters already paused", 100, func(l *ratelimit.Limiter) { l.Throttle(time.Second) }, 500 * time.Millisecond, 5 * time.Second, 5500 * time.Millisecond, 8}, // a longer pause extends a running one
+		{"shorter pause does not shorten", 100, func(l *ratelimit.Limiter) { l.Throttle(5 * time.Second) }, time.Second, time.Second, 5 * time.Second, 8},            // the latest not-before wins
+		{"zero pause", 100, nil, 500 * time.Millisecond, 0, 500 * time.Millisecond, 4},                                                                               // Throttle(0) pauses nobody (it still cuts the rate)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				l := ratelimit.New(c.rate)
+				if c.setup != nil {
+					c.setup(l)
+				}
+				start := time.Now()
+				var mu sync.Mutex
+				var at []time.Duration
+				var wg sync.WaitGroup
+				for range c.workers {
+					wg.Go(func() {
+						if err := l.Wait(context.Background()); err != nil {
+							t.Errorf("Wait: %v", err)
+						}
+						mu.Lock()
+						at = append(at, time.Since(start))
+						mu.Unlock()
+					})
+				}
+				time.Sleep(c.at)
+				l.Throttle(c.d)
+				wg.Wait()
+				slices.Sort(at)
+				for _, p := range at {
+					if p > c.at && p < c.until {
+						t.Errorf("a waiter passed at %v, inside the pause (%v, %v); all: %v", p, c.at, c.until, at)
+					}
+				}
+				// After the pause the pool resumes paced, not in a burst.
+				cur := l.Stats().Current
+				for i := 1; i < len(at); i++ {
+					if at[i] >= c.until && at[i]-at[i-1] < time.Duration(float64(time.Second)/cur)-time.Millisecond {
+						t.Errorf("after the pause, waits passed %v apart at %.2f/s; all: %v", at[i]-at[i-1], cur, at)
+					}
+				}
+			})
+		})
+	}
+}
+
+func TestThrottleCutsOncePerSecond(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := ratelimit.New(100)
+		l.Throttle(0)
+		first := l.Stats().Current
+		if first >= 100 || first < 100.0/64 {
+			t.Fatalf("after one 429: %.2f/s, want a cut from 100/s", first)
+		}
+		for range 9 { // the 429s of requests already in flight: the same overload
+			time.Sleep(100 * time.Millisecond)
+			l.Throttle(0)
+		}
+		if got := l.Stats().Current; got != first {
+			t.Errorf("9 more 429s within a second moved the rate from %.2f to %.2f", first, got)
+		}
+		time.Sleep(200 * time.Millisecond) // now 1.1 s after the first cut
+		l.Throttle(0)
+		if got := l.Stats().Current; got >= first {
+			t.Errorf("a 429 1.1 s later left the rate at %.2f/s, want a second cut below %.2f", got, first)
+		}
+		if st := l.Stats(); st.Throttles != 11 {
+			t.Errorf("Throttles = %d, want every 429 counted (11)", st.Throttles)
+		}
+	})
+}
+
+func TestFloor(t *testing.T) {
+	cases := []struct {
+		name  string
+		rate  float64
+		floor float64
+	}{
+		{"rate/64", 128, 2},    // a sixty-fourth of the configured rate
+		{"0.1/s", 1, 0.1},      // never slower than one request per 10 s
+		{"0.1/s wins", 3, 0.1}, // 3/64 would be slower still
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				l := ratelimit.New(c.rate)
+				for range 30 { // a server that refuses everything, for a minute
+					l.Throttle(0)
+					time.Sleep(2 * time.Second)
+				}
+				if got := l.Stats().Current; math.Abs(got-c.floor) > 1e-9 {
+					t.Errorf("after 30 cuts: %v/s, want the floor %v/s", got, c.floor)
+				}
+			})
+		})
+	}
+}
+
+func TestRecoversToConfiguredRate(t *testing.T) {
+	cases := []struct {
+		name  string
+		cuts  int           // 429s, 2 s apart, before the server takes everything again
+		limit time.Duration // fake time allowed to climb back
+	}{
+		{"one blind halving", 1, 30 * time.Second}, // 50% → 100%: +10%/s after a 5 s hold
+		{"three halvings", 3, 45 * time.Second},    // 12.5% → 100%
+		{"floor", 40, 90 * time.Second},            // from the very bottom
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				l := ratelimit.New(100)
+				for i := range c.cuts {
+					if i > 0 {
+						time.Sleep(2 * time.Second)
+					}
+					l.Throttle(time.Second)
+				}
+				low := l.Stats().Current
+				if low >= 100 {
+					t.Fatalf("after %d cuts: %.2f/s, want below 100", c.cuts, low)
+				}
+				// A server that takes everything: every request succeeds.
+				start := time.Now()
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				go func() {
+					for l.Wait(ctx) == nil {
+						l.Success()
+					}
+				}()
+				prev := low
+				for time.Since(start) < c.limit && prev < 100 {
+					time.Sleep(time.Second)
+					cur := l.Stats().Current
+					if cur < prev || cur > 100 {
+						t.Fatalf("at %v: %.2f/s after %.2f/s, want a steady climb to at most 100", time.Since(start), cur, prev)
+					}
+					prev = cur
+				}
+				if prev != 100 {
+					t.Errorf("after %v of successes: %.2f/s, want back to 100", c.limit, prev)
+				}
+				t.Logf("from %.2f/s back to 100/s in %v", low, time.Since(start))
+			})
+		})
+	}
+}
+
+// serverBucket models an API limited to r requests/s with a burst of
+// max(1, r/10), answering 429 with Retry-After in whole seconds, at least 1.
+type serverBucket struct{ lim *rate.Limiter }
+
+func newServer(r float64) serverBucket {
+	return serverBucket{rate.NewLimiter(rate.Limit(r), max(1, int(r/10)))}
+}
+
+// serve is one request at time.Now: ok, or the Retry-After of a 429.
+func (s serverBucket) serve() (bool, time.Duration) {
+	now := time.Now()
+	res := s.lim.ReserveN(now, 1)
+	d := res.DelayFrom(now)
+	if d == 0 {
+		return true, 0
+	}
+	res.CancelAt(now)
+	return false, max(time.Second, d.Truncate(time.Second)+time.Second)
+}
+
+func TestAdaptsToServerLimit(t *testing.T) {
+	cases := []struct {
+		name       string
+		server     float64 // the server's limit
+		configured float64 // what the user asked for
+		minShare   float64 // of the server's limit, served over the run
+	}{
+		{"asked twice the limit", 20, 40, 0.93}, // the product requirement's setting
+		{"asked 4x", 20, 80, 0.90},              // two blind halvings land on the limit
+		{"asked 1.5x", 20, 30, 0.85},            // a halving lands below: recover fast
+		{"asked 3x", 10, 30, 0.85},              // ditto
+		{"asked below the limit", 20, 15, 0.74}, // never a 429: the configured rate holds
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				const run = 120 * time.Second
+				l := ratelimit.New(c.configured)
+				srv := newServer(c.server)
+				ctx, cancel := context.WithTimeout(context.Background(), run)
+				defer cancel()
+				var mu sync.Mutex
+				served, refused := 0, 0
+				var wg sync.WaitGroup
+				for range 8 {
+					wg.Go(func() {
+						for l.Wait(ctx) == nil {
+							ok, retryAfter := srv.serve()
+							mu.Lock()
+							if ok {
+								served++
+							} else {
+								refused++
+							}
+							mu.Unlock()
+							if ok {
+								l.Success()
+							} else {
+								l.Throttle(retryAfter)
+							}
+						}
+					})
+				}
+				wg.Wait()
+				ideal := math.Min(c.server, c.configured) * run.Seconds()
+				st := l.Stats()
+				t.Logf("served %d of an ideal %.0f (%.1f%%), %d 429s; ends at %.2f/s", served, ideal, 100*float64(served)/ideal, refused, st.Current)
+				if float64(served) < c.minShare*ideal {
+					t.Errorf("served %d in %v, want at least %.0f%% of %.0f", served, run, 100*c.minShare, ideal)
+				}
+				if st.Current > c.configured {
+					t.Errorf("rate %.2f above the configured %.2f", st.Current, c.configured)
+				}
+				if refused > 10 {
+					t.Errorf("%d 429s in %v: the limiter keeps hitting the server's limit", refused, run)
+				}
+			})
+		})
+	}
+}
+
+func TestStats(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := ratelimit.New(8)
+		if st := l.Stats(); st != (ratelimit.Stats{Configured: 8, Current: 8}) {
+			t.Errorf("fresh: %+v, want configured and current 8, nothing else", st)
+		}
+		l.Throttle(2 * time.Second)
+		var wg sync.WaitGroup
+		for range 3 { // three workers held 2 s each
+			wg.Go(func() { _ = l.Wait(context.Background()) })
+		}
+		wg.Wait()
+		st := l.Stats()
+		if st.Configured != 8 || st.Current != 4 || st.Throttles != 1 || st.Paused != 6*time.Second {
+			t.Errorf("after Throttle(2s) with 3 waiters: %+v, want 8, 4 (halved), 1 throttle, 6s paused", st)
+		}
+	})
+}
+
+func TestWaitContext(t *testing.T) {
+	cases := []struct {
+		name    string
+		setup   func(l *ratelimit.Limiter) // the limiter is New(1)
+		ctx     func() (context.Context, context.CancelFunc)
+		wantErr error
+		wantAt  time.Duration // when Wait returns
+	}{
+		{"already canceled", nil, func() (context.Context, context.CancelFunc) { // no wait at all
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx, cancel
+		}, context.Canceled, 0},
+		{"canceled while paused", func(l *ratelimit.Limiter) { l.Throttle(time.Hour) }, cancelAfter(300 * time.Millisecond), // returns at the cancel
+			context.Canceled, 300 * time.Millisecond},
+		{"canceled while queued for a token", func(l *ratelimit.Limiter) { _ = l.Wait(context.Background()) }, cancelAfter(300 * time.Millisecond), // ditto
+			context.Canceled, 300 * time.Millisecond},
+		{"canceled behind another waiter", func(l *ratelimit.Limiter) { // the other holds the next token for 1 s
+			_ = l.Wait(context.Background())
+			go l.Wait(context.Background()) // passes at 1 s, before the bubble ends
+			synctest.Wait()
+		}, cancelAfter(300 * time.Millisecond), context.Canceled, 300 * time.Millisecond},
+		{"deadline before the next token", func(l *ratelimit.Limiter) { _ = l.Wait(context.Background()) }, // fails at once, no point waiting
+			func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 500*time.Millisecond)
+			},
+			context.DeadlineExceeded, 0},
+		{"deadline during a pause", func(l *ratelimit.Limiter) { l.Throttle(time.Hour) }, // at the deadline
+			func() (context.Context, context.CancelFunc) {
+				return context.WithTimeout(context.Background(), 2*time.Second)
+			},
+			context.DeadlineExceeded, 2 * time.Second},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				l := ratelimit.New(1)
+				if c.setup != nil {
+					c.setup(l)
+				}
+				ctx, cancel := c.ctx()
+				defer cancel()
+				start := time.Now()
+				err := l.Wait(ctx)
+				if !errors.Is(err, c.wantErr) || time.Since(start) != c.wantAt {
+					t.Errorf("Wait = %v after %v, want %v after %v", err, time.Since(start), c.wantErr, c.wantAt)
+				}
+				time.Sleep(time.Second) // let a background waiter finish
+			})
+		})
+	}
+}
+
+// cancelAfter returns a context canceled d from now (in fake time).
+func cancelAfter(d time.Duration) func() (context.Context, context.CancelFunc) {
+	return func() (context.Context, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(d, cancel)
+		return ctx, cancel
+	}
+}
+
+func TestCanceledWaitReturnsItsToken(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := ratelimit.New(1)
+		_ = l.Wait(context.Background()) // the burst token: the next is due at 1 s
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(300*time.Millisecond, cancel)
+		_ = l.Wait(ctx) // gives up at 0.3 s
+		start := time.Now()
+		_ = l.Wait(context.Background())
+		if at := time.Since(start) + 300*time.Millisecond; at != time.Second {
+			t.Errorf("next Wait passed at %v, want 1s: a canceled wait must not keep its token", at)
+		}
+	})
+}
+
+func TestRaisedRateDoesNotClump(t *testing.T) {
+	// Workers queue on the limiter while the adaptive rate climbs back
+	// after a cut: two requests must never leave much closer than the rate
+	// in force allows, or the server's own bucket answers the clump with a
+	// 429 (rate.Limiter keeps the times it promised queued waiters when its
+	// rate is raised, so a queue of promises would let the next request in
+	// almost on top of the last one).
+	synctest.Test(t, func(t *testing.T) {
+		const configured = 20
+		l := ratelimit.New(configured)
+		l.Throttle(0)
+		ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+		defer cancel()
+		type pass struct {
+			at   time.Duration
+			rate float64 // in force when it passed
+		}
+		var mu sync.Mutex
+		var passes []pass
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for l.Wait(ctx) == nil {
+					mu.Lock()
+					passes = append(passes, pass{time.Since(start), l.Stats().Current})
+					mu.Unlock()
+					l.Success()
+				}
+			})
+		}
+		wg.Wait()
+		if cur := l.Stats().Current; cur != configured {
+			t.Fatalf("rate %.2f/s after 40 s of successes, want back to %d/s", cur, configured)
+		}
+		slices.SortFunc(passes, func(a, b pass) int { return int(a.at - b.at) })
+		worst := math.Inf(1)
+		for i := 1; i < len(passes); i++ {
+			// gap × rate is 1 when paced exactly; a raise may shorten one
+			// gap by its step (10%), never more.
+			worst = math.Min(worst, (passes[i].at-passes[i-1].at).Seconds()*passes[i].rate)
+		}
+		t.Logf("smallest gap: %.2f of the interval at the rate in force", worst)
+		if worst < 0.85 {
+			t.Errorf("two requests left %.2f of an interval apart: a clump", worst)
+		}
+	})
+}

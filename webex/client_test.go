@@ -1,0 +1,674 @@
+package webex_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wholesale-batch/wholesale-batch/webex"
+)
+
+// seen is one request as the server received it.
+type seen struct {
+	method, path, query string
+	header              http.Header
+	body                string
+}
+
+// recorder is a handler that keeps every request and answers with answer(n),
+// n counting from 1.
+type recorder struct {
+	mu     sync.Mutex
+	reqs   []seen
+	answer func(n int, w http.ResponseWriter)
+}
+
+func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	rc.mu.Lock()
+	rc.reqs = append(rc.reqs, seen{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone(), string(b)})
+	n := len(rc.reqs)
+	rc.mu.Unlock()
+	rc.answer(n, w)
+}
+
+func (rc *recorder) all() []seen {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return slices.Clone(rc.reqs)
+}
+
+// ok answers a successful precheck.
+func ok(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Trackingid", "ROUTER_OK")
+	io.WriteString(w, `{"message":"success","info":[{"infoCode":100,"description":"Provisioning preCheck validation successful."}]}`)
+}
+
+// status answers code with an empty body.
+func status(code int) func(int, http.ResponseWriter) {
+	return func(_ int, w http.ResponseWriter) { w.WriteHeader(code) }
+}
+
+// failFirst answers the first k requests with fail, then ok.
+func failFirst(k int, fail func(w http.ResponseWriter)) func(int, http.ResponseWriter) {
+	return func(n int, w http.ResponseWriter) {
+		if n <= k {
+			fail(w)
+			return
+		}
+		ok(w)
+	}
+}
+
+// reset closes the connection without answering, as a crashing proxy would.
+func reset(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	if tc, isTCP := conn.(*net.TCPConn); isTCP {
+		tc.SetLinger(0) // RST rather than FIN
+	}
+	conn.Close()
+}
+
+var email = webex.PrecheckRequest{Email: "alice@acme.com"}
+
+func TestRequestShape(t *testing.T) {
+	cases := []struct {
+		name      string
+		suffix    string // appended to the server URL to form BaseURL
+		ua        string // Config.UserAgent
+		onBehalf  string
+		wantUA    string
+		wantQuery string
+	}{
+		{"defaults", "/v1", "", "", "wholesale-batch", ""},                                                   // default User-Agent, no query
+		{"trailing slash", "/v1/", "", "", "wholesale-batch", ""},                                            // a trailing slash is not doubled
+		{"user agent", "/v1", "wholesale-batch/1.2.3", "", "wholesale-batch/1.2.3", ""},                      // the caller's User-Agent
+		{"sub-partner", "/v1", "", "org 1/ü", "wholesale-batch", "onBehalfOfSubPartnerOrgId=org+1%2F%C3%BC"}, // escaped query
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rc := &recorder{answer: func(_ int, w http.ResponseWriter) { ok(w) }}
+			srv := httptest.NewServer(rc)
+			defer srv.Close()
+			cl, p := newClient(t, srv.URL+c.suffix, func(cfg *webex.Config) {
+				cfg.UserAgent, cfg.OnBehalfOf = c.ua, c.onBehalf
+			})
+			if _, _, err := cl.Precheck(context.Background(), email); err != nil {
+				t.Fatal(err)
+			}
+			r := rc.all()[0]
+			checks := []struct{ what, got, want string }{
+				{"method", r.method, http.MethodPost},
+				{"path", r.path, "/v1/wholesale/subscribers/validate"},
+				{"query", r.query, c.wantQuery},
+				{"Authorization", r.header.Get("Authorization"), "Bearer " + testToken},
+				{"User-Agent", r.header.Get("User-Agent"), c.wantUA},
+				{"Content-Type", r.header.Get("Content-Type"), "application/json"},
+				{"Accept", r.header.Get("Accept"), "application/json"},
+			}
+			for _, ch := range checks {
+				if ch.got != ch.want {
+					t.Errorf("%s = %q, want %q", ch.what, ch.got, ch.want)
+				}
+			}
+			if tid := r.header.Get("TrackingID"); !strings.HasPrefix(tid, "WHOLESALE-BATCH_") {
+				t.Errorf("TrackingID = %q, want WHOLESALE-BATCH_...", tid)
+			}
+			if n := p.waits.Load(); n != 1 {
+				t.Errorf("pacer waited %d times, want 1", n)
+			}
+		})
+	}
+}
+
+func TestTrackingIDUniquePerAttempt(t *testing.T) {
+	rc := &recorder{answer: failFirst(2, func(w http.ResponseWriter) { w.WriteHeader(503) })}
+	cl, _ := newClient(t, serve(t, rc.ServeHTTP), nil)
+	for range 3 { // a fresh id for each retry and for each call
+		if _, _, err := cl.Precheck(context.Background(), email); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := map[string]bool{}
+	for _, r := range rc.all() {
+		ids[r.header.Get("TrackingID")] = true
+	}
+	if len(ids) != 5 || ids[""] {
+		t.Errorf("5 attempts carried %d distinct tracking ids: %v", len(ids), ids)
+	}
+}
+
+func TestPrecheckBody(t *testing.T) {
+	cases := []struct {
+		name string
+		req  webex.PrecheckRequest
+		want string
+	}{
+		{"email only", webex.PrecheckRequest{Email: "a@acme.com"}, // the minimal variant
+			`{"email":"a@acme.com"}`},
+		{"existing customer", webex.PrecheckRequest{Email: "a@acme.com", CustomerID: "Y2lzY29"}, // email + customerId
+			`{"email":"a@acme.com","customerId":"Y2lzY29"}`},
+		{"new customer", webex.PrecheckRequest{Email: "a@acme.com", ProvisioningID: "prov-1", // email + provisioningId + customerInfo
+			CustomerInfo: &webex.CustomerInfo{PrimaryEmail: "boss@acme.com"}},
+			`{"email":"a@acme.com","provisioningId":"prov-1","customerInfo":{"primaryEmail":"boss@acme.com"}}`},
+		{"package and calling details", webex.PrecheckRequest{Email: "a@acme.com", CustomerID: "c", // packages is an array of one
+			Packages:               []string{"webex_calling"},
+			ProvisioningParameters: &webex.ProvisioningParameters{Extension: "1234", LastName: "Doe"}},
+			`{"email":"a@acme.com","customerId":"c","packages":["webex_calling"],"provisioningParameters":{"lastName":"Doe","extension":"1234"}}`},
+		{"empty packages omitted", webex.PrecheckRequest{Email: "a@acme.com", Packages: []string{}}, // never "packages":[]
+			`{"email":"a@acme.com"}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rc := &recorder{answer: func(_ int, w http.ResponseWriter) { ok(w) }}
+			cl, _ := newClient(t, serve(t, rc.ServeHTTP), nil)
+			if _, _, err := cl.Precheck(context.Background(), c.req); err != nil {
+				t.Fatal(err)
+			}
+			got := rc.all()[0].body
+			if got != c.want {
+				t.Errorf("body\n got %s\nwant %s", got, c.want)
+			}
+			var m map[string]any
+			if err := json.Unmarshal([]byte(got), &m); err != nil {
+				t.Fatal(err)
+			}
+			if _, has := m["package"]; has {
+				t.Errorf("body has the deprecated package field: %s", got)
+			}
+		})
+	}
+}
+
+func TestPrecheckResponse(t *testing.T) {
+	cases := []struct {
+		name   string
+		body   string
+		passed bool
+		info   webex.InfoList
+	}{
+		{"info array", `{"message":"success","info":[{"infoCode":100,"description":"ok"}]}`, true, // what the API sends
+			webex.InfoList{{InfoCode: 100, Description: "ok"}}},
+		{"info object", `{"message":"success","info":{"infoCode":100,"description":"ok"}}`, true, // what the schema says
+			webex.InfoList{{InfoCode: 100, Description: "ok"}}},
+		{"two infos", `{"message":"success","info":[{"infoCode":100},{"infoCode":101}]}`, true, // all kept, in order
+			webex.InfoList{{InfoCode: 100}, {InfoCode: 101}}},
+		{"info null", `{"message":"success","info":null}`, true, nil},               // null is no info
+		{"no info", `{"message":"SUCCESS"}`, true, nil},                             // the pass rule ignores case
+		{"not success", `{"message":"failure","info":[]}`, false, webex.InfoList{}}, // a 2xx that is not a pass
+		{"empty body", ``, false, nil},                                              // nothing to read is no pass, no error
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			base := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Trackingid", "ROUTER_X")
+				io.WriteString(w, c.body)
+			})
+			cl, _ := newClient(t, base, nil)
+			resp, info, err := cl.Precheck(context.Background(), email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Passed() != c.passed {
+				t.Errorf("Passed() = %v, want %v", resp.Passed(), c.passed)
+			}
+			if !slices.Equal(resp.Info, c.info) {
+				t.Errorf("Info = %+v, want %+v", resp.Info, c.info)
+			}
+			if info.Attempts != 1 || info.Status != 200 || info.TrackingID != "ROUTER_X" {
+				t.Errorf("CallInfo = %+v, want 1 attempt, 200, ROUTER_X", info)
+			}
+		})
+	}
+}
+
+func TestPrecheckUnreadable2xx(t *testing.T) {
+	base := serve(t, func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "<html>ok</html>") })
+	cl, _ := newClient(t, base, nil)
+	_, info, err := cl.Precheck(context.Background(), email)
+	if err == nil || !strings.Contains(err.Error(), "HTTP 200") || !strings.Contains(err.Error(), info.TrackingID) {
+		t.Errorf("err = %v, want an HTTP 200 unreadable-body error naming the tracking id", err)
+	}
+}
+
+func TestAPIError(t *testing.T) {
+	const htmlPage = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+	cases := []struct {
+		name    string
+		status  int
+		header  string // Trackingid response header
+		body    string
+		want    webex.APIError
+		codes   string
+		detail  string
+		message string // of Error()
+	}{
+		{"full body", 409, "HDR_1", // body's trackingId wins over the header's
+			`{"message":"User exists","errors":[{"description":"The email is already associated with an existing user.","errorCode":10022}],"trackingId":"ROUTER_1"}`,
+			webex.APIError{Status: 409, Message: "User exists", TrackingID: "ROUTER_1",
+				Errors: []webex.ErrorItem{{Description: "The email is already associated with an existing user.", ErrorCode: 10022}}},
+			"10022", "The email is already associated with an existing user.",
+			"HTTP 409: User exists (errorCode 10022) [trackingId ROUTER_1]"},
+		{"no trackingId in body", 400, "HDR_2", // falls back to the Trackingid header
+			`{"message":"Bad","errors":[{"description":"Invalid phone","errorCode":10101},{"description":"Bad ext","errorCode":10102}]}`,
+			webex.APIError{Status: 400, Message: "Bad", TrackingID: "HDR_2",
+				Errors: []webex.ErrorItem{{Description: "Invalid phone", ErrorCode: 10101}, {Description: "Bad ext", ErrorCode: 10102}}},
+			"10101;10102", "Invalid phone; Bad ext",
+			"HTTP 400: Bad (errorCode 10101;10102) [trackingId HDR_2]"},
+		{"errors without codes", 403, "HDR_3", // platform errors often carry no errorCode
+			`{"message":" Forbidden scope ","errors":[{"description":"Missing scope"}]}`,
+			webex.APIError{Status: 403, Message: "Forbidden scope", TrackingID: "HDR_3",
+				Errors: []webex.ErrorItem{{Description: "Missing scope"}}},
+			"", "Missing scope", "HTTP 403: Forbidden scope [trackingId HDR_3]"},
+		{"no message", 404, "HDR_4", `{"errors":[]}`, // the status text stands in
+			webex.APIError{Status: 404, Message: "Not Found", TrackingID: "HDR_4", Errors: []webex.ErrorItem{}},
+			"", "Not Found", "HTTP 404: Not Found [trackingId HDR_4]"},
+		{"empty body", 410, "HDR_5", ``, // a bare status
+			webex.APIError{Status: 410, Message: "Gone", TrackingID: "HDR_5"},
+			"", "Gone", "HTTP 410: Gone [trackingId HDR_5]"},
+		{"html body", 502, "", htmlPage, // a proxy's page is not parsed; our own tracking id remains in CallInfo
+			webex.APIError{Status: 502, Message: "Bad Gateway"},
+			"", "Bad Gateway", "HTTP 502: Bad Gateway"},
+		{"json array body", 400, "HDR_7", `[1,2]`, // valid JSON of the wrong shape
+			webex.APIError{Status: 400, Message: "Bad Request", TrackingID: "HDR_7"},
+			"", "Bad Request", "HTTP 400: Bad Request [trackingId HDR_7]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			base := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+				if c.header != "" {
+					w.Header().Set("Trackingid", c.header)
+				}
+				w.WriteHeader(c.status)
+				io.WriteString(w, c.body)
+			})
+			cl, _ := newClient(t, base, func(cfg *webex.Config) { cfg.Retry.MaxAttempts = 1 })
+			_, info, err := cl.Precheck(context.Background(), email)
+			var ae *webex.APIError
+			if !errors.As(err, &ae) {
+				t.Fatalf("err = %v (%T), want *webex.APIError", err, err)
+			}
+			if ae.Status != c.want.Status || ae.Message != c.want.Message || ae.TrackingID != c.want.TrackingID ||
+				!slices.Equal(ae.Errors, c.want.Errors) || ae.HasRetryAfter {
+				t.Errorf("APIError = %+v\n      want %+v", *ae, c.want)
+			}
+			if ae.Codes() != c.codes || ae.Detail() != c.detail || ae.Error() != c.message {
+				t.Errorf("Codes %q Detail %q Error %q\nwant  %q       %q       %q", ae.Codes(), ae.Detail(), ae.Error(), c.codes, c.detail, c.message)
+			}
+			wantTID := c.want.TrackingID
+			if wantTID == "" {
+				wantTID = "WHOLESALE-BATCH_" // the id we sent
+			}
+			if info.Status != c.status || !strings.HasPrefix(info.TrackingID, wantTID) {
+				t.Errorf("CallInfo = %+v, want status %d, tracking id %s...", info, c.status, wantTID)
+			}
+		})
+	}
+}
+
+func TestUnauthorizedIsNotRetried(t *testing.T) {
+	var hits atomic.Int64
+	base := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"message":"The request requires a valid access token set in the Authorization request header.","trackingId":"R"}`)
+	})
+	cl, _ := newClient(t, base, nil)
+	_, info, err := cl.Precheck(context.Background(), email)
+	if !errors.Is(err, webex.ErrUnauthorized) {
+		t.Fatalf("err = %v, want errors.Is ErrUnauthorized", err)
+	}
+	if ae, isAPI := errors.AsType[*webex.APIError](err); !isAPI || ae.Status != 401 {
+		t.Errorf("err = %#v, want a *APIError with status 401", err)
+	}
+	if hits.Load() != 1 || info.Attempts != 1 {
+		t.Errorf("%d requests, %d attempts; want 1 and 1", hits.Load(), info.Attempts)
+	}
+}
+
+func TestClientErrorsAreNotRetried(t *testing.T) {
+	for _, code := range []int{400, 403, 404, 405, 409, 410, 415, 422} { // the row is wrong: a retry only costs rate budget
+		t.Run(http.StatusText(code), func(t *testing.T) {
+			rc := &recorder{answer: status(code)}
+			cl, _ := newClient(t, serve(t, rc.ServeHTTP), nil)
+			_, info, err := cl.Precheck(context.Background(), email)
+			ae, isAPI := errors.AsType[*webex.APIError](err)
+			if !isAPI || ae.Status != code {
+				t.Fatalf("err = %v, want *APIError %d", err, code)
+			}
+			if errors.Is(err, webex.ErrUnauthorized) {
+				t.Errorf("HTTP %d reported as unauthorized", code)
+			}
+			if n := len(rc.all()); n != 1 || info.Attempts != 1 {
+				t.Errorf("%d requests, %d attempts; want 1 and 1", n, info.Attempts)
+			}
+		})
+	}
+}
+
+func TestTransientFailuresAreRetried(t *testing.T) {
+	withHeader := func(code int, k, v string) func(http.ResponseWriter) {
+		return func(w http.ResponseWriter) { w.Header().Set(k, v); w.WriteHeader(code) }
+	}
+	code := func(c int) func(http.ResponseWriter) { return func(w http.ResponseWriter) { w.WriteHeader(c) } }
+	cases := []struct {
+		name      string
+		failures  int
+		fail      func(http.ResponseWriter)
+		throttles int // Pacer.Throttle calls expected
+	}{
+		{"503 then ok", 1, code(503), 0},                           // the basic case
+		{"500 twice then ok", 2, code(500), 0},                     // several retries
+		{"502 then ok", 1, code(502), 0},                           // bad gateway
+		{"504 then ok", 1, code(504), 0},                           // gateway timeout
+		{"423 then ok", 1, withHeader(423, "Retry-After", "0"), 1}, // locked with Retry-After: a shared pause
+		{"429 without Retry-After", 1, code(429), 1},               // still slows the whole pool
+		{"connection reset then ok", 2, reset, 0},                  // the connection dropped before an answer
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rc := &recorder{answer: failFirst(c.failures, c.fail)}
+			var attempts []webex.Attempt
+			var mu sync.Mutex
+			cl, p := newClient(t, serve(t, rc.ServeHTTP), func(cfg *webex.Config) {
+				cfg.OnAttempt = func(a webex.Attempt) { mu.Lock(); attempts = append(attempts, a); mu.Unlock() }
+			})
+			resp, info, err := cl.Precheck(context.Background(), webex.PrecheckRequest{Email: "a@acme.com", CustomerID: "c"})
+			if err != nil || !resp.Passed() {
+				t.Fatalf("err = %v, passed = %v; want a pass after retries", err, resp.Passed())
+			}
+			want := c.failures + 1
+			reqs := rc.all()
+			if len(reqs) != want || info.Attempts != want || info.Status != 200 || info.TrackingID != "ROUTER_OK" {
+				t.Errorf("%d requests, CallInfo %+v; want %d attempts ending 200 ROUTER_OK", len(reqs), info, want)
+			}
+			if got := p.waits.Load(); got != int64(want) {
+				t.Errorf("pacer waited %d times, want one per attempt (%d)", got, want)
+			}
+			if got := len(p.throttled()); got != c.throttles {
+				t.Errorf("pacer throttled %d times, want %d", got, c.throttles)
+			}
+			for i, r := range reqs { // the body is sent whole on every attempt
+				if r.body != reqs[0].body || r.body == "" {
+					t.Errorf("attempt %d body %q, first %q", i+1, r.body, reqs[0].body)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for i, a := range attempts {
+				last := i == len(attempts)-1
+				if a.N != i+1 || a.Retry == last || a.Path != "/wholesale/subscribers/validate" || a.Method != "POST" {
+					t.Errorf("attempt %d = %+v", i+1, a)
+				}
+			}
+		})
+	}
+}
+
+func TestRetriesExhausted(t *testing.T) {
+	cases := []struct {
+		name   string
+		answer func(int, http.ResponseWriter)
+		status int
+	}{
+		{"always 503", status(503), 503}, // the last answer is reported
+		{"503 then 500s", func(n int, w http.ResponseWriter) { // the LAST answer, not the first
+			if n == 1 {
+				w.WriteHeader(503)
+				return
+			}
+			w.Header().Set("Trackingid", "LAST")
+			w.WriteHeader(500)
+		}, 500},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rc := &recorder{answer: c.answer}
+			cl, _ := newClient(t, serve(t, rc.ServeHTTP), func(cfg *webex.Config) { cfg.Retry.MaxAttempts = 4 })
+			_, info, err := cl.Precheck(context.Background(), email)
+			ae, isAPI := errors.AsType[*webex.APIError](err)
+			if !isAPI || ae.Status != c.status {
+				t.Fatalf("err = %v, want *APIError %d", err, c.status)
+			}
+			if n := len(rc.all()); n != 4 || info.Attempts != 4 || info.Status != c.status {
+				t.Errorf("%d requests, CallInfo %+v; want 4 attempts (MaxAttempts), status %d", n, info, c.status)
+			}
+		})
+	}
+}
+
+func TestRetryAfterThrottlesPacer(t *testing.T) {
+	now := time.Now()
+	cases := []struct {
+		name   string
+		status int
+		value  string
+		want   time.Duration
+	}{
+		{"429 seconds", 429, "7", 7 * time.Second},                                                // the shared pause is the server's
+		{"429 capped", 429, "3600", 60 * time.Second},                                             // bounded by MaxRetryAfter
+		{"429 date", 429, now.Add(2 * time.Hour).UTC().Format(http.TimeFormat), 60 * time.Second}, // a date, capped too
+		{"503 with Retry-After", 503, "2", 2 * time.Second},                                       // any Retry-After is about the client
+		{"423 with Retry-After", 423, "1", time.Second},                                           // locked: wait as told
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rc := &recorder{answer: failFirst(1, func(w http.ResponseWriter) {
+				w.Header().Set("Retry-After", c.value)
+				w.WriteHeader(c.status)
+			})}
+			cl, p := newClient(t, serve(t, rc.ServeHTTP), nil)
+			if _, _, err := cl.Precheck(context.Background(), email); err != nil {
+				t.Fatal(err)
+			}
+			got := p.throttled()
+			if len(got) != 1 || got[0] != c.want {
+				t.Errorf("Throttle calls %v, want [%v]", got, c.want)
+			}
+			if p.successes.Load() < 1 {
+				t.Error("the final 200 was not reported as a success")
+			}
+		})
+	}
+}
+
+func TestThrottleOnLastAttempt(t *testing.T) {
+	// A 429 that ends a call still tells the pool to pause: the other
+	// workers would otherwise walk straight into the same limit.
+	base := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "5")
+		w.WriteHeader(429)
+	})
+	cl, p := newClient(t, base, func(cfg *webex.Config) { cfg.Retry.MaxAttempts = 2 })
+	_, info, err := cl.Precheck(context.Background(), email)
+	ae, isAPI := errors.AsType[*webex.APIError](err)
+	if !isAPI || ae.Status != 429 || ae.RetryAfter != 5*time.Second || !ae.HasRetryAfter || info.Attempts != 2 {
+		t.Fatalf("err = %v, info %+v; want a 429 with Retry-After 5s after 2 attempts", err, info)
+	}
+	if got := p.throttled(); len(got) != 2 {
+		t.Errorf("Throttle calls %v, want one per 429", got)
+	}
+}
+
+func TestConnectionRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nobody listens there now
+	var attempts atomic.Int64
+	cl, _ := newClient(t, "http://"+addr+"/v1", func(cfg *webex.Config) {
+		cfg.OnAttempt = func(webex.Attempt) { attempts.Add(1) }
+	})
+	_, info, err := cl.Precheck(context.Background(), email)
+	if err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("err = %v, want connection refused", err)
+	}
+	if _, isAPI := errors.AsType[*webex.APIError](err); isAPI {
+		t.Errorf("a transport failure reported as an APIError: %v", err)
+	}
+	if info.Attempts != fastRetry.MaxAttempts || attempts.Load() != int64(fastRetry.MaxAttempts) || info.Status != 0 {
+		t.Errorf("CallInfo %+v, %d attempts observed; want %d attempts, status 0", info, attempts.Load(), fastRetry.MaxAttempts)
+	}
+	if !strings.HasPrefix(info.TrackingID, "WHOLESALE-BATCH_") {
+		t.Errorf("TrackingID %q, want the one we sent", info.TrackingID)
+	}
+}
+
+func TestNewBaseURL(t *testing.T) {
+	cases := []struct {
+		name string
+		url  string
+		ok   bool
+	}{
+		{"https", "https://webexapis.com/v1", true},                             // the real API
+		{"https any host", "https://10.1.2.3:8443/v1", true},                    // TLS protects the token anywhere
+		{"http 127.0.0.1", "http://127.0.0.1:8080/v1", true},                    // a local mock
+		{"http 127.x", "http://127.8.9.10/v1", true},                            // all of 127/8 is loopback
+		{"http localhost", "http://localhost:8080/v1", true},                    // by name
+		{"http LOCALHOST", "http://LOCALHOST/v1", true},                         // host names ignore case
+		{"http ::1", "http://[::1]:8080/v1", true},                              // IPv6 loopback
+		{"http remote", "http://webexapis.com/v1", false},                       // the token would travel in clear
+		{"http private ip", "http://10.0.0.1/v1", false},                        // not loopback either
+		{"http unspecified", "http://0.0.0.0:8080/v1", false},                   // not loopback
+		{"http localhost lookalike", "http://localhost.evil.example/v1", false}, // a suffix is not localhost
+		{"http 127 as a name", "http://127.0.0.1.evil.example/v1", false},       // nor a prefix
+		{"no scheme", "webexapis.com/v1", false},                                // not a URL with a host
+		{"other scheme", "ftp://127.0.0.1/v1", false},                           // not http(s)
+		{"empty", "", false},                                                    // nothing
+		{"bad escape", "https://webexapis.com/%zz", false},                      // unparseable
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := webex.New(webex.Config{BaseURL: c.url, Token: testToken, Pacer: &recPacer{}})
+			if (err == nil) != c.ok {
+				t.Errorf("New(%q) err = %v, want ok=%v", c.url, err, c.ok)
+			}
+			if err != nil && strings.Contains(err.Error(), testToken) {
+				t.Errorf("error shows the token: %v", err)
+			}
+		})
+	}
+	if _, err := webex.New(webex.Config{BaseURL: "https://webexapis.com/v1", Token: testToken}); err == nil {
+		t.Error("New without a Pacer succeeded")
+	}
+}
+
+func TestTokenNeverInErrors(t *testing.T) {
+	// Each kind of failure the client can report, checked in the final
+	// error and in every attempt's error.
+	echo := func(code int) http.HandlerFunc {
+		return func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(code)
+			json.NewEncoder(w).Encode(map[string]any{"message": "denied",
+				"errors": []map[string]any{{"description": "bad request", "errorCode": 1}}})
+		}
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	refused := "http://" + ln.Addr().String() + "/v1"
+	ln.Close()
+	cases := []struct {
+		name  string
+		base  func(t *testing.T) string
+		token string
+		ctx   func() context.Context
+	}{
+		{"401", func(t *testing.T) string { return serve(t, echo(401)) }, testToken, context.Background},           // unauthorized
+		{"400", func(t *testing.T) string { return serve(t, echo(400)) }, testToken, context.Background},           // a row failure
+		{"503 exhausted", func(t *testing.T) string { return serve(t, echo(503)) }, testToken, context.Background}, // retries exhausted
+		{"html", func(t *testing.T) string {
+			return serve(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(502); io.WriteString(w, "<html/>") })
+		}, testToken, context.Background}, // a proxy page
+		{"refused", func(*testing.T) string { return refused }, testToken, context.Background}, // no server
+		{"reset", func(t *testing.T) string {
+			return serve(t, func(w http.ResponseWriter, _ *http.Request) { reset(w) })
+		}, testToken, context.Background}, // dropped connections
+		{"canceled", func(t *testing.T) string { return serve(t, echo(200)) }, testToken, func() context.Context {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx
+		}}, // stopped before sending
+		{"token with newline", func(t *testing.T) string { return serve(t, echo(200)) }, testToken + "\n", context.Background}, // a token file's trailing newline: an invalid header
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var attemptErrs []string
+			var mu sync.Mutex
+			cl, _ := newClient(t, c.base(t), func(cfg *webex.Config) {
+				cfg.Token = c.token
+				cfg.OnAttempt = func(a webex.Attempt) {
+					if a.Err != nil {
+						mu.Lock()
+						attemptErrs = append(attemptErrs, a.Err.Error())
+						mu.Unlock()
+					}
+				}
+			})
+			_, _, err := cl.Precheck(c.ctx(), email)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, s := range append(attemptErrs, err.Error()) {
+				if strings.Contains(s, testToken) || strings.Contains(s, "SECRET") {
+					t.Errorf("error shows the token: %s", s)
+				}
+			}
+		})
+	}
+}
+
+func TestRedirectToCleartextRefused(t *testing.T) {
+	cases := []struct {
+		name   string
+		target func(srvURL string) string
+		ok     bool
+	}{
+		{"https downgraded to remote http", func(string) string { return "http://192.0.2.1/v1/wholesale/subscribers/validate" }, false}, // the token must not follow
+		{"to loopback http", func(u string) string { return u + "/v1/moved" }, true},                                                    // a local mock may redirect
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var hits atomic.Int64
+			var srvURL string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				if r.URL.Path == "/v1/moved" {
+					ok(w)
+					return
+				}
+				http.Redirect(w, r, c.target(srvURL), http.StatusTemporaryRedirect)
+			}))
+			defer srv.Close()
+			srvURL = srv.URL
+			cl, _ := newClient(t, srv.URL+"/v1", nil)
+			_, _, err := cl.Precheck(context.Background(), email)
+			if (err == nil) != c.ok {
+				t.Fatalf("err = %v, want ok=%v", err, c.ok)
+			}
+			if err != nil && (!strings.Contains(err.Error(), "clear text") || strings.Contains(err.Error(), testToken)) {
+				t.Errorf("err = %v, want a refusal that does not show the token", err)
+			}
+			if err != nil && hits.Load() != 1 {
+				t.Errorf("%d requests, want 1 (a refused redirect is not retried)", hits.Load())
+			}
+		})
+	}
+}
