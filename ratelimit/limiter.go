@@ -37,6 +37,7 @@ type Limiter struct {
 	probing    bool       // increasing since the last hold ended
 	served     window     // successes, to learn what the server really takes
 	throttles  int64
+	pauses     int64
 	waited     time.Duration
 }
 
@@ -116,9 +117,20 @@ func (l *Limiter) waitNotBefore(ctx context.Context) error {
 	}
 }
 
-// Throttle records that the server asked for a pause of d (a 429 or a
-// Retry-After): every worker waits until then, and the rate drops to what
-// the server was observed to accept.
+// Pause holds every worker until d from now: a 423 or a 503 with
+// Retry-After speaks for the whole service, but does not say we were too
+// fast, so the rate stays.
+func (l *Limiter) Pause(d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pauses++
+	if until := time.Now().Add(d); until.After(l.notBefore) {
+		l.notBefore = until
+	}
+}
+
+// Throttle records a 429 asking for a pause of d: every worker waits until
+// then, and the rate drops to what the server was observed to accept.
 func (l *Limiter) Throttle(d time.Duration) {
 	now := time.Now()
 	l.mu.Lock()
@@ -206,7 +218,8 @@ func (l *Limiter) Success() {
 type Stats struct {
 	Configured float64       // requests/s asked for; 0 = unlimited
 	Current    float64       // the adaptive rate now; 0 = unlimited
-	Throttles  int64         // 429s and Retry-After answers seen
+	Throttles  int64         // 429s seen
+	Pauses     int64         // other answers with Retry-After
 	Paused     time.Duration // total time workers were held by Retry-After
 }
 
@@ -214,7 +227,7 @@ type Stats struct {
 func (l *Limiter) Stats() Stats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	s := Stats{Throttles: l.throttles, Paused: l.waited}
+	s := Stats{Throttles: l.throttles, Pauses: l.pauses, Paused: l.waited}
 	if l.max != rate.Inf {
 		s.Configured = float64(l.max)
 		s.Current = float64(l.lim.Limit())

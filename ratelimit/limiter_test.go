@@ -488,3 +488,21 @@ func TestRaisedRateDoesNotClump(t *testing.T) {
 		}
 	})
 }
+
+func TestPauseHoldsWithoutCutting(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := ratelimit.New(10)
+		start := time.Now()
+		l.Pause(2 * time.Second) // a 423 with Retry-After: 2
+		if err := l.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if waited := time.Since(start); waited < 2*time.Second {
+			t.Fatalf("passed after %v, want the 2 s pause", waited)
+		}
+		st := l.Stats()
+		if st.Current != 10 || st.Pauses != 1 || st.Throttles != 0 {
+			t.Fatalf("stats %+v: a pause must not lower the rate", st)
+		}
+	})
+}

@@ -31,8 +31,12 @@ const maxBody = 1 << 20
 type Pacer interface {
 	// Wait blocks until the next attempt may start.
 	Wait(ctx context.Context) error
-	// Throttle tells the pacer the server asked us to wait d before any new request.
+	// Throttle tells the pacer we were too fast (a 429): every caller waits
+	// d, and an adaptive pacer slows down.
 	Throttle(d time.Duration)
+	// Pause tells the pacer the server asked every caller to wait d without
+	// saying we were too fast (a 423 or 503 with Retry-After).
+	Pause(d time.Duration)
 	// Success reports an answered request, so an adaptive pacer can speed up again.
 	Success()
 }
@@ -231,7 +235,11 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		c.observe(a)
 		if shared {
-			c.cfg.Pacer.Throttle(wait)
+			if status == http.StatusTooManyRequests {
+				c.cfg.Pacer.Throttle(wait)
+			} else {
+				c.cfg.Pacer.Pause(wait)
+			}
 		}
 		if !retry {
 			if apiErr != nil {

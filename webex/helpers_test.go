@@ -26,6 +26,7 @@ type recPacer struct {
 
 func (p *recPacer) Wait(ctx context.Context) error { p.waits.Add(1); return ctx.Err() }
 func (p *recPacer) Success()                       { p.successes.Add(1) }
+func (p *recPacer) Pause(d time.Duration)          { p.Throttle(d) }
 func (p *recPacer) Throttle(d time.Duration) {
 	p.mu.Lock()
 	p.throttles = append(p.throttles, d)

@@ -19,6 +19,7 @@ type subPacer struct{}
 
 func (subPacer) Wait(ctx context.Context) error { return ctx.Err() }
 func (subPacer) Throttle(time.Duration)         {}
+func (subPacer) Pause(time.Duration)            {}
 func (subPacer) Success()                       {}
 
 func subClient(t *testing.T, base string, timeout time.Duration) *webex.Client {
