@@ -8,12 +8,10 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/check"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
-	"github.com/wholesale-batch/wholesale-batch/ratelimit"
 	"github.com/wholesale-batch/wholesale-batch/report"
 	"github.com/wholesale-batch/wholesale-batch/sheet"
 	"github.com/wholesale-batch/wholesale-batch/webex"
@@ -24,11 +22,15 @@ type mode int
 const (
 	modePrecheck mode = iota
 	modeValidate
+	modeProvision
 )
 
 func (m mode) String() string {
-	if m == modeValidate {
+	switch m {
+	case modeValidate:
 		return "validate"
+	case modeProvision:
+		return "provision"
 	}
 	return "precheck"
 }
@@ -55,6 +57,15 @@ type config struct {
 	country       string
 	existingCall  bool
 	excel         bool
+	reportFile    string
+	summaryJSON   string
+	retryFile     string
+	retryFailed   bool
+	quiet         bool
+	logFormat     string
+	logLevel      string
+	flags         *flag.FlagSet
+	acceptPending bool
 	abortRate     float64
 	abortAfter    int
 	args          []string // as given, for the resume command
@@ -84,6 +95,13 @@ func newFlagSet(m mode, cfg *config, env Env) *flag.FlagSet {
 	fs.StringVar(&cfg.country, "default-country", "US", "country (ISO code) of phone numbers written without a country code")
 	fs.BoolVar(&cfg.existingCall, "existing-calling", false, "the users already have Webex Calling: calling packages need no phone number or extension")
 	fs.BoolVar(&cfg.excel, "excel", false, "write the result for Excel: UTF-8 BOM, CRLF, phone numbers kept as text")
+	fs.StringVar(&cfg.reportFile, "report", "", "also write a self-contained HTML report to this `file`")
+	fs.StringVar(&cfg.summaryJSON, "summary-json", "", "also write a machine-readable run manifest (JSON) to this `file`")
+	fs.StringVar(&cfg.retryFile, "retry-file", "", "write the rows that ended in error, in the input's own format, to this `file`")
+	fs.BoolVar(&cfg.retryFailed, "retry-failed", false, "with --retry-file: also the rows the API refused for a data reason")
+	fs.BoolVar(&cfg.quiet, "quiet", false, "print only errors (for cron): no summary, no warnings")
+	fs.StringVar(&cfg.logFormat, "log-format", "text", "log format on stderr: text or json")
+	fs.StringVar(&cfg.logLevel, "log-level", "warn", "log level: debug (a line per row, request bodies), info (retries), warn (429s), error")
 	if m == modeValidate {
 		return fs
 	}
@@ -159,6 +177,7 @@ func printUsage(w io.Writer, fs *flag.FlagSet, m mode) {
 func parse(m mode, args []string, env Env) (*config, error) {
 	cfg := &config{mode: m, args: append([]string{m.String()}, args...)}
 	fs := newFlagSet(m, cfg, env)
+	cfg.flags = fs
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(env.Stdout, fs, m)
@@ -184,6 +203,12 @@ func parse(m mode, args []string, env Env) (*config, error) {
 			return nil, usagef("--package: %v", err)
 		}
 		cfg.pkg = p
+	}
+	if cfg.logFormat != "text" && cfg.logFormat != "json" {
+		return nil, usagef("--log-format must be text or json, got %q", cfg.logFormat)
+	}
+	if _, err := parseLevel(cfg.logLevel); err != nil {
+		return nil, usagef("--log-level: %v", err)
 	}
 	if cfg.rate < 0 {
 		return nil, usagef("--rate must be 0 (unlimited) or more, got %g", cfg.rate)
@@ -214,21 +239,6 @@ func (c *config) workers() int {
 	return min(max(n, 4), maxAutoWorkers)
 }
 
-// stats counts HTTP attempts, from any worker.
-type stats struct {
-	requests, retries, throttled atomic.Int64
-}
-
-func (s *stats) observe(a webex.Attempt) {
-	s.requests.Add(1)
-	if a.N > 1 {
-		s.retries.Add(1)
-	}
-	if a.Status == 429 {
-		s.throttled.Add(1)
-	}
-}
-
 func runBatch(ctx context.Context, m mode, args []string, env Env) (int, error) {
 	cfg, err := parse(m, args, env)
 	if errors.Is(err, flag.ErrHelp) {
@@ -240,147 +250,6 @@ func runBatch(ctx context.Context, m mode, args []string, env Env) (int, error) 
 	return execute(ctx, cfg, env)
 }
 
-func execute(ctx context.Context, cfg *config, env Env) (int, error) {
-	start := time.Now()
-	var client *webex.Client
-	var limiter *ratelimit.Limiter
-	st := &stats{}
-	if cfg.mode != modeValidate {
-		token, baseURL, closeSandbox, err := credentials(cfg, env)
-		if err != nil {
-			return ExitUsage, err
-		}
-		defer closeSandbox()
-		limiter = ratelimit.New(cfg.rate)
-		client, err = webex.New(webex.Config{
-			BaseURL:    baseURL,
-			Token:      token,
-			OnBehalfOf: cfg.onBehalfOf,
-			Timeout:    cfg.timeout,
-			UserAgent:  "wholesale-batch/" + Version,
-			Retry:      webex.RetryPolicy{MaxAttempts: cfg.maxRetries + 1, MaxRetryAfter: cfg.maxRetryAfter},
-			Pacer:      limiter,
-			OnAttempt:  st.observe,
-		})
-		if err != nil {
-			return ExitUsage, usagef("%v", err)
-		}
-	}
-
-	in, err := openInput(cfg, env)
-	if err != nil {
-		return ExitUsage, err
-	}
-	defer in.close()
-	src := in.src
-	for _, w := range headerWarnings(src.Header()) {
-		fmt.Fprintf(env.Stderr, "wholesale-batch: %s\n", w)
-	}
-
-	var jr *resumable
-	if cfg.mode != modeValidate {
-		if jr, err = openJournal(cfg); err != nil {
-			return ExitUsage, err
-		}
-	}
-	out, closeOut, err := openOutput(cfg, env)
-	if err != nil {
-		_ = jr.close(false)
-		return ExitUsage, err
-	}
-	w, err := report.NewCSVWriter(out, report.CSVOptions{InputHeader: src.Header().Data(), Excel: cfg.excel})
-	if err != nil {
-		closeOut()
-		return ExitAborted, fmt.Errorf("writing %s: %w", cfg.output, err)
-	}
-
-	bar := newProgress(cfg, env, in.total)
-	sum := report.NewSummary()
-	prep := &pipeline.Preparer{
-		Defaults: pipeline.Defaults{CustomerID: cfg.customerID, Package: cfg.pkg},
-		Check:    check.Options{DefaultCountry: cfg.country, ExistingCalling: cfg.existingCall},
-	}
-	var work pipeline.Worker
-	if client != nil {
-		breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
-		work = pipeline.Guard(breaker, jr.wrap((&pipeline.Prechecker{Client: client}).Work))
-	} else {
-		work = validateOnly
-	}
-	workers := 1
-	if client != nil {
-		workers = cfg.workers()
-	}
-	stop, wait := pipeline.Run(context.WithoutCancel(ctx), src, work, func(r pipeline.Result) error {
-		sum.Add(r)
-		bar.add()
-		return w.Write(r)
-	}, pipeline.Options{Concurrency: workers, Prepare: prep.Prepare})
-
-	// An interrupt stops the intake; rows in flight finish (bounded by --timeout).
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			bar.clear()
-			fmt.Fprintln(env.Stderr, "wholesale-batch: interrupted: finishing the rows in flight, then writing results (interrupt again to quit at once)")
-			stop(nil)
-		case <-done:
-		}
-	}()
-	runErr := wait()
-	close(done)
-	bar.finish()
-	flushErr := w.Flush()
-	if cerr := closeOut(); flushErr == nil {
-		flushErr = cerr
-	}
-	complete := runErr == nil && flushErr == nil && sum.Unfinished == 0
-	if jerr := jr.close(complete); flushErr == nil {
-		flushErr = jerr
-	}
-
-	facts := report.RunFacts{
-		Elapsed:   time.Since(start),
-		Blank:     src.Blank(),
-		Requests:  st.requests.Load(),
-		Retries:   st.retries.Load(),
-		Throttled: st.throttled.Load(),
-		Output:    cfg.output,
-	}
-	if limiter != nil {
-		ls := limiter.Stats()
-		facts.RateLimit, facts.RateNow = ls.Configured, ls.Current
-	}
-	if cfg.output == "-" {
-		facts.Output = ""
-	}
-	facts.Encoding = encodingNote(in)
-	facts.Offline = client == nil
-	if runErr != nil {
-		facts.StopReason = stopReason(runErr)
-	}
-	sum.Print(env.Stderr, facts)
-	if jr != nil && !complete {
-		fmt.Fprintf(env.Stderr, "to continue where this run stopped:\n  %s\n", resumeCommand(cfg.args))
-	}
-
-	switch {
-	case flushErr != nil:
-		return ExitAborted, fmt.Errorf("writing %s: %w", cfg.output, flushErr)
-	case runErr != nil:
-		var ie *pipeline.InputError
-		if errors.As(runErr, &ie) {
-			return ExitAborted, fmt.Errorf("%s: %w (rows before it are written)", cfg.input, runErr)
-		}
-		return ExitAborted, runErr
-	}
-	if sum.Rows == 0 {
-		fmt.Fprintln(env.Stderr, "wholesale-batch: the input has a header but no data rows")
-	}
-	return exitCode(cfg.mode, sum), nil
-}
-
 func stopReason(err error) string {
 	if errors.Is(err, pipeline.ErrInterrupted) {
 		return "interrupted; rows not reached are not in the results"
@@ -389,12 +258,21 @@ func stopReason(err error) string {
 }
 
 // exitCode is 0 only when every row reached the goal of the command.
-func exitCode(m mode, s *report.Summary) int {
-	goal := pipeline.Passed
-	if m == modeValidate {
-		return map[bool]int{true: ExitOK, false: ExitPartial}[s.Outcomes[pipeline.Invalid] == 0]
+func exitCode(m mode, s *report.Summary, acceptPending bool) int {
+	ok := false
+	switch m {
+	case modeValidate:
+		ok = s.Outcomes[pipeline.Invalid] == 0
+	case modeProvision:
+		done := s.Provision[pipeline.Provisioned]
+		if acceptPending {
+			done += s.Provision[pipeline.Pending]
+		}
+		ok = done == s.Rows
+	default:
+		ok = s.Outcomes[pipeline.Passed] == s.Rows
 	}
-	if s.Outcomes[goal] == s.Rows {
+	if ok {
 		return ExitOK
 	}
 	return ExitPartial

@@ -46,6 +46,14 @@ const (
 	Error   = "error"   // no definite answer: retries exhausted, transport failure, run stopped
 )
 
+// Outcomes of provisioning.
+const (
+	Provisioned = "provisioned" // the subscriber exists (200, or found after an in-doubt attempt)
+	Pending     = "pending"     // 202 pending_user_migration: the user must accept the consent email
+	Skipped     = "skipped"     // not provisioned: the precheck did not pass, or --max-provision was reached
+	// Failed and Error apply as for precheck.
+)
+
 // Result is what happened to one row: row failures are data, not errors.
 // Its JSON form is the journal's record of a finished row.
 type Result struct {

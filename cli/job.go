@@ -1,0 +1,351 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/wholesale-batch/wholesale-batch/check"
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+	"github.com/wholesale-batch/wholesale-batch/ratelimit"
+	"github.com/wholesale-batch/wholesale-batch/report"
+	"github.com/wholesale-batch/wholesale-batch/webex"
+)
+
+// job is one run: what it reads, calls and writes, and what it counts.
+type job struct {
+	cfg   *config
+	env   Env
+	start time.Time
+	log   *slog.Logger
+
+	client  *webex.Client
+	limiter *ratelimit.Limiter
+	st      stats
+	lat     report.Latencies
+
+	in       *input
+	jr       *resumable
+	out      *report.CSVWriter
+	closeOut func() error
+	retry    *report.RetryWriter
+	closeRtr func() error
+	fails    *report.Failures
+	sum      *report.Summary
+	bar      *progress
+	stderr   io.Writer // the summary and warnings; io.Discard with --quiet
+	cleanup  []func()
+}
+
+// stats counts HTTP attempts, from any worker.
+type stats struct {
+	requests, retries, throttled atomic.Int64
+}
+
+// observe counts and logs one HTTP attempt.
+func (j *job) observe(a webex.Attempt) {
+	j.st.requests.Add(1)
+	if a.N > 1 {
+		j.st.retries.Add(1)
+	}
+	j.lat.Observe(a.Latency)
+	attrs := []any{"method", a.Method, "path", a.Path, "attempt", a.N, "status", a.Status, "latency", a.Latency.Round(time.Millisecond)}
+	if a.Err != nil {
+		attrs = append(attrs, "error", a.Err.Error())
+	}
+	switch {
+	case a.Status == 429:
+		j.st.throttled.Add(1)
+		j.log.Warn("rate limited (429): the whole pool pauses", append(attrs, "wait", a.Wait)...)
+	case a.Retry:
+		j.log.Info("retrying", append(attrs, "wait", a.Wait)...)
+	}
+}
+
+// newJob does everything that can refuse a run before anything is sent or
+// written: token, base URL, input header, journal, output files.
+func newJob(cfg *config, env Env) (*job, error) {
+	j := &job{cfg: cfg, env: env, start: time.Now(), stderr: env.Stderr}
+	if cfg.quiet {
+		j.stderr = io.Discard
+	}
+	j.log = newLogger(env.Stderr, cfg)
+	if cfg.mode != modeValidate {
+		token, baseURL, closeSandbox, err := credentials(cfg, env)
+		if err != nil {
+			return nil, err
+		}
+		j.cleanup = append(j.cleanup, closeSandbox)
+		j.limiter = ratelimit.New(cfg.rate)
+		j.client, err = webex.New(webex.Config{
+			BaseURL:    baseURL,
+			Token:      token,
+			OnBehalfOf: cfg.onBehalfOf,
+			Timeout:    cfg.timeout,
+			UserAgent:  "wholesale-batch/" + Version,
+			Retry:      webex.RetryPolicy{MaxAttempts: cfg.maxRetries + 1, MaxRetryAfter: cfg.maxRetryAfter},
+			Pacer:      j.limiter,
+			OnAttempt:  j.observe,
+		})
+		if err != nil {
+			j.close()
+			return nil, usagef("%v", err)
+		}
+	}
+	in, err := openInput(cfg, env)
+	if err != nil {
+		j.close()
+		return nil, err
+	}
+	j.in = in
+	j.cleanup = append(j.cleanup, in.close)
+	for _, w := range headerWarnings(in.src.Header()) {
+		fmt.Fprintf(j.stderr, "wholesale-batch: %s\n", w)
+	}
+	if cfg.mode != modeValidate {
+		if j.jr, err = openJournal(cfg); err != nil {
+			j.close()
+			return nil, err
+		}
+	}
+	if err := j.openOutputs(); err != nil {
+		_ = j.jr.close(false)
+		j.close()
+		return nil, err
+	}
+	j.sum = report.NewSummary()
+	if cfg.reportFile != "" {
+		j.fails = report.NewFailures(0)
+	}
+	j.bar = newProgress(cfg, env, in.total)
+	return j, nil
+}
+
+// openOutputs creates the result file and the retry file, only now that
+// every check that can refuse the run has passed.
+func (j *job) openOutputs() error {
+	for _, p := range []string{j.cfg.output, j.cfg.reportFile, j.cfg.summaryJSON, j.cfg.retryFile} {
+		if p != "" && p != "-" && sameFile(j.cfg.input, p) {
+			return usagef("%s is the input file: it would be overwritten; choose another name", p)
+		}
+	}
+	out, closeOut, err := openOutput(j.cfg, j.env)
+	if err != nil {
+		return err
+	}
+	w, err := report.NewCSVWriter(out, report.CSVOptions{InputHeader: j.in.src.Header().Data(), Excel: j.cfg.excel})
+	if err != nil {
+		closeOut()
+		return fmt.Errorf("writing %s: %w", j.cfg.output, err)
+	}
+	j.out, j.closeOut = w, closeOut
+	if j.cfg.retryFile != "" {
+		f, err := os.Create(j.cfg.retryFile)
+		if err != nil {
+			closeOut()
+			return usagef("cannot create the retry file: %v", unwrapPath(err))
+		}
+		j.retry = report.NewRetryWriter(f, j.in.src.Header().Data(), j.in.delim, j.cfg.retryFailed)
+		j.closeRtr = f.Close
+	}
+	return nil
+}
+
+// cleanup runs when the job ends, in reverse order.
+func (j *job) close() {
+	for i := len(j.cleanup) - 1; i >= 0; i-- {
+		j.cleanup[i]()
+	}
+	j.cleanup = nil
+}
+
+// write is the sink: the one place a finished row is counted and written.
+func (j *job) write(r pipeline.Result) error {
+	j.sum.Add(r)
+	j.bar.add()
+	if j.fails != nil {
+		j.fails.Add(r)
+	}
+	if j.log.Enabled(context.Background(), slog.LevelDebug) {
+		j.log.Debug("row", "line", r.Row.Line, "email", r.Row.Fields.Email, "precheck", r.Precheck, "provision", r.Provision,
+			"status", r.HTTPStatus, "errorCodes", r.ErrorCodes, "attempts", r.Attempts, "trackingId", r.TrackingID)
+	}
+	if j.retry != nil {
+		if err := j.retry.Add(r); err != nil {
+			return fmt.Errorf("retry file: %w", err)
+		}
+	}
+	return j.out.Write(r)
+}
+
+// preparer builds the offline checks of this run.
+func (j *job) preparer() *pipeline.Preparer {
+	return &pipeline.Preparer{
+		Defaults: pipeline.Defaults{CustomerID: j.cfg.customerID, Package: j.cfg.pkg},
+		Check:    check.Options{DefaultCountry: j.cfg.country, ExistingCalling: j.cfg.existingCall, NeedCustomer: j.cfg.mode == modeProvision},
+	}
+}
+
+// run streams the input through work into sink. The first interrupt
+// stops the intake and lets rows in flight finish (bounded by --timeout).
+func (j *job) run(ctx context.Context, work pipeline.Worker, sink pipeline.Sink, workers int) error {
+	stop, wait := pipeline.Run(context.WithoutCancel(ctx), j.in.src, work, sink,
+		pipeline.Options{Concurrency: workers, Prepare: j.preparer().Prepare})
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			j.bar.clear()
+			fmt.Fprintln(j.env.Stderr, "wholesale-batch: interrupted: finishing the rows in flight, then writing results (interrupt again to quit at once)")
+			stop(nil)
+		case <-done:
+		}
+	}()
+	err := wait()
+	close(done)
+	j.bar.finish()
+	return err
+}
+
+// finish flushes and closes everything, writes the artefacts and the
+// summary, and decides the exit code.
+func (j *job) finish(runErr error) (int, error) {
+	defer j.close()
+	flushErr := j.out.Flush()
+	if err := j.closeOut(); flushErr == nil {
+		flushErr = err
+	}
+	if j.retry != nil {
+		if err := j.retry.Flush(); flushErr == nil && err != nil {
+			flushErr = fmt.Errorf("retry file: %w", err)
+		}
+		if err := j.closeRtr(); flushErr == nil && err != nil {
+			flushErr = err
+		}
+	}
+	complete := runErr == nil && flushErr == nil && j.sum.Unfinished == 0
+	if err := j.jr.close(complete); flushErr == nil && err != nil {
+		flushErr = err
+	}
+
+	facts := j.facts(runErr)
+	code, err := ExitOK, error(nil)
+	switch {
+	case flushErr != nil:
+		code, err = ExitAborted, fmt.Errorf("writing %s: %w", j.cfg.output, flushErr)
+	case runErr != nil:
+		code, err = ExitAborted, runErr
+		var ie *pipeline.InputError
+		if errors.As(runErr, &ie) {
+			err = fmt.Errorf("%s: %w (rows before it are written)", j.cfg.input, runErr)
+		}
+	default:
+		code = exitCode(j.cfg.mode, j.sum, j.cfg.acceptPending)
+	}
+	if aerr := j.writeArtefacts(facts, code); aerr != nil && err == nil {
+		code, err = ExitAborted, aerr
+	}
+
+	j.sum.Print(j.stderr, facts)
+	if j.retry != nil {
+		fmt.Fprintf(j.stderr, "%d rows to retry in %s: run again with --input %s\n", j.retry.Count(), j.cfg.retryFile, j.cfg.retryFile)
+	}
+	if j.jr != nil && !complete {
+		fmt.Fprintf(j.env.Stderr, "to continue where this run stopped:\n  %s\n", resumeCommand(j.cfg.args))
+	}
+	if err == nil && j.sum.Rows == 0 {
+		fmt.Fprintln(j.stderr, "wholesale-batch: the input has a header but no data rows")
+	}
+	return code, err
+}
+
+func (j *job) facts(runErr error) report.RunFacts {
+	f := report.RunFacts{
+		Elapsed:   time.Since(j.start),
+		Blank:     j.in.src.Blank(),
+		Requests:  j.st.requests.Load(),
+		Retries:   j.st.retries.Load(),
+		Throttled: j.st.throttled.Load(),
+		Output:    j.cfg.output,
+		Encoding:  encodingNote(j.in),
+		Offline:   j.client == nil,
+	}
+	if j.limiter != nil {
+		ls := j.limiter.Stats()
+		f.RateLimit, f.RateNow = ls.Configured, ls.Current
+	}
+	if j.cfg.output == "-" {
+		f.Output = ""
+	}
+	if runErr != nil {
+		f.StopReason = stopReason(runErr)
+	}
+	return f
+}
+
+// writeArtefacts writes the HTML report and the manifest, if asked for.
+func (j *job) writeArtefacts(f report.RunFacts, code int) error {
+	info := report.RunInfo{Tool: "wholesale-batch", Version: Version, Command: j.cfg.mode.String(), Input: j.cfg.input,
+		Start: j.start, End: time.Now(), ExitCode: code}
+	if j.cfg.reportFile != "" {
+		if err := writeFile(j.cfg.reportFile, func(w io.Writer) error { return report.WriteHTML(w, info, j.sum, f, j.fails) }); err != nil {
+			return fmt.Errorf("writing the report: %w", err)
+		}
+	}
+	if j.cfg.summaryJSON != "" {
+		m := report.NewManifest(info, j.sum, f, &j.lat)
+		m.CommandLine = j.cfg.args
+		m.Config = report.FlagConfig(j.cfg.flags)
+		m.Outputs = report.ManifestOutputs{Results: j.cfg.output, Report: j.cfg.reportFile, SummaryJSON: j.cfg.summaryJSON, RetryFile: j.cfg.retryFile}
+		m.Input.Path = j.cfg.input
+		if j.cfg.input != "-" {
+			if size, sum, err := fingerprint(j.cfg.input); err == nil {
+				m.Input.SizeBytes, m.Input.SHA256 = size, sum
+			}
+		}
+		if err := writeFile(j.cfg.summaryJSON, func(w io.Writer) error { return report.WriteManifest(w, m) }); err != nil {
+			return fmt.Errorf("writing the manifest: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeFile writes a whole artefact to path through a temporary file, so a
+// reader never sees half of one.
+func writeFile(path string, fill func(io.Writer) error) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := fill(f); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func execute(ctx context.Context, cfg *config, env Env) (int, error) {
+	j, err := newJob(cfg, env)
+	if err != nil {
+		return ExitUsage, err
+	}
+	var work pipeline.Worker = validateOnly
+	workers := 1
+	if j.client != nil {
+		breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
+		work = pipeline.Guard(breaker, j.jr.wrap(j.debugRequests((&pipeline.Prechecker{Client: j.client}).Work)))
+		workers = cfg.workers()
+	}
+	return j.finish(j.run(ctx, work, j.write, workers))
+}

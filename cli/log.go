@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+)
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(s))); err != nil {
+		return 0, fmt.Errorf("%q is not debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// newLogger logs to stderr in the chosen format. The token never reaches
+// it: no log line is built from headers or the config's secrets.
+func newLogger(w io.Writer, cfg *config) *slog.Logger {
+	level, _ := parseLevel(cfg.logLevel)
+	if cfg.quiet && level < slog.LevelError {
+		level = slog.LevelError
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// debugRequests logs each row's request body at debug level: what exactly
+// was sent, for support, and never at a level a cron job keeps by default.
+func (j *job) debugRequests(work pipeline.Worker) pipeline.Worker {
+	if !j.log.Enabled(context.Background(), slog.LevelDebug) {
+		return work
+	}
+	return func(ctx context.Context, row *pipeline.Row) pipeline.Result {
+		if len(row.Problems) == 0 {
+			body, _ := json.Marshal(pipeline.PrecheckRequest(row.Fields))
+			j.log.Debug("precheck request", "line", row.Line, "body", string(body))
+		}
+		return work(ctx, row)
+	}
+}
