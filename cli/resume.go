@@ -93,16 +93,22 @@ func openJournal(cfg *config) (*resumable, error) {
 // wrap journals every final result as it finishes and, when resuming,
 // answers rows the old journal holds without sending them again.
 func (r *resumable) wrap(work pipeline.Worker) pipeline.Worker {
+	return r.wrapKind(journal.KindResult, work)
+}
+
+// wrapKind is wrap for the entries of one kind (a provisioning run
+// journals its precheck pass apart from its results).
+func (r *resumable) wrapKind(kind string, work pipeline.Worker) pipeline.Worker {
 	if r == nil {
 		return work
 	}
 	return func(ctx context.Context, row *pipeline.Row) pipeline.Result {
-		if res, ok := r.lookup(row); ok {
+		if res, ok := r.lookup(kind, row); ok {
 			return res
 		}
 		res := work(ctx, row)
 		if res.Final {
-			if err := r.record(row, res); err != nil && res.Fatal == nil {
+			if err := r.record(kind, row, res); err != nil && res.Fatal == nil {
 				// Without the journal a crash could repeat work: stop.
 				res.Fatal = err
 			}
@@ -111,11 +117,11 @@ func (r *resumable) wrap(work pipeline.Worker) pipeline.Worker {
 	}
 }
 
-func (r *resumable) lookup(row *pipeline.Row) (pipeline.Result, bool) {
-	if r.old == nil {
+func (r *resumable) lookup(kind string, row *pipeline.Row) (pipeline.Result, bool) {
+	if r == nil || r.old == nil {
 		return pipeline.Result{}, false
 	}
-	e, ok, err := r.old.Result(row.Seq)
+	e, ok, err := r.old.Get(kind, row.Seq)
 	if err != nil || !ok || e.Line != row.Line {
 		return pipeline.Result{}, false
 	}
@@ -128,12 +134,37 @@ func (r *resumable) lookup(row *pipeline.Row) (pipeline.Result, bool) {
 	return res, true
 }
 
-func (r *resumable) record(row *pipeline.Row, res pipeline.Result) error {
+func (r *resumable) record(kind string, row *pipeline.Row, res pipeline.Result) error {
 	data, err := json.Marshal(res)
 	if err != nil {
 		return err
 	}
-	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: journal.KindResult, Data: data}, false)
+	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: kind, Data: data}, false)
+}
+
+// reload reads the journal again, with what this run has added: the
+// provisioning pass reads the precheck pass's results from it.
+func (r *resumable) reload() error {
+	if r.old != nil {
+		r.old.Close()
+	}
+	ix, err := journal.Load(r.path)
+	if err != nil {
+		return err
+	}
+	r.old = ix
+	return nil
+}
+
+// Sent reports an intent journaled by an earlier attempt at this row.
+func (r *resumable) Sent(row *pipeline.Row) bool {
+	return r.old != nil && r.old.Has(journal.KindIntent, row.Seq)
+}
+
+// Record journals, and syncs to disk, that row is about to be sent.
+func (r *resumable) Record(row *pipeline.Row) error {
+	data, _ := json.Marshal(map[string]string{"email": row.Fields.Email, "at": time.Now().UTC().Format(time.RFC3339Nano)})
+	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: journal.KindIntent, Data: data}, true)
 }
 
 // close ends the journal; a run that wrote every row final removes it, so

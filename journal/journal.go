@@ -38,8 +38,9 @@ type Entry struct {
 
 // Entry kinds.
 const (
-	KindResult = "result"
-	KindIntent = "intent"
+	KindResult   = "result"   // a row's final result
+	KindIntent   = "intent"   // written (and synced) before a non-idempotent request
+	KindPrecheck = "precheck" // the precheck pass of a provisioning run
 )
 
 // Path is where the journal of an output file lives.
@@ -164,10 +165,9 @@ func (w *Writer) Close() error {
 // each kind lies in the file, so resuming costs a few dozen bytes per row
 // instead of a copy of every result.
 type Index struct {
-	Header  Header
-	f       *os.File
-	results map[int]loc
-	intents map[int]loc
+	Header Header
+	f      *os.File
+	kinds  map[string]map[int]loc
 }
 
 type loc struct {
@@ -189,7 +189,7 @@ func Load(path string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{f: f, results: map[int]loc{}, intents: map[int]loc{}}
+	ix := &Index{f: f, kinds: map[string]map[int]loc{}}
 	if err := ix.scan(path); err != nil {
 		f.Close()
 		return nil, err
@@ -233,13 +233,12 @@ func (ix *Index) scan(path string) error {
 			if err := json.Unmarshal(line, &e); err != nil {
 				return fmt.Errorf("journal %s: line %d is damaged: %v", path, n, err)
 			}
-			l := loc{off: off, size: len(line), line: e.Line}
-			switch e.Kind {
-			case KindResult:
-				ix.results[e.Seq] = l
-			case KindIntent:
-				ix.intents[e.Seq] = l
+			m := ix.kinds[e.Kind]
+			if m == nil {
+				m = map[int]loc{}
+				ix.kinds[e.Kind] = m
 			}
+			m[e.Seq] = loc{off: off, size: len(line), line: e.Line}
 		}
 		off += int64(len(line))
 	}
@@ -247,16 +246,23 @@ func (ix *Index) scan(path string) error {
 }
 
 // Results is the number of rows with a result.
-func (ix *Index) Results() int { return len(ix.results) }
+func (ix *Index) Results() int { return len(ix.kinds[KindResult]) }
 
 // Result returns the last result entry of row seq, if any.
-func (ix *Index) Result(seq int) (Entry, bool, error) { return ix.read(ix.results, seq) }
+func (ix *Index) Result(seq int) (Entry, bool, error) { return ix.Get(KindResult, seq) }
 
 // Intent returns the last intent entry of row seq, if any.
-func (ix *Index) Intent(seq int) (Entry, bool, error) { return ix.read(ix.intents, seq) }
+func (ix *Index) Intent(seq int) (Entry, bool, error) { return ix.Get(KindIntent, seq) }
 
-func (ix *Index) read(m map[int]loc, seq int) (Entry, bool, error) {
-	l, ok := m[seq]
+// Has reports whether row seq has an entry of kind, without reading it.
+func (ix *Index) Has(kind string, seq int) bool {
+	_, ok := ix.kinds[kind][seq]
+	return ok
+}
+
+// Get returns the last entry of kind for row seq, if any.
+func (ix *Index) Get(kind string, seq int) (Entry, bool, error) {
+	l, ok := ix.kinds[kind][seq]
 	if !ok {
 		return Entry{}, false, nil
 	}

@@ -2,11 +2,15 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
@@ -42,6 +46,14 @@ func provisioningParameters(f Fields) webex.ProvisioningParameters {
 	}
 }
 
+// RequestHash identifies what a row asks for: a plan's passed precheck is
+// trusted later only if the row would send exactly the same body.
+func RequestHash(f Fields) string {
+	b, _ := json.Marshal(PrecheckRequest(f))
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
 // Prechecker is the worker of a precheck run.
 type Prechecker struct {
 	Client *webex.Client
@@ -57,8 +69,12 @@ func (p *Prechecker) Work(ctx context.Context, row *Row) Result {
 	if err != nil {
 		ClassifyError(ctx, &res, err)
 		res.Precheck = outcomeOf(err)
+		if res.Precheck == Failed {
+			res.RequestHash, res.CheckedAt = RequestHash(row.Fields), time.Now().UTC()
+		}
 		return res
 	}
+	res.RequestHash, res.CheckedAt = RequestHash(row.Fields), time.Now().UTC()
 	res.InfoCodes = infoCodes(resp.Info, &res)
 	if resp.Passed() {
 		res.Precheck = Passed

@@ -4,7 +4,11 @@
 // reorder window, so memory does not grow with the number of rows.
 package pipeline
 
-import "github.com/wholesale-batch/wholesale-batch/check"
+import (
+	"time"
+
+	"github.com/wholesale-batch/wholesale-batch/check"
+)
 
 // Problem is one reason a row is invalid: the column and what to fix.
 type Problem = check.Problem
@@ -68,6 +72,10 @@ type Result struct {
 	Attempts         int    `json:"attempts,omitempty"`
 	SubscriberID     string `json:"subscriberId,omitempty"`
 	SubscriberStatus string `json:"subscriberStatus,omitempty"`
+	// RequestHash and CheckedAt record what a precheck answered and when,
+	// so a later provision --plan can trust it while the row is unchanged.
+	RequestHash string    `json:"requestHash,omitempty"`
+	CheckedAt   time.Time `json:"checkedAt,omitzero"`
 	// Descriptions maps each code in InfoCodes/ErrorCodes to the API's text, for the summary.
 	Descriptions map[int]string `json:"descriptions,omitempty"`
 	// Final is false for a row the run gave up on without an answer (an

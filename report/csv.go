@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
@@ -15,7 +16,7 @@ import (
 var Columns = []string{
 	"line", "email", "precheck_result", "provision_result", "http_status",
 	"info_codes", "error_codes", "message", "tracking_id", "attempts",
-	"subscriber_id", "subscriber_status", "notes",
+	"subscriber_id", "subscriber_status", "notes", "request_hash", "checked_at",
 }
 
 // RenamePrefix renames an input column whose name collides with a result
@@ -89,7 +90,7 @@ func (cw *CSVWriter) Write(r pipeline.Result) error {
 	rec = append(rec,
 		strconv.Itoa(r.Row.Line), r.Row.Fields.Email, r.Precheck, r.Provision, status,
 		r.InfoCodes, r.ErrorCodes, r.Message, r.TrackingID, strconv.Itoa(r.Attempts),
-		r.SubscriberID, r.SubscriberStatus, strings.Join(r.Row.Notes, "; "))
+		r.SubscriberID, r.SubscriberStatus, strings.Join(r.Row.Notes, "; "), r.RequestHash, checkedAt(r.CheckedAt))
 	rec = append(rec, r.Row.Raw...)
 	// A ragged short row is padded so every line has the header's width.
 	for len(rec) < len(Columns)+len(cw.opt.InputHeader) {
@@ -113,6 +114,13 @@ func (cw *CSVWriter) cell(s string) string {
 		return s
 	}
 	return Neutralize(s)
+}
+
+func checkedAt(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func isE164(s string) bool {
