@@ -66,6 +66,12 @@ type config struct {
 	logLevel      string
 	flags         *flag.FlagSet
 	acceptPending bool
+	yes           bool
+	maxProvision  int64
+	plan          string
+	planMaxAge    time.Duration
+	wait          bool
+	waitTimeout   time.Duration
 	abortRate     float64
 	abortAfter    int
 	args          []string // as given, for the resume command
@@ -116,6 +122,15 @@ func newFlagSet(m mode, cfg *config, env Env) *flag.FlagSet {
 	fs.DurationVar(&cfg.maxRetryAfter, "max-retry-after", 60*time.Second, "cap on a server's Retry-After")
 	fs.Float64Var(&cfg.abortRate, "abort-error-rate", 0.5, "stop (exit 3) when more than this share of the first --abort-after rows sent end in error")
 	fs.IntVar(&cfg.abortAfter, "abort-after", 20, "how many first rows the error-rate breaker judges (0 = no breaker)")
+	if m == modeProvision {
+		fs.BoolVar(&cfg.yes, "yes", false, "do not ask for confirmation before provisioning (required when no one is at the terminal)")
+		fs.Int64Var(&cfg.maxProvision, "max-provision", 0, "provision at most this many rows (0 = all that pass)")
+		fs.StringVar(&cfg.plan, "plan", "", "a precheck result `file` to provision from: its passed rows are not prechecked again while unchanged and fresh")
+		fs.DurationVar(&cfg.planMaxAge, "plan-max-age", 7*24*time.Hour, "with --plan: a precheck older than this is done again")
+		fs.BoolVar(&cfg.wait, "wait", false, "follow each new subscriber until its status is final (or --wait-timeout)")
+		fs.DurationVar(&cfg.waitTimeout, "wait-timeout", 5*time.Minute, "with --wait: how long to follow one subscriber")
+		fs.BoolVar(&cfg.acceptPending, "accept-pending", false, "count pending_user_migration (consent email sent) as done for the exit code")
+	}
 	fs.BoolVar(&cfg.resume, "resume", false, "continue an interrupted or crashed run into the same --output: rows already done are not sent again")
 	fs.BoolVar(&cfg.force, "force", false, "with --resume: resume even though the input file changed")
 	return fs
@@ -159,6 +174,17 @@ var examples = map[mode]string{
   wholesale-batch precheck --sandbox --input samples/subscribers.csv --output results.csv
   wholesale-batch precheck --input big.csv --output results.csv --rate 5 --no-progress
 `,
+	modeProvision: `Prechecks every valid row, shows what will be provisioned (rows per customer and
+package) and asks, then provisions the rows that passed, each exactly once: a request whose answer
+is lost is never simply sent again; the subscriber is looked up first. Interrupted or crashed runs
+continue with --resume.
+
+Examples:
+  wholesale-batch provision --input subs.csv --output results.csv --customer-id ID       # asks to confirm
+  wholesale-batch provision --input subs.csv --output results.csv --yes --wait           # unattended
+  wholesale-batch precheck  --input subs.csv --output plan.csv                            # Monday: sales
+  wholesale-batch provision --plan plan.csv --output results.csv --yes                    # Tuesday: ops
+`,
 	modeValidate: `Checks the file offline (no token, no network) and writes the same result format:
 precheck_result is "invalid" for rows that would be refused, empty for rows that would be sent.
 
@@ -188,8 +214,17 @@ func parse(m mode, args []string, env Env) (*config, error) {
 	if fs.NArg() > 0 {
 		return nil, usagef("unexpected argument %q: the input file goes in --input", fs.Arg(0))
 	}
+	if cfg.plan != "" {
+		if cfg.input != "" && cfg.input != cfg.plan {
+			return nil, usagef("give --plan or --input, not both: the plan is the input")
+		}
+		cfg.input = cfg.plan
+	}
 	if cfg.input == "" {
 		return nil, usagef("--input is required: the CSV of subscribers (see wholesale-batch %s --help)", m)
+	}
+	if m == modeProvision && (cfg.input == "-" || cfg.output == "-") {
+		return nil, usagef("provision needs --input and --output files, not \"-\": it reads the input twice and keeps its journal beside the output")
 	}
 	if cfg.output == "" {
 		return nil, usagef("--output is required: where to write the per-row results (\"-\" for standard output)")
@@ -319,19 +354,3 @@ func sameFile(a, b string) bool {
 	sb, err2 := os.Stat(b)
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
-
-func runProvision(_ context.Context, args []string, env Env) (int, error) {
-	for _, a := range args {
-		if a == "-h" || a == "--help" || a == "-help" {
-			fmt.Fprint(env.Stdout, provisionUsage)
-			return ExitOK, nil
-		}
-	}
-	return ExitUsage, usagef("provision is not available in this version yet; run precheck to check the rows")
-}
-
-const provisionUsage = `Usage: wholesale-batch provision --input FILE --output FILE [flags]
-
-Prechecks every valid row, then provisions the rows that pass, each exactly once.
-Not available in this version yet: use precheck to check the rows.
-`

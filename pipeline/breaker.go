@@ -33,7 +33,11 @@ const ScopeHint = "the token needs the spark-admin:wholesale_subscribers_read an
 // Observe counts a finished row and returns an error the first time the
 // run should stop.
 func (b *Breaker) Observe(r Result) error {
-	if b == nil || r.Precheck == Invalid || !r.Final || r.Resumed {
+	outcome := r.Precheck
+	if r.Provision != "" {
+		outcome = r.Provision // the provisioning pass is judged on its own calls
+	}
+	if b == nil || outcome == Invalid || outcome == Skipped || !r.Final || r.Resumed {
 		return nil
 	}
 	b.mu.Lock()
@@ -42,7 +46,7 @@ func (b *Breaker) Observe(r Result) error {
 		return nil
 	}
 	b.sent++
-	if r.Precheck == Error {
+	if outcome == Error {
 		b.errors++
 	}
 	if r.HTTPStatus == http.StatusForbidden && b.forbidden == b.sent-1 {

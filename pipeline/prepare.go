@@ -15,7 +15,9 @@ type Defaults struct {
 type Preparer struct {
 	Defaults Defaults
 	Check    check.Options
-	dupes    *check.Index
+	// NeedPackage: provisioning needs a package (precheck does not).
+	NeedPackage bool
+	dupes       *check.Index
 }
 
 // Prepare applies defaults and the offline checks to one row: the row's
@@ -42,6 +44,9 @@ func (p *Preparer) Prepare(r *Row) {
 	r.Fields = Fields(clean)
 	r.Notes = append(r.Notes, notes...)
 	r.Problems = append(r.Problems, problems...)
+	if p.NeedPackage && clean.Package == "" {
+		r.Problems = append(r.Problems, Problem{Field: "package", Message: "empty: provisioning needs a package; fill the column or pass --package"})
+	}
 	// A row already wrong is not indexed: its values are not the ones sent.
 	if len(r.Problems) == 0 {
 		r.Problems = append(r.Problems, p.dupes.Add(r.Line, clean)...)

@@ -76,6 +76,9 @@ type Result struct {
 	// so a later provision --plan can trust it while the row is unchanged.
 	RequestHash string    `json:"requestHash,omitempty"`
 	CheckedAt   time.Time `json:"checkedAt,omitzero"`
+	// PlanNote says how a provisioning run used its plan for this row; the
+	// provisioning pass adds it to the row's notes.
+	PlanNote string `json:"planNote,omitempty"`
 	// Descriptions maps each code in InfoCodes/ErrorCodes to the API's text, for the summary.
 	Descriptions map[int]string `json:"descriptions,omitempty"`
 	// Final is false for a row the run gave up on without an answer (an

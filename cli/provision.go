@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/wholesale-batch/wholesale-batch/journal"
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+	"github.com/wholesale-batch/wholesale-batch/report"
+)
+
+func runProvision(ctx context.Context, args []string, env Env) (int, error) {
+	cfg, err := parse(modeProvision, args, env)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK, nil
+	}
+	if err != nil {
+		return ExitUsage, err
+	}
+	// Refuse before anything is sent, not after an hour of prechecks.
+	if !cfg.yes && !env.StdinTTY {
+		return ExitUsage, usagef("provision changes customers' organisations and licences and asks for confirmation first; no one can answer here (standard input is not a terminal): add --yes to confirm in advance")
+	}
+	return executeProvision(ctx, cfg, env)
+}
+
+// executeProvision runs the two passes of a provisioning run. The first
+// prechecks every row (or takes a fresh, unchanged plan's verdict) into the
+// journal; then the user sees what will be provisioned and confirms; the
+// second provisions the rows that passed and writes the result file.
+func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
+	j, err := newJob(cfg, env)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if cfg.plan != "" && j.in.src.Header().First == 0 {
+		j.close()
+		_ = j.jr.close(false)
+		return ExitUsage, usagef("--plan %s is not a result file of precheck: it needs the precheck_result and request_hash columns that precheck writes", cfg.plan)
+	}
+	workers := cfg.workers()
+
+	// Pass 1: prechecks, journaled; nothing is written to the output yet.
+	plan := newPlanCount()
+	pass1 := pipeline.Guard(&pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5},
+		j.jr.wrapKind(journal.KindPrecheck, j.fromPlan(j.debugRequests((&pipeline.Prechecker{Client: j.client}).Work))))
+	if err := j.run(ctx, pass1, plan.add, workers); err != nil {
+		j.sum = plan.sum
+		fmt.Fprintln(j.stderr, "stopped during the precheck pass: nothing was provisioned")
+		return j.finish(err)
+	}
+
+	// Confirmation, before the first POST.
+	plan.print(j.stderr, cfg.maxProvision)
+	if n := plan.total(); n > 0 && !cfg.yes {
+		if !confirm(env, n) {
+			j.sum = plan.sum
+			fmt.Fprintln(env.Stderr, "wholesale-batch: not confirmed: nothing was provisioned")
+			return j.finish(errNotConfirmed)
+		}
+	}
+
+	// Pass 2: read the input again and provision the rows that passed.
+	if err := j.jr.reload(); err != nil {
+		return j.finish(fmt.Errorf("journal: %w", err))
+	}
+	in, err := openInput(cfg, env)
+	if err != nil {
+		return j.finish(err)
+	}
+	j.cleanup = append(j.cleanup, in.close)
+	j.in = in
+	j.bar = newProgress(cfg, env, in.total)
+	prov := &pipeline.Provisioner{Client: j.client, Intents: j.jr, Max: cfg.maxProvision, Wait: cfg.wait, WaitTimeout: cfg.waitTimeout}
+	pass2 := func(ctx context.Context, row *pipeline.Row) pipeline.Result {
+		pre, ok := j.jr.lookup(journal.KindPrecheck, row)
+		if !ok {
+			// Only a file changed between the passes gets here.
+			return pipeline.Result{Row: row, Precheck: pipeline.Error, Provision: pipeline.Skipped, Final: true,
+				Message: "no precheck result for this row: the input changed during the run; run again"}
+		}
+		if pre.PlanNote != "" {
+			row.Notes = append(row.Notes, pre.PlanNote)
+		}
+		return prov.Work(ctx, row, pre)
+	}
+	work := pipeline.Guard(&pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate},
+		j.jr.wrapKind(journal.KindResult, pass2))
+	return j.finish(j.run(ctx, work, j.write, workers))
+}
+
+var errNotConfirmed = errors.New("not confirmed; nothing was provisioned")
+
+// confirm asks on the terminal; only "y" or "yes" goes ahead.
+func confirm(env Env, n int) bool {
+	fmt.Fprintf(env.Stderr, "Provision these %d subscribers? Type yes to go ahead: ", n)
+	line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true
+	}
+	return false
+}
+
+// fromPlan answers a row from a plan (an earlier precheck result file)
+// when the plan passed it, the row would send the same body, and the
+// precheck is fresh; any other row is prechecked again, with a note why.
+func (j *job) fromPlan(work pipeline.Worker) pipeline.Worker {
+	if j.cfg.plan == "" {
+		return work
+	}
+	return func(ctx context.Context, row *pipeline.Row) pipeline.Result {
+		if len(row.Problems) > 0 || row.Prior == nil {
+			return work(ctx, row)
+		}
+		if row.Prior["precheck_result"] != pipeline.Passed {
+			return noted(work(ctx, row), "did not pass in the plan: prechecked again")
+		}
+		hash := pipeline.RequestHash(row.Fields)
+		checked, err := time.Parse(time.RFC3339, row.Prior["checked_at"])
+		switch {
+		case row.Prior["request_hash"] != hash:
+			return noted(work(ctx, row), "changed since the plan's precheck: prechecked again")
+		case err != nil:
+			return noted(work(ctx, row), "the plan has no precheck time for this row: prechecked again")
+		case time.Since(checked) > j.cfg.planMaxAge:
+			return noted(work(ctx, row), fmt.Sprintf("the plan's precheck is older than --plan-max-age %s: prechecked again", j.cfg.planMaxAge))
+		}
+		return pipeline.Result{Row: row, Precheck: pipeline.Passed, RequestHash: hash, CheckedAt: checked, Final: true,
+			InfoCodes: row.Prior["info_codes"], TrackingID: row.Prior["tracking_id"],
+			PlanNote: "passed in the plan (prechecked " + checked.Format(time.RFC3339) + "): not prechecked again"}
+	}
+}
+
+func noted(r pipeline.Result, note string) pipeline.Result {
+	r.PlanNote = note
+	return r
+}
+
+// planCount is what the precheck pass found: the rows that will be
+// provisioned, by customer and package (a few entries, not one per row).
+type planCount struct {
+	sum    *report.Summary
+	groups map[[2]string]int
+}
+
+func newPlanCount() *planCount {
+	return &planCount{sum: report.NewSummary(), groups: map[[2]string]int{}}
+}
+
+func (p *planCount) add(r pipeline.Result) error {
+	p.sum.Add(r)
+	if r.Precheck == pipeline.Passed {
+		p.groups[[2]string{r.Row.Fields.CustomerID, r.Row.Fields.Package}]++
+	}
+	return nil
+}
+
+func (p *planCount) total() int { return p.sum.Outcomes[pipeline.Passed] }
+
+func (p *planCount) print(w io.Writer, max int64) {
+	s := p.sum
+	fmt.Fprintf(w, "precheck: %d rows: %d passed, %d failed, %d invalid, %d error\n", s.Rows,
+		s.Outcomes[pipeline.Passed], s.Outcomes[pipeline.Failed], s.Outcomes[pipeline.Invalid], s.Outcomes[pipeline.Error])
+	if p.total() == 0 {
+		fmt.Fprintln(w, "nothing to provision")
+		return
+	}
+	fmt.Fprintln(w, "to provision:")
+	keys := make([][2]string, 0, len(p.groups))
+	for k := range p.groups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+"\x00"+keys[i][1] < keys[j][0]+"\x00"+keys[j][1] })
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  customerId\tpackage\trows")
+	for _, k := range keys {
+		fmt.Fprintf(tw, "  %s\t%s\t%d\n", k[0], orDash(k[1]), p.groups[k])
+	}
+	tw.Flush()
+	if max > 0 && int64(p.total()) > max {
+		fmt.Fprintf(w, "at most %d of them (--max-provision); the rest are skipped\n", max)
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

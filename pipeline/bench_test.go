@@ -1,0 +1,186 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/wholesale-batch/wholesale-batch/check"
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+	"github.com/wholesale-batch/wholesale-batch/ratelimit"
+	"github.com/wholesale-batch/wholesale-batch/webex"
+)
+
+// The benchmarks here are per row: one op is one input row, so ns/op and
+// allocs/op read as the cost of a row. The input is a realistic Webex
+// Calling migration file (the one go run ./bench generates): every row
+// valid and distinct, so every row takes the whole path.
+
+const benchHeader = "email,customerId,package,firstName,lastName,primaryPhoneNumber,extension,locationId\n"
+
+func benchRow(b *bytes.Buffer, i int) {
+	block := i / 10000
+	b.WriteString("user")
+	b.WriteString(strconv.Itoa(1_000_000 + i))
+	b.WriteString("@acme.example,Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSL2FjbWU,webex_calling,Given")
+	b.WriteString(strconv.Itoa(i % 1000))
+	b.WriteString(",Family")
+	b.WriteString(strconv.Itoa(i))
+	b.WriteString(",+1")
+	b.WriteString(strconv.Itoa(240 + block/50))
+	b.WriteString(strconv.Itoa(250 + block%50))
+	b.WriteString(strconv.Itoa(10000 + i%10000)[1:])
+	b.WriteString(",")
+	b.WriteString(strconv.Itoa(1_000_000 + i))
+	b.WriteString(",Y2lzY29zcGFyazovL3VzL0xPQ0FUSU9OL2hx\n")
+}
+
+// benchInput returns an n-row input.
+func benchInput(n int) []byte {
+	var b bytes.Buffer
+	b.Grow(len(benchHeader) + n*160)
+	b.WriteString(benchHeader)
+	for i := range n {
+		benchRow(&b, i)
+	}
+	return b.Bytes()
+}
+
+func benchSource(b *testing.B, in []byte) *pipeline.Source {
+	src, err := pipeline.NewSource(bytes.NewReader(in), pipeline.SourceOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return src
+}
+
+// BenchmarkSourceDecode: CSV decode per row (encoding/csv, then gocsv into
+// Fields through its goroutine and channel).
+func BenchmarkSourceDecode(b *testing.B) {
+	in := benchInput(b.N)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(in) / max(b.N, 1)))
+	b.ResetTimer()
+	src := benchSource(b, in)
+	n := 0
+	if err := src.Each(context.Background(), func(pipeline.Row) error { n++; return nil }); err != nil {
+		b.Fatal(err)
+	}
+	if n != b.N {
+		b.Fatalf("%d rows, want %d", n, b.N)
+	}
+}
+
+// BenchmarkSourcePrepare: CSV decode + the offline row checks per row
+// (check.Row: trim, email, package, E.164 phone, extension; then the
+// whole-file duplicate index), as the source stage of a run does them.
+func BenchmarkSourcePrepare(b *testing.B) {
+	in := benchInput(b.N)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(in) / max(b.N, 1)))
+	b.ResetTimer()
+	src := benchSource(b, in)
+	prep := &pipeline.Preparer{Check: check.Options{DefaultCountry: "US"}}
+	bad := 0
+	err := src.Each(context.Background(), func(r pipeline.Row) error {
+		prep.Prepare(&r)
+		if len(r.Problems) > 0 {
+			bad++
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if bad > 0 {
+		b.Fatalf("%d rows invalid: the benchmark input must be all valid", bad)
+	}
+}
+
+// BenchmarkRun: the staged run per row with every stage but the network:
+// decode, checks, the hand-off to 32 workers, the reorder window and an
+// in-order sink that drops the result.
+func BenchmarkRun(b *testing.B) {
+	in := benchInput(b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	src := benchSource(b, in)
+	prep := &pipeline.Preparer{Check: check.Options{DefaultCountry: "US"}}
+	work := func(_ context.Context, r *pipeline.Row) pipeline.Result {
+		return pipeline.Result{Row: r, Precheck: pipeline.Passed, Final: true}
+	}
+	n := 0
+	_, wait := pipeline.Run(context.Background(), src, work, func(pipeline.Result) error { n++; return nil },
+		pipeline.Options{Concurrency: 32, Prepare: prep.Prepare})
+	if err := wait(); err != nil {
+		b.Fatal(err)
+	}
+	if n != b.N {
+		b.Fatalf("%d results, want %d", n, b.N)
+	}
+}
+
+// cannedTransport answers every request with the fake API's precheck
+// answer, in memory: what is left is the client's own work.
+type cannedTransport struct{}
+
+const cannedBody = `{"info":[{"infoCode":100,"description":"Provisioning preCheck validation successful."}],"message":"success"}` + "\n"
+
+func (cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+		req.Body.Close()
+	}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json;charset=UTF-8")
+	h.Set("Trackingid", req.Header.Get("TrackingID"))
+	return &http.Response{StatusCode: 200, Status: "200 OK", Header: h, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Body: io.NopCloser(strings.NewReader(cannedBody)), ContentLength: int64(len(cannedBody)), Request: req}, nil
+}
+
+// BenchmarkPrecheckWork: the worker's part of a row without the network:
+// request built from the row and encoded, the unlimited limiter, tracking
+// id and headers, the response decoded, the result filled in.
+func BenchmarkPrecheckWork(b *testing.B) {
+	client, err := webex.New(webex.Config{
+		BaseURL: "http://127.0.0.1:1/v1", Token: "x", Pacer: ratelimit.New(0),
+		HTTP:      &http.Client{Transport: cannedTransport{}},
+		OnAttempt: func(webex.Attempt) {},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	benchRow(&buf, 0)
+	src := benchSource(b, append([]byte(benchHeader), buf.Bytes()...))
+	var row pipeline.Row
+	_ = src.Each(context.Background(), func(r pipeline.Row) error { row = r; return nil })
+	w := (&pipeline.Prechecker{Client: client}).Work
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := w(ctx, &row); res.Precheck != pipeline.Passed {
+			b.Fatalf("%+v", res)
+		}
+	}
+}
+
+// BenchmarkResultJSON: the JSON of a finished row, which the journal writes
+// for every row (cli's resumable.record).
+func BenchmarkResultJSON(b *testing.B) {
+	row := &pipeline.Row{Seq: 41, Line: 43}
+	res := pipeline.Result{Row: row, Precheck: pipeline.Passed, HTTPStatus: 200, InfoCodes: "100",
+		Message: "Provisioning preCheck validation successful.", TrackingID: "WHOLESALE-BATCH_0a1b2c3d4e5f_42",
+		Attempts: 1, Descriptions: map[int]string{100: "Provisioning preCheck validation successful."}, Final: true}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := json.Marshal(res); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
