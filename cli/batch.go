@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -81,7 +82,7 @@ type config struct {
 // 429s and Retry-After tell us more.
 const (
 	defaultRate    = 10.0
-	maxAutoWorkers = 64
+	maxAutoWorkers = 512
 )
 
 func newFlagSet(m mode, cfg *config, env Env) *flag.FlagSet {
@@ -113,7 +114,7 @@ func newFlagSet(m mode, cfg *config, env Env) *flag.FlagSet {
 	}
 	fs.StringVar(&cfg.baseURL, "base-url", webex.DefaultBaseURL, "API base `URL`; requests go to {base}/wholesale/subscribers/validate")
 	fs.Float64Var(&cfg.rate, "rate", defaultRate, "requests per second across all workers, retries included (0 = unlimited)")
-	fs.IntVar(&cfg.concurrency, "concurrency", 0, "requests in flight at most (0 = enough to reach --rate at up to 2 s latency, at most 64)")
+	fs.IntVar(&cfg.concurrency, "concurrency", 0, "requests in flight at most (0 = enough to keep --rate at up to 10 s latency, at most 512)")
 	fs.StringVar(&cfg.onBehalfOf, "on-behalf-of", "", "sub-partner org `id`, sent as onBehalfOfSubPartnerOrgId")
 	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "per-request timeout")
 	fs.StringVar(&cfg.tokenFile, "token-file", "", "read the API token from this `file` (mode 600) instead of $WEBEX_TOKEN")
@@ -260,17 +261,19 @@ func parse(m mode, args []string, env Env) (*config, error) {
 	return cfg, nil
 }
 
-// workers sizes the pool: with a shared limiter, idle workers only wait,
-// so enough of them to sustain the rate at a slow server's latency costs
-// nothing and keeps concurrency from being the bottleneck.
+// workers sizes the pool. The shared limiter releases requests at --rate,
+// so requests in flight settle at rate x latency whatever the pool size: the
+// pool is only a ceiling, and it is set so that a slow server (up to 10 s,
+// or --timeout if shorter) never makes concurrency the bottleneck.
 func (c *config) workers() int {
 	if c.concurrency > 0 {
 		return c.concurrency
 	}
 	if c.rate == 0 {
-		return 32
+		return 32 // unlimited: enough to keep a fast server busy on 2 cores
 	}
-	n := int(c.rate*2) + 1
+	hide := min(c.timeout, 10*time.Second)
+	n := int(math.Ceil(c.rate * hide.Seconds()))
 	return min(max(n, 4), maxAutoWorkers)
 }
 
