@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -34,7 +33,7 @@ func buildTool(t *testing.T) string {
 // once, in input order, and rows finished before a kill are not sent again.
 func TestKillNineThenResumeWritesEachRowOnce(t *testing.T) {
 	bin := buildTool(t)
-	srv := fake(t, fakeapi.Options{Latency: 3 * time.Millisecond})
+	srv := fake(t, fakeapi.Options{Latency: 5 * time.Millisecond})
 	const n = 600
 	var b strings.Builder
 	b.WriteString("email,package\n")
@@ -45,39 +44,7 @@ func TestKillNineThenResumeWritesEachRowOnce(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out.csv")
 	args := []string{"precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "0", "--concurrency", "8"}
 
-	kills := 0
-	for attempt := 0; ; attempt++ {
-		if attempt > 40 {
-			t.Fatal("the run never finished")
-		}
-		a := args
-		if attempt > 0 {
-			a = append(append([]string{}, args...), "--resume")
-		}
-		cmd := exec.Command(bin, a...)
-		cmd.Env = append(os.Environ(), "WEBEX_TOKEN="+token)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		if kills < 4 {
-			select {
-			case <-time.After(time.Duration(50+rand.IntN(150)) * time.Millisecond):
-				cmd.Process.Signal(syscall.SIGKILL)
-				<-done
-				kills++
-				continue
-			case err := <-done:
-				checkExit(t, err, stderr.String())
-			}
-		} else {
-			checkExit(t, <-done, stderr.String())
-		}
-		break
-	}
+	kills := killAndResume(t, bin, args, 4, 30*time.Millisecond, 120*time.Millisecond)
 	rows := readCSV(t, out)
 	if len(rows) != n {
 		t.Fatalf("%d rows after %d kills, want %d", len(rows), kills, n)
@@ -97,15 +64,46 @@ func TestKillNineThenResumeWritesEachRowOnce(t *testing.T) {
 	t.Logf("%d kills, %d prechecks for %d rows", kills, srv.Server.Stats().Prechecks, n)
 }
 
-func checkExit(t *testing.T, err error, stderr string) {
+// killAndResume runs the tool, kills it with SIGKILL at a random instant
+// between lo and hi, and reruns it with --resume, up to kills times; then
+// lets the last run finish and requires it to exit 0. It returns the kills.
+func killAndResume(t *testing.T, bin string, args []string, kills int, lo, hi time.Duration) int {
 	t.Helper()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Fatal(err)
+	done := 0
+	for attempt := 0; attempt <= kills+20; attempt++ {
+		a := args
+		if attempt > 0 {
+			a = append(append([]string{}, args...), "--resume")
+		}
+		cmd := exec.Command(bin, a...)
+		cmd.Env = append(os.Environ(), "WEBEX_TOKEN="+token)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		var err error
+		if done < kills {
+			select {
+			case <-time.After(lo + rand.N(hi-lo)):
+				cmd.Process.Signal(syscall.SIGKILL)
+				<-exited
+				done++
+				continue
+			case err = <-exited:
+			}
+		} else {
+			err = <-exited
+		}
+		if err != nil {
+			t.Fatalf("run %d: %v\n%s", attempt, err, stderr.String())
+		}
+		return done
 	}
-	if err != nil {
-		t.Fatalf("final run: %v\n%s", err, stderr)
-	}
+	t.Fatal("the run never finished")
+	return done
 }
 
 func TestResumeRefusesAChangedInput(t *testing.T) {

@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -199,39 +196,7 @@ func TestProvisionKillNineNeverTwice(t *testing.T) {
 	in := writeFile(t, "in.csv", b.String())
 	out := filepath.Join(t.TempDir(), "out.csv")
 	args := provisionArgs(srv, in, out, "--concurrency", "6")
-	kills := 0
-	for attempt := 0; attempt < 60; attempt++ {
-		a := args
-		if attempt > 0 {
-			a = append(append([]string{}, args...), "--resume")
-		}
-		cmd := exec.Command(bin, a...)
-		cmd.Env = append(os.Environ(), "WEBEX_TOKEN="+token)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		var err error
-		if kills < 15 {
-			select {
-			case <-time.After(time.Duration(20+rand.IntN(130)) * time.Millisecond):
-				cmd.Process.Signal(syscall.SIGKILL)
-				<-done
-				kills++
-				continue
-			case err = <-done:
-			}
-		} else {
-			err = <-done
-		}
-		if err != nil {
-			t.Fatalf("final run: %v\n%s", err, stderr.String())
-		}
-		break
-	}
+	kills := killAndResume(t, bin, args, 15, 20*time.Millisecond, 150*time.Millisecond)
 	for email, posts := range srv.Server.Stats().PostsByEmail {
 		if posts > 1 {
 			t.Errorf("%s was POSTed %d times", email, posts)
