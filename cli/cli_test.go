@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/cli"
 	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
@@ -258,5 +259,23 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 	if code, _, _ := run(t, nil); code != cli.ExitUsage {
 		t.Errorf("no command: exit %d", code)
+	}
+}
+
+func TestProgressOnlyOnATerminal(t *testing.T) {
+	srv := fake(t, fakeapi.Options{Latency: 50 * time.Millisecond})
+	in := writeFile(t, "in.csv", "email\na@acme.example\nb@acme.example\nc@acme.example\nd@acme.example\n")
+	for _, tty := range []bool{true, false} {
+		var stdout, stderr bytes.Buffer
+		code := cli.Run(context.Background(), []string{"precheck", "--base-url", srv.URL, "--input", in,
+			"--output", filepath.Join(t.TempDir(), "o.csv"), "--concurrency", "1", "--rate", "0"},
+			cli.Env{Stdout: &stdout, Stderr: &stderr, StderrTTY: tty, Getenv: func(string) string { return token }})
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		bar := strings.Contains(stderr.String(), "/4")
+		if bar != tty {
+			t.Errorf("terminal=%v: progress bar shown=%v\n%q", tty, bar, stderr.String())
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/cli"
 	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
 )
 
@@ -134,5 +136,63 @@ func TestResumeRefusesAChangedInput(t *testing.T) {
 	}
 	if rows := readCSV(t, out); len(rows) != 3 {
 		t.Fatalf("%d rows", len(rows))
+	}
+}
+
+// TestInterruptFinishesThenSecondQuits sends SIGTERM to a running tool: it
+// must finish the rows in flight, write them, print the resume command and
+// exit 3; a second signal while it finishes quits at once.
+func TestInterruptFinishesThenSecondQuits(t *testing.T) {
+	bin := buildTool(t)
+	srv := fake(t, fakeapi.Options{Latency: 300 * time.Millisecond})
+	var b strings.Builder
+	b.WriteString("email\n")
+	for i := range 500 {
+		fmt.Fprintf(&b, "user%d@acme.example\n", i)
+	}
+	in := writeFile(t, "in.csv", b.String())
+	out := filepath.Join(t.TempDir(), "out.csv")
+	cmd := exec.Command(bin, "precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "0", "--concurrency", "10")
+	cmd.Env = append(os.Environ(), "WEBEX_TOKEN="+token)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(700 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != cli.ExitAborted {
+		t.Fatalf("exit: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "--resume") || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("no resume command:\n%s", stderr.String())
+	}
+	rows := readCSV(t, out)
+	if len(rows) < 10 || len(rows) >= 500 {
+		t.Fatalf("%d rows written", len(rows))
+	}
+	for _, r := range rows {
+		if r["precheck_result"] != "passed" {
+			t.Fatalf("line %s: %s %s: rows in flight must finish", r["line"], r["precheck_result"], r["message"])
+		}
+	}
+
+	// Second signal: out at once, even with slow requests in flight.
+	slow := fake(t, fakeapi.Options{Latency: 20 * time.Second})
+	cmd = exec.Command(bin, "precheck", "--base-url", slow.URL, "--input", in, "--output", filepath.Join(t.TempDir(), "o.csv"), "--rate", "0")
+	cmd.Env = append(os.Environ(), "WEBEX_TOKEN="+token)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	err = cmd.Wait()
+	if !errors.As(err, &ee) || ee.ExitCode() != cli.ExitAborted || time.Since(start) > 3*time.Second {
+		t.Fatalf("second interrupt: %v after %v", err, time.Since(start))
 	}
 }
