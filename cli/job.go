@@ -283,6 +283,11 @@ func (j *job) facts(runErr error) report.RunFacts {
 	if j.cfg.output == "-" {
 		f.Output = ""
 	}
+	for _, file := range []report.File{{Label: "report", Path: j.cfg.reportFile}, {Label: "manifest", Path: j.cfg.summaryJSON}, {Label: "retry file", Path: j.cfg.retryFile}} {
+		if file.Path != "" {
+			f.Files = append(f.Files, file)
+		}
+	}
 	if runErr != nil {
 		f.StopReason = stopReason(runErr)
 	}

@@ -120,8 +120,12 @@ type RunFacts struct {
 	Output     string
 	Encoding   string // how the input was decoded, when not plain UTF-8
 	Offline    bool   // validate: no requests, so no rate figures
+	Files      []File // other files the run wrote
 	StopReason string // why the run ended early, "" when it did not
 }
+
+// File is an artefact the summary points to.
+type File struct{ Label, Path string }
 
 // outcomeOrder lists outcomes in the order people read them.
 var outcomeOrder = []string{pipeline.Passed, pipeline.Failed, pipeline.Invalid, pipeline.Error}
@@ -191,6 +195,9 @@ func (f RunFacts) printTail(tw io.Writer) {
 	}
 	if f.Output != "" {
 		fmt.Fprintf(tw, "results\t%s\n", f.Output)
+	}
+	for _, file := range f.Files {
+		fmt.Fprintf(tw, "%s\t%s\n", file.Label, file.Path)
 	}
 	if f.StopReason != "" {
 		fmt.Fprintf(tw, "stopped\t%s\n", f.StopReason)
