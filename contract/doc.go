@@ -1,12 +1,12 @@
 // Package contract holds contract tests that run requests against Stoplight
 // Prism serving the official Webex Wholesale OpenAPI file, so that what our
-// client sends (and later what our own fake server accepts) is checked
-// against the published schema.
+// client sends, and what our own fake server (webex/fakeapi) accepts, is
+// checked against the published schema.
 //
 // The tests need the build tag "contract" and a Prism install:
 //
 //	bash .ci/prism.sh                       # installs Prism 5.16.0 into .prism/
-//	PRISM_REQUIRED=1 go test -tags contract -race ./contract/ -v
+//	PRISM_BIN=$(bash .ci/prism.sh) PRISM_REQUIRED=1 go test -tags contract -race ./contract/ -v
 //
 // Environment:
 //
@@ -15,4 +15,52 @@
 //	               the working directory to a folder holding shared/spec/webex-wholesale.json)
 //	PRISM_REQUIRED =1 turns "Prism or spec not found" from a skip into a failure (for CI)
 //	PRISM_START_TIMEOUT  readiness deadline as a Go duration (default 30s)
+//
+// # The tests
+//
+// One Prism serves the whole test binary (sharedPrism; TestMain stops it);
+// the tests run one after another, as violations are read from its log.
+//
+//   - TestToolRequestsMatchContract builds the real binary (go build, with
+//     -race when the tests have it) and runs precheck and provision, each also
+//     with --on-behalf-of, against Prism over testdata/contract/variants.csv,
+//     which holds every request variant the tool sends (its "variant" column
+//     says which). Every row must pass with infoCode 100 (the example's info
+//     array) or be provisioned with the example's subscriber id, the exit code
+//     must be 0, and Prism must log no request violation.
+//   - TestContractCatchesBrokenRequests proves that test can fail: the real
+//     webex client, behind a transport that breaks the JSON body (a number for
+//     extension, a string for packages...), and the real binary behind a
+//     proxy doing the same, are reported by the same verdict, naming the field.
+//   - TestFakeAgreesWithPrism replays the verdict table against Prism and the
+//     fake (fakeapi.ValidateSchema and the fakeapi.New server): equal verdicts
+//     on every schema-level case, and the same field named.
+//   - TestPrismAcceptsAndRejects pins down how Prism 5.16.0 itself behaves
+//     (messages, status codes, the sl-violations header, its hang on
+//     malformed JSON), so a Prism upgrade that changes it shows up here.
+//
+// # What Prism cannot catch
+//
+// Prism checks the JSON schema only. Rules that the spec states in prose are
+// invisible to it, and requests that break them pass with a 200:
+//
+//   - "Either packages or package field is required but not both": a body
+//     with both passes, and so does a provisioning body with neither;
+//   - packages "currently accepts only one package in the list": two
+//     packages, or none ([]), pass;
+//   - attendant_console "is dependent on" a base package: alone, it passes;
+//   - a calling package needs a primaryPhoneNumber or an extension;
+//   - email has no format, so "not-an-email" passes; unknown fields pass (no
+//     additionalProperties: false); an empty body passes (the requestBody is
+//     not marked required).
+//
+// So the end-to-end test cannot catch the tool sending package and packages
+// together, or two packages. Our fake enforces the first three rules
+// (fakeapi.FieldError with Rule=true); TestContractCatchesBrokenRequests and
+// TestFakeAgreesWithPrism assert that Prism stays silent on them while the
+// fake refuses, and the unit tests run against the fake are what guard them.
+//
+// The fake is deliberately stricter than Prism in two more places, outside the
+// body schema: it answers 401 to anything but a bearer token (Prism does not
+// check Authorization), and 400 to an empty body.
 package contract

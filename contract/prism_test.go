@@ -51,26 +51,118 @@ func startPrism(t *testing.T) (baseURL string, violations func() []string) {
 	return p.baseURL, p.RequestViolations
 }
 
-// prismServer is a running Prism plus its captured log.
+// sharedPrism is startPrism for the whole test binary: the first test that
+// asks starts one Prism, TestMain stops it after the last test, and every
+// test gets its own view whose violations() starts empty (whatever earlier
+// tests left is drained first). Tests that use it must not run in parallel
+// (none of this package's do): violations are read from one log stream.
+func sharedPrism(t *testing.T) (baseURL string, violations func() []string) {
+	t.Helper()
+	p := sharedPrismServer(t)
+	return p.baseURL, p.RequestViolations
+}
+
+var shared struct {
+	once    sync.Once
+	p       *prismServer
+	stop    func()
+	missing error // prism or the spec not found: skip (or fail with PRISM_REQUIRED=1)
+	err     error // found but would not start: fail
+}
+
+func sharedPrismServer(t *testing.T) *prismServer {
+	t.Helper()
+	shared.once.Do(func() {
+		bin, spec, err := prismInputs()
+		if err != nil {
+			shared.missing = err
+			return
+		}
+		shared.p, shared.stop, shared.err = launchPrismRetry(t.Logf, bin, spec)
+	})
+	if shared.missing != nil {
+		skipOrFail(t, shared.missing)
+	}
+	if shared.err != nil {
+		t.Fatalf("prism did not start: %v", shared.err)
+	}
+	v := &prismServer{t: t, baseURL: shared.p.baseURL, log: shared.p.log}
+	v.RequestViolations() // drain what earlier tests left
+	from := len(v.log.lines())
+	t.Cleanup(func() {
+		if t.Failed() {
+			ls := v.log.lines()[from:]
+			if len(ls) > 200 {
+				ls = ls[len(ls)-200:]
+			}
+			t.Logf("--- prism log of this test (last %d lines) ---\n%s", len(ls), strings.Join(ls, "\n"))
+		}
+	})
+	return v
+}
+
+// stopSharedPrism stops the Prism of sharedPrism, if one was started.
+func stopSharedPrism() {
+	if shared.stop != nil {
+		shared.stop()
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	stopSharedPrism()
+	removeTool()
+	os.Exit(code)
+}
+
+// prismServer is a running Prism plus its captured log, or one test's view
+// of the shared one.
 type prismServer struct {
 	t       *testing.T
 	baseURL string
 	log     *lineLog
-	sync    atomic.Int64
 	mu      sync.Mutex
 	read    int // log lines already scanned by RequestViolations
 }
 
+// syncSeq numbers flush markers across every view of a Prism, so that a
+// marker is never one an earlier flush already logged.
+var syncSeq atomic.Int64
+
 func startPrismServer(t *testing.T) *prismServer {
 	t.Helper()
-	bin, err := findPrismBin()
+	bin, spec, err := prismInputs()
 	if err != nil {
 		skipOrFail(t, err)
 	}
-	spec, err := findSpec()
+	p, stop, err := launchPrismRetry(t.Logf, bin, spec)
 	if err != nil {
-		skipOrFail(t, err)
+		t.Fatalf("prism did not start: %v", err)
 	}
+	p.t = t
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("--- prism log (last 200 lines) ---\n%s", p.log.tail(200))
+		}
+	})
+	return p
+}
+
+// prismInputs finds the prism binary and the spec.
+func prismInputs() (bin, spec string, err error) {
+	if bin, err = findPrismBin(); err != nil {
+		return "", "", err
+	}
+	if spec, err = findSpec(); err != nil {
+		return "", "", err
+	}
+	return bin, spec, nil
+}
+
+// launchPrismRetry starts Prism, once more on a fresh port if need be, and
+// returns it with the function that stops it.
+func launchPrismRetry(logf func(string, ...any), bin, spec string) (*prismServer, func(), error) {
 	timeout := 30 * time.Second
 	if s := os.Getenv("PRISM_START_TIMEOUT"); s != "" {
 		if d, err := time.ParseDuration(s); err == nil && d > 0 {
@@ -82,18 +174,17 @@ func startPrismServer(t *testing.T) *prismServer {
 	// readiness timeout; one retry on a fresh port covers that race.
 	var lastErr error
 	for attempt := 1; attempt <= 2; attempt++ {
-		p, err := launchPrism(t, bin, spec, timeout)
+		p, stop, err := launchPrism(logf, bin, spec, timeout)
 		if err == nil {
-			return p
+			return p, stop, nil
 		}
 		lastErr = err
 		if errors.Is(err, errExited) {
 			break // a crash (bad spec, missing node) won't heal on another port
 		}
-		t.Logf("prism start attempt %d failed: %v", attempt, err)
+		logf("prism start attempt %d failed: %v", attempt, err)
 	}
-	t.Fatalf("prism did not start: %v", lastErr)
-	return nil
+	return nil, nil, lastErr
 }
 
 func skipOrFail(t *testing.T, err error) {
@@ -105,11 +196,11 @@ func skipOrFail(t *testing.T, err error) {
 }
 
 // launchPrism starts one Prism process and waits for its "listening" line.
-// On failure the process is already stopped.
-func launchPrism(t *testing.T, bin, spec string, timeout time.Duration) (*prismServer, error) {
+// On failure the process is already stopped; on success the caller owns stop.
+func launchPrism(logf func(string, ...any), bin, spec string, timeout time.Duration) (*prismServer, func(), error) {
 	port, err := freePort()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "mock", "-h", "127.0.0.1", "-p", strconv.Itoa(port), spec)
@@ -123,7 +214,7 @@ func launchPrism(t *testing.T, bin, spec string, timeout time.Duration) (*prismS
 	cmd.Stderr = lg
 	if err := cmd.Start(); err != nil {
 		cancel()
-		return nil, fmt.Errorf("start %s: %w", bin, err)
+		return nil, nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	exited := make(chan struct{})
 	var waitErr error
@@ -148,18 +239,10 @@ func launchPrism(t *testing.T, bin, spec string, timeout time.Duration) (*prismS
 		if errors.Is(err, errExited) {
 			err = fmt.Errorf("%w: %v", err, waitErr)
 		}
-		return nil, fmt.Errorf("%w\n--- prism log ---\n%s", err, lg.tail(60))
+		return nil, nil, fmt.Errorf("%w\n--- prism log ---\n%s", err, lg.tail(60))
 	}
-	t.Logf("prism ready on port %d after %v (%s)", port, time.Since(started).Round(time.Millisecond), bin)
-
-	p := &prismServer{t: t, baseURL: fmt.Sprintf("http://127.0.0.1:%d", port), log: lg}
-	t.Cleanup(func() {
-		stop()
-		if t.Failed() {
-			t.Logf("--- prism log (last 200 lines) ---\n%s", lg.tail(200))
-		}
-	})
-	return p, nil
+	logf("prism ready on port %d after %v (%s)", port, time.Since(started).Round(time.Millisecond), bin)
+	return &prismServer{baseURL: fmt.Sprintf("http://127.0.0.1:%d", port), log: lg}, stop, nil
 }
 
 // Log returns everything Prism printed so far.
@@ -200,7 +283,7 @@ func (p *prismServer) RequestViolations() []string {
 // its log is one ordered stream, so once the marker shows, every earlier
 // request's lines are in.
 func (p *prismServer) flush() error {
-	n := p.sync.Add(1)
+	n := syncSeq.Add(1)
 	path := fmt.Sprintf("/__contract_sync/%d", n)
 	client := &http.Client{Timeout: 10 * time.Second}
 	resp, err := client.Get(p.baseURL + path)

@@ -13,10 +13,10 @@ import (
 )
 
 // verdictCase is one request and what Prism 5.16.0 (serving the official
-// spec) says about it. The same table is meant to be replayed later against
-// our own fake server: where specProse is set, the rule lives only in the
-// spec's prose, Prism lets the request through, and our fake should be
-// stricter than Prism.
+// spec) says about it. TestFakeAgreesWithPrism replays the same table against
+// our own fake (fakeapi): where specProse is set, the rule lives only in the
+// spec's prose and Prism lets the request through; fake says what the fake
+// does with it.
 type verdictCase struct {
 	name        string
 	method      string
@@ -28,7 +28,25 @@ type verdictCase struct {
 	wantViolation string // substring of the violation; "" = Prism must log none
 	wantStatus    int
 	specProse     string // a rule Prism can't check (prose only in the spec)
+
+	fake     fakeExpect // what our fake does compared with Prism
+	fakeNote string     // why, for fakeStricter
 }
+
+// fakeExpect is how the fake's verdict on a case relates to Prism's.
+type fakeExpect int
+
+const (
+	// fakeSame: the fake accepts or rejects exactly when Prism does (every
+	// schema-level case; unknown fields, which neither checks, included).
+	fakeSame fakeExpect = iota
+	// fakeRule: Prism accepts, the fake rejects by a rule of the spec's prose
+	// (*fakeapi.FieldError with Rule=true); the schema alone accepts it.
+	fakeRule
+	// fakeStricter: a deliberate, documented difference outside the body
+	// schema (fakeNote says which).
+	fakeStricter
+)
 
 const (
 	pathValidate = "/wholesale/subscribers/validate"
@@ -47,26 +65,43 @@ func verdictCases() []verdictCase {
 		return verdictCase{name: "create/" + name, method: "POST", path: pathCreate, body: body, contentType: jsonCT, wantViolation: want, wantStatus: status}
 	}
 	prose := func(vc verdictCase, rule string) verdictCase { vc.specProse = rule; return vc }
+	// rule: a prose rule that our fake enforces (FieldError.Rule).
+	rule := func(vc verdictCase, r string) verdictCase { vc.specProse = r; vc.fake = fakeRule; return vc }
+	stricter := func(vc verdictCase, why string) verdictCase { vc.fake = fakeStricter; vc.fakeNote = why; return vc }
 	withCT := func(vc verdictCase, ct string) verdictCase { vc.contentType = ct; return vc }
 	withQuery := func(vc verdictCase, q string) verdictCase { vc.path += q; return vc }
 	withHeader := func(vc verdictCase, k, val string) verdictCase { vc.header = map[string]string{k: val}; return vc }
 
-	return []verdictCase{
+	cases := []verdictCase{
 		// POST /wholesale/subscribers/validate (precheck): only email is required.
 		v("valid packages", `{"email":"a@b.com","customerId":"x","packages":["webex_calling"]}`, "", 200),
 		v("valid package", `{"email":"a@b.com","package":"webex_calling"}`, "", 200),
 		v("valid customerInfo", `{"email":"a@b.com","customerInfo":{"primaryEmail":"admin@acme.com"}}`, "", 200),
+		v("valid provisioningId variant", `{"email":"a@b.com","provisioningId":"ZjViMzYx","customerInfo":{"primaryEmail":"admin@acme.com","name":"Acme"}}`, "", 200),
+		v("valid every field", `{"email":"a@b.com","customerId":"x","provisioningId":"p","packages":["webex_calling"],`+pp+`,"customerInfo":{"primaryEmail":"admin@acme.com"}}`, "", 200),
 		v("missing email", `{"customerId":"x"}`, "request.body Request body must have required property 'email'", 400),
 		v("email number", `{"email":42}`, "request.body.email Request body property email must be string", 400),
 		v("email null", `{"email":null}`, "request.body.email Request body property email must be string", 400),
+		v("customerId number", `{"email":"a@b.com","customerId":7}`, "request.body.customerId Request body property customerId must be string", 400),
+		v("provisioningId boolean", `{"email":"a@b.com","provisioningId":true}`, "request.body.provisioningId Request body property provisioningId must be string", 400),
 		v("package not in enum", `{"email":"a@b.com","package":"webex_gold"}`, "request.body.package Request body property package must be equal to one of the allowed values", 400),
 		v("package attendant_console (packages-only value)", `{"email":"a@b.com","package":"attendant_console"}`, "request.body.package Request body property package must be equal to one of the allowed values", 400),
+		v("package cx_premium_agent (packages-only value)", `{"email":"a@b.com","package":"cx_premium_agent"}`, "request.body.package Request body property package must be equal to one of the allowed values", 400),
+		v("package wrong case", `{"email":"a@b.com","package":"Webex_Calling"}`, "request.body.package Request body property package must be equal to one of the allowed values", 400),
 		v("packages as string", `{"email":"a@b.com","packages":"webex_calling"}`, "request.body.packages Request body property packages must be array", 400),
+		v("packages null", `{"email":"a@b.com","packages":null}`, "request.body.packages Request body property packages must be array", 400),
 		v("packages bad item", `{"email":"a@b.com","packages":["webex_gold"]}`, "request.body.packages.0 Request body property packages.0 must be equal to one of the allowed values", 400),
 		v("packages number item", `{"email":"a@b.com","packages":[7]}`, "request.body.packages.0 Request body property packages.0 must be string", 400),
 		v("customerInfo without primaryEmail", `{"email":"a@b.com","customerInfo":{"name":"Acme"}}`, "request.body.customerInfo Request body property customerInfo must have required property 'primaryEmail'", 400),
+		v("customerInfo primaryEmail number", `{"email":"a@b.com","customerInfo":{"primaryEmail":1}}`, "request.body.customerInfo.primaryEmail Request body property customerInfo.primaryEmail must be string", 400),
+		v("customerInfo as string", `{"email":"a@b.com","customerInfo":"admin@acme.com"}`, "request.body.customerInfo Request body property customerInfo must be object", 400),
+		v("provisioningParameters as string", `{"email":"a@b.com","provisioningParameters":"x"}`, "request.body.provisioningParameters Request body property provisioningParameters must be object", 400),
 		v("extension number", `{"email":"a@b.com","provisioningParameters":{"extension":51212}}`, "request.body.provisioningParameters.extension Request body property provisioningParameters.extension must be string", 400),
+		v("primaryPhoneNumber number", `{"email":"a@b.com","provisioningParameters":{"primaryPhoneNumber":12405551212}}`, "request.body.provisioningParameters.primaryPhoneNumber Request body property provisioningParameters.primaryPhoneNumber must be string", 400),
+		v("firstName null", `{"email":"a@b.com","provisioningParameters":{"firstName":null}}`, "request.body.provisioningParameters.firstName Request body property provisioningParameters.firstName must be string", 400),
+		v("locationId array", `{"email":"a@b.com","provisioningParameters":{"locationId":["x"]}}`, "request.body.provisioningParameters.locationId Request body property provisioningParameters.locationId must be string", 400),
 		v("body is array", `[]`, "request.body Request body must be object", 400),
+		v("body is a string", `"a@b.com"`, "request.body Request body must be object", 400),
 		// Without Content-Type Prism reads the body as text, then finds a string where an object is due.
 		withCT(v("no Content-Type", `{"email":"a@b.com"}`, "request.body Request body must be object", 400), ""),
 		// curl -d sends this one by default.
@@ -75,46 +110,80 @@ func verdictCases() []verdictCase {
 		withCT(v("charset param", `{"email":"a@b.com"}`, "", 200), "application/json; charset=utf-8"),
 		withQuery(v("onBehalfOfSubPartnerOrgId", `{"email":"a@b.com"}`, "", 200), "?onBehalfOfSubPartnerOrgId=Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8w"),
 		withQuery(v("unknown query param", `{"email":"a@b.com"}`, "", 200), "?bogus=1"),
-		withHeader(v("Authorization Basic (not checked)", `{"email":"a@b.com"}`, "", 200), "Authorization", "Basic Zm9vOmJhcg=="),
+		stricter(withHeader(v("Authorization Basic (not checked)", `{"email":"a@b.com"}`, "", 200), "Authorization", "Basic Zm9vOmJhcg=="),
+			"Prism does not check Authorization; the fake answers 401 to anything but its bearer token"),
 		// Blind spots: allowed by the schema, forbidden (or pointless) by prose.
-		prose(v("package and packages", `{"email":"a@b.com","package":"webex_calling","packages":["webex_calling"]}`, "", 200),
+		rule(v("package and packages", `{"email":"a@b.com","package":"webex_calling","packages":["webex_calling"]}`, "", 200),
 			"package is deprecated in favour of packages; send one, not both"),
-		prose(v("two packages", `{"email":"a@b.com","packages":["webex_calling","webex_meetings"]}`, "", 200),
+		rule(v("package and packages disagreeing", `{"email":"a@b.com","package":"webex_meetings","packages":["webex_calling"]}`, "", 200),
+			"package is deprecated in favour of packages; send one, not both"),
+		rule(v("two packages", `{"email":"a@b.com","packages":["webex_calling","webex_meetings"]}`, "", 200),
 			"packages: currently accepts only one package in the list"),
+		rule(v("packages empty", `{"email":"a@b.com","packages":[]}`, "", 200),
+			"packages: currently accepts only one package in the list (no minItems in the schema)"),
+		rule(v("attendant_console alone", `{"email":"a@b.com","packages":["attendant_console"]}`, "", 200),
+			"attendant_console is dependent on webex_calling, webex_suite or cx_essentials"),
 		prose(v("unknown field", `{"email":"a@b.com","foo":1}`, "", 200),
 			"no additionalProperties:false in the schema; unknown fields pass"),
-		prose(v("email not an address", `{"email":"not-an-email","packages":[]}`, "", 200),
+		rule(v("email not an address", `{"email":"not-an-email","packages":[]}`, "", 200),
 			"email has no format; empty packages has no minItems"),
-		prose(v("empty body", "", "", 200),
+		stricter(prose(v("empty body", "", "", 200),
 			"requestBody is not marked required, so an empty body passes even though email is required"),
+			"the fake refuses an empty body (400 malformed JSON): email is required, and no real client means to send nothing"),
 
 		// POST /wholesale/subscribers (create): customerId, email, provisioningParameters required.
 		c("valid", `{`+custID+`,"email":"a@b.com","packages":["webex_calling"],`+pp+`}`, "", 200),
+		c("valid deprecated package", `{`+custID+`,"email":"a@b.com","package":"webex_meetings","provisioningParameters":{}}`, "", 200),
 		c("missing email", `{`+custID+`,"packages":["webex_calling"],`+pp+`}`, "request.body Request body must have required property 'email'", 400),
 		c("missing customerId", `{"email":"a@b.com","packages":["webex_calling"],`+pp+`}`, "request.body Request body must have required property 'customerId'", 400),
 		c("missing provisioningParameters", `{`+custID+`,"email":"a@b.com","packages":["webex_calling"]}`, "request.body Request body must have required property 'provisioningParameters'", 400),
+		c("provisioningParameters null", `{`+custID+`,"email":"a@b.com","packages":["webex_calling"],"provisioningParameters":null}`, "request.body.provisioningParameters Request body property provisioningParameters must be object", 400),
 		c("email number", `{`+custID+`,"email":42,`+pp+`}`, "request.body.email Request body property email must be string", 400),
+		c("customerId number", `{"customerId":7,"email":"a@b.com","packages":["webex_calling"],`+pp+`}`, "request.body.customerId Request body property customerId must be string", 400),
 		c("package not in enum", `{`+custID+`,"email":"a@b.com","package":"webex_gold",`+pp+`}`, "request.body.package Request body property package must be equal to one of the allowed values", 400),
+		c("package cx_standard_agent (packages-only value)", `{`+custID+`,"email":"a@b.com","package":"cx_standard_agent",`+pp+`}`, "request.body.package Request body property package must be equal to one of the allowed values", 400),
 		c("packages as string", `{`+custID+`,"email":"a@b.com","packages":"webex_calling",`+pp+`}`, "request.body.packages Request body property packages must be array", 400),
 		c("packages bad item", `{`+custID+`,"email":"a@b.com","packages":["webex_gold"],`+pp+`}`, "request.body.packages.0 Request body property packages.0 must be equal to one of the allowed values", 400),
 		c("extension number", `{`+custID+`,"email":"a@b.com","provisioningParameters":{"extension":51212}}`, "request.body.provisioningParameters.extension Request body property provisioningParameters.extension must be string", 400),
+		c("lastName number", `{`+custID+`,"email":"a@b.com","packages":["webex_meetings"],"provisioningParameters":{"lastName":1}}`, "request.body.provisioningParameters.lastName Request body property provisioningParameters.lastName must be string", 400),
 		withCT(c("no Content-Type", `{`+custID+`,"email":"a@b.com",`+pp+`}`, "request.body Request body must be object", 400), ""),
-		withQuery(c("onBehalfOfSubPartnerOrgId", `{`+custID+`,"email":"a@b.com",`+pp+`}`, "", 200), "?onBehalfOfSubPartnerOrgId=Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8w"),
-		prose(c("package and packages", `{`+custID+`,"email":"a@b.com","package":"webex_calling","packages":["webex_calling"],`+pp+`}`, "", 200),
+		withCT(c("text/plain", `{`+custID+`,"email":"a@b.com",`+pp+`}`, "request Supported content types: application/json", 415), "text/plain"),
+		withQuery(c("onBehalfOfSubPartnerOrgId", `{`+custID+`,"email":"a@b.com","packages":["webex_calling"],`+pp+`}`, "", 200), "?onBehalfOfSubPartnerOrgId=Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8w"),
+		rule(c("package and packages", `{`+custID+`,"email":"a@b.com","package":"webex_calling","packages":["webex_calling"],`+pp+`}`, "", 200),
 			"package is deprecated in favour of packages; send one, not both"),
-		prose(c("customerInfo (not in create schema)", `{`+custID+`,"email":"a@b.com","customerInfo":{"name":"x"},`+pp+`}`, "", 200),
+		rule(c("two packages", `{`+custID+`,"email":"a@b.com","packages":["webex_calling","webex_meetings"],`+pp+`}`, "", 200),
+			"packages: currently accepts only one package in the list"),
+		rule(c("attendant_console alone", `{`+custID+`,"email":"a@b.com","packages":["attendant_console"],`+pp+`}`, "", 200),
+			"attendant_console is dependent on webex_calling, webex_suite or cx_essentials"),
+		rule(c("no package", `{`+custID+`,"email":"a@b.com",`+pp+`}`, "", 200),
+			"either packages or package field is required but not both"),
+		prose(c("customerInfo (not in create schema)", `{`+custID+`,"email":"a@b.com","packages":["webex_meetings"],"customerInfo":{"name":"x"},`+pp+`}`, "", 200),
 			"customerInfo exists only on precheck; unknown fields pass"),
-		prose(c("unknown field", `{`+custID+`,"email":"a@b.com","foo":1,`+pp+`}`, "", 200),
+		prose(c("unknown field", `{`+custID+`,"email":"a@b.com","packages":["webex_calling"],"foo":1,`+pp+`}`, "", 200),
 			"no additionalProperties:false in the schema; unknown fields pass"),
-		prose(c("empty provisioningParameters", `{`+custID+`,"email":"a@b.com","provisioningParameters":{}}`, "", 200),
-			"an extension, primary phone number or both must be supplied for calling packages"),
+		rule(c("empty provisioningParameters", `{`+custID+`,"email":"a@b.com","provisioningParameters":{}}`, "", 200),
+			"an extension, primary phone number or both must be supplied for calling packages (and a package is required)"),
 
 		// GETs: static examples, no filtering; query parameters are type-checked.
 		{name: "list/email=x", method: "GET", path: pathCreate + "?email=x", wantStatus: 200},
 		{name: "list/max not integer", method: "GET", path: pathCreate + "?max=abc", wantViolation: "request.query.max Request query parameter max must be integer", wantStatus: 400},
+		{name: "list/offset not integer", method: "GET", path: pathCreate + "?offset=x", wantViolation: "request.query.offset Request query parameter offset must be integer", wantStatus: 400},
 		{name: "get/by id", method: "GET", path: pathCreate + "/abc123", wantStatus: 200},
 		{name: "get/by id onBehalfOf", method: "GET", path: pathCreate + "/abc123?onBehalfOfSubPartnerOrgId=Y2lz", wantStatus: 200},
 	}
+
+	// Every package value, in the field that takes it, on both operations:
+	// the enums are what the tool's check.Packages must stay within.
+	for _, p := range []string{"webex_calling", "webex_meetings", "webex_suite", "webex_voice", "cx_essentials",
+		"webex_calling_standard", "cx_premium_agent", "cx_standard_agent"} {
+		cases = append(cases,
+			v("packages enum/"+p, `{"email":"a@b.com","packages":["`+p+`"]}`, "", 200),
+			c("packages enum/"+p, `{`+custID+`,"email":"a@b.com","packages":["`+p+`"],`+pp+`}`, "", 200))
+	}
+	for _, p := range []string{"webex_calling", "webex_meetings", "webex_suite", "webex_voice", "cx_essentials", "webex_calling_standard"} {
+		cases = append(cases, v("package enum/"+p, `{"email":"a@b.com","package":"`+p+`"}`, "", 200))
+	}
+	return cases
 }
 
 // slViolation is one entry of Prism's `sl-violations` response header.
@@ -126,7 +195,7 @@ type slViolation struct {
 }
 
 func TestPrismAcceptsAndRejects(t *testing.T) {
-	baseURL, violations := startPrism(t)
+	baseURL, violations := sharedPrism(t)
 	client := &http.Client{Timeout: 10 * time.Second}
 	if got := violations(); len(got) != 0 {
 		t.Fatalf("violations before any request: %q", got)
