@@ -23,6 +23,10 @@ import (
 // hit would multiply the memory for that. A reported duplicate always names the
 // other line, so a person sees it before acting.
 //
+// That is for an input read once (standard input). A file can be read twice:
+// a Scanner reads its keys first, and the Index it returns stores only the
+// keys that repeat, so its size follows the duplicates instead of the rows.
+//
 // An Index is not safe for concurrent use: the reader that numbers the lines
 // owns it.
 type Index struct {
@@ -30,6 +34,9 @@ type Index struct {
 	keys  []uint64 // 0 marks an empty slot
 	lines []uint32
 	n     int // slots in use
+	// only, when not nil, holds the keys that a Scanner found more than
+	// once in the file: the only ones worth storing.
+	only map[uint64]struct{}
 }
 
 // Key kinds, hashed in front of the value so an email never matches a phone.
@@ -54,36 +61,46 @@ func NewIndex() *Index {
 // stored as that value.
 func (x *Index) Add(line int, clean Fields) []Problem {
 	var problems []Problem
+	k := keysOf(x.seed, clean)
+	if first, dup := x.insert(k[kindEmail-1], line); dup {
+		problems = append(problems, Problem{Field: "email",
+			Message: fmt.Sprintf("duplicate of line %d: the same email is there; keep one of the two rows", first)})
+	}
+	if first, dup := x.insert(k[kindPhone-1], line); dup {
+		problems = append(problems, Problem{Field: "primaryPhoneNumber",
+			Message: fmt.Sprintf("duplicate of line %d: the same phone number is there; each subscriber needs their own number", first)})
+	}
+	if first, dup := x.insert(k[kindExtension-1], line); dup {
+		problems = append(problems, Problem{Field: "extension",
+			Message: fmt.Sprintf("duplicate of line %d: the same extension is there for the same customer and location; give each subscriber their own", first)})
+	}
+	return problems
+}
+
+// keysOf returns the hashes of a row's three keys, 0 where the value is empty.
+func keysOf(seed maphash.Seed, clean Fields) [3]uint64 {
+	var k [3]uint64
 	if clean.Email != "" {
 		email := clean.Email
 		if hasUpper(email) {
 			email = strings.ToLower(email)
 		}
-		if first, dup := x.insert(x.hash(kindEmail, email), line); dup {
-			problems = append(problems, Problem{Field: "email",
-				Message: fmt.Sprintf("duplicate of line %d: the same email is there; keep one of the two rows", first)})
-		}
+		k[kindEmail-1] = hashKey(seed, kindEmail, email)
 	}
 	if clean.PrimaryPhoneNumber != "" {
-		if first, dup := x.insert(x.hash(kindPhone, clean.PrimaryPhoneNumber), line); dup {
-			problems = append(problems, Problem{Field: "primaryPhoneNumber",
-				Message: fmt.Sprintf("duplicate of line %d: the same phone number is there; each subscriber needs their own number", first)})
-		}
+		k[kindPhone-1] = hashKey(seed, kindPhone, clean.PrimaryPhoneNumber)
 	}
 	if clean.Extension != "" {
-		if first, dup := x.insert(x.hash(kindExtension, clean.CustomerID, clean.LocationID, clean.Extension), line); dup {
-			problems = append(problems, Problem{Field: "extension",
-				Message: fmt.Sprintf("duplicate of line %d: the same extension is there for the same customer and location; give each subscriber their own", first)})
-		}
+		k[kindExtension-1] = hashKey(seed, kindExtension, clean.CustomerID, clean.LocationID, clean.Extension)
 	}
-	return problems
+	return k
 }
 
 // hash returns the non-zero hash of a key kind and its parts. Each part is
 // written with its length so ("ab", "c") and ("a", "bc") differ.
-func (x *Index) hash(kind byte, parts ...string) uint64 {
+func hashKey(seed maphash.Seed, kind byte, parts ...string) uint64 {
 	var h maphash.Hash
-	h.SetSeed(x.seed)
+	h.SetSeed(seed)
 	h.WriteByte(kind)
 	for _, p := range parts {
 		n := uint32(len(p))
@@ -97,8 +114,17 @@ func (x *Index) hash(kind byte, parts ...string) uint64 {
 }
 
 // insert stores key with line unless it is present; it returns the stored line
-// and true when it was.
+// and true when it was. Key 0 (no value) and, after a scan, keys that the
+// whole file holds once are never stored: they cannot repeat.
 func (x *Index) insert(key uint64, line int) (int, bool) {
+	if key == 0 {
+		return 0, false
+	}
+	if x.only != nil {
+		if _, ok := x.only[key]; !ok {
+			return 0, false
+		}
+	}
 	if (x.n+1)*4 > len(x.keys)*3 {
 		x.grow()
 	}
@@ -153,4 +179,10 @@ func hasUpper(s string) bool {
 		}
 	}
 	return false
+}
+
+// Reset forgets every line seen, for a second reading of the same file; a
+// scanned index keeps its list of the keys that repeat.
+func (x *Index) Reset() {
+	x.keys, x.lines, x.n = nil, nil, 0
 }

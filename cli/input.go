@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -22,7 +21,9 @@ type input struct {
 	enc   sheet.Encoding
 	delim rune
 	total int // data rows for the ETA, -1 when unknown
-	close func()
+	// regular: a file that can be read again (not standard input or a pipe)
+	regular bool
+	close   func()
 }
 
 // openInput opens, decodes and reads the header of the input. Everything
@@ -31,23 +32,18 @@ type input struct {
 func openInput(cfg *config, env Env) (*input, error) {
 	var f io.Reader = env.Stdin
 	closeFn := func() {}
-	total := -1
+	regular := false
 	if cfg.input != "-" {
 		file, err := os.Open(cfg.input)
 		if err != nil {
 			return nil, usagef("cannot read the input: %v", unwrapPath(err))
 		}
-		if st, err := file.Stat(); err == nil && st.IsDir() {
+		st, err := file.Stat()
+		if err == nil && st.IsDir() {
 			file.Close()
 			return nil, usagef("cannot read the input: %s is a directory; give a CSV file", cfg.input)
 		}
-		if progressWanted(cfg, env) {
-			total = countRows(file, cfg)
-			if _, err := file.Seek(0, io.SeekStart); err != nil {
-				file.Close()
-				return nil, usagef("cannot read the input: %v", err)
-			}
-		}
+		regular = err == nil && st.Mode().IsRegular()
 		f, closeFn = file, func() { file.Close() }
 	}
 	in, err := decodeInput(f, cfg)
@@ -55,7 +51,7 @@ func openInput(cfg *config, env Env) (*input, error) {
 		closeFn()
 		return nil, err
 	}
-	in.total, in.close = total, closeFn
+	in.total, in.regular, in.close = -1, regular, closeFn
 	return in, nil
 }
 
@@ -146,35 +142,4 @@ func headerWarnings(h pipeline.Header) []string {
 		out = append(out, msg)
 	}
 	return out
-}
-
-// countRows counts the data rows of a CSV for the ETA: a quick streaming
-// pass that respects quoted newlines. Blank rows count too: close enough.
-func countRows(f io.Reader, cfg *config) int {
-	d, _, err := sheet.Decode(f)
-	if err != nil {
-		return -1
-	}
-	br := bufio.NewReaderSize(d, 64<<10)
-	delim := cfg.delimiter
-	if delim == 0 {
-		delim = sheet.SniffDelimiter(firstLine(br))
-	}
-	cr := csv.NewReader(br)
-	cr.Comma = delim
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	n := 0
-	for {
-		_, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return -1 // the real read will report it, with its line
-		}
-		n++
-	}
-	return max(n-1, 0)
 }

@@ -30,6 +30,7 @@ type job struct {
 	lat     report.Latencies
 
 	in       *input
+	prep     *pipeline.Preparer
 	jr       *resumable
 	out      *report.CSVWriter
 	closeOut func() error
@@ -69,7 +70,7 @@ func (j *job) observe(a webex.Attempt) {
 
 // newJob does everything that can refuse a run before anything is sent or
 // written: token, base URL, input header, journal, output files.
-func newJob(cfg *config, env Env) (*job, error) {
+func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	j := &job{cfg: cfg, env: env, start: time.Now(), stderr: env.Stderr}
 	if cfg.quiet {
 		j.stderr = io.Discard
@@ -106,6 +107,10 @@ func newJob(cfg *config, env Env) (*job, error) {
 	j.cleanup = append(j.cleanup, in.close)
 	for _, w := range headerWarnings(in.src.Header()) {
 		fmt.Fprintf(j.stderr, "wholesale-batch: %s\n", w)
+	}
+	j.prep = j.preparer()
+	if in.regular {
+		j.scan(ctx)
 	}
 	if cfg.mode != modeValidate {
 		if j.jr, err = openJournal(cfg); err != nil {
@@ -192,11 +197,34 @@ func (j *job) preparer() *pipeline.Preparer {
 	}
 }
 
+// scan reads the input file once ahead of the run: the duplicate check then
+// keeps only the keys that repeat, so memory stays flat, and the progress
+// bar knows the row count. A file it cannot read through is left to the run,
+// which reports the problem with its line; the check then keeps every key.
+func (j *job) scan(ctx context.Context) {
+	file, err := os.Open(j.cfg.input)
+	if err != nil {
+		return
+	}
+	defer file.Close()
+	in, err := decodeInput(file, j.cfg)
+	if err != nil {
+		return
+	}
+	rows, err := j.prep.Scan(ctx, in.src, "")
+	if err != nil {
+		j.prep.Dupes = nil
+		j.log.Debug("reading the input ahead failed: the duplicate check keeps every key in memory", "err", err)
+		return
+	}
+	j.in.total = rows
+}
+
 // run streams the input through work into sink. The first interrupt
 // stops the intake and lets rows in flight finish (bounded by --timeout).
 func (j *job) run(ctx context.Context, work pipeline.Worker, sink pipeline.Sink, workers int) error {
 	stop, wait := pipeline.Run(context.WithoutCancel(ctx), j.in.src, work, sink,
-		pipeline.Options{Concurrency: workers, Prepare: j.preparer().Prepare})
+		pipeline.Options{Concurrency: workers, Prepare: j.prep.Prepare})
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -342,7 +370,7 @@ func writeFile(path string, fill func(io.Writer) error) error {
 }
 
 func execute(ctx context.Context, cfg *config, env Env) (int, error) {
-	j, err := newJob(cfg, env)
+	j, err := newJob(ctx, cfg, env)
 	if err != nil {
 		return ExitUsage, err
 	}

@@ -37,7 +37,7 @@ func runProvision(ctx context.Context, args []string, env Env) (int, error) {
 // journal; then the user sees what will be provisioned and confirms; the
 // second provisions the rows that passed and writes the result file.
 func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
-	j, err := newJob(cfg, env)
+	j, err := newJob(ctx, cfg, env)
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -77,7 +77,11 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 		return j.finish(err)
 	}
 	j.cleanup = append(j.cleanup, in.close)
+	in.total = j.in.total // the same file, counted once
 	j.in = in
+	if j.prep.Dupes != nil {
+		j.prep.Dupes.Reset() // the same rows again: none is a duplicate of itself
+	}
 	j.bar = newProgress(cfg, env, in.total)
 	prov := &pipeline.Provisioner{Client: j.client, Intents: j.jr, Max: cfg.maxProvision, Wait: cfg.wait, WaitTimeout: cfg.waitTimeout}
 	pass2 := func(ctx context.Context, row *pipeline.Row) pipeline.Result {

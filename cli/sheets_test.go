@@ -42,6 +42,22 @@ func TestSpreadsheetCorpus(t *testing.T) {
 				t.Errorf("differs from %s:\n--- got\n%s--- want\n%s", path, got, want)
 			}
 
+			// Read from standard input, the file cannot be scanned ahead, so
+			// the duplicate check keeps every key: the results are the same.
+			if code != cli.ExitUsage {
+				raw, err := os.ReadFile(in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var stdout, stderr bytes.Buffer
+				code3 := cli.Run(context.Background(), []string{"validate", "--input", "-", "--output", "-"}, cli.Env{
+					Stdin: bytes.NewReader(raw), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
+				file, _ := os.ReadFile(out)
+				if code3 != code || !bytes.Equal(stdout.Bytes(), file) {
+					t.Errorf("from standard input: exit %d (file: %d), output differs: %v\n%s", code3, code, !bytes.Equal(stdout.Bytes(), file), stderr.String())
+				}
+			}
+
 			// The result file given back as input reads the same rows.
 			again := filepath.Join(t.TempDir(), "again.csv")
 			code2, _, stderr2 := run(t, nil, "validate", "--input", out, "--output", again)

@@ -1,6 +1,7 @@
 package journal_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -107,4 +108,53 @@ func TestJournalErrors(t *testing.T) {
 	if _, err := journal.Load(bad); err == nil {
 		t.Error("a damaged line in the middle must be reported")
 	}
+}
+
+// Add writes an entry's line by hand for speed: every line must be what
+// encoding/json writes for the same Entry, including the shapes it hands
+// back to encoding/json (a multi-line Data, an odd kind, no Data).
+func TestAddWritesWhatEncodingJSONWrites(t *testing.T) {
+	entries := []journal.Entry{
+		{Seq: 0, Line: 2, Kind: journal.KindResult, Data: marshal(t, map[string]any{"email": `a"b@x.com`, "n": 1.5e3, "u": "é<>&\u2028"})},
+		{Seq: 41, Line: 1_000_002, Kind: journal.KindIntent, Data: json.RawMessage(`{"post":true}`)},
+		{Seq: -1, Line: -5, Kind: journal.KindPrecheck, Data: json.RawMessage(`[1,2]`)},
+		{Seq: 3, Line: 4, Kind: journal.KindResult},                                            // no data: null
+		{Seq: 5, Line: 6, Kind: journal.KindResult, Data: json.RawMessage("{\n  \"a\": 1\n}")}, // indented: compacted
+		{Seq: 7, Line: 8, Kind: "Odd \"kind\"", Data: json.RawMessage(`1`)},                    // needs escaping
+	}
+	path := filepath.Join(t.TempDir(), "j")
+	w, err := journal.Create(path, journal.Header{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	hdr, _ := json.Marshal(journal.Header{})
+	want.Write(append(hdr, '\n'))
+	for _, e := range entries {
+		if err := w.Add(e, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.NewEncoder(&want).Encode(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("journal differs from encoding/json's lines:\n--- got\n%s--- want\n%s", got, want.Bytes())
+	}
+}
+
+func marshal(t *testing.T, v any) json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"context"
+
 	"github.com/wholesale-batch/wholesale-batch/check"
 )
 
@@ -17,16 +19,26 @@ type Preparer struct {
 	Check    check.Options
 	// NeedPackage: provisioning needs a package (precheck does not).
 	NeedPackage bool
-	dupes       *check.Index
+	// Dupes is the duplicate index; nil starts an empty one that keeps
+	// every key. Scan builds one that keeps only the keys that repeat.
+	Dupes *check.Index
 }
 
 // Prepare applies defaults and the offline checks to one row: the row's
 // Fields become what will be sent, Notes say what changed, Problems why it
 // must not be sent.
 func (p *Preparer) Prepare(r *Row) {
-	if p.dupes == nil {
-		p.dupes = check.NewIndex()
+	if p.Dupes == nil {
+		p.Dupes = check.NewIndex()
 	}
+	if clean, ok := p.clean(r); ok {
+		r.Problems = append(r.Problems, p.Dupes.Add(r.Line, clean)...)
+	}
+}
+
+// clean applies the defaults and the checks of one row; ok says the row is
+// fit to send and so takes part in the duplicate check.
+func (p *Preparer) clean(r *Row) (clean check.Fields, ok bool) {
 	f := check.Fields(r.Fields)
 	if check.Trim(f.CustomerID) == "" && p.Defaults.CustomerID != "" {
 		f.CustomerID = p.Defaults.CustomerID
@@ -38,7 +50,7 @@ func (p *Preparer) Prepare(r *Row) {
 		// Say it plainly: check.Row would call it malformed.
 		r.Problems = append(r.Problems, Problem{Field: "email", Message: "empty: every row needs the subscriber's email address"})
 		r.Fields = Fields(f)
-		return
+		return f, false
 	}
 	clean, notes, problems := check.Row(f, p.Check)
 	r.Fields = Fields(clean)
@@ -48,7 +60,34 @@ func (p *Preparer) Prepare(r *Row) {
 		r.Problems = append(r.Problems, Problem{Field: "package", Message: "empty: provisioning needs a package; fill the column or pass --package"})
 	}
 	// A row already wrong is not indexed: its values are not the ones sent.
-	if len(r.Problems) == 0 {
-		r.Problems = append(r.Problems, p.dupes.Add(r.Line, clean)...)
+	return clean, len(r.Problems) == 0
+}
+
+// Scan reads a whole input ahead of the run, with the same checks, so that
+// the duplicate index keeps only the keys that repeat (see check.Scanner):
+// memory stays flat however long the file. It sets Dupes and returns the
+// number of rows, which the progress bar's ETA needs. spillDir holds the
+// scanner's temporary file ("" = the system's temporary directory).
+func (p *Preparer) Scan(ctx context.Context, src *Source, spillDir string) (rows int, err error) {
+	sc := check.NewScanner(spillDir)
+	defer sc.Close()
+	err = src.Each(ctx, func(r Row) error {
+		rows++
+		if len(r.Problems) > 0 {
+			return nil // a ragged row: never indexed
+		}
+		if clean, ok := p.clean(&r); ok {
+			sc.Add(clean)
+		}
+		return nil
+	})
+	if err != nil {
+		return rows, err
 	}
+	x, err := sc.Repeats()
+	if err != nil {
+		return rows, err
+	}
+	p.Dupes = x
+	return rows, nil
 }

@@ -28,6 +28,7 @@ type Limiter struct {
 	max        rate.Limit // what the user asked for
 	floor      rate.Limit // never go below this
 	notBefore  time.Time  // no request starts before this (Retry-After)
+	started    time.Time  // of the first Wait
 	lastChange time.Time  // of the adaptive rate, to pace increases
 	lastCut    time.Time  // one cut per burst of 429s, not one per 429
 	holdUntil  time.Time  // no increase before this: a cut rate is kept a while
@@ -99,6 +100,9 @@ func (l *Limiter) Wait(ctx context.Context) error {
 
 func (l *Limiter) waitNotBefore(ctx context.Context) error {
 	l.mu.Lock()
+	if l.started.IsZero() {
+		l.started = time.Now()
+	}
 	d := time.Until(l.notBefore)
 	l.mu.Unlock()
 	if d <= 0 {
@@ -136,7 +140,12 @@ func (l *Limiter) Throttle(d time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.throttles++
-	pauseEnd := l.notBefore // of the previous pause, before this one extends it
+	// Served requests count from the end of the previous pause, or from
+	// the first request: the time before it (reading the input) served none.
+	pauseEnd := l.notBefore
+	if pauseEnd.Before(l.started) {
+		pauseEnd = l.started
+	}
 	if until := now.Add(d); until.After(l.notBefore) {
 		l.notBefore = until
 	}

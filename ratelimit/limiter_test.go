@@ -506,3 +506,31 @@ func TestPauseHoldsWithoutCutting(t *testing.T) {
 		}
 	})
 }
+
+// The first 429 of a run cuts to what the server served since the first
+// request, however long the tool was busy before it (reading the input):
+// idle time before the first request is not serving time.
+func TestFirstCutIgnoresTimeBeforeFirstRequest(t *testing.T) {
+	for _, idle := range []time.Duration{0, 5 * time.Second} {
+		synctest.Test(t, func(t *testing.T) {
+			const limit = 40.0
+			l := ratelimit.New(limit)
+			time.Sleep(idle)
+			// 1.5 s of requests at the configured rate, all served.
+			deadline := time.Now().Add(1500 * time.Millisecond)
+			for time.Now().Before(deadline) {
+				if err := l.Wait(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				l.Success()
+			}
+			l.Throttle(time.Second)
+			// Served 40/s: the cut lands just under it (95%), not at
+			// 40 × 1.5 s / 2 s × 95% as if the window had been serving
+			// for its whole 2 s.
+			if got := l.Stats().Current; got < 0.9*limit || got >= limit {
+				t.Errorf("after %v idle: rate cut to %.2f/s, want about %.0f", idle, got, 0.95*limit)
+			}
+		})
+	}
+}
