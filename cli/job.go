@@ -214,7 +214,11 @@ func (j *job) scan(ctx context.Context) {
 	rows, err := j.prep.Scan(ctx, in.src, "")
 	if err != nil {
 		j.prep.Dupes = nil
-		j.log.Debug("reading the input ahead failed: the duplicate check keeps every key in memory", "err", err)
+		// A broken line is the run's to report, with its number.
+		var ie *pipeline.InputError
+		if ctx.Err() == nil && !errors.As(err, &ie) {
+			j.log.Warn("could not read the input ahead: the duplicate check keeps every key in memory (about 50 bytes a row)", "err", err)
+		}
 		return
 	}
 	j.in.total = rows

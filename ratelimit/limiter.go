@@ -34,6 +34,7 @@ type Limiter struct {
 	holdUntil  time.Time  // no increase before this: a cut rate is kept a while
 	good       rate.Limit // the rate that lasted a whole hold without a 429; 0 = none
 	prev       rate.Limit // the rate before the last increase since the last cut; 0 = none
+	probeFails int        // probes that failed in a row, each back to good
 	recovering bool       // the last cut was blind: increase fast
 	probing    bool       // increasing since the last hold ended
 	served     window     // successes, to learn what the server really takes
@@ -47,11 +48,12 @@ type Limiter struct {
 // server's limit: so a cut to a rate there is reason to trust is held long
 // before probing above it again, and probes are gentle.
 const (
-	probeHold   = 30 * time.Second // after an informed cut
-	blindHold   = 5 * time.Second  // after a blind halving, which may land far below the limit
-	probeStep   = 0.02             // of the configured rate, per second
-	recoverStep = 1.1              // factor per second after a blind halving
-	estimateCut = 0.95             // of the served rate, to land just under the limit
+	probeHold        = 30 * time.Second // after an informed cut
+	blindHold        = 5 * time.Second  // after a blind halving, which may land far below the limit
+	probeStep        = 0.02             // of the configured rate, per second
+	recoverStep      = 1.1              // factor per second after a blind halving
+	estimateCut      = 0.95             // of the served rate, to land just under the limit
+	maxHoldDoublings = 2                // of probeHold, after probes fail again and again at one rate
 )
 
 // New returns a limiter allowing perSecond requests per second in total;
@@ -163,10 +165,10 @@ func (l *Limiter) Throttle(d time.Duration) {
 		l.good = 0 // refused at or below the proven rate: the server's limit fell
 	}
 	// Multiplicative decrease, unless something better is known.
-	next, informed := cur/2, false
+	next, informed, failedProbe := cur/2, false, false
 	// A probe above a rate that lasted a whole hold failed: go back to it.
 	if l.good > next {
-		next, informed = l.good, true
+		next, informed, failedProbe = l.good, true, true
 	}
 	// Recovering fast from a blind cut, the step before this one held.
 	if l.recovering && l.prev > next {
@@ -184,7 +186,15 @@ func (l *Limiter) Throttle(d time.Duration) {
 		next = l.floor
 	}
 	l.lim.SetLimitAt(now, next)
-	hold := probeHold
+	// Probes that keep failing at the same rate say the server's limit is
+	// there: each costs the pool a pause, so space them out (30 s, 60 s,
+	// 120 s). A cut landing above the proven rate means the limit moved.
+	if failedProbe && next <= l.good {
+		l.probeFails++
+	} else {
+		l.probeFails = 0
+	}
+	hold := probeHold << min(l.probeFails, maxHoldDoublings)
 	if !informed {
 		hold = blindHold
 	}

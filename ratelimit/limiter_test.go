@@ -289,17 +289,22 @@ func TestAdaptsToServerLimit(t *testing.T) {
 		server     float64 // the server's limit
 		configured float64 // what the user asked for
 		minShare   float64 // of the server's limit, served over the run
+		run        time.Duration
+		maxRefused int // 429s
 	}{
-		{"asked twice the limit", 20, 40, 0.93}, // the product requirement's setting
-		{"asked 4x", 20, 80, 0.90},              // two blind halvings land on the limit
-		{"asked 1.5x", 20, 30, 0.85},            // a halving lands below: recover fast
-		{"asked 3x", 10, 30, 0.85},              // ditto
-		{"asked below the limit", 20, 15, 0.74}, // never a 429: the configured rate holds
+		{"asked twice the limit", 20, 40, 0.93, 2 * time.Minute, 10}, // the product requirement's setting
+		{"asked 4x", 20, 80, 0.90, 2 * time.Minute, 10},              // two blind halvings land on the limit
+		{"asked 1.5x", 20, 30, 0.85, 2 * time.Minute, 10},            // a halving lands below: recover fast
+		{"asked 3x", 10, 30, 0.85, 2 * time.Minute, 10},              // ditto
+		{"asked below the limit", 20, 15, 0.74, 2 * time.Minute, 0},  // never a 429: the configured rate holds
+		// A migration's length: probes that keep failing at the same rate
+		// are spaced further apart, so the pauses they cost fade out.
+		{"asked twice the limit for an hour", 20, 40, 0.985, time.Hour, 40},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				const run = 120 * time.Second
+				run := c.run
 				l := ratelimit.New(c.configured)
 				srv := newServer(c.server)
 				ctx, cancel := context.WithTimeout(context.Background(), run)
@@ -336,7 +341,7 @@ func TestAdaptsToServerLimit(t *testing.T) {
 				if st.Current > c.configured {
 					t.Errorf("rate %.2f above the configured %.2f", st.Current, c.configured)
 				}
-				if refused > 10 {
+				if refused > c.maxRefused {
 					t.Errorf("%d 429s in %v: the limiter keeps hitting the server's limit", refused, run)
 				}
 			})
@@ -533,4 +538,41 @@ func TestFirstCutIgnoresTimeBeforeFirstRequest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Spacing out failed probes must not strand a run below a server limit that
+// later rises: after ten minutes of failed probes at 20/s the server takes
+// 40/s, and the limiter is there within the longest hold and a climb.
+func TestFindsARaisedServerLimit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := ratelimit.New(40)
+		srv := newServer(20)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for l.Wait(ctx) == nil {
+					if ok, retryAfter := srv.serve(); ok {
+						l.Success()
+					} else {
+						l.Throttle(retryAfter)
+					}
+				}
+			})
+		}
+		time.Sleep(10 * time.Minute)
+		srv.lim.SetLimit(40)
+		srv.lim.SetBurst(4)
+		raised := time.Now()
+		for l.Stats().Current < 38 {
+			if time.Since(raised) > 3*time.Minute {
+				t.Fatalf("%v after the server's limit doubled to 40/s, the limiter is at %.2f/s", time.Since(raised), l.Stats().Current)
+			}
+			time.Sleep(time.Second)
+		}
+		t.Logf("at %.2f/s %v after the server's limit rose", l.Stats().Current, time.Since(raised))
+		cancel()
+		wg.Wait()
+	})
 }
