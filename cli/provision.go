@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -138,9 +139,15 @@ func (j *job) fromPlan(work pipeline.Worker) pipeline.Worker {
 		case time.Since(checked) > j.cfg.planMaxAge:
 			return noted(work(ctx, row), fmt.Sprintf("the plan's precheck is older than --plan-max-age %s: prechecked again", j.cfg.planMaxAge))
 		}
-		return pipeline.Result{Row: row, Precheck: pipeline.Passed, RequestHash: hash, CheckedAt: checked, Final: true,
-			InfoCodes: row.Prior["info_codes"], TrackingID: row.Prior["tracking_id"],
+		res := pipeline.Result{Row: row, Precheck: pipeline.Passed, RequestHash: hash, CheckedAt: checked, Final: true,
+			InfoCodes: row.Prior["info_codes"], Message: row.Prior["message"], TrackingID: row.Prior["tracking_id"],
 			PlanNote: "passed in the plan (prechecked " + checked.Format(time.RFC3339) + "): not prechecked again"}
+		res.HTTPStatus, _ = strconv.Atoi(row.Prior["http_status"])
+		// One info code: the plan's message is its description, for the summary.
+		if code, err := strconv.Atoi(res.InfoCodes); err == nil && res.Message != "" {
+			res.Descriptions = map[int]string{code: res.Message}
+		}
+		return res
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -178,6 +179,29 @@ func TestPlanApply(t *testing.T) {
 	}
 	if rows[0]["Department"] != "Sales" {
 		t.Errorf("the plan's own columns were not kept: %v", rows[0])
+	}
+}
+
+// Rows taken from a plan keep their precheck's code and its description:
+// the summary reads as it would after a precheck.
+func TestPlanKeepsCodeDescriptions(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	in := writeFile(t, "in.csv", "email,package\na@acme.example,webex_meetings\n")
+	dir := t.TempDir()
+	plan, out := filepath.Join(dir, "plan.csv"), filepath.Join(dir, "out.csv")
+	env := map[string]string{"WEBEX_TOKEN": token}
+	if code, _, stderr := run(t, env, "precheck", "--base-url", srv.URL, "--input", in, "--output", plan, "--customer-id", "cust-1"); code != cli.ExitOK {
+		t.Fatalf("precheck: %d\n%s", code, stderr)
+	}
+	code, _, stderr := run(t, env, "provision", "--base-url", srv.URL, "--plan", plan, "--output", out, "--yes", "--customer-id", "cust-1")
+	if code != cli.ExitOK || srv.Server.Stats().Prechecks != 1 {
+		t.Fatalf("provision --plan: exit %d, %d prechecks in all (want 1)\n%s", code, srv.Server.Stats().Prechecks, stderr)
+	}
+	if rows := readCSV(t, out); rows[0]["info_codes"] != "100" {
+		t.Errorf("info codes %q, want 100", rows[0]["info_codes"])
+	}
+	if !regexp.MustCompile(`info 100 +1 +Provisioning preCheck validation successful\.`).MatchString(stderr) {
+		t.Errorf("the summary lacks the info code's description:\n%s", stderr)
 	}
 }
 
