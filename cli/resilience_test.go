@@ -1,10 +1,14 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/cli"
 	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
@@ -46,5 +50,56 @@ func TestRandom503sStillGiveTheTrueAnswer(t *testing.T) {
 	}
 	if injected := srv.Server.Stats().Injected503; injected < 15 || retried == 0 {
 		t.Fatalf("only %d 503s injected, %d rows retried: the test did not test", injected, retried)
+	}
+}
+
+// An interrupt does not send the rows already handed to workers that are
+// still waiting for their turn at the rate limit (with a large pool that is
+// hundreds of rows, minutes at a low rate): the run ends at once, those rows
+// are written as not done, and --resume sends each of them exactly once.
+func TestInterruptSendsNoQueuedRow(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	const n = 400
+	var b strings.Builder
+	b.WriteString("email\n")
+	for i := range n {
+		fmt.Fprintf(&b, "user%d@acme.example\n", i)
+	}
+	in := writeFile(t, "in.csv", b.String())
+	out := filepath.Join(t.TempDir(), "out.csv")
+	args := []string{"precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "100"}
+	ctx, interrupt := context.WithCancel(context.Background())
+	time.AfterFunc(500*time.Millisecond, interrupt)
+	var stderr bytes.Buffer
+	code := cli.Run(ctx, args, cli.Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return token }})
+	if code != cli.ExitAborted {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	sent := srv.Server.Stats().Prechecks
+	if sent > n/2 {
+		t.Fatalf("%d of %d rows sent in the half second before the interrupt at 100/s: the rows queued at the rate limit went out", sent, n)
+	}
+	passed, notSent := 0, 0
+	for _, r := range readCSV(t, out) {
+		switch {
+		case r["precheck_result"] == "passed":
+			passed++
+		case strings.HasPrefix(r["message"], "not sent:"):
+			notSent++
+		default:
+			t.Errorf("line %s: %s %q", r["line"], r["precheck_result"], r["message"])
+		}
+	}
+	if passed != sent || notSent == 0 {
+		t.Errorf("%d rows passed and %d not sent for %d requests", passed, notSent, sent)
+	}
+	t.Logf("interrupted after %d requests: %d rows written as not sent", sent, notSent)
+
+	code = cli.Run(context.Background(), append(args, "--resume"), cli.Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return token }})
+	if code != cli.ExitOK {
+		t.Fatalf("resume: exit %d\n%s", code, stderr.String())
+	}
+	if total := srv.Server.Stats().Prechecks; total != n {
+		t.Errorf("%d prechecks over both runs, want exactly %d", total, n)
 	}
 }

@@ -126,6 +126,9 @@ func outcomeOf(err error) string {
 func ClassifyError(ctx context.Context, res *Result, err error) {
 	var ae *webex.APIError
 	switch {
+	case errors.Is(err, webex.ErrNotSent):
+		res.Final = false
+		res.Message = "not sent: the run was stopped before this row's turn; this row is not done"
 	case errors.Is(err, context.Canceled):
 		res.Final = false
 		why := "the run was stopped"

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
 // Worker turns one row into its result. It must return a result for every
@@ -45,7 +47,12 @@ func Run(ctx context.Context, src *Source, work Worker, sink Sink, opt Options) 
 	// cancels requests in flight (a 401, a write error).
 	workCtx, cancelWork := context.WithCancelCause(ctx)
 	readCtx, cancelRead := context.WithCancelCause(workCtx)
+	// sending ends with an interrupt too: rows handed out but still waiting
+	// for their turn at the rate limit are not sent (webex.StopSending).
+	sending, stopSending := context.WithCancel(workCtx)
+	workCtx = webex.StopSending(workCtx, sending)
 	stop = func(cause error) {
+		stopSending()
 		if cause == nil {
 			cancelRead(ErrInterrupted)
 			return
@@ -137,6 +144,7 @@ func Run(ctx context.Context, src *Source, work Worker, sink Sink, opt Options) 
 	wait = func() error {
 		err := g.Wait()
 		cancelRead(nil)
+		stopSending()
 		cancelWork(nil)
 		if err != nil {
 			return err

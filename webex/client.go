@@ -183,7 +183,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	target := u.String()
 
 	for n := 1; ; n++ {
-		if err := c.cfg.Pacer.Wait(ctx); err != nil {
+		if err := c.wait(ctx); err != nil {
 			return info, nil, nil, err
 		}
 		info.Attempts = n
@@ -250,7 +250,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		if shared {
 			continue
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := c.backOff(ctx, wait); err != nil {
 			return info, nil, nil, err
 		}
 	}

@@ -1,0 +1,115 @@
+package webex_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/wholesale-batch/wholesale-batch/ratelimit"
+	"github.com/wholesale-batch/wholesale-batch/webex"
+)
+
+// After StopSending's stop, calls still waiting for their turn at the rate
+// limit, or backing off before a retry, give up with ErrNotSent and send
+// nothing; a request already on the wire finishes and keeps its answer.
+func TestStopSending(t *testing.T) {
+	cases := []struct {
+		name      string
+		rate      float64 // the pacer's rate; 0 = unlimited
+		handler   func(w http.ResponseWriter)
+		calls     int           // concurrent calls
+		stopAt    time.Duration // fake time of the stop
+		provision bool          // POST /wholesale/subscribers instead of a precheck
+		wantSent  int64         // requests the server got
+		wantOK    int           // calls that succeeded
+		wantNot   int           // calls that ended ErrNotSent
+		wantDone  time.Duration // every call returned by then
+	}{
+		{
+			name: "queued behind the rate limit", rate: 1, calls: 5, stopAt: 1500 * time.Millisecond,
+			handler: func(w http.ResponseWriter) {
+				time.Sleep(2 * time.Second) // slow: the first two are still in flight at the stop
+				w.Write([]byte(`{"message":"success","info":[{"infoCode":100}]}`))
+			},
+			wantSent: 2, wantOK: 2, wantNot: 3, wantDone: 3 * time.Second,
+		},
+		{
+			name: "backing off after a 503", calls: 1, stopAt: time.Second,
+			handler:  func(w http.ResponseWriter) { w.WriteHeader(http.StatusServiceUnavailable) },
+			wantSent: 1, wantNot: 1, wantDone: time.Second,
+		},
+		{
+			name: "a POST paused by a 429 is not in doubt", calls: 1, stopAt: time.Second, provision: true,
+			handler: func(w http.ResponseWriter) {
+				w.Header().Set("Retry-After", "30")
+				w.WriteHeader(http.StatusTooManyRequests)
+			},
+			wantSent: 1, wantNot: 1, wantDone: time.Second,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var sent atomic.Int64
+				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					sent.Add(1)
+					c.handler(w)
+				})
+				cl, err := webex.New(webex.Config{BaseURL: memBase, Token: testToken, HTTP: memHTTP(h), Pacer: ratelimit.New(c.rate),
+					Timeout: 10 * time.Second, Retry: webex.RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				stop, stopNow := context.WithCancel(context.Background())
+				ctx := webex.StopSending(context.Background(), stop)
+				start := time.Now()
+				var mu sync.Mutex
+				ok, notSent := 0, 0
+				var wg sync.WaitGroup
+				for range c.calls {
+					wg.Go(func() {
+						var info webex.CallInfo
+						var err error
+						if c.provision {
+							_, info, err = cl.Provision(ctx, webex.ProvisionRequest{Email: "a@acme.example", CustomerID: "c"})
+						} else {
+							_, info, err = cl.Precheck(ctx, webex.PrecheckRequest{Email: "a@acme.example"})
+						}
+						mu.Lock()
+						defer mu.Unlock()
+						switch {
+						case err == nil:
+							ok++
+						case errors.Is(err, webex.ErrNotSent):
+							notSent++
+							var doubt *webex.InDoubtError
+							if errors.As(err, &doubt) {
+								t.Errorf("ErrNotSent reported in doubt: %v", err)
+							}
+							if info.Attempts > 1 {
+								t.Errorf("%d attempts before the stop, want at most 1", info.Attempts)
+							}
+						default:
+							t.Errorf("call: %v", err)
+						}
+					})
+				}
+				time.Sleep(c.stopAt)
+				stopNow()
+				wg.Wait()
+				if took := time.Since(start); took > c.wantDone {
+					t.Errorf("calls returned after %v, want by %v", took, c.wantDone)
+				}
+				if sent.Load() != c.wantSent || ok != c.wantOK || notSent != c.wantNot {
+					t.Errorf("server got %d requests, %d calls succeeded, %d not sent; want %d, %d, %d",
+						sent.Load(), ok, notSent, c.wantSent, c.wantOK, c.wantNot)
+				}
+			})
+		})
+	}
+}
