@@ -21,7 +21,7 @@ func TestStopSending(t *testing.T) {
 	cases := []struct {
 		name      string
 		rate      float64 // the pacer's rate; 0 = unlimited
-		handler   func(w http.ResponseWriter)
+		handler   func(w http.ResponseWriter, stop func())
 		calls     int           // concurrent calls
 		stopAt    time.Duration // fake time of the stop
 		provision bool          // POST /wholesale/subscribers instead of a precheck
@@ -32,20 +32,25 @@ func TestStopSending(t *testing.T) {
 	}{
 		{
 			name: "queued behind the rate limit", rate: 1, calls: 5, stopAt: 1500 * time.Millisecond,
-			handler: func(w http.ResponseWriter) {
+			handler: func(w http.ResponseWriter, _ func()) {
 				time.Sleep(2 * time.Second) // slow: the first two are still in flight at the stop
 				w.Write([]byte(`{"message":"success","info":[{"infoCode":100}]}`))
 			},
 			wantSent: 2, wantOK: 2, wantNot: 3, wantDone: 3 * time.Second,
 		},
 		{
-			name: "backing off after a 503", calls: 1, stopAt: time.Second,
-			handler:  func(w http.ResponseWriter) { w.WriteHeader(http.StatusServiceUnavailable) },
+			// The backoff is full jitter, from 0 to 10 s: the stop comes with
+			// the 503 itself, so no retry can slip out before it.
+			name: "a retry after a 503", calls: 1, stopAt: time.Second,
+			handler: func(w http.ResponseWriter, stop func()) {
+				stop()
+				w.WriteHeader(http.StatusServiceUnavailable)
+			},
 			wantSent: 1, wantNot: 1, wantDone: time.Second,
 		},
 		{
 			name: "a POST paused by a 429 is not in doubt", calls: 1, stopAt: time.Second, provision: true,
-			handler: func(w http.ResponseWriter) {
+			handler: func(w http.ResponseWriter, _ func()) {
 				w.Header().Set("Retry-After", "30")
 				w.WriteHeader(http.StatusTooManyRequests)
 			},
@@ -56,16 +61,16 @@ func TestStopSending(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var sent atomic.Int64
+				stop, stopNow := context.WithCancel(context.Background())
 				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					sent.Add(1)
-					c.handler(w)
+					c.handler(w, stopNow)
 				})
 				cl, err := webex.New(webex.Config{BaseURL: memBase, Token: testToken, HTTP: memHTTP(h), Pacer: ratelimit.New(c.rate),
 					Timeout: 10 * time.Second, Retry: webex.RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second}})
 				if err != nil {
 					t.Fatal(err)
 				}
-				stop, stopNow := context.WithCancel(context.Background())
 				ctx := webex.StopSending(context.Background(), stop)
 				start := time.Now()
 				var mu sync.Mutex
