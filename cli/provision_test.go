@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -240,4 +241,54 @@ func TestProvisionKillNineNeverTwice(t *testing.T) {
 		}
 	}
 	t.Logf("%d kills; %d POSTs for %d rows", kills, srv.Server.Stats().Provisions, n)
+}
+
+// Interrupted while provisioning, with most rows still waiting for their
+// turn at the rate limit: those are not sent and leave no "about to send"
+// in the journal, so --resume sends them without a look-up each; every
+// subscriber is created exactly once.
+func TestInterruptedProvisioningResumesWithoutLookUps(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	const n = 200
+	var b strings.Builder
+	b.WriteString("email\n")
+	for i := range n {
+		fmt.Fprintf(&b, "user%d@acme.example\n", i)
+	}
+	in := writeFile(t, "in.csv", b.String())
+	out := filepath.Join(t.TempDir(), "out.csv")
+	args := provisionArgs(srv, in, out, "--rate", "100")
+	ctx, interrupt := context.WithCancel(context.Background())
+	defer interrupt()
+	go func() { // interrupt once provisioning has begun
+		for srv.Server.Stats().Provisions < 10 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		interrupt()
+	}()
+	var stderr bytes.Buffer
+	env := cli.Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return token }}
+	if code := cli.Run(ctx, args, env); code != cli.ExitAborted {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	first := srv.Server.Stats().Provisions
+	if first >= n/2 {
+		t.Fatalf("%d of %d rows provisioned after the interrupt: queued rows went out", first, n)
+	}
+	if code := cli.Run(context.Background(), append(args, "--resume"), env); code != cli.ExitOK {
+		t.Fatalf("resume: exit %d\n%s", code, stderr.String())
+	}
+	st := srv.Server.Stats()
+	if st.Lists > first {
+		t.Errorf("%d look-ups on resume after %d POSTs before the interrupt: rows never sent were looked up", st.Lists, first)
+	}
+	for email, posts := range st.PostsByEmail {
+		if posts != 1 {
+			t.Errorf("%s POSTed %d times", email, posts)
+		}
+	}
+	if len(srv.Server.Subscribers()) != n {
+		t.Errorf("%d subscribers, want %d", len(srv.Server.Subscribers()), n)
+	}
+	t.Logf("interrupted after %d POSTs; resume looked up %d", first, st.Lists)
 }

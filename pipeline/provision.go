@@ -85,12 +85,19 @@ func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
 			return res
 		}
 		n++
-		if err := p.Intents.Record(row); err != nil {
-			res.Provision, res.Final, res.Fatal = Error, false, fmt.Errorf("journal: %w", err)
+		// The intent is journaled when the POST has its turn, not before
+		// its wait at the rate limit: a stop meanwhile leaves nothing to
+		// look up.
+		var journalErr error
+		sub, info, err := p.Client.Provision(ctx, req, func() error {
+			journalErr = p.Intents.Record(row)
+			return journalErr
+		})
+		if journalErr != nil {
+			res.Provision, res.Final, res.Fatal = Error, false, fmt.Errorf("journal: %w", journalErr)
 			res.Message = "not sent: the journal could not be written"
 			return res
 		}
-		sub, info, err := p.Client.Provision(ctx, req)
 		res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
 		res.Attempts = pre.Attempts + info.Attempts
 		var doubt *webex.InDoubtError

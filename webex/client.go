@@ -149,7 +149,7 @@ func (c *Client) Precheck(ctx context.Context, req PrecheckRequest) (PrecheckRes
 	if err != nil {
 		return out, CallInfo{}, err
 	}
-	info, raw, _, err := c.do(ctx, http.MethodPost, "/wholesale/subscribers/validate", nil, body, true)
+	info, raw, _, err := c.do(ctx, http.MethodPost, "/wholesale/subscribers/validate", nil, body, true, nil)
 	if err != nil {
 		return out, info, err
 	}
@@ -168,7 +168,10 @@ func (r PrecheckResponse) Passed() bool {
 
 // do runs one call with pacing and retries. idempotent=false forbids
 // repeating a request the server may have acted on (see Retryable).
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, idempotent bool) (CallInfo, []byte, http.Header, error) {
+//
+// beforeSend, if not nil, runs once, when the first attempt has its turn and
+// nothing has been sent yet; its error is returned and nothing is sent.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, idempotent bool, beforeSend func() error) (CallInfo, []byte, http.Header, error) {
 	var info CallInfo
 	u := *c.base
 	u.Path += path
@@ -185,6 +188,11 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	for n := 1; ; n++ {
 		if err := c.wait(ctx); err != nil {
 			return info, nil, nil, err
+		}
+		if n == 1 && beforeSend != nil {
+			if err := beforeSend(); err != nil {
+				return info, nil, nil, err
+			}
 		}
 		info.Attempts = n
 		trackingID := fmt.Sprintf("WHOLESALE-BATCH_%s_%d", c.runID, c.seq.Add(1))

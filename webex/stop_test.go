@@ -81,7 +81,7 @@ func TestStopSending(t *testing.T) {
 						var info webex.CallInfo
 						var err error
 						if c.provision {
-							_, info, err = cl.Provision(ctx, webex.ProvisionRequest{Email: "a@acme.example", CustomerID: "c"})
+							_, info, err = cl.Provision(ctx, webex.ProvisionRequest{Email: "a@acme.example", CustomerID: "c"}, nil)
 						} else {
 							_, info, err = cl.Precheck(ctx, webex.PrecheckRequest{Email: "a@acme.example"})
 						}
@@ -117,4 +117,52 @@ func TestStopSending(t *testing.T) {
 			})
 		})
 	}
+}
+
+// Provision's intent runs once, when the POST has its turn and before any
+// byte is sent, however many attempts follow; if it fails nothing is sent.
+func TestProvisionIntent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var sent atomic.Int64
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if sent.Add(1) == 1 {
+				w.Header().Set("Retry-After", "2")
+				w.WriteHeader(http.StatusTooManyRequests) // refused without acting: safe to repeat
+				return
+			}
+			w.Write([]byte(`{"id":"s1","email":"a@acme.example","status":"provisioned"}`))
+		})
+		lim := ratelimit.New(1) // the first turn is at once, the rest a second apart
+		cl, err := webex.New(webex.Config{BaseURL: memBase, Token: testToken, HTTP: memHTTP(h), Pacer: lim, Timeout: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := webex.ProvisionRequest{Email: "a@acme.example", CustomerID: "c"}
+		lim.Wait(context.Background()) // another worker took the current turn
+		start := time.Now()
+		var calls int
+		var at time.Duration
+		sub, info, err := cl.Provision(context.Background(), req, func() error {
+			calls++
+			at = time.Since(start)
+			if sent.Load() != 0 {
+				t.Errorf("intent after %d requests, want before any", sent.Load())
+			}
+			return nil
+		})
+		if err != nil || sub.ID != "s1" || info.Attempts != 2 {
+			t.Fatalf("provision: %+v %+v %v", sub, info, err)
+		}
+		if calls != 1 || at < time.Second {
+			t.Errorf("intent called %d times, at %v; want once, after the wait for the turn (1s)", calls, at)
+		}
+
+		// A failing intent: nothing goes out.
+		sent.Store(0)
+		journalDown := errors.New("disk full")
+		_, info, err = cl.Provision(context.Background(), req, func() error { return journalDown })
+		if !errors.Is(err, journalDown) || sent.Load() != 0 || info.Attempts != 0 {
+			t.Errorf("failing intent: err %v, %d requests, %d attempts; want its error and nothing sent", err, sent.Load(), info.Attempts)
+		}
+	})
 }

@@ -16,13 +16,19 @@ import (
 // server may have acted on (a timeout, a 5xx, a dropped connection) is
 // never repeated here. The caller gets an *InDoubtError and must look the
 // email up before deciding to send again.
-func (c *Client) Provision(ctx context.Context, req ProvisionRequest) (Subscriber, CallInfo, error) {
+//
+// intent, if not nil, is called once, when the request has its turn at the
+// pacer and just before it is sent: the place to journal "about to send".
+// A row still queued behind the rate limit when the run stops has then
+// left no trace to look up. If intent fails, nothing is sent and its error
+// is returned.
+func (c *Client) Provision(ctx context.Context, req ProvisionRequest, intent func() error) (Subscriber, CallInfo, error) {
 	var sub Subscriber
 	body, err := json.Marshal(req)
 	if err != nil {
 		return sub, CallInfo{}, err
 	}
-	info, raw, _, err := c.do(ctx, http.MethodPost, "/wholesale/subscribers", nil, body, false)
+	info, raw, _, err := c.do(ctx, http.MethodPost, "/wholesale/subscribers", nil, body, false, intent)
 	if err != nil {
 		if inDoubt(info, err) {
 			return sub, info, &InDoubtError{Err: err}
@@ -63,7 +69,7 @@ func inDoubt(info CallInfo, err error) bool {
 // GetSubscriber reads one subscriber by id, with its current status.
 func (c *Client) GetSubscriber(ctx context.Context, id string) (Subscriber, CallInfo, error) {
 	var sub Subscriber
-	info, raw, _, err := c.do(ctx, http.MethodGet, "/wholesale/subscribers/"+url.PathEscape(id), nil, nil, true)
+	info, raw, _, err := c.do(ctx, http.MethodGet, "/wholesale/subscribers/"+url.PathEscape(id), nil, nil, true, nil)
 	if err != nil {
 		return sub, info, err
 	}
@@ -91,7 +97,7 @@ func (c *Client) FindByEmail(ctx context.Context, email string) ([]Subscriber, C
 	q := url.Values{"email": {email}, "max": {strconv.Itoa(pageSize)}}
 	path := "/wholesale/subscribers"
 	for page := 0; page < 1000; page++ {
-		info, raw, h, err := c.do(ctx, http.MethodGet, path, q, nil, true)
+		info, raw, h, err := c.do(ctx, http.MethodGet, path, q, nil, true, nil)
 		total.Attempts += info.Attempts
 		total.Status, total.TrackingID = info.Status, info.TrackingID
 		if err != nil {

@@ -41,12 +41,12 @@ func TestProvisionAndFind(t *testing.T) {
 	c := subClient(t, srv.URL, 5*time.Second)
 	ctx := context.Background()
 	req := webex.ProvisionRequest{CustomerID: "c1", Email: "Ann@Acme.example", Packages: []string{"webex_meetings"}}
-	sub, info, err := c.Provision(ctx, req)
+	sub, info, err := c.Provision(ctx, req, nil)
 	if err != nil || sub.ID == "" || info.Status != 200 {
 		t.Fatalf("provision: %+v %+v %v", sub, info, err)
 	}
 	// A second POST is a conflict, not a second subscriber.
-	_, info, err = c.Provision(ctx, req)
+	_, info, err = c.Provision(ctx, req, nil)
 	var ae *webex.APIError
 	if !errors.As(err, &ae) || ae.Status != http.StatusConflict || ae.Codes() != "10022" {
 		t.Fatalf("second provision: %v", err)
@@ -75,7 +75,7 @@ func TestProvisionTimeoutIsInDoubtAndNotRepeated(t *testing.T) {
 	}
 	defer srv.Close()
 	c := subClient(t, srv.URL, 200*time.Millisecond)
-	_, _, err = c.Provision(context.Background(), webex.ProvisionRequest{CustomerID: "c1", Email: "bo+lost@acme.example", Packages: []string{"webex_meetings"}})
+	_, _, err = c.Provision(context.Background(), webex.ProvisionRequest{CustomerID: "c1", Email: "bo+lost@acme.example", Packages: []string{"webex_meetings"}}, nil)
 	var id *webex.InDoubtError
 	if !errors.As(err, &id) {
 		t.Fatalf("err = %v, want InDoubtError", err)
@@ -102,7 +102,7 @@ func TestProvision5xxIsInDoubt429IsRetried(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := subClient(t, srv.URL, time.Second)
-	_, info, err := c.Provision(context.Background(), webex.ProvisionRequest{CustomerID: "c", Email: "a@b.example"})
+	_, info, err := c.Provision(context.Background(), webex.ProvisionRequest{CustomerID: "c", Email: "a@b.example"}, nil)
 	var id *webex.InDoubtError
 	if !errors.As(err, &id) || info.Attempts != 2 || calls.Load() != 2 {
 		t.Fatalf("err %v, attempts %d, calls %d: want a retried 429 then an in-doubt 502", err, info.Attempts, calls.Load())
