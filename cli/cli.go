@@ -40,7 +40,8 @@ func (e *usageError) Error() string { return e.msg }
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
 // Run executes one invocation and returns its exit code. Cancelling ctx is
-// an interrupt: no new rows are taken, rows in flight finish.
+// an interrupt: no new rows are taken, requests in flight finish, rows
+// still waiting for their turn at the rate limit are not sent.
 func Run(ctx context.Context, args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv

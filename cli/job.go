@@ -234,7 +234,7 @@ func (j *job) run(ctx context.Context, work pipeline.Worker, sink pipeline.Sink,
 		select {
 		case <-ctx.Done():
 			j.bar.clear()
-			fmt.Fprintln(j.env.Stderr, "wholesale-batch: interrupted: finishing the rows in flight, then writing results (interrupt again to quit at once)")
+			fmt.Fprintln(j.env.Stderr, "wholesale-batch: interrupted: finishing the requests in flight (rows still waiting are not sent), then writing results (interrupt again to quit at once)")
 			stop(nil)
 		case <-done:
 		}
