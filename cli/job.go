@@ -108,10 +108,6 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	for _, w := range headerWarnings(in.src.Header()) {
 		fmt.Fprintf(j.stderr, "wholesale-batch: %s\n", w)
 	}
-	j.prep = j.preparer()
-	if in.regular {
-		j.scan(ctx)
-	}
 	if cfg.mode != modeValidate {
 		if j.jr, err = openJournal(cfg); err != nil {
 			j.close()
@@ -122,6 +118,12 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 		_ = j.jr.close(false)
 		j.close()
 		return nil, err
+	}
+	// Read ahead only once nothing can refuse the run any more: a refusal
+	// comes at once, not after a pass over a large file.
+	j.prep = j.preparer()
+	if in.regular {
+		j.scan(ctx)
 	}
 	j.sum = report.NewSummary()
 	if cfg.reportFile != "" {
