@@ -346,7 +346,18 @@ func openOutput(cfg *config, env Env) (io.Writer, func() error, error) {
 	if err != nil {
 		return nil, nil, usagef("cannot create the output: %v", unwrapPath(err))
 	}
-	return f, f.Close, nil
+	// Synced before the journal is removed: after a power loss the
+	// results are on disk, or the journal still is.
+	closeFn := func() error {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if err := f.Sync(); err != nil {
+				f.Close()
+				return err
+			}
+		}
+		return f.Close()
+	}
+	return f, closeFn, nil
 }
 
 func sameFile(a, b string) bool {
