@@ -49,8 +49,7 @@ func Run(ctx context.Context, src *Source, work Worker, sink Sink, opt Options) 
 	readCtx, cancelRead := context.WithCancelCause(workCtx)
 	// sending ends with an interrupt too: rows handed out but still waiting
 	// for their turn at the rate limit are not sent (webex.StopSending).
-	sending, stopSending := context.WithCancel(workCtx)
-	workCtx = webex.StopSending(workCtx, sending)
+	workCtx, stopSending := webex.StopSending(workCtx)
 	stop = func(cause error) {
 		stopSending()
 		if cause == nil {

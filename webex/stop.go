@@ -14,59 +14,46 @@ var ErrNotSent = errors.New("not sent: the run is stopping")
 
 type stopKey struct{}
 
-// StopSending returns a context under which calls send no new attempt once
-// stop is done: a call waiting for its turn at the pacer, or backing off
-// before a retry, returns ErrNotSent at once, while a request already on
-// the wire is left to finish under ctx. This is an interrupt's first stage:
-// rows queued behind the rate limit are not sent, rows in flight finish.
-func StopSending(ctx, stop context.Context) context.Context {
-	return context.WithValue(ctx, stopKey{}, stop)
+// StopSending returns a context for calls and a function that stops them
+// sending: after it, a call waiting for its turn at the pacer, or backing
+// off before a retry, returns ErrNotSent at once, while a request already
+// on the wire is left to finish under ctx. This is an interrupt's first
+// stage: rows queued behind the rate limit are not sent, rows in flight
+// finish.
+func StopSending(ctx context.Context) (context.Context, context.CancelFunc) {
+	// The waits use sending, a child of ctx: it ends with ctx or the stop,
+	// and costs nothing per call.
+	sending, stop := context.WithCancel(ctx)
+	return context.WithValue(ctx, stopKey{}, sending), stop
 }
 
-// stopOf is the stop context given to StopSending, or nil.
-func stopOf(ctx context.Context) context.Context {
-	s, _ := ctx.Value(stopKey{}).(context.Context)
-	return s
-}
-
-// waitable returns a context that ends with ctx or with the caller's stop,
-// and a function telling whether it was the stop that ended it.
-func waitable(ctx context.Context) (context.Context, func() bool, context.CancelFunc) {
-	stop := stopOf(ctx)
-	if stop == nil {
-		return ctx, func() bool { return false }, func() {}
+// waitCtx is what the waits before an attempt use: the StopSending child,
+// else ctx itself.
+func waitCtx(ctx context.Context) context.Context {
+	if s, ok := ctx.Value(stopKey{}).(context.Context); ok {
+		return s
 	}
-	wctx, cancel := context.WithCancel(ctx)
-	unhook := context.AfterFunc(stop, cancel)
-	stopped := func() bool { return ctx.Err() == nil && stop.Err() != nil }
-	return wctx, stopped, func() { unhook(); cancel() }
+	return ctx
+}
+
+// notSent turns a wait ended by the stop, not by ctx, into ErrNotSent.
+func notSent(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() == nil && waitCtx(ctx).Err() != nil {
+		return ErrNotSent
+	}
+	return err
 }
 
 // wait takes the pacer's turn for one attempt.
 func (c *Client) wait(ctx context.Context) error {
-	wctx, stopped, done := waitable(ctx)
-	defer done()
-	if stopped() {
+	w := waitCtx(ctx)
+	if w.Err() != nil && ctx.Err() == nil {
 		return ErrNotSent
 	}
-	if err := c.cfg.Pacer.Wait(wctx); err != nil {
-		if stopped() {
-			return ErrNotSent
-		}
-		return err
-	}
-	return nil
+	return notSent(ctx, c.cfg.Pacer.Wait(w))
 }
 
 // backOff sleeps d before a retry.
 func (c *Client) backOff(ctx context.Context, d time.Duration) error {
-	wctx, stopped, done := waitable(ctx)
-	defer done()
-	if err := sleep(wctx, d); err != nil {
-		if stopped() {
-			return ErrNotSent
-		}
-		return err
-	}
-	return nil
+	return notSent(ctx, sleep(waitCtx(ctx), d))
 }

@@ -61,7 +61,7 @@ func TestStopSending(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var sent atomic.Int64
-				stop, stopNow := context.WithCancel(context.Background())
+				ctx, stopNow := webex.StopSending(context.Background())
 				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					sent.Add(1)
 					c.handler(w, stopNow)
@@ -71,7 +71,6 @@ func TestStopSending(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				ctx := webex.StopSending(context.Background(), stop)
 				start := time.Now()
 				var mu sync.Mutex
 				ok, notSent := 0, 0
