@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	stdhtml "html"
 	"os"
@@ -81,6 +83,11 @@ func TestManifestRetryFileAndReport(t *testing.T) {
 	}
 	if m["exitCode"].(float64) != 1 || m["input"].(map[string]any)["sha256"] == "" {
 		t.Errorf("manifest: exit %v input %v", m["exitCode"], m["input"])
+	}
+	inBytes, _ := os.ReadFile(in)
+	sum := sha256.Sum256(inBytes)
+	if mi := m["input"].(map[string]any); mi["sha256"] != hex.EncodeToString(sum[:]) || mi["sizeBytes"] != float64(len(inBytes)) {
+		t.Errorf("manifest input %v, want sha256 %x and %d bytes", mi, sum, len(inBytes))
 	}
 	// The retry file is the input's own format: same header, delimiter, cells.
 	rb, _ := os.ReadFile(retry)

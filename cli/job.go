@@ -31,6 +31,7 @@ type job struct {
 
 	in       *input
 	prep     *pipeline.Preparer
+	digest   *report.ManifestInput // size and SHA-256 of the input, from the read-ahead
 	jr       *resumable
 	out      *report.CSVWriter
 	closeOut func() error
@@ -209,7 +210,9 @@ func (j *job) scan(ctx context.Context) {
 		return
 	}
 	defer file.Close()
-	in, err := decodeInput(file, j.cfg)
+	// The manifest's size and SHA-256 come from this reading too.
+	digest := report.NewDigestReader(file)
+	in, err := decodeInput(digest, j.cfg)
 	if err != nil {
 		return
 	}
@@ -224,6 +227,10 @@ func (j *job) scan(ctx context.Context) {
 		return
 	}
 	j.in.total = rows
+	if _, err := io.Copy(io.Discard, digest); err == nil { // the bytes after the last row, if any
+		m := digest.Input(j.cfg.input)
+		j.digest = &m
+	}
 }
 
 // run streams the input through work into sink. The first interrupt
@@ -343,7 +350,10 @@ func (j *job) writeArtefacts(f report.RunFacts, code int) error {
 		m.Config = report.FlagConfig(j.cfg.flags)
 		m.Outputs = report.ManifestOutputs{Results: j.cfg.output, Report: j.cfg.reportFile, SummaryJSON: j.cfg.summaryJSON, RetryFile: j.cfg.retryFile}
 		m.Input.Path = j.cfg.input
-		if j.cfg.input != "-" {
+		switch {
+		case j.digest != nil:
+			m.Input = *j.digest
+		case j.cfg.input != "-":
 			if size, sum, err := fingerprint(j.cfg.input); err == nil {
 				m.Input.SizeBytes, m.Input.SHA256 = size, sum
 			}
