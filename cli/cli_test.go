@@ -50,6 +50,17 @@ func writeFile(t *testing.T, name, content string) string {
 	return p
 }
 
+// emailsFile writes an input of n rows, user0@acme.example onwards.
+func emailsFile(t *testing.T, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("email\n")
+	for i := range n {
+		fmt.Fprintf(&b, "user%d@acme.example\n", i)
+	}
+	return writeFile(t, "in.csv", b.String())
+}
+
 func readCSV(t *testing.T, path string) []map[string]string {
 	t.Helper()
 	f, err := os.Open(path)

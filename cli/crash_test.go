@@ -161,12 +161,7 @@ func TestResumeRefusesAChangedInput(t *testing.T) {
 func TestInterruptFinishesThenSecondQuits(t *testing.T) {
 	bin := buildTool(t)
 	srv := fake(t, fakeapi.Options{Latency: 300 * time.Millisecond})
-	var b strings.Builder
-	b.WriteString("email\n")
-	for i := range 500 {
-		fmt.Fprintf(&b, "user%d@acme.example\n", i)
-	}
-	in := writeFile(t, "in.csv", b.String())
+	in := emailsFile(t, 500)
 	out := filepath.Join(t.TempDir(), "out.csv")
 	cmd := exec.Command(bin, "precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "0", "--concurrency", "10")
 	cmd.Env = append(os.Environ(), "WEBEX_TOKEN="+token)

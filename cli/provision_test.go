@@ -3,7 +3,6 @@ package cli_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -213,12 +212,7 @@ func TestProvisionKillNineNeverTwice(t *testing.T) {
 	bin := buildTool(t)
 	srv := fake(t, fakeapi.Options{Latency: 10 * time.Millisecond})
 	const n = 200
-	var b strings.Builder
-	b.WriteString("email\n")
-	for i := range n {
-		fmt.Fprintf(&b, "user%d@acme.example\n", i)
-	}
-	in := writeFile(t, "in.csv", b.String())
+	in := emailsFile(t, n)
 	out := filepath.Join(t.TempDir(), "out.csv")
 	args := provisionArgs(srv, in, out, "--concurrency", "6")
 	kills := killAndResume(t, bin, args, 15, 20*time.Millisecond, 150*time.Millisecond)
@@ -250,12 +244,7 @@ func TestProvisionKillNineNeverTwice(t *testing.T) {
 func TestInterruptedProvisioningResumesWithoutLookUps(t *testing.T) {
 	srv := fake(t, fakeapi.Options{})
 	const n = 200
-	var b strings.Builder
-	b.WriteString("email\n")
-	for i := range n {
-		fmt.Fprintf(&b, "user%d@acme.example\n", i)
-	}
-	in := writeFile(t, "in.csv", b.String())
+	in := emailsFile(t, n)
 	out := filepath.Join(t.TempDir(), "out.csv")
 	args := provisionArgs(srv, in, out, "--rate", "100")
 	ctx, interrupt := context.WithCancel(context.Background())

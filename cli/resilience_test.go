@@ -60,12 +60,7 @@ func TestRandom503sStillGiveTheTrueAnswer(t *testing.T) {
 func TestInterruptSendsNoQueuedRow(t *testing.T) {
 	srv := fake(t, fakeapi.Options{})
 	const n = 400
-	var b strings.Builder
-	b.WriteString("email\n")
-	for i := range n {
-		fmt.Fprintf(&b, "user%d@acme.example\n", i)
-	}
-	in := writeFile(t, "in.csv", b.String())
+	in := emailsFile(t, n)
 	out := filepath.Join(t.TempDir(), "out.csv")
 	args := []string{"precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "100"}
 	ctx, interrupt := context.WithCancel(context.Background())
