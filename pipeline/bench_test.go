@@ -8,13 +8,13 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/wholesale-batch/wholesale-batch/check"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/ratelimit"
 	"github.com/wholesale-batch/wholesale-batch/webex"
+	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
 )
 
 // The benchmarks here are per row: one op is one input row, so ns/op and
@@ -159,31 +159,13 @@ func BenchmarkRun(b *testing.B) {
 	}
 }
 
-// cannedTransport answers every request with the fake API's precheck
-// answer, in memory: what is left is the client's own work.
-type cannedTransport struct{}
-
-const cannedBody = `{"info":[{"infoCode":100,"description":"Provisioning preCheck validation successful."}],"message":"success"}` + "\n"
-
-func (cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		_, _ = io.Copy(io.Discard, req.Body)
-		req.Body.Close()
-	}
-	h := http.Header{}
-	h.Set("Content-Type", "application/json;charset=UTF-8")
-	h.Set("Trackingid", req.Header.Get("TrackingID"))
-	return &http.Response{StatusCode: 200, Status: "200 OK", Header: h, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Body: io.NopCloser(strings.NewReader(cannedBody)), ContentLength: int64(len(cannedBody)), Request: req}, nil
-}
-
 // BenchmarkPrecheckWork: the worker's part of a row without the network:
 // request built from the row and encoded, the unlimited limiter, tracking
 // id and headers, the response decoded, the result filled in.
 func BenchmarkPrecheckWork(b *testing.B) {
 	client, err := webex.New(webex.Config{
 		BaseURL: "http://127.0.0.1:1/v1", Token: "x", Pacer: ratelimit.New(0),
-		HTTP:      &http.Client{Transport: cannedTransport{}},
+		HTTP:      &http.Client{Transport: fakeapi.Canned{}},
 		OnAttempt: func(webex.Attempt) {},
 	})
 	if err != nil {

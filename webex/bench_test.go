@@ -3,13 +3,12 @@ package webex_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/webex"
+	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
 )
 
 // Per-row costs of the client's side of a precheck, without the network:
@@ -22,9 +21,6 @@ var benchReq = webex.PrecheckRequest{
 	ProvisioningParameters: &webex.ProvisioningParameters{FirstName: "Given42", LastName: "Family42",
 		PrimaryPhoneNumber: "+12402500042", Extension: "1000042", LocationID: "Y2lzY29zcGFyazovL3VzL0xPQ0FUSU9OL2hx"},
 }
-
-// benchAnswer is the fake API's precheck answer, byte for byte.
-const benchAnswer = `{"info":[{"infoCode":100,"description":"Provisioning preCheck validation successful."}],"message":"success"}` + "\n"
 
 // BenchmarkPrecheckEncode: the request body of a row.
 func BenchmarkPrecheckEncode(b *testing.B) {
@@ -39,7 +35,7 @@ func BenchmarkPrecheckEncode(b *testing.B) {
 // BenchmarkPrecheckDecode: the answer of a row (info as an array, through
 // InfoList's UnmarshalJSON).
 func BenchmarkPrecheckDecode(b *testing.B) {
-	raw := []byte(benchAnswer)
+	raw := []byte(fakeapi.PassedPrecheckBody)
 	b.ReportAllocs()
 	for b.Loop() {
 		var out webex.PrecheckResponse
@@ -57,27 +53,12 @@ func (benchPacer) Throttle(time.Duration)         {}
 func (benchPacer) Pause(time.Duration)            {}
 func (benchPacer) Success()                       {}
 
-// benchTransport answers in memory with the fake's precheck answer.
-type benchTransport struct{}
-
-func (benchTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		_, _ = io.Copy(io.Discard, req.Body)
-		req.Body.Close()
-	}
-	h := http.Header{}
-	h.Set("Content-Type", "application/json;charset=UTF-8")
-	h.Set("Trackingid", req.Header.Get("TrackingID"))
-	return &http.Response{StatusCode: 200, Status: "200 OK", Header: h, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Body: io.NopCloser(strings.NewReader(benchAnswer)), ContentLength: int64(len(benchAnswer)), Request: req}, nil
-}
-
 // BenchmarkClientPrecheck: Client.Precheck end to end minus the wire:
 // encode, URL and headers, tracking id, per-attempt timeout context,
 // http.Client bookkeeping, body read and decode.
 func BenchmarkClientPrecheck(b *testing.B) {
 	c, err := webex.New(webex.Config{BaseURL: "http://127.0.0.1:1/v1", Token: "x", Pacer: benchPacer{},
-		HTTP: &http.Client{Transport: benchTransport{}}})
+		HTTP: &http.Client{Transport: fakeapi.Canned{}}})
 	if err != nil {
 		b.Fatal(err)
 	}

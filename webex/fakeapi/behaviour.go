@@ -167,7 +167,7 @@ func (s *Server) precheck(x *exchange) {
 	if s.screen(x, email, body) {
 		return
 	}
-	info := precheckInfo{InfoCode: infoPrecheckOK, Description: "Provisioning preCheck validation successful."}
+	info := passedPrecheck
 	if tagsOf(email)[tagInfoObj] {
 		x.json(http.StatusOK, map[string]any{"message": "success", "info": info})
 		return
