@@ -50,13 +50,18 @@ func TestToolRequestsMatchContract(t *testing.T) {
 	rows := countDataRows(t, variantsCSV)
 	exampleID := exampleSubscriberID(t)
 
-	precheck := func(t *testing.T, extra ...string) {
+	// run runs one command of the tool over the variants file into a fresh
+	// output (the journal lives beside it) and checks every row with want.
+	run := func(t *testing.T, command string, args []string, want func(result) []string) {
 		out := filepath.Join(t.TempDir(), "out.csv")
-		args := append([]string{"precheck", "--input", variantsCSV, "--output", out,
-			"--base-url", baseURL, "--rate", "0", "--no-progress", "--log-level", "debug"}, extra...)
-		run := runTool(t, bin, args...)
+		args = append([]string{command, "--input", variantsCSV, "--output", out,
+			"--base-url", baseURL, "--rate", "0", "--no-progress", "--log-level", "debug"}, args...)
+		ran := runTool(t, bin, args...)
 		res := readResults(t, out)
-		checkRun(t, run, violations(), res, rows, func(r result) []string {
+		checkRun(t, ran, violations(), res, rows, want)
+	}
+	precheck := func(t *testing.T, extra ...string) {
+		run(t, "precheck", extra, func(r result) []string {
 			var bad []string
 			if r["precheck_result"] != "passed" {
 				bad = append(bad, fmt.Sprintf("precheck_result %q (message %q)", r["precheck_result"], r["message"]))
@@ -72,13 +77,8 @@ func TestToolRequestsMatchContract(t *testing.T) {
 		})
 	}
 	provision := func(t *testing.T, extra ...string) {
-		out := filepath.Join(t.TempDir(), "out.csv") // fresh: the journal lives beside it
-		args := append([]string{"provision", "--input", variantsCSV, "--output", out, "--yes",
-			"--customer-id", defaultCustomer, "--package", defaultPackage,
-			"--base-url", baseURL, "--rate", "0", "--no-progress", "--log-level", "debug"}, extra...)
-		run := runTool(t, bin, args...)
-		res := readResults(t, out)
-		checkRun(t, run, violations(), res, rows, func(r result) []string {
+		args := append([]string{"--yes", "--customer-id", defaultCustomer, "--package", defaultPackage}, extra...)
+		run(t, "provision", args, func(r result) []string {
 			var bad []string
 			if r["precheck_result"] != "passed" {
 				bad = append(bad, fmt.Sprintf("precheck_result %q (message %q)", r["precheck_result"], r["message"]))
