@@ -120,3 +120,39 @@ func TestQuietPrintsOnlyErrors(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// The manifest names the input by size and SHA-256 whichever reading hashed
+// it: the journal's fingerprint (precheck into a file) or the read-ahead
+// (validate keeps no journal).
+func TestManifestInputDigest(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	in := writeFile(t, "in.csv", "email\nann@acme.example\nben@acme.example\n\n")
+	raw, _ := os.ReadFile(in)
+	sum := sha256.Sum256(raw)
+	for _, args := range [][]string{
+		{"validate"},
+		{"precheck", "--base-url", srv.URL},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			dir := t.TempDir()
+			manifest := filepath.Join(dir, "m.json")
+			args = append(args, "--input", in, "--output", filepath.Join(dir, "out.csv"), "--summary-json", manifest)
+			if code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, args...); code != cli.ExitOK {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			var m struct {
+				Input struct {
+					SHA256    string `json:"sha256"`
+					SizeBytes int    `json:"sizeBytes"`
+				} `json:"input"`
+			}
+			b, _ := os.ReadFile(manifest)
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			if m.Input.SHA256 != hex.EncodeToString(sum[:]) || m.Input.SizeBytes != len(raw) {
+				t.Errorf("manifest input %+v, want sha256 %x and %d bytes", m.Input, sum, len(raw))
+			}
+		})
+	}
+}

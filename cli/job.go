@@ -29,9 +29,11 @@ type job struct {
 	st      stats
 	lat     report.Latencies
 
-	in       *input
-	prep     *pipeline.Preparer
-	digest   *report.ManifestInput // size and SHA-256 of the input, from the read-ahead
+	in   *input
+	prep *pipeline.Preparer
+	// digest is the input's size and SHA-256, hashed once: by the journal's
+	// fingerprint or, without a journal, by the read-ahead.
+	digest   *report.ManifestInput
 	jr       *resumable
 	out      *report.CSVWriter
 	closeOut func() error
@@ -113,6 +115,9 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 		if j.jr, err = openJournal(cfg); err != nil {
 			j.close()
 			return nil, err
+		}
+		if j.jr != nil {
+			j.digest = &j.jr.input
 		}
 	}
 	if err := j.openOutputs(); err != nil {
@@ -210,9 +215,15 @@ func (j *job) scan(ctx context.Context) {
 		return
 	}
 	defer file.Close()
-	// The manifest's size and SHA-256 come from this reading too.
-	digest := report.NewDigestReader(file)
-	in, err := decodeInput(digest, j.cfg)
+	// Without a journal's fingerprint, the manifest's size and SHA-256 come
+	// from this reading.
+	var r io.Reader = file
+	var digest *report.DigestReader
+	if j.digest == nil {
+		digest = report.NewDigestReader(file)
+		r = digest
+	}
+	in, err := decodeInput(r, j.cfg)
 	if err != nil {
 		return
 	}
@@ -227,6 +238,9 @@ func (j *job) scan(ctx context.Context) {
 		return
 	}
 	j.in.total = rows
+	if digest == nil {
+		return
+	}
 	if _, err := io.Copy(io.Discard, digest); err == nil { // the bytes after the last row, if any
 		m := digest.Input(j.cfg.input)
 		j.digest = &m

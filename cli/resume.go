@@ -13,6 +13,7 @@ import (
 
 	"github.com/wholesale-batch/wholesale-batch/journal"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
+	"github.com/wholesale-batch/wholesale-batch/report"
 )
 
 // resumable is the crash-safety of a run: the journal it writes and, with
@@ -23,6 +24,8 @@ type resumable struct {
 	w    *journal.Writer
 	// restored counts rows taken from the old journal.
 	restored int
+	// input is the fingerprint of this run's input, for the manifest too.
+	input report.ManifestInput
 }
 
 // fingerprint identifies the input, so a resumed run refuses a changed file.
@@ -65,7 +68,7 @@ func openJournal(cfg *config) (*resumable, error) {
 		if err != nil {
 			return nil, usagef("cannot create the journal: %v", unwrapPath(err))
 		}
-		return &resumable{path: path, w: w}, nil
+		return &resumable{path: path, w: w, input: report.ManifestInput{Path: cfg.input, SizeBytes: size, SHA256: sum}}, nil
 	case err != nil:
 		return nil, usagef("cannot read the journal: %v", err)
 	}
@@ -87,7 +90,7 @@ func openJournal(cfg *config) (*resumable, error) {
 		old.Close()
 		return nil, usagef("cannot reopen the journal: %v", unwrapPath(err))
 	}
-	return &resumable{path: path, old: old, w: w}, nil
+	return &resumable{path: path, old: old, w: w, input: report.ManifestInput{Path: cfg.input, SizeBytes: size, SHA256: sum}}, nil
 }
 
 // wrap journals every final result as it finishes and, when resuming,
