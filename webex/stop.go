@@ -47,8 +47,8 @@ func notSent(ctx context.Context, err error) error {
 // wait takes the pacer's turn for one attempt.
 func (c *Client) wait(ctx context.Context) error {
 	w := waitCtx(ctx)
-	if w.Err() != nil && ctx.Err() == nil {
-		return ErrNotSent
+	if err := w.Err(); err != nil { // a pacer with nothing to wait for may not look
+		return notSent(ctx, err)
 	}
 	return notSent(ctx, c.cfg.Pacer.Wait(w))
 }

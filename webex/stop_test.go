@@ -165,3 +165,26 @@ func TestProvisionIntent(t *testing.T) {
 		}
 	})
 }
+
+// neverWaits is a pacer with nothing to wait for that never looks at the
+// context: the stop alone must keep the call from sending.
+type neverWaits struct{}
+
+func (neverWaits) Wait(context.Context) error { return nil }
+func (neverWaits) Throttle(time.Duration)     {}
+func (neverWaits) Pause(time.Duration)        {}
+func (neverWaits) Success()                   {}
+
+func TestStopSendingWhatEverThePacer(t *testing.T) {
+	var sent atomic.Int64
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { sent.Add(1) })
+	cl, err := webex.New(webex.Config{BaseURL: memBase, Token: testToken, HTTP: memHTTP(h), Pacer: neverWaits{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := webex.StopSending(context.Background())
+	stop()
+	if _, _, err := cl.Precheck(ctx, webex.PrecheckRequest{Email: "a@acme.example"}); !errors.Is(err, webex.ErrNotSent) || sent.Load() != 0 {
+		t.Errorf("after the stop: err %v, %d requests sent; want ErrNotSent and none", err, sent.Load())
+	}
+}
