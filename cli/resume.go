@@ -22,8 +22,6 @@ type resumable struct {
 	path string
 	old  *journal.Index // nil for a fresh run
 	w    *journal.Writer
-	// restored counts rows taken from the old journal.
-	restored int
 	// input is the fingerprint of this run's input, for the manifest too.
 	input report.ManifestInput
 }

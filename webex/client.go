@@ -68,12 +68,11 @@ type Config struct {
 
 // Client calls the API. It is safe for concurrent use.
 type Client struct {
-	cfg    Config
-	base   *url.URL
-	runID  string
-	seq    atomic.Uint64
-	retry  RetryPolicy
-	closed chan struct{}
+	cfg   Config
+	base  *url.URL
+	runID string
+	seq   atomic.Uint64
+	retry RetryPolicy
 }
 
 // New checks cfg and returns a Client. The token may travel in clear text
