@@ -339,10 +339,7 @@ func openOutput(cfg *config, env Env) (io.Writer, func() error, error) {
 	if cfg.output == "-" {
 		return env.Stdout, func() error { return nil }, nil
 	}
-	if sameFile(cfg.input, cfg.output) {
-		return nil, nil, usagef("--output %s is the input file: it would be overwritten; choose another name", cfg.output)
-	}
-	f, err := os.Create(cfg.output)
+	f, err := createPrivate(cfg.output)
 	if err != nil {
 		return nil, nil, usagef("cannot create the output: %v", unwrapPath(err))
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -39,6 +40,7 @@ type job struct {
 	closeOut func() error
 	retry    *report.RetryWriter
 	closeRtr func() error
+	retryErr error // the retry file's first write error
 	fails    *report.Failures
 	sum      *report.Summary
 	bar      *progress
@@ -79,9 +81,18 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 		j.stderr = io.Discard
 	}
 	j.log = newLogger(env.Stderr, cfg)
+	if err := checkOutputs(cfg); err != nil {
+		return nil, err
+	}
+	release, err := lockOutputs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	j.cleanup = append(j.cleanup, release) // released last, after every file is closed
 	if cfg.mode != modeValidate {
 		token, baseURL, closeSandbox, err := credentials(cfg, env)
 		if err != nil {
+			j.close()
 			return nil, err
 		}
 		j.cleanup = append(j.cleanup, closeSandbox)
@@ -118,6 +129,9 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 		}
 		if j.jr != nil {
 			j.digest = &j.jr.input
+			if note := j.jr.damagedNote(); note != "" {
+				fmt.Fprintf(env.Stderr, "wholesale-batch: %s\n", note)
+			}
 		}
 	}
 	if err := j.openOutputs(); err != nil {
@@ -142,11 +156,6 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 // openOutputs creates the result file and the retry file, only now that
 // every check that can refuse the run has passed.
 func (j *job) openOutputs() error {
-	for _, p := range []string{j.cfg.output, j.cfg.reportFile, j.cfg.summaryJSON, j.cfg.retryFile} {
-		if p != "" && p != "-" && sameFile(j.cfg.input, p) {
-			return usagef("%s is the input file: it would be overwritten; choose another name", p)
-		}
-	}
 	out, closeOut, err := openOutput(j.cfg, j.env)
 	if err != nil {
 		return err
@@ -158,12 +167,15 @@ func (j *job) openOutputs() error {
 	}
 	j.out, j.closeOut = w, closeOut
 	if j.cfg.retryFile != "" {
-		f, err := os.Create(j.cfg.retryFile)
+		f, err := createPrivate(j.cfg.retryFile)
 		if err != nil {
 			closeOut()
 			return usagef("cannot create the retry file: %v", unwrapPath(err))
 		}
 		j.retry = report.NewRetryWriter(f, j.in.src.Header().Data(), j.in.delim, j.cfg.retryFailed)
+		// Rows a --resume will send are left out: following both the retry
+		// file and the resume command would send them twice.
+		j.retry.Resumable = j.jr != nil
 		j.closeRtr = f.Close
 	}
 	return nil
@@ -188,10 +200,10 @@ func (j *job) write(r pipeline.Result) error {
 		j.log.Debug("row", "line", r.Row.Line, "email", r.Row.Fields.Email, "precheck", r.Precheck, "provision", r.Provision,
 			"status", r.HTTPStatus, "errorCodes", r.ErrorCodes, "attempts", r.Attempts, "trackingId", r.TrackingID)
 	}
-	if j.retry != nil {
-		if err := j.retry.Add(r); err != nil {
-			return fmt.Errorf("retry file: %w", err)
-		}
+	if j.retry != nil && j.retryErr == nil {
+		// A side file failing does not stop the run: the result file has
+		// every row; finish says the retry file is not to be used.
+		j.retryErr = j.retry.Add(r)
 	}
 	return j.out.Write(r)
 }
@@ -269,19 +281,26 @@ func (j *job) run(ctx context.Context, work pipeline.Worker, sink pipeline.Sink,
 }
 
 // finish flushes and closes everything, writes the artefacts and the
-// summary, and decides the exit code.
+// summary, and decides the exit code. A side file (retry file, report,
+// manifest) that fails is named, but does not change the rows' exit code.
 func (j *job) finish(runErr error) (int, error) {
 	defer j.close()
 	flushErr := j.out.Flush()
 	if err := j.closeOut(); flushErr == nil {
 		flushErr = err
 	}
+	var sideErrs []string
 	if j.retry != nil {
-		if err := j.retry.Flush(); flushErr == nil && err != nil {
-			flushErr = fmt.Errorf("retry file: %w", err)
+		if j.retryErr == nil {
+			j.retryErr = j.retry.Flush()
 		}
-		if err := j.closeRtr(); flushErr == nil && err != nil {
-			flushErr = err
+		if err := j.closeRtr(); j.retryErr == nil {
+			j.retryErr = err
+		}
+		if j.retryErr != nil {
+			// Half a retry file would lose rows for whoever runs it.
+			_ = os.Remove(j.cfg.retryFile)
+			sideErrs = append(sideErrs, fmt.Sprintf("the retry file %s could not be written (%v) and was removed; the result file has every row", j.cfg.retryFile, unwrapPath(j.retryErr)))
 		}
 	}
 	complete := runErr == nil && flushErr == nil && j.sum.Unfinished == 0
@@ -289,7 +308,6 @@ func (j *job) finish(runErr error) (int, error) {
 		flushErr = err
 	}
 
-	facts := j.facts(runErr)
 	code, err := ExitOK, error(nil)
 	switch {
 	case flushErr != nil:
@@ -303,16 +321,26 @@ func (j *job) finish(runErr error) (int, error) {
 	default:
 		code = exitCode(j.cfg.mode, j.sum, j.cfg.acceptPending)
 	}
-	if aerr := j.writeArtefacts(facts, code); aerr != nil && err == nil {
-		code, err = ExitAborted, aerr
+	facts := j.facts(runErr)
+	written, artErrs := j.writeArtefacts(facts, code)
+	sideErrs = append(sideErrs, artErrs...)
+	facts.Files = written
+	if j.retryErr != nil {
+		facts.Files = slices.DeleteFunc(facts.Files, func(f report.File) bool { return f.Path == j.cfg.retryFile })
 	}
 
 	j.sum.Print(j.stderr, facts)
-	if j.retry != nil {
-		fmt.Fprintf(j.stderr, "%d rows to retry in %s: run again with --input %s\n", j.retry.Count(), j.cfg.retryFile, j.cfg.retryFile)
+	for _, e := range sideErrs {
+		fmt.Fprintf(j.env.Stderr, "wholesale-batch: warning: %s\n", e)
 	}
-	if j.jr != nil && !complete {
+	resume := j.jr != nil && !complete
+	switch {
+	case resume:
+		// One next step: the resumed run sends what is not done and
+		// rewrites the retry file complete.
 		fmt.Fprintf(j.env.Stderr, "to continue where this run stopped:\n  %s\n", resumeCommand(j.cfg.args))
+	case j.retry != nil && j.retryErr == nil && j.retry.Count() > 0:
+		fmt.Fprintf(j.stderr, "%d rows to retry in %s: run again with --input %s\n", j.retry.Count(), j.cfg.retryFile, j.cfg.retryFile)
 	}
 	if err == nil && j.sum.Rows == 0 {
 		fmt.Fprintln(j.stderr, "wholesale-batch: the input has a header but no data rows")
@@ -349,13 +377,17 @@ func (j *job) facts(runErr error) report.RunFacts {
 	return f
 }
 
-// writeArtefacts writes the HTML report and the manifest, if asked for.
-func (j *job) writeArtefacts(f report.RunFacts, code int) error {
+// writeArtefacts writes the HTML report and the manifest, if asked for. It
+// returns the side files that exist now (for the summary to list) and what
+// failed.
+func (j *job) writeArtefacts(f report.RunFacts, code int) ([]report.File, []string) {
+	var failed, notWritten []string
 	info := report.RunInfo{Tool: "wholesale-batch", Version: Version, Command: j.cfg.mode.String(), Input: j.cfg.input,
 		Start: j.start, End: time.Now(), ExitCode: code}
 	if j.cfg.reportFile != "" {
 		if err := writeFile(j.cfg.reportFile, func(w io.Writer) error { return report.WriteHTML(w, info, j.sum, f, j.fails) }); err != nil {
-			return fmt.Errorf("writing the report: %w", err)
+			notWritten = append(notWritten, j.cfg.reportFile)
+			failed = append(failed, fmt.Sprintf("the report %s could not be written: %v", j.cfg.reportFile, unwrapPath(err)))
 		}
 	}
 	if j.cfg.summaryJSON != "" {
@@ -373,17 +405,19 @@ func (j *job) writeArtefacts(f report.RunFacts, code int) error {
 			}
 		}
 		if err := writeFile(j.cfg.summaryJSON, func(w io.Writer) error { return report.WriteManifest(w, m) }); err != nil {
-			return fmt.Errorf("writing the manifest: %w", err)
+			notWritten = append(notWritten, j.cfg.summaryJSON)
+			failed = append(failed, fmt.Sprintf("the manifest %s could not be written: %v", j.cfg.summaryJSON, unwrapPath(err)))
 		}
 	}
-	return nil
+	written := slices.DeleteFunc(slices.Clone(f.Files), func(file report.File) bool { return slices.Contains(notWritten, file.Path) })
+	return written, failed
 }
 
 // writeFile writes a whole artefact to path through a temporary file, so a
 // reader never sees half of one.
 func writeFile(path string, fill func(io.Writer) error) error {
 	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	f, err := createPrivate(tmp)
 	if err != nil {
 		return err
 	}

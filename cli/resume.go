@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +24,9 @@ type resumable struct {
 	path string
 	old  *journal.Index // nil for a fresh run
 	w    *journal.Writer
+	// damaged lists the old journal's unreadable lines: their rows are
+	// unknown, so every POST is preceded by a look-up.
+	damaged []int
 	// input is the fingerprint of this run's input, for the manifest too.
 	input report.ManifestInput
 }
@@ -73,13 +78,17 @@ func openJournal(cfg *config) (*resumable, error) {
 	if !cfg.resume {
 		old.Close()
 		return nil, usagef("%s exists: an earlier %s run into %s did not finish. Add --resume to continue it (rows already done are not sent again), or delete %s to start over",
-			path, old.Header.Command, cfg.output, path)
+			path, orWord(old.Header.Command, "unknown"), cfg.output, path)
 	}
-	if old.Header.Command != hdr.Command {
+	damaged := len(old.Damaged) > 0 && old.Damaged[0] == 1
+	switch {
+	case damaged && !cfg.force:
+		old.Close()
+		return nil, usagef("the first line of %s (which run it belongs to) is damaged, so it cannot be checked against this run; add --force to resume anyway: every row not found in it is done again, and provisioning looks each subscriber up before sending", path)
+	case !damaged && old.Header.Command != hdr.Command:
 		old.Close()
 		return nil, usagef("the journal %s belongs to a %s run, not %s", path, old.Header.Command, hdr.Command)
-	}
-	if old.Header.InputHash != hdr.InputHash && !cfg.force {
+	case !damaged && old.Header.InputHash != hdr.InputHash && !cfg.force:
 		old.Close()
 		return nil, usagef("%s changed since the run being resumed (SHA-256 differs): rows may have moved, so resuming could skip or repeat rows. Restore the file, or add --force to resume anyway", cfg.input)
 	}
@@ -88,7 +97,31 @@ func openJournal(cfg *config) (*resumable, error) {
 		old.Close()
 		return nil, usagef("cannot reopen the journal: %v", unwrapPath(err))
 	}
-	return &resumable{path: path, old: old, w: w, input: report.ManifestInput{Path: cfg.input, SizeBytes: size, SHA256: sum}}, nil
+	return &resumable{path: path, old: old, w: w, damaged: old.Damaged, input: report.ManifestInput{Path: cfg.input, SizeBytes: size, SHA256: sum}}, nil
+}
+
+func orWord(s, word string) string {
+	if s == "" {
+		return word
+	}
+	return s
+}
+
+// damagedNote names the journal lines that could not be read, for stderr.
+func (r *resumable) damagedNote() string {
+	if r == nil || len(r.damaged) == 0 {
+		return ""
+	}
+	lines := make([]string, 0, min(len(r.damaged), 10))
+	for _, n := range r.damaged[:min(len(r.damaged), 10)] {
+		lines = append(lines, strconv.Itoa(n))
+	}
+	more := ""
+	if len(r.damaged) > 10 {
+		more = fmt.Sprintf(" and %d more", len(r.damaged)-10)
+	}
+	return fmt.Sprintf("%s: line %s%s damaged and skipped; every other line is used. Rows they recorded are done again, and provisioning looks every subscriber up before sending it",
+		r.path, strings.Join(lines, ", "), more)
 }
 
 // wrap journals every final result as it finishes and, when resuming,
@@ -122,8 +155,8 @@ func (r *resumable) lookup(kind string, row *pipeline.Row) (pipeline.Result, boo
 	if r == nil || r.old == nil {
 		return pipeline.Result{}, false
 	}
-	e, ok, err := r.old.Get(kind, row.Seq)
-	if err != nil || !ok || e.Line != row.Line {
+	e, ok, err := r.old.Get(kind, pipeline.Identity(row))
+	if err != nil || !ok {
 		return pipeline.Result{}, false
 	}
 	var res pipeline.Result
@@ -140,7 +173,7 @@ func (r *resumable) record(kind string, row *pipeline.Row, res pipeline.Result) 
 	if err != nil {
 		return err
 	}
-	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: kind, Data: data}, false)
+	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: kind, Key: pipeline.Identity(row), Data: data}, false)
 }
 
 // reload reads the journal again, with what this run has added: the
@@ -153,19 +186,29 @@ func (r *resumable) reload() error {
 	if err != nil {
 		return err
 	}
-	r.old = ix
+	r.old, r.damaged = ix, ix.Damaged
 	return nil
 }
 
-// Sent reports an intent journaled by an earlier attempt at this row.
+// intentKey: a POST creates the subscriber of an email, wherever its row
+// is and whatever else it holds, so intents are known by the email.
+func intentKey(row *pipeline.Row) string {
+	return "email:" + strings.ToLower(row.Fields.Email)
+}
+
+// Sent reports that an earlier run may have sent row's POST: it journaled
+// an intent for the email, or lost lines of its journal.
 func (r *resumable) Sent(row *pipeline.Row) bool {
-	return r.old != nil && r.old.Has(journal.KindIntent, row.Seq)
+	if r == nil || r.old == nil {
+		return false
+	}
+	return len(r.damaged) > 0 || r.old.Has(journal.KindIntent, intentKey(row))
 }
 
 // Record journals, and syncs to disk, that row is about to be sent.
 func (r *resumable) Record(row *pipeline.Row) error {
 	data, _ := json.Marshal(map[string]string{"email": row.Fields.Email, "at": time.Now().UTC().Format(time.RFC3339Nano)})
-	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: journal.KindIntent, Data: data}, true)
+	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: journal.KindIntent, Key: intentKey(row), Data: data}, true)
 }
 
 // close ends the journal; a run that wrote every row final removes it, so

@@ -3,6 +3,11 @@
 // write, as soon as it finishes (in completion order, before the ordered
 // output gets it). A run killed at any instant loses at most the rows in
 // flight; --resume reads the journal and sends none of the rows it holds.
+//
+// Entries are found again by their Key, the caller's identity of a row (what
+// it sends), never by position: a row that moved or changed in the input
+// does not inherit another row's entry. A damaged line is skipped and
+// named (Index.Damaged); the caller decides how far to trust the rest.
 package journal
 
 import (
@@ -11,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"strconv"
@@ -20,6 +26,8 @@ import (
 
 // Header is the first line of a journal: what run it belongs to.
 type Header struct {
+	// Format is the journal's layout version (FormatVersion when written).
+	Format    int       `json:"format"`
 	Tool      string    `json:"tool"`
 	Command   string    `json:"command"` // precheck, provision
 	Input     string    `json:"input"`
@@ -28,11 +36,17 @@ type Header struct {
 	Started   time.Time `json:"started"`
 }
 
+// FormatVersion 2 added Entry.Key; older journals are refused.
+const FormatVersion = 2
+
 // Entry is one line after the header.
 type Entry struct {
-	Seq  int    `json:"seq"`
-	Line int    `json:"line"`
+	Seq  int    `json:"seq"`  // position among the rows, for people reading the file
+	Line int    `json:"line"` // spreadsheet line, likewise
 	Kind string `json:"kind"` // KindResult, or KindIntent before a non-idempotent request
+	// Key identifies the row (or, for intents, the subscriber) the entry
+	// is about; Index looks entries up by it.
+	Key string `json:"key"`
 	// Data is the caller's record (a result, an intent), opaque here.
 	Data json.RawMessage `json:"data"`
 }
@@ -67,6 +81,7 @@ func Create(path string, h Header) (*Writer, error) {
 		return nil, err
 	}
 	w := &Writer{f: f}
+	h.Format = FormatVersion
 	if err := w.writeLine(h, true); err != nil {
 		f.Close()
 		return nil, err
@@ -118,7 +133,7 @@ func cutTornTail(path string) error {
 // copied into the line as it is. Re-encoding it through the Entry would
 // validate and compact it a second time, for a tenth of a run's CPU.
 func (w *Writer) Add(e Entry, sync bool) error {
-	if !plainKind(e.Kind) || bytes.IndexByte(e.Data, '\n') >= 0 {
+	if !plainKind(e.Kind) || !plainKey(e.Key) || bytes.IndexByte(e.Data, '\n') >= 0 {
 		return w.writeLine(e, sync) // not the usual shape: let encoding/json do it
 	}
 	w.mu.Lock()
@@ -133,6 +148,8 @@ func (w *Writer) Add(e Entry, sync bool) error {
 	b = strconv.AppendInt(b, int64(e.Line), 10)
 	b = append(b, `,"kind":"`...)
 	b = append(b, e.Kind...)
+	b = append(b, `","key":"`...)
+	b = append(b, e.Key...)
 	b = append(b, `","data":`...)
 	if len(e.Data) == 0 {
 		b = append(b, "null"...)
@@ -152,6 +169,16 @@ func plainKind(k string) bool {
 		}
 	}
 	return k != ""
+}
+
+// plainKey: a key that needs no JSON escaping (printable ASCII but " and \).
+func plainKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func (w *Writer) writeLine(v any, sync bool) error {
@@ -204,26 +231,30 @@ func (w *Writer) Close() error {
 	return err
 }
 
-// Index is what a journal holds, by row: where each row's last entry of
-// each kind lies in the file, so resuming costs a few dozen bytes per row
-// instead of a copy of every result.
+// Index is what a journal holds, by entry kind and key: where the last
+// entry of each lies in the file, so resuming costs a few dozen bytes per
+// row instead of a copy of every result.
 type Index struct {
 	Header Header
-	f      *os.File
-	kinds  map[string]map[int]loc
+	// Damaged lists the journal's line numbers that could not be read (1
+	// is the header); their entries are lost, and a caller must treat the
+	// rows they may have recorded as unknown.
+	Damaged []int
+	f       *os.File
+	seed    maphash.Seed
+	kinds   map[string]map[uint64]loc
 }
 
 type loc struct {
 	off  int64
 	size int
-	line int
 }
 
 // ErrNoJournal reports that there is nothing to resume.
 var ErrNoJournal = errors.New("no journal")
 
 // Load reads the journal at path. A torn last line (a crash mid-write) is
-// ignored; a damaged line elsewhere is an error.
+// ignored; a damaged line elsewhere is skipped and listed in Damaged.
 func Load(path string) (*Index, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -232,7 +263,7 @@ func Load(path string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{f: f, kinds: map[string]map[int]loc{}}
+	ix := &Index{f: f, seed: maphash.MakeSeed(), kinds: map[string]map[uint64]loc{}}
 	if err := ix.scan(path); err != nil {
 		f.Close()
 		return nil, err
@@ -243,69 +274,71 @@ func Load(path string) (*Index, error) {
 // Close releases the journal file.
 func (ix *Index) Close() error { return ix.f.Close() }
 
+// entryHead is what scan reads of each entry: everything but the data.
+type entryHead struct {
+	Seq  int    `json:"seq"`
+	Line int    `json:"line"`
+	Kind string `json:"kind"`
+	Key  string `json:"key"`
+}
+
 func (ix *Index) scan(path string) error {
-	f := ix.f
-	r := bufio.NewReaderSize(f, 64<<10)
+	r := bufio.NewReaderSize(ix.f, 64<<10)
 	var off int64
-	first := true
 	for n := 1; ; n++ {
 		line, err := r.ReadBytes('\n')
 		if errors.Is(err, io.EOF) {
-			if len(line) > 0 && n > 1 {
-				break // torn last line: that row was in flight
-			}
-			if first {
+			switch {
+			case n == 1 && len(line) == 0:
 				return fmt.Errorf("journal %s is empty", path)
+			case n == 1:
+				ix.Damaged = append(ix.Damaged, 1) // even the header is torn
 			}
-			break
+			break // a torn last line: that row was in flight
 		}
 		if err != nil {
 			return err
 		}
-		if first {
-			if err := json.Unmarshal(line, &ix.Header); err != nil {
-				return fmt.Errorf("journal %s: line 1 is not a journal header: %v", path, err)
+		if n == 1 {
+			if json.Unmarshal(line, &ix.Header) != nil || ix.Header.Command == "" {
+				ix.Header = Header{}
+				ix.Damaged = append(ix.Damaged, 1)
+			} else if ix.Header.Format != FormatVersion {
+				return fmt.Errorf("journal %s was written by an older wholesale-batch (format %d, this one reads %d): finish that run with the version that started it, or delete the journal and run again (provision: check in Control Hub which rows exist)",
+					path, ix.Header.Format, FormatVersion)
 			}
-			first = false
 		} else {
-			var e struct {
-				Seq  int    `json:"seq"`
-				Line int    `json:"line"`
-				Kind string `json:"kind"`
+			var e entryHead
+			if json.Unmarshal(line, &e) != nil || e.Kind == "" || e.Key == "" {
+				ix.Damaged = append(ix.Damaged, n)
+			} else {
+				m := ix.kinds[e.Kind]
+				if m == nil {
+					m = map[uint64]loc{}
+					ix.kinds[e.Kind] = m
+				}
+				m[maphash.String(ix.seed, e.Key)] = loc{off: off, size: len(line)}
 			}
-			if err := json.Unmarshal(line, &e); err != nil {
-				return fmt.Errorf("journal %s: line %d is damaged: %v", path, n, err)
-			}
-			m := ix.kinds[e.Kind]
-			if m == nil {
-				m = map[int]loc{}
-				ix.kinds[e.Kind] = m
-			}
-			m[e.Seq] = loc{off: off, size: len(line), line: e.Line}
 		}
 		off += int64(len(line))
 	}
 	return nil
 }
 
-// Results is the number of rows with a result.
-func (ix *Index) Results() int { return len(ix.kinds[KindResult]) }
+// Count is the number of keys with an entry of kind.
+func (ix *Index) Count(kind string) int { return len(ix.kinds[kind]) }
 
-// Result returns the last result entry of row seq, if any.
-func (ix *Index) Result(seq int) (Entry, bool, error) { return ix.Get(KindResult, seq) }
-
-// Intent returns the last intent entry of row seq, if any.
-func (ix *Index) Intent(seq int) (Entry, bool, error) { return ix.Get(KindIntent, seq) }
-
-// Has reports whether row seq has an entry of kind, without reading it.
-func (ix *Index) Has(kind string, seq int) bool {
-	_, ok := ix.kinds[kind][seq]
+// Has reports whether key has an entry of kind, without reading it. (Two
+// keys sharing a 64-bit hash may both answer true for one entry: callers
+// use Has only where a false "yes" costs a look-up, never a wrong result.)
+func (ix *Index) Has(kind, key string) bool {
+	_, ok := ix.kinds[kind][maphash.String(ix.seed, key)]
 	return ok
 }
 
-// Get returns the last entry of kind for row seq, if any.
-func (ix *Index) Get(kind string, seq int) (Entry, bool, error) {
-	l, ok := ix.kinds[kind][seq]
+// Get returns the last entry of kind for key, if any.
+func (ix *Index) Get(kind, key string) (Entry, bool, error) {
+	l, ok := ix.kinds[kind][maphash.String(ix.seed, key)]
 	if !ok {
 		return Entry{}, false, nil
 	}
@@ -316,6 +349,9 @@ func (ix *Index) Get(kind string, seq int) (Entry, bool, error) {
 	var e Entry
 	if err := json.Unmarshal(b, &e); err != nil {
 		return Entry{}, false, err
+	}
+	if e.Key != key || e.Kind != kind {
+		return Entry{}, false, nil // another key with the same hash
 	}
 	return e, true, nil
 }

@@ -54,6 +54,19 @@ func RequestHash(f Fields) string {
 	return hex.EncodeToString(sum[:8])
 }
 
+// Identity is what a journal knows a row by: everything the row would send
+// and every problem found in it, but not its position, so a row that moved
+// in the input is still itself and a row now in its place is not.
+func Identity(row *Row) string {
+	h := sha256.New()
+	b, _ := json.Marshal(PrecheckRequest(row.Fields))
+	h.Write(b)
+	for _, p := range row.Problems {
+		h.Write([]byte("\x00" + p.Field + "\x00" + p.Message))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
 // Prechecker is the worker of a precheck run.
 type Prechecker struct {
 	Client *webex.Client
@@ -79,13 +92,15 @@ func (p *Prechecker) Work(ctx context.Context, row *Row) Result {
 	if resp.Passed() {
 		res.Precheck = Passed
 		res.Message = infoText(resp)
-	} else {
+	} else if msg := strings.TrimSpace(resp.Message); msg != "" {
 		// A 2xx that is not "success" is not a pass: keep what it said.
 		res.Precheck = Failed
-		res.Message = strings.TrimSpace(resp.Message)
-		if res.Message == "" {
-			res.Message = "HTTP " + strconv.Itoa(info.Status) + " without the message \"success\""
-		}
+		res.Message = msg
+	} else {
+		// No verdict at all (an empty body, {}): neither pass nor fail.
+		res.Precheck = Error
+		res.RequestHash, res.CheckedAt = "", time.Time{}
+		res.Message = "HTTP " + strconv.Itoa(info.Status) + " without a precheck verdict (no message): not counted as passed"
 	}
 	return res
 }
@@ -114,6 +129,9 @@ func ProblemText(ps []Problem) string {
 // outcomeOf maps a call error to a precheck outcome: the API's verdict on
 // the row is Failed; no verdict is Error.
 func outcomeOf(err error) string {
+	if errors.Is(err, webex.ErrNotSent) {
+		return NotSent
+	}
 	var ae *webex.APIError
 	if errors.As(err, &ae) && !webex.Retryable(ae.Status, nil) && ae.Status != http.StatusUnauthorized {
 		return Failed

@@ -51,7 +51,10 @@ type Provisioner struct {
 	started atomic.Int64
 }
 
-// Work provisions row, whose precheck result is pre.
+// Work provisions row, whose precheck result is pre. A row ends
+// Provisioned only when the API returned (or a look-up found) a subscriber
+// with an id and the status "provisioned"; anything less is Pending, Failed,
+// the in-between status as the API gave it, or Error.
 func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
 	res := pre
 	res.Row, res.Final, res.Fatal, res.Resumed = row, true, nil, false
@@ -70,18 +73,29 @@ func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
 	if sends <= 0 {
 		sends = 3
 	}
+	// doubt is what the last POST left unknown, for the message.
+	var doubt *webex.InDoubtError
 	for n := 0; ; {
 		if inDoubt {
 			// Never simply repeat a POST that may have worked: ask first.
-			found, done := p.lookUp(ctx, row, req, &res)
-			if done {
+			if found, done := p.lookUp(ctx, req, &res, doubt); done {
 				return found
+			}
+			if doubt != nil && doubt.Answered {
+				// The server answered, but not with a subscriber: sending
+				// again would most likely get the same answer.
+				res.Provision, res.Final = Error, false
+				res.Message = fmt.Sprintf("not counted as provisioned: the API answered %s, and no subscriber %s was found; --resume looks it up again before sending", doubt.Err, req.Email)
+				return res
 			}
 		}
 		if n == sends {
-			res.Provision = Error
-			res.Final = false
-			res.Message = fmt.Sprintf("outcome unknown after %d attempts that each ended without an answer, and the subscriber was not found; check %s in Control Hub before running again", n, req.Email)
+			last := "a conflict with what may be our own earlier attempt"
+			if doubt != nil {
+				last = doubt.Err.Error()
+			}
+			res.Provision, res.Final = Error, false
+			res.Message = fmt.Sprintf("outcome unknown after %d attempts that each ended without an answer (last: %s), and the subscriber was not found; check %s in Control Hub, or --resume to look it up again", n, last, req.Email)
 			return res
 		}
 		n++
@@ -93,14 +107,13 @@ func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
 			journalErr = p.Intents.Record(row)
 			return journalErr
 		})
+		res.Attempts += info.Attempts
 		if journalErr != nil {
 			res.Provision, res.Final, res.Fatal = Error, false, fmt.Errorf("journal: %w", journalErr)
 			res.Message = "not sent: the journal could not be written"
 			return res
 		}
 		res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
-		res.Attempts = pre.Attempts + info.Attempts
-		var doubt *webex.InDoubtError
 		var ae *webex.APIError
 		switch {
 		case err == nil:
@@ -124,31 +137,41 @@ func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
 }
 
 // lookUp asks whether a subscriber with the row's email exists after an
-// attempt whose outcome is unknown. done=true means res is the answer.
-func (p *Provisioner) lookUp(ctx context.Context, row *Row, req webex.ProvisionRequest, res *Result) (Result, bool) {
+// attempt whose outcome is unknown (doubt, or an earlier run's intent when
+// nil). done=true means res is the answer; every request counts in
+// res.Attempts.
+func (p *Provisioner) lookUp(ctx context.Context, req webex.ProvisionRequest, res *Result, doubt *webex.InDoubtError) (Result, bool) {
 	subs, info, err := p.Client.FindByEmail(ctx, req.Email)
+	res.Attempts += info.Attempts
+	r := *res
 	if err != nil {
-		r := *res
 		ClassifyError(ctx, &r, err)
-		r.Provision, r.Final = Error, false
+		r.Provision, r.Final = outcomeOf(err), false
 		r.HTTPStatus, r.TrackingID = info.Status, info.TrackingID
-		r.Message = "outcome of an earlier attempt unknown, and looking the subscriber up failed (" + r.Message + "); not sent again: --resume looks again"
-		return r, true
-	}
-	for _, s := range subs {
-		r := *res
-		r.HTTPStatus, r.TrackingID = info.Status, info.TrackingID
-		if s.CustomerID != "" && req.CustomerID != "" && s.CustomerID != req.CustomerID {
-			r.Provision = Failed
-			r.SubscriberID, r.SubscriberStatus = s.ID, s.Status
-			r.Message = fmt.Sprintf("a subscriber with this email already exists under another customer (%s)", s.CustomerID)
-			return r, true
+		why := "the outcome of an earlier attempt is unknown"
+		if doubt != nil {
+			why = "the outcome of the POST is unknown (" + doubt.Err.Error() + ")"
 		}
-		p.fromSubscriber(ctx, &r, s, info.Status)
-		r.Message = strings.TrimSpace("found after an attempt whose answer was lost (not sent again). " + r.Message)
+		r.Message = why + ", and looking the subscriber up failed (" + r.Message + "); not sent again: --resume looks again"
 		return r, true
 	}
-	return Result{}, false
+	if len(subs) == 0 {
+		return Result{}, false
+	}
+	s := subs[0]
+	r.HTTPStatus, r.TrackingID = info.Status, info.TrackingID
+	if s.CustomerID != "" && req.CustomerID != "" && s.CustomerID != req.CustomerID {
+		r.Provision = Failed
+		r.SubscriberID, r.SubscriberStatus = s.ID, s.Status
+		r.Message = fmt.Sprintf("a subscriber with this email already exists under another customer (%s)", s.CustomerID)
+		return r, true
+	}
+	p.fromSubscriber(ctx, &r, s, info.Status)
+	if r.Final {
+		r.Message = strings.TrimSpace("found after an attempt whose answer was lost (not sent again). " + r.Message)
+	}
+	*res = r
+	return r, true
 }
 
 // Subscriber statuses the API documents, and those related APIs use.
@@ -159,10 +182,20 @@ const (
 )
 
 // fromSubscriber fills res from the API's view of the subscriber: its id,
-// its status kept raw, and the outcome that status means.
+// its status kept raw, and the outcome that status means. A subscriber
+// without a status is read once more by id; one still without a status
+// is not counted as anything it may not be.
 func (p *Provisioner) fromSubscriber(ctx context.Context, res *Result, sub webex.Subscriber, status int) {
-	if p.Wait && sub.ID != "" && len(sub.Errors) == 0 && !finalStatus(sub.Status) {
-		sub = p.waitFor(ctx, sub, res)
+	var waitErr error
+	if sub.ID != "" && len(sub.Errors) == 0 && strings.TrimSpace(sub.Status) == "" {
+		got, info, err := p.Client.GetSubscriber(ctx, sub.ID)
+		res.Attempts += info.Attempts
+		if err == nil && got.ID == sub.ID {
+			sub = got
+		}
+	}
+	if p.Wait && sub.ID != "" && len(sub.Errors) == 0 && sub.Status != "" && !finalStatus(sub.Status) {
+		sub, waitErr = p.waitFor(ctx, sub, res)
 	}
 	res.SubscriberID, res.SubscriberStatus = sub.ID, sub.Status
 	switch {
@@ -174,16 +207,23 @@ func (p *Provisioner) fromSubscriber(ctx context.Context, res *Result, sub webex
 	case sub.Status == statusProvisioned:
 		res.Provision = Provisioned
 		res.Message = ""
-	case sub.Status == statusPending || status == http.StatusAccepted:
+	case sub.Status == statusPending || (sub.Status == "" && status == http.StatusAccepted):
 		res.Provision = Pending
 		res.Message = "the user has an active Webex account: they must accept the consent email before provisioning completes"
+	case sub.Status == "":
+		res.Provision, res.Final = Error, false
+		res.Message = fmt.Sprintf("not counted as provisioned: the API answered HTTP %d with subscriber %s but no status, and reading it again gave none; --resume looks it up again", status, sub.ID)
 	default:
 		// An in-between status such as provisioning: written as it is.
 		res.Provision = sub.Status
-		if res.Provision == "" {
-			res.Provision = Provisioned
+		switch {
+		case waitErr != nil:
+			res.Message = "accepted; status " + sub.Status + " when following it stopped: " + waitErr.Error()
+		case p.Wait:
+			res.Message = fmt.Sprintf("accepted; still %s after --wait-timeout %s", sub.Status, p.WaitTimeout)
+		default:
+			res.Message = "accepted; status " + sub.Status + " (use --wait to follow it to the end)"
 		}
-		res.Message = "accepted; status " + sub.Status + " (use --wait to follow it to the end)"
 	}
 }
 
@@ -192,8 +232,9 @@ func finalStatus(s string) bool {
 }
 
 // waitFor polls the subscriber until its status is final, the wait times
-// out or the run stops; every poll goes through the shared limiter.
-func (p *Provisioner) waitFor(ctx context.Context, sub webex.Subscriber, res *Result) webex.Subscriber {
+// out or the run stops; every poll goes through the shared limiter. A
+// failed poll ends the wait with its error.
+func (p *Provisioner) waitFor(ctx context.Context, sub webex.Subscriber, res *Result) (webex.Subscriber, error) {
 	every := p.PollEvery
 	if every <= 0 {
 		every = 2 * time.Second
@@ -201,22 +242,24 @@ func (p *Provisioner) waitFor(ctx context.Context, sub webex.Subscriber, res *Re
 	deadline := time.Now().Add(p.WaitTimeout)
 	for !finalStatus(sub.Status) {
 		if p.WaitTimeout > 0 && time.Now().Add(every).After(deadline) {
-			return sub
+			return sub, nil
 		}
 		t := time.NewTimer(every)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return sub
+			return sub, errors.New("the run was stopped")
 		case <-t.C:
 		}
 		got, info, err := p.Client.GetSubscriber(ctx, sub.ID)
 		res.Attempts += info.Attempts
 		if err != nil {
-			return sub
+			return sub, fmt.Errorf("reading subscriber %s failed: %w", sub.ID, err)
 		}
-		sub = got
+		if got.Status != "" {
+			sub = got
+		}
 		every = min(every*3/2, 15*time.Second)
 	}
-	return sub
+	return sub, nil
 }

@@ -32,6 +32,11 @@ import (
 //
 // A RetryWriter is used from one goroutine, like the sink that feeds it.
 type RetryWriter struct {
+	// Resumable: the run has a journal, so rows it did not finish (never
+	// sent, or stopped mid-request) are for --resume and are left out here.
+	// Without one (standard output), they are written: the retry file is
+	// then the only way to send them.
+	Resumable     bool
 	w             *csv.Writer
 	width         int
 	includeFailed bool
@@ -62,12 +67,18 @@ func NewRetryWriter(w io.Writer, header []string, delimiter rune, includeFailed 
 }
 
 // Qualifies reports whether r belongs in a retry file: its precheck or its
-// provisioning ended in error (no definite answer: retries exhausted, a
+// provisioning ended in error (see Resumable for rows not finished) (no definite answer: retries exhausted, a
 // transport failure, the run stopped with the row in flight), or, with
 // includeFailed, was refused. A provisioning error is retried too: if the
 // subscriber was in fact created, the next run says so (errorCode 10022)
 // instead of creating it twice.
 func (rw *RetryWriter) Qualifies(r pipeline.Result) bool {
+	if !r.Final && rw.Resumable {
+		return false
+	}
+	if r.Precheck == pipeline.NotSent || r.Provision == pipeline.NotSent {
+		return !rw.Resumable
+	}
 	if r.Precheck == pipeline.Error || r.Provision == pipeline.Error {
 		return true
 	}

@@ -91,9 +91,16 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	if cfg.HTTP == nil {
-		cfg.HTTP = &http.Client{Transport: defaultTransport(), CheckRedirect: refuseCleartext}
+	// No redirect of an API call is followed, whatever client the caller
+	// gave: the Webex API does not redirect them, a followed POST turns into
+	// a GET whose answer would be misread, and the token and the
+	// subscriber's data must never leave the base URL's origin.
+	hc := http.Client{Transport: defaultTransport()}
+	if cfg.HTTP != nil {
+		hc = *cfg.HTTP
 	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	cfg.HTTP = &hc
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "wholesale-batch"
 	}
@@ -109,19 +116,6 @@ func defaultTransport() *http.Transport {
 	t.MaxIdleConns = 256
 	t.MaxIdleConnsPerHost = 256
 	return t
-}
-
-// refuseCleartext stops a redirect to plain http off this machine: Go's
-// client keeps the Authorization header on a redirect to the same host, so
-// an https -> http downgrade would send the token in clear text.
-func refuseCleartext(req *http.Request, via []*http.Request) error {
-	if req.URL.Scheme != "https" && !IsLoopback(req.URL.Hostname()) {
-		return fmt.Errorf("refused a redirect to %s://%s: the token would travel in clear text", req.URL.Scheme, req.URL.Host)
-	}
-	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
-	}
-	return nil
 }
 
 // IsLoopback reports whether host names this machine.
@@ -210,6 +204,12 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 				c.cfg.Pacer.Success()
 				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency})
 				return info, raw, h, nil
+			}
+			if status >= 300 && status < 400 {
+				c.cfg.Pacer.Success()
+				rerr := redirectError(status, h, c.base)
+				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Err: rerr, Latency: latency})
+				return info, nil, h, rerr
 			}
 			apiErr = parseError(status, h, raw, time.Now())
 			if apiErr.TrackingID != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -635,40 +636,118 @@ func TestTokenNeverInErrors(t *testing.T) {
 	}
 }
 
-func TestRedirectToCleartextRefused(t *testing.T) {
+// TestRedirectsAreNeverFollowed: the Webex API does not redirect its calls.
+// A followed redirect sent the token to another port, the subscriber's data
+// to another host, and turned a POST into a GET whose 200 was misread. No
+// redirect is followed, whatever http.Client the caller gives, and the
+// error names where the server pointed.
+func TestRedirectsAreNeverFollowed(t *testing.T) {
+	var elsewhere atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		if r.Header.Get("Authorization") != "" {
+			t.Errorf("the token reached %s", r.Host)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"items":[],"id":"sub-1","status":"provisioned","message":"success"}`))
+	}))
+	defer other.Close()
+	otherHost := strings.Replace(other.URL, "127.0.0.1", "localhost", 1) // another host name, same machine
+
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		for _, target := range []struct{ name, url string }{
+			{"same origin", "/v1/wholesale/subscribers"},
+			{"another port", other.URL + "/v1/wholesale/subscribers"},
+			{"another host", otherHost + "/v1/wholesale/subscribers?email=x"},
+		} {
+			for _, followingClient := range []bool{false, true} {
+				name := fmt.Sprintf("%d to %s, caller's client follows=%v", status, target.name, followingClient)
+				t.Run(name, func(t *testing.T) {
+					elsewhere.Store(0)
+					var hits atomic.Int64
+					srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						hits.Add(1)
+						if r.Method != http.MethodPost {
+							ok(w) // only a followed redirect would GET here
+							return
+						}
+						w.Header().Set("Location", target.url)
+						w.WriteHeader(status)
+					}))
+					defer srv.Close()
+					cl, _ := newClient(t, srv.URL+"/v1", func(cfg *webex.Config) {
+						if followingClient {
+							cfg.HTTP = &http.Client{} // Go's default: follows 10 redirects
+						}
+					})
+					_, _, perr := cl.Precheck(context.Background(), email)
+					_, _, verr := cl.Provision(context.Background(), webex.ProvisionRequest{CustomerID: "c", Email: "ann@acme.example"}, nil)
+					var re *webex.RedirectError
+					var doubt *webex.InDoubtError
+					if !errors.As(perr, &re) || re.Status != status || !strings.Contains(perr.Error(), "not followed") {
+						t.Errorf("precheck: %v, want a RedirectError %d", perr, status)
+					}
+					if !errors.As(verr, &doubt) || !doubt.Answered || !errors.As(verr, &re) {
+						t.Errorf("provision: %v, want in doubt (answered) with the redirect", verr)
+					}
+					wantLoc := strings.SplitN(target.url, "?", 2)[0]
+					if !strings.HasPrefix(wantLoc, "http") {
+						wantLoc = srv.URL + wantLoc
+					}
+					for _, err := range []error{perr, verr} {
+						if err != nil && (!strings.Contains(err.Error(), wantLoc) || strings.Contains(err.Error(), testToken)) {
+							t.Errorf("error %q: want it to name %s, without the token", err, wantLoc)
+						}
+					}
+					if hits.Load() != 2 || elsewhere.Load() != 0 {
+						t.Errorf("%d requests to the API, %d elsewhere; want 2 and 0 (nothing followed, nothing retried)", hits.Load(), elsewhere.Load())
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestProvisionAnswersThatAreNotASubscriber: a 2xx without a subscriber id
+// is never a provisioned subscriber: the call is in doubt, answered.
+func TestProvisionAnswersThatAreNotASubscriber(t *testing.T) {
 	cases := []struct {
-		name   string
-		target func(srvURL string) string
-		ok     bool
+		name, body, want string
+		status           int
 	}{
-		{"https downgraded to remote http", func(string) string { return "http://192.0.2.1/v1/wholesale/subscribers/validate" }, false}, // the token must not follow
-		{"to loopback http", func(u string) string { return u + "/v1/moved" }, true},                                                    // a local mock may redirect
+		{"empty object", `{}`, "HTTP 200 without a subscriber id: body {}", 200},
+		{"empty body", ``, "HTTP 200 with a body that is not a subscriber", 200},
+		{"a list page", `{"items":[{"id":"x"}]}`, "without a subscriber id", 200},
+		{"html", `<html>ok</html>`, "not a subscriber", 201},
+		{"status but no id", `{"status":"provisioned"}`, "without a subscriber id", 202},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var hits atomic.Int64
-			var srvURL string
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				hits.Add(1)
-				if r.URL.Path == "/v1/moved" {
-					ok(w)
-					return
-				}
-				http.Redirect(w, r, c.target(srvURL), http.StatusTemporaryRedirect)
-			}))
-			defer srv.Close()
-			srvURL = srv.URL
-			cl, _ := newClient(t, srv.URL+"/v1", nil)
-			_, _, err := cl.Precheck(context.Background(), email)
-			if (err == nil) != c.ok {
-				t.Fatalf("err = %v, want ok=%v", err, c.ok)
-			}
-			if err != nil && (!strings.Contains(err.Error(), "clear text") || strings.Contains(err.Error(), testToken)) {
-				t.Errorf("err = %v, want a refusal that does not show the token", err)
-			}
-			if err != nil && hits.Load() != 1 {
-				t.Errorf("%d requests, want 1 (a refused redirect is not retried)", hits.Load())
+			srv := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(c.status)
+				w.Write([]byte(c.body))
+			})
+			cl, _ := newClient(t, srv, nil)
+			sub, _, err := cl.Provision(context.Background(), webex.ProvisionRequest{CustomerID: "c", Email: "ann@acme.example"}, nil)
+			var doubt *webex.InDoubtError
+			if !errors.As(err, &doubt) || !doubt.Answered || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("got %+v, %v; want in doubt (answered) saying %q", sub, err, c.want)
 			}
 		})
+	}
+}
+
+// TestFailureSayingSuccessDoesNotSaySuccess: a 500 whose body's message is
+// "success" must not put "success" in a row's message.
+func TestFailureSayingSuccessDoesNotSaySuccess(t *testing.T) {
+	srv := serve(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(500)
+		w.Write([]byte(`{"message":"success"}`))
+	})
+	cl, _ := newClient(t, srv, func(c *webex.Config) { c.Retry.MaxAttempts = 1 })
+	_, _, err := cl.Precheck(context.Background(), email)
+	var ae *webex.APIError
+	if !errors.As(err, &ae) || strings.Contains(strings.ToLower(ae.Detail()), "success") || ae.Detail() != "Internal Server Error" {
+		t.Fatalf("%v (detail %q): want the status text, not \"success\"", err, ae.Detail())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -101,7 +102,9 @@ func parseError(status int, h http.Header, body []byte, now time.Time) *APIError
 		e.Errors = eb.Errors
 		e.TrackingID = eb.TrackingID
 	}
-	if e.Message == "" {
+	// A failure's body that says "success" (a misconfigured proxy or
+	// server) must not reach a result's message as if it were one.
+	if e.Message == "" || strings.EqualFold(e.Message, "success") {
 		e.Message = http.StatusText(status)
 	}
 	if e.TrackingID == "" {
@@ -135,4 +138,35 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, false
+}
+
+// RedirectError is a 3xx answer to an API call. It is never followed (see
+// New): the row ends with this error, and a provisioning POST answered so
+// is in doubt (a 303 may follow a POST the server acted on).
+type RedirectError struct {
+	Status     int
+	Location   string // where the server pointed, without credentials or query
+	TrackingID string
+}
+
+func (e *RedirectError) Error() string {
+	if e.Location == "" {
+		return fmt.Sprintf("the API answered a redirect (HTTP %d, no Location); not followed", e.Status)
+	}
+	return fmt.Sprintf("the API answered a redirect (HTTP %d) to %s; not followed", e.Status, e.Location)
+}
+
+// redirectError names a 3xx's target, resolved against base, without its
+// user info and query (they could carry secrets or another row's data).
+func redirectError(status int, h http.Header, base *url.URL) *RedirectError {
+	e := &RedirectError{Status: status, TrackingID: h.Get("Trackingid")}
+	if loc := strings.TrimSpace(h.Get("Location")); loc != "" {
+		if u, err := base.Parse(loc); err == nil {
+			u.User, u.RawQuery, u.Fragment = nil, "", ""
+			e.Location = u.String()
+		} else {
+			e.Location = strconv.Quote(loc)
+		}
+	}
+	return e
 }

@@ -31,20 +31,43 @@ func (c *Client) Provision(ctx context.Context, req ProvisionRequest, intent fun
 	info, raw, _, err := c.do(ctx, http.MethodPost, "/wholesale/subscribers", nil, body, false, intent)
 	if err != nil {
 		if inDoubt(info, err) {
-			return sub, info, &InDoubtError{Err: err}
+			var re *RedirectError
+			return sub, info, &InDoubtError{Err: err, Answered: errors.As(err, &re)}
 		}
 		return sub, info, err
 	}
+	// The server answered 2xx, so it may have acted; a body that is not a
+	// subscriber with an id says nothing of how.
 	if jerr := json.Unmarshal(raw, &sub); jerr != nil {
-		// The server answered 2xx, so it acted; we just cannot read how.
-		return sub, info, &InDoubtError{Err: fmt.Errorf("HTTP %d with an unreadable body: %v", info.Status, jerr)}
+		return sub, info, &InDoubtError{Answered: true, Err: fmt.Errorf("HTTP %d with a body that is not a subscriber (%v): %s", info.Status, jerr, snippet(raw))}
+	}
+	if strings.TrimSpace(sub.ID) == "" {
+		return sub, info, &InDoubtError{Answered: true, Err: fmt.Errorf("HTTP %d without a subscriber id: %s", info.Status, snippet(raw))}
 	}
 	return sub, info, nil
 }
 
+// snippet shows a body in a message: short, on one line.
+func snippet(raw []byte) string {
+	s := strings.Join(strings.Fields(string(raw)), " ")
+	if s == "" {
+		return "an empty body"
+	}
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:120]) + "…"
+	}
+	return "body " + s
+}
+
 // InDoubtError is a provisioning request whose outcome is unknown: the
 // server may or may not have created the subscriber.
-type InDoubtError struct{ Err error }
+type InDoubtError struct {
+	Err error
+	// Answered: the server gave an answer (a 2xx that is not a subscriber,
+	// a redirect), so sending again would most likely get the same one; the
+	// caller looks the subscriber up but does not repeat the POST.
+	Answered bool
+}
 
 func (e *InDoubtError) Error() string {
 	return "outcome unknown (the server may have acted): " + e.Err.Error()
@@ -62,6 +85,10 @@ func inDoubt(info CallInfo, err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae.Status >= 500
+	}
+	var re *RedirectError
+	if errors.As(err, &re) {
+		return true // a 303 may follow a POST the server acted on
 	}
 	return !errors.Is(err, errConnRefused)
 }
