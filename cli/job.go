@@ -26,6 +26,7 @@ type job struct {
 	log   *slog.Logger
 
 	client  *webex.Client
+	baseURL string // the API the run called
 	limiter *ratelimit.Limiter
 	st      stats
 	lat     report.Latencies
@@ -91,6 +92,7 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	j.cleanup = append(j.cleanup, release) // released last, after every file is closed
 	if cfg.mode != modeValidate {
 		token, baseURL, closeSandbox, err := credentials(cfg, env)
+		j.baseURL = baseURL
 		if err != nil {
 			j.close()
 			return nil, err
@@ -394,6 +396,9 @@ func (j *job) writeArtefacts(f report.RunFacts, code int) ([]report.File, []stri
 		m := report.NewManifest(info, j.sum, f, &j.lat)
 		m.CommandLine = j.cfg.args
 		m.Config = report.FlagConfig(j.cfg.flags)
+		if j.baseURL != "" {
+			m.Config["base-url"] = j.baseURL // the sandbox's, not the default it did not use
+		}
 		m.Outputs = report.ManifestOutputs{Results: j.cfg.output, Report: j.cfg.reportFile, SummaryJSON: j.cfg.summaryJSON, RetryFile: j.cfg.retryFile}
 		m.Input.Path = j.cfg.input
 		switch {

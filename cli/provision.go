@@ -97,7 +97,7 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 		}
 		return prov.Work(ctx, row, pre)
 	}
-	work := pipeline.Guard(&pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate},
+	work := pipeline.Guard(&pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5},
 		j.jr.wrapKind(journal.KindResult, pass2))
 	return j.finish(j.run(ctx, work, j.write, workers))
 }

@@ -95,7 +95,7 @@ func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
 				last = doubt.Err.Error()
 			}
 			res.Provision, res.Final = Error, false
-			res.Message = fmt.Sprintf("outcome unknown after %d attempts that each ended without an answer (last: %s), and the subscriber was not found; check %s in Control Hub, or --resume to look it up again", n, last, req.Email)
+			res.Message = fmt.Sprintf("outcome unknown: %d POSTs each ended in doubt (last: %s), and the subscriber was not found; check %s in Control Hub, or --resume to look it up again", n, last, req.Email)
 			return res
 		}
 		n++

@@ -257,8 +257,10 @@ func RedactConfig(cfg map[string]any) map[string]any {
 	out := make(map[string]any, len(cfg))
 	for k, v := range cfg {
 		switch {
-		case SecretName(k):
+		case SecretName(k) && v != "" && v != nil:
 			out[k] = Redacted
+		case SecretName(k):
+			out[k] = "" // not given: nothing to hide, and "REDACTED" would say it was
 		default:
 			if d, ok := v.(time.Duration); ok {
 				out[k] = d.String()
