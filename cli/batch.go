@@ -290,7 +290,7 @@ func runBatch(ctx context.Context, m mode, args []string, env Env) (int, error) 
 
 func stopReason(err error) string {
 	if errors.Is(err, pipeline.ErrInterrupted) {
-		return "interrupted: rows waiting for their turn were not sent (marked not done), rows not reached are not in the results"
+		return "interrupted: rows waiting for their turn were not sent (written not_sent), rows not reached are not in the results; --resume sends both"
 	}
 	return err.Error()
 }

@@ -71,6 +71,21 @@ func TestKillNineThenResumeWritesEachRowOnce(t *testing.T) {
 // lets the last run finish and requires it to exit 0. It returns the kills.
 func killAndResume(t *testing.T, bin string, args []string, kills int, lo, hi time.Duration) int {
 	t.Helper()
+	return killAndResumeIntruded(t, bin, args, kills, lo, hi, false)
+}
+
+// killAndResumeIntruded is killAndResume; with intrude, each run also
+// meets a second process started beside it with --resume (an overlapping
+// cron entry), which must be refused (exit 2) while the first holds the
+// output.
+func killAndResumeIntruded(t *testing.T, bin string, args []string, kills int, lo, hi time.Duration, intrude bool) int {
+	t.Helper()
+	refused := 0
+	defer func() {
+		if intrude {
+			t.Logf("%d concurrent runs refused", refused)
+		}
+	}()
 	done := 0
 	for attempt := 0; attempt <= kills+20; attempt++ {
 		a := args
@@ -86,6 +101,9 @@ func killAndResume(t *testing.T, bin string, args []string, kills int, lo, hi ti
 		}
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
+		if intrude && intrudeOnce(t, bin, args, cmd.Process.Pid, exited) {
+			refused++
+		}
 		var err error
 		if done < kills {
 			select {
@@ -109,6 +127,53 @@ func killAndResume(t *testing.T, bin string, args []string, kills int, lo, hi ti
 	}
 	t.Fatal("the run never finished")
 	return done
+}
+
+// intrudeOnce starts a second run with --resume once the first holds its
+// lock, and requires it to be refused. It reports whether it was; when the
+// first run ends before it takes the lock, there is nothing to intrude on.
+func intrudeOnce(t *testing.T, bin string, args []string, pid int, exited chan error) bool {
+	t.Helper()
+	out := outputOf(args)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		// A killed run leaves its lock file (not its lock): wait for this
+		// run's own pid in it.
+		if b, err := os.ReadFile(out + ".lock"); err == nil && strings.Contains(string(b), fmt.Sprintf("pid %d ", pid)) {
+			break
+		}
+		select {
+		case err := <-exited:
+			exited <- err // the first run ended (or died) before taking the lock
+			return false
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the run never took its lock")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cmd := exec.Command(bin, append(append([]string{}, args...), "--resume")...)
+	cmd.Env = append(os.Environ(), "WEBEX_TOKEN="+token)
+	stderr, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee) && ee.ExitCode() == cli.ExitUsage && strings.Contains(string(stderr), "is in use by"):
+		return true
+	case errors.As(err, &ee) && ee.ExitCode() == cli.ExitUsage && strings.Contains(string(stderr), "nothing to resume"):
+		return false // the first run had just finished and removed its journal
+	}
+	t.Fatalf("a second run beside the first was not refused: %v\n%s", err, stderr)
+	return false
+}
+
+func outputOf(args []string) string {
+	for i, a := range args {
+		if a == "--output" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
 }
 
 // finished tells a run that completed (it removes its journal last) from

@@ -206,8 +206,9 @@ func TestPlanKeepsCodeDescriptions(t *testing.T) {
 }
 
 // TestProvisionKillNineNeverTwice kills the tool at random instants, many
-// times, and resumes: nobody may be provisioned twice, and at the end every
-// row is provisioned exactly once.
+// times, and resumes, while a second process tries to run beside each one:
+// nobody may be provisioned twice, and at the end every row is provisioned
+// exactly once.
 func TestProvisionKillNineNeverTwice(t *testing.T) {
 	bin := buildTool(t)
 	srv := fake(t, fakeapi.Options{Latency: 10 * time.Millisecond})
@@ -215,7 +216,7 @@ func TestProvisionKillNineNeverTwice(t *testing.T) {
 	in := emailsFile(t, n)
 	out := filepath.Join(t.TempDir(), "out.csv")
 	args := provisionArgs(srv, in, out, "--concurrency", "6")
-	kills := killAndResume(t, bin, args, 15, 20*time.Millisecond, 150*time.Millisecond)
+	kills := killAndResumeIntruded(t, bin, args, 15, 20*time.Millisecond, 150*time.Millisecond, true)
 	for email, posts := range srv.Server.Stats().PostsByEmail {
 		if posts > 1 {
 			t.Errorf("%s was POSTed %d times", email, posts)

@@ -138,7 +138,7 @@ func SuggestedFix(r pipeline.Result) string {
 	}
 	switch r.HTTPStatus {
 	case 401:
-		return "The token was rejected (missing, wrong or expired): get a fresh partner administrator token, then rerun with the retry file (--retry-file)"
+		return "The token was rejected (missing, wrong or expired): get a fresh partner administrator token, then continue the run with --resume"
 	case 403:
 		return "The token lacks rights: " + pipeline.ScopeHint
 	}
@@ -163,10 +163,15 @@ func SuggestedFix(r pipeline.Result) string {
 		}
 		return strings.Join(fixes, ". ")
 	}
+	if r.Precheck == pipeline.NotSent || r.Provision == pipeline.NotSent {
+		return "Not sent: the run stopped before this row's turn; continue the run with --resume"
+	}
 	if r.Precheck == pipeline.Error || r.Provision == pipeline.Error {
 		switch {
+		case !r.Final && r.Provision == pipeline.Error:
+			return "Outcome unknown: continue the run with --resume, which looks the subscriber up before sending anything again"
 		case !r.Final:
-			return "Not finished: the run stopped before an answer came; rerun with --resume, or with the retry file (--retry-file)"
+			return "Not finished: the run stopped before an answer came; continue the run with --resume"
 		case r.HTTPStatus == 429:
 			return "Throttled until the retries ran out: rerun with the retry file (--retry-file) and a lower --rate"
 		}
@@ -255,7 +260,9 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 	add := func(label string, n int) { d.Counts = append(d.Counts, htmlCount{label, thousands(n)}) }
 	add("rows", s.Rows)
 	for _, o := range outcomeOrder {
-		add(o, s.Outcomes[o])
+		if o != pipeline.NotSent || s.Outcomes[o] > 0 { // only an interrupted run has it
+			add(o, s.Outcomes[o])
+		}
 	}
 	if notSent > 0 {
 		add(validNotSent, notSent)
@@ -282,6 +289,9 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 	// whole run; code bars are relative to the most frequent code, so a
 	// rare code is still visible next to a common one.
 	for _, o := range outcomeOrder {
+		if o == pipeline.NotSent && s.Outcomes[o] == 0 {
+			continue
+		}
 		d.Outcomes = append(d.Outcomes, htmlBar{Label: o, Class: o, N: s.Outcomes[o], Width: width(s.Outcomes[o], s.Rows)})
 	}
 	if notSent > 0 {
@@ -386,7 +396,7 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:t
 th{background:#f4f4f4}td{overflow-wrap:anywhere}.n{text-align:right;white-space:nowrap}.small{color:#555;font-size:.85em}
 .chart td{border:0;padding:.15em .5em}.chart .track{width:60%}
 .bar{height:0;border-top:1em solid #888;min-width:1px}
-.passed{border-color:#2e7d32}.failed{border-color:#c62828}.invalid{border-color:#b26a00}.error{border-color:#6a1b9a}.info{border-color:#1565c0}
+.passed{border-color:#2e7d32}.failed{border-color:#c62828}.invalid{border-color:#b26a00}.error{border-color:#6a1b9a}.not_sent{border-color:#757575}.info{border-color:#1565c0}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 @media print{body{margin:0;max-width:none;font-size:10pt}tr{break-inside:avoid}h2{break-after:avoid}}

@@ -80,7 +80,7 @@ func TestHTMLStructure(t *testing.T) {
 		"Transient: rerun with the retry file (--retry-file)", // error
 		"spark-admin:wholesale_subscribers_write",             // 403
 		"Nothing was sent: correct the row",                   // invalid
-		"rerun with --resume",                                 // unfinished
+		"continue the run with --resume",                      // unfinished
 		"results-2025-06-01.csv",
 	} {
 		if !strings.Contains(page, want) {

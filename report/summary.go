@@ -128,7 +128,7 @@ type RunFacts struct {
 type File struct{ Label, Path string }
 
 // outcomeOrder lists outcomes in the order people read them.
-var outcomeOrder = []string{pipeline.Passed, pipeline.Failed, pipeline.Invalid, pipeline.Error}
+var outcomeOrder = []string{pipeline.Passed, pipeline.Failed, pipeline.Invalid, pipeline.Error, pipeline.NotSent}
 
 // Print writes the summary as a small aligned table.
 func (s *Summary) Print(w io.Writer, f RunFacts) {
