@@ -1,6 +1,6 @@
 // Package contract holds contract tests that run requests against Stoplight
-// Prism serving the official Webex Wholesale OpenAPI file, so that what our
-// client sends, and what our own fake server (webex/fakeapi) accepts, is
+// Prism serving the official Webex Wholesale OpenAPI file (the copy in
+// spec/webex-wholesale.json), so that what our client sends, and what our own fake server (webex/fakeapi) accepts, is
 // checked against the published schema.
 //
 // The tests need the build tag "contract" and a Prism install:
@@ -11,9 +11,10 @@
 // Environment:
 //
 //	PRISM_BIN      path of the prism binary (default: <repo>/.prism/node_modules/.bin/prism)
-//	WEBEX_SPEC     path of webex-wholesale.json (default: found by walking up from
-//	               the working directory to a folder holding shared/spec/webex-wholesale.json)
-//	PRISM_REQUIRED =1 turns "Prism or spec not found" from a skip into a failure (for CI)
+//	WEBEX_SPEC     path of webex-wholesale.json (default: the repository's own copy,
+//	               spec/webex-wholesale.json; spec/README.md says where it comes from)
+//	PRISM_REQUIRED =1 turns "Prism or spec not found" from a skip into an immediate
+//	               failure naming the fix (for CI)
 //	PRISM_START_TIMEOUT  readiness deadline as a Go duration (default 30s)
 //
 // # The tests

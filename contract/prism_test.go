@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -22,18 +23,29 @@ import (
 	"time"
 )
 
-// specRelPath is where the official OpenAPI file lives below the folder that
-// holds shared/ (the repo root's parent, locally and in CI).
-const specRelPath = "shared/spec/webex-wholesale.json"
+// specPath is the official OpenAPI file in this repository, relative to this
+// package's directory (go test's working directory).
+const specPath = "../spec/webex-wholesale.json"
 
-// startPrism starts Stoplight Prism in mock mode on a free loopback port with
-// the official Webex Wholesale spec and stops it when the test ends.
+// The fixes the "not found" errors name, so a missing piece is fixed at once.
+const (
+	fixPrism = "install it with `bash .ci/prism.sh` (needs node and npm, e.g. `apt-get install nodejs npm`), or set PRISM_BIN"
+	fixSpec  = "restore it with `git checkout -- spec/webex-wholesale.json` (see spec/README.md), or set WEBEX_SPEC"
+)
+
+// sharedPrism starts Stoplight Prism in mock mode on a free loopback port
+// with the official Webex Wholesale spec, once for the whole test binary: the
+// first test that asks starts it, TestMain stops it after the last test, and
+// every test gets its own view whose violations() starts empty (whatever
+// earlier tests left is drained first). Tests that use it must not run in
+// parallel (none of this package's do): violations are read from one log
+// stream.
 //
 // baseURL is e.g. "http://127.0.0.1:43127" (Prism serves the spec's paths at
 // the root, so a client's base URL is just this).
 //
 // violations returns the request violations Prism logged since the previous
-// call (the first call: since start), one readable string each, e.g.
+// call, one readable string each, e.g.
 //
 //	POST /wholesale/subscribers/validate: request.body.email Request body property email must be string
 //
@@ -44,18 +56,7 @@ const specRelPath = "shared/spec/webex-wholesale.json"
 // relies on requests not overlapping; send them one at a time.
 //
 // It skips the test when the prism binary or the spec can't be found, unless
-// PRISM_REQUIRED=1, then it fails.
-func startPrism(t *testing.T) (baseURL string, violations func() []string) {
-	t.Helper()
-	p := startPrismServer(t)
-	return p.baseURL, p.RequestViolations
-}
-
-// sharedPrism is startPrism for the whole test binary: the first test that
-// asks starts one Prism, TestMain stops it after the last test, and every
-// test gets its own view whose violations() starts empty (whatever earlier
-// tests left is drained first). Tests that use it must not run in parallel
-// (none of this package's do): violations are read from one log stream.
+// PRISM_REQUIRED=1, then it fails at once, naming the fix.
 func sharedPrism(t *testing.T) (baseURL string, violations func() []string) {
 	t.Helper()
 	p := sharedPrismServer(t)
@@ -129,32 +130,12 @@ type prismServer struct {
 // marker is never one an earlier flush already logged.
 var syncSeq atomic.Int64
 
-func startPrismServer(t *testing.T) *prismServer {
-	t.Helper()
-	bin, spec, err := prismInputs()
-	if err != nil {
-		skipOrFail(t, err)
-	}
-	p, stop, err := launchPrismRetry(t.Logf, bin, spec)
-	if err != nil {
-		t.Fatalf("prism did not start: %v", err)
-	}
-	p.t = t
-	t.Cleanup(func() {
-		stop()
-		if t.Failed() {
-			t.Logf("--- prism log (last 200 lines) ---\n%s", p.log.tail(200))
-		}
-	})
-	return p
-}
-
-// prismInputs finds the prism binary and the spec.
+// prismInputs finds the prism binary and the spec; when both are missing the
+// error names both fixes.
 func prismInputs() (bin, spec string, err error) {
-	if bin, err = findPrismBin(); err != nil {
-		return "", "", err
-	}
-	if spec, err = findSpec(); err != nil {
+	bin, binErr := findPrismBin()
+	spec, specErr := findSpec()
+	if err := errors.Join(binErr, specErr); err != nil {
 		return "", "", err
 	}
 	return bin, spec, nil
@@ -190,9 +171,9 @@ func launchPrismRetry(logf func(string, ...any), bin, spec string) (*prismServer
 func skipOrFail(t *testing.T, err error) {
 	t.Helper()
 	if os.Getenv("PRISM_REQUIRED") == "1" {
-		t.Fatalf("contract test needs Prism: %v", err)
+		t.Fatalf("contract test cannot run (PRISM_REQUIRED=1): %v", err)
 	}
-	t.Skipf("skipping contract test: %v (install with `bash .ci/prism.sh`, or set PRISM_BIN / WEBEX_SPEC)", err)
+	t.Skipf("skipping contract test: %v", err)
 }
 
 // launchPrism starts one Prism process and waits for its "listening" line.
@@ -248,7 +229,7 @@ func launchPrism(logf func(string, ...any), bin, spec string, timeout time.Durat
 // Log returns everything Prism printed so far.
 func (p *prismServer) Log() []string { return p.log.lines() }
 
-// RequestViolations: see startPrism. Safe to call from subtests: a failed
+// RequestViolations: see sharedPrism. Safe to call from subtests: a failed
 // sync is reported with Errorf (not Fatalf) on the test that started Prism.
 func (p *prismServer) RequestViolations() []string {
 	p.t.Helper()
@@ -386,52 +367,75 @@ func freePort() (int, error) {
 }
 
 // findPrismBin: $PRISM_BIN, else <repo root>/.prism/node_modules/.bin/prism
-// (where .ci/prism.sh installs it); the repo root is the nearest folder with go.mod.
+// (where .ci/prism.sh installs it); the repo root is the nearest folder with
+// go.mod. A Node.js launcher also needs node: without it Prism would die with
+// a bare "exit status 127".
 func findPrismBin() (string, error) {
-	if b := os.Getenv("PRISM_BIN"); b != "" {
-		if _, err := os.Stat(b); err != nil {
-			return "", fmt.Errorf("PRISM_BIN=%s: %w", b, err)
+	bin := os.Getenv("PRISM_BIN")
+	if bin != "" {
+		if _, err := os.Stat(bin); err != nil {
+			return "", fmt.Errorf("PRISM_BIN=%s: %w; %s", bin, err, fixPrism)
 		}
-		return b, nil
+	} else {
+		root, err := repoRoot()
+		if err != nil {
+			return "", err
+		}
+		bin = filepath.Join(root, ".prism", "node_modules", ".bin", "prism")
+		if _, err := os.Stat(bin); err != nil {
+			return "", fmt.Errorf("prism not installed at %s; %s", bin, fixPrism)
+		}
 	}
+	if head, err := readHead(bin, 128); err == nil && bytes.HasPrefix(head, []byte("#!")) && bytes.Contains(head, []byte("node")) {
+		if _, err := exec.LookPath("node"); err != nil {
+			return "", fmt.Errorf("%s is a Node.js script but node is not on PATH; install Node.js (e.g. `apt-get install nodejs npm`)", bin)
+		}
+	}
+	return bin, nil
+}
+
+// repoRoot is the nearest folder above the working directory with go.mod.
+func repoRoot() (string, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for d := wd; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			bin := filepath.Join(d, ".prism", "node_modules", ".bin", "prism")
-			if _, err := os.Stat(bin); err != nil {
-				return "", fmt.Errorf("prism not installed at %s", bin)
-			}
-			return bin, nil
+			return d, nil
 		}
 		if filepath.Dir(d) == d {
-			return "", errors.New("no go.mod above " + wd + " to locate .prism/")
+			return "", errors.New("no go.mod above " + wd)
 		}
 	}
 }
 
-// findSpec: $WEBEX_SPEC, else the first <dir>/shared/spec/webex-wholesale.json
-// walking up from the working directory.
-func findSpec() (string, error) {
-	if s := os.Getenv("WEBEX_SPEC"); s != "" {
-		if _, err := os.Stat(s); err != nil {
-			return "", fmt.Errorf("WEBEX_SPEC=%s: %w", s, err)
-		}
-		return filepath.Abs(s)
-	}
-	wd, err := os.Getwd()
+// readHead returns up to n bytes from the start of a file.
+func readHead(path string, n int) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	for d := wd; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, filepath.FromSlash(specRelPath))
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("%s not found in %s or any parent", specRelPath, wd)
-		}
+	defer f.Close()
+	b := make([]byte, n)
+	k, err := io.ReadFull(f, b)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
 	}
+	return b[:k], nil
+}
+
+// findSpec: $WEBEX_SPEC, else the repository's spec/webex-wholesale.json.
+func findSpec() (string, error) {
+	p, env := specPath, os.Getenv("WEBEX_SPEC")
+	if env != "" {
+		p = env
+	}
+	if _, err := os.Stat(p); err != nil {
+		if env != "" {
+			return "", fmt.Errorf("WEBEX_SPEC=%s: %w", env, err)
+		}
+		return "", fmt.Errorf("the official OpenAPI file is missing: %w; %s", err, fixSpec)
+	}
+	return filepath.Abs(p)
 }

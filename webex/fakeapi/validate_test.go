@@ -193,28 +193,24 @@ func TestBodyRejections(t *testing.T) {
 	}
 }
 
-// specFile finds the official OpenAPI file; WEBEX_OPENAPI overrides the
-// places it is usually found. Tests that need it skip without it, because the
-// file lives outside this module.
+// specFile reads the official OpenAPI file: the repository's copy, or
+// WEBEX_OPENAPI when set. It is part of the repository, so a missing file
+// fails the test rather than skipping it.
 func specFile(t *testing.T) map[string]any {
 	t.Helper()
-	paths := []string{os.Getenv("WEBEX_OPENAPI"), "../../../shared/spec/webex-wholesale.json", "../../testdata/webex-wholesale.json"}
-	for _, p := range paths {
-		if p == "" {
-			continue
-		}
-		raw, err := os.ReadFile(filepath.Clean(p))
-		if err != nil {
-			continue
-		}
-		var spec map[string]any
-		if err := json.Unmarshal(raw, &spec); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		return spec
+	p := "../../spec/webex-wholesale.json"
+	if env := os.Getenv("WEBEX_OPENAPI"); env != "" {
+		p = env
 	}
-	t.Skip("webex-wholesale.json not found; set WEBEX_OPENAPI to run this test")
-	return nil
+	raw, err := os.ReadFile(filepath.Clean(p))
+	if err != nil {
+		t.Fatalf("the official OpenAPI file: %v; restore it with `git checkout -- spec/webex-wholesale.json` (see spec/README.md), or set WEBEX_OPENAPI", err)
+	}
+	var spec map[string]any
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	return spec
 }
 
 // fromOpenAPI converts an OpenAPI schema node into the fake's schema type,
