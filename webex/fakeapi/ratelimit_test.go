@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -117,7 +118,7 @@ func TestFailureRate(t *testing.T) {
 	// The same seed gives the same failures; another seed does not.
 	b, _ := statuses(0.2, 42)
 	c, _ := statuses(0.2, 43)
-	if !equalInts(a, b) || equalInts(a, c) {
+	if !slices.Equal(a, b) || slices.Equal(a, c) {
 		t.Error("failures are not determined by the seed")
 	}
 	// Retries eventually succeed even at a high rate.
@@ -134,16 +135,4 @@ func TestFailureRate(t *testing.T) {
 	if _, st := statuses(-1, 1); st.Injected503 != 0 {
 		t.Errorf("rate -1: %d failed", st.Injected503)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
