@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
+	"github.com/wholesale-batch/wholesale-batch/tasks"
 )
 
 // The generated input is what a real Webex Calling migration file looks
@@ -76,9 +77,9 @@ func writeInput(path string, n int) (int64, error) {
 }
 
 // requestBody is the exact JSON body the tool sends for row i
-// (pipeline.PrecheckRequest, encoded as webex.Client encodes it).
+// (tasks.PrecheckRequest, encoded as webex.Client encodes it).
 func requestBody(i int) []byte {
-	b, err := json.Marshal(pipeline.PrecheckRequest(genFields(i)))
+	b, err := json.Marshal(tasks.PrecheckRequest(genFields(i)))
 	if err != nil {
 		panic(err)
 	}

@@ -305,7 +305,7 @@ func loadavg() string {
 
 // goTest runs the hot-path benchmarks with go test and copies their output.
 func (b *bench) goTest(ctx context.Context) {
-	pkgs := []string{"./check", "./pipeline", "./report", "./webex", "./webex/fakeapi"}
+	pkgs := []string{"./check", "./pipeline", "./report", "./tasks", "./webex", "./webex/fakeapi"}
 	args := append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1"}, pkgs...)
 	b.logf("go %s", strings.Join(args, " "))
 	cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)

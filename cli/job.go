@@ -15,6 +15,7 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/ratelimit"
 	"github.com/wholesale-batch/wholesale-batch/report"
+	"github.com/wholesale-batch/wholesale-batch/tasks"
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
@@ -264,8 +265,11 @@ func (j *job) scan(ctx context.Context) {
 // run streams the input through work into sink. The first interrupt
 // stops the intake and lets rows in flight finish (bounded by --timeout).
 func (j *job) run(ctx context.Context, work pipeline.Worker, sink pipeline.Sink, workers int) error {
-	stop, wait := pipeline.Run(context.WithoutCancel(ctx), j.in.src, work, sink,
-		pipeline.Options{Concurrency: workers, Prepare: j.prep.Prepare})
+	opt := pipeline.Options{Concurrency: workers, Prepare: j.prep.Prepare}
+	if j.client != nil {
+		opt.StopSending = j.client.StopSending
+	}
+	stop, wait := pipeline.Run(context.WithoutCancel(ctx), j.in.src, work, sink, opt)
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -447,7 +451,7 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 	workers := 1
 	if j.client != nil {
 		breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
-		work = pipeline.Guard(breaker, j.jr.wrap(j.debugRequests((&pipeline.Prechecker{Client: j.client}).Work)))
+		work = pipeline.Guard(breaker, j.jr.wrap(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work)))
 		workers = cfg.workers()
 	}
 	return j.finish(j.run(ctx, work, j.write, workers))

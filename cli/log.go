@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
+	"github.com/wholesale-batch/wholesale-batch/tasks"
 )
 
 func parseLevel(s string) (slog.Level, error) {
@@ -41,7 +42,7 @@ func (j *job) debugRequests(work pipeline.Worker) pipeline.Worker {
 	}
 	return func(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		if len(row.Problems) == 0 {
-			body, _ := json.Marshal(pipeline.PrecheckRequest(row.Fields))
+			body, _ := json.Marshal(tasks.PrecheckRequest(row.Fields))
 			j.log.Debug("precheck request", "line", row.Line, "body", string(body))
 		}
 		return work(ctx, row)

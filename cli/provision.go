@@ -16,6 +16,7 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/journal"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
+	"github.com/wholesale-batch/wholesale-batch/tasks"
 )
 
 func runProvision(ctx context.Context, args []string, env Env) (int, error) {
@@ -52,7 +53,7 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	// Pass 1: prechecks, journaled; nothing is written to the output yet.
 	plan := newPlanCount()
 	pass1 := pipeline.Guard(&pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5},
-		j.jr.wrapKind(journal.KindPrecheck, j.fromPlan(j.debugRequests((&pipeline.Prechecker{Client: j.client}).Work))))
+		j.jr.wrapKind(journal.KindPrecheck, j.fromPlan(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work))))
 	if err := j.run(ctx, pass1, plan.add, workers); err != nil {
 		j.sum = plan.sum
 		fmt.Fprintln(j.stderr, "stopped during the precheck pass: nothing was provisioned")
@@ -84,7 +85,7 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 		j.prep.Dupes.Reset() // the same rows again: none is a duplicate of itself
 	}
 	j.bar = newProgress(cfg, env, in.total)
-	prov := &pipeline.Provisioner{Client: j.client, Intents: j.jr, Max: cfg.maxProvision, Wait: cfg.wait, WaitTimeout: cfg.waitTimeout}
+	prov := &tasks.Provisioner{Client: j.client, Intents: j.jr, Max: cfg.maxProvision, Wait: cfg.wait, WaitTimeout: cfg.waitTimeout}
 	pass2 := func(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		pre, ok := j.jr.lookup(journal.KindPrecheck, row)
 		if !ok {
@@ -129,7 +130,7 @@ func (j *job) fromPlan(work pipeline.Worker) pipeline.Worker {
 		if row.Prior["precheck_result"] != pipeline.Passed {
 			return noted(work(ctx, row), "did not pass in the plan: prechecked again")
 		}
-		hash := pipeline.RequestHash(row.Fields)
+		hash := tasks.RequestHash(row.Fields)
 		checked, err := time.Parse(time.RFC3339, row.Prior["checked_at"])
 		switch {
 		case row.Prior["request_hash"] != hash:

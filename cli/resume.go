@@ -16,6 +16,7 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/journal"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
+	"github.com/wholesale-batch/wholesale-batch/tasks"
 )
 
 // resumable is the crash-safety of a run: the journal it writes and, with
@@ -155,7 +156,7 @@ func (r *resumable) lookup(kind string, row *pipeline.Row) (pipeline.Result, boo
 	if r == nil || r.old == nil {
 		return pipeline.Result{}, false
 	}
-	e, ok, err := r.old.Get(kind, pipeline.Identity(row))
+	e, ok, err := r.old.Get(kind, tasks.Identity(row))
 	if err != nil || !ok {
 		return pipeline.Result{}, false
 	}
@@ -173,7 +174,7 @@ func (r *resumable) record(kind string, row *pipeline.Row, res pipeline.Result) 
 	if err != nil {
 		return err
 	}
-	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: kind, Key: pipeline.Identity(row), Data: data}, false)
+	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: kind, Key: tasks.Identity(row), Data: data}, false)
 }
 
 // reload reads the journal again, with what this run has added: the

@@ -107,13 +107,13 @@ func TestProvisionOnlyWhatTheAPIConfirmed(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s", code, stderr)
 	}
 	want := map[string]string{
-		"ann+r301@acme.example":        "redirect (HTTP 301) to " + strings.TrimSuffix(base, "/v1") + "/v1/wholesale/subscribers; not followed",
-		"ben+r302@acme.example":        "redirect (HTTP 302)",
-		"cy+r303@acme.example":         "redirect (HTTP 303)",
-		"dee+r307@acme.example":        "redirect (HTTP 307) to " + elsewhere,
-		"eve+empty@acme.example":       "HTTP 200 without a subscriber id: body {}",
-		"fay+nostatus@acme.example":    "subscriber not-a-real-id but no status",
-		"gus+fib500@acme.example": "HTTP 500: Internal Server Error",
+		"ann+r301@acme.example":     "redirect (HTTP 301) to " + strings.TrimSuffix(base, "/v1") + "/v1/wholesale/subscribers; not followed",
+		"ben+r302@acme.example":     "redirect (HTTP 302)",
+		"cy+r303@acme.example":      "redirect (HTTP 303)",
+		"dee+r307@acme.example":     "redirect (HTTP 307) to " + elsewhere,
+		"eve+empty@acme.example":    "HTTP 200 without a subscriber id: body {}",
+		"fay+nostatus@acme.example": "subscriber not-a-real-id but no status",
+		"gus+fib500@acme.example":   "HTTP 500: Internal Server Error",
 	}
 	for _, r := range readCSV(t, out) {
 		email := r["email"]

@@ -6,15 +6,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
-	"net/http"
 	"strconv"
 	"testing"
 
 	"github.com/wholesale-batch/wholesale-batch/check"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
-	"github.com/wholesale-batch/wholesale-batch/ratelimit"
-	"github.com/wholesale-batch/wholesale-batch/webex"
-	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
 )
 
 // The benchmarks here are per row: one op is one input row, so ns/op and
@@ -156,33 +152,6 @@ func BenchmarkRun(b *testing.B) {
 	}
 	if n != b.N {
 		b.Fatalf("%d results, want %d", n, b.N)
-	}
-}
-
-// BenchmarkPrecheckWork: the worker's part of a row without the network:
-// request built from the row and encoded, the unlimited limiter, tracking
-// id and headers, the response decoded, the result filled in.
-func BenchmarkPrecheckWork(b *testing.B) {
-	client, err := webex.New(webex.Config{
-		BaseURL: "http://127.0.0.1:1/v1", Token: "x", Pacer: ratelimit.New(0),
-		HTTP:      &http.Client{Transport: fakeapi.Canned{}},
-		OnAttempt: func(webex.Attempt) {},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var buf bytes.Buffer
-	benchRow(&buf, 0)
-	src := benchSource(b, append([]byte(benchHeader), buf.Bytes()...))
-	var row pipeline.Row
-	_ = src.Each(context.Background(), func(r pipeline.Row) error { row = r; return nil })
-	w := (&pipeline.Prechecker{Client: client}).Work
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if res := w(ctx, &row); res.Precheck != pipeline.Passed {
-			b.Fatalf("%+v", res)
-		}
 	}
 }
 

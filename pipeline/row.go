@@ -5,6 +5,7 @@
 package pipeline
 
 import (
+	"strings"
 	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/check"
@@ -90,4 +91,25 @@ type Result struct {
 	// Fatal, set by a worker, stops the whole run (a rejected token): every
 	// later request would fail the same way. It is not written.
 	Fatal error `json:"-"`
+}
+
+// Invalidated is the result of a row found wrong before sending.
+func Invalidated(row *Row) Result {
+	return Result{Row: row, Precheck: Invalid, Message: ProblemText(row.Problems), Final: true}
+}
+
+// ProblemText joins problems into one message naming each column.
+func ProblemText(ps []Problem) string {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if p.Field != "" {
+			b.WriteString(p.Field)
+			b.WriteString(": ")
+		}
+		b.WriteString(p.Message)
+	}
+	return b.String()
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 
 	"golang.org/x/sync/errgroup"
-
-	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
 // Worker turns one row into its result. It must return a result for every
@@ -27,6 +25,10 @@ type Options struct {
 	// Prepare, if set, checks and normalises each row in input order before
 	// it reaches a worker (the place for checks that need the rows before it).
 	Prepare func(*Row)
+	// StopSending, if set, is called when the run is stopped: workers'
+	// calls still waiting for their turn must give up without sending (the
+	// API client's StopSending), while requests on the wire finish.
+	StopSending func()
 }
 
 // Stop ends a run early. Stop(nil) is an interrupt: no new rows, the rows in
@@ -47,9 +49,11 @@ func Run(ctx context.Context, src *Source, work Worker, sink Sink, opt Options) 
 	// cancels requests in flight (a 401, a write error).
 	workCtx, cancelWork := context.WithCancelCause(ctx)
 	readCtx, cancelRead := context.WithCancelCause(workCtx)
-	// sending ends with an interrupt too: rows handed out but still waiting
-	// for their turn at the rate limit are not sent (webex.StopSending).
-	workCtx, stopSending := webex.StopSending(workCtx)
+	stopSending := func() {
+		if opt.StopSending != nil {
+			opt.StopSending()
+		}
+	}
 	stop = func(cause error) {
 		stopSending()
 		if cause == nil {
@@ -143,7 +147,6 @@ func Run(ctx context.Context, src *Source, work Worker, sink Sink, opt Options) 
 	wait = func() error {
 		err := g.Wait()
 		cancelRead(nil)
-		stopSending()
 		cancelWork(nil)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"math"
 	"sync"
 	"time"
@@ -23,6 +24,9 @@ type Limiter struct {
 	// on top of the last promised one (a burst the server answers with 429),
 	// and a cut would only apply after the whole queue had gone at the old rate.
 	turn chan struct{}
+	// stopped is closed by Stop: every wait, now and later, gives up.
+	stopped  chan struct{}
+	stopOnce sync.Once
 
 	mu         sync.Mutex
 	max        rate.Limit // what the user asked for
@@ -59,7 +63,7 @@ const (
 // New returns a limiter allowing perSecond requests per second in total;
 // perSecond <= 0 means unlimited (benchmarks, the sandbox).
 func New(perSecond float64) *Limiter {
-	l := &Limiter{max: rate.Inf, turn: make(chan struct{}, 1)}
+	l := &Limiter{max: rate.Inf, turn: make(chan struct{}, 1), stopped: make(chan struct{})}
 	if perSecond > 0 {
 		l.max = rate.Limit(perSecond)
 		l.floor = rate.Limit(math.Max(perSecond/64, 0.1))
@@ -70,7 +74,16 @@ func New(perSecond float64) *Limiter {
 	return l
 }
 
-// Wait blocks until the caller may send one request, or ctx ends.
+// ErrStopped is what Wait returns once Stop was called.
+var ErrStopped = errors.New("ratelimit: stopped")
+
+// Stop ends every Wait, now and later, with ErrStopped: the run stops
+// sending, and a caller queued for its turn must not go out. Safe to call
+// more than once.
+func (l *Limiter) Stop() { l.stopOnce.Do(func() { close(l.stopped) }) }
+
+// Wait blocks until the caller may send one request, ctx ends, or the
+// limiter is stopped.
 func (l *Limiter) Wait(ctx context.Context) error {
 	for {
 		if err := l.waitNotBefore(ctx); err != nil {
@@ -80,15 +93,13 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		case l.turn <- struct{}{}:
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-l.stopped:
+			return ErrStopped
 		}
-		err := l.lim.Wait(ctx)
+		err := l.waitToken(ctx)
 		<-l.turn
 		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			// The wait would outlast ctx's deadline: report it as such.
-			return context.DeadlineExceeded
+			return err
 		}
 		// A Retry-After that arrived while we queued for a token applies to us too.
 		l.mu.Lock()
@@ -100,6 +111,32 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	}
 }
 
+// waitToken is rate.Limiter.Wait that a Stop also ends: a reservation,
+// given back if the wait is cut short.
+func (l *Limiter) waitToken(ctx context.Context) error {
+	r := l.lim.Reserve()
+	d := r.Delay()
+	if d == 0 {
+		return nil
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+		r.Cancel()
+		return context.DeadlineExceeded // the wait would outlast ctx's deadline
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		r.Cancel()
+		return ctx.Err()
+	case <-l.stopped:
+		r.Cancel()
+		return ErrStopped
+	}
+}
+
 func (l *Limiter) waitNotBefore(ctx context.Context) error {
 	l.mu.Lock()
 	if l.started.IsZero() {
@@ -108,7 +145,12 @@ func (l *Limiter) waitNotBefore(ctx context.Context) error {
 	d := time.Until(l.notBefore)
 	l.mu.Unlock()
 	if d <= 0 {
-		return ctx.Err()
+		select {
+		case <-l.stopped:
+			return ErrStopped
+		default:
+			return ctx.Err()
+		}
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -120,6 +162,8 @@ func (l *Limiter) waitNotBefore(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-l.stopped:
+		return ErrStopped
 	}
 }
 

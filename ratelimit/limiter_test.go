@@ -576,3 +576,40 @@ func TestFindsARaisedServerLimit(t *testing.T) {
 		wg.Wait()
 	})
 }
+
+// Stop ends waits queued for a token, for the turn, or for a Retry-After
+// at once, and every later one, without taking a request's budget.
+func TestStopEndsEveryWait(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := ratelimit.New(1)
+		l.Pause(time.Hour)
+		l2 := ratelimit.New(0.01) // a token every 100 s
+		if err := l2.Wait(context.Background()); err != nil { // takes the only token
+			t.Fatal(err)
+		}
+		errs := make(chan error, 6)
+		for range 3 {
+			go func() { errs <- l.Wait(context.Background()) }()  // behind the pause
+			go func() { errs <- l2.Wait(context.Background()) }() // behind the token, or the turn
+		}
+		time.Sleep(10 * time.Second)
+		synctest.Wait()
+		if len(errs) != 0 {
+			t.Fatalf("%d waits ended before the stop", len(errs))
+		}
+		start := time.Now()
+		l.Stop()
+		l2.Stop()
+		for range 6 {
+			if err := <-errs; !errors.Is(err, ratelimit.ErrStopped) {
+				t.Errorf("wait: %v, want ErrStopped", err)
+			}
+		}
+		if d := time.Since(start); d != 0 {
+			t.Errorf("the waits took %s to end after Stop", d)
+		}
+		if err := l2.Wait(context.Background()); !errors.Is(err, ratelimit.ErrStopped) {
+			t.Errorf("a wait after Stop: %v", err)
+		}
+	})
+}

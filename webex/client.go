@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -73,6 +74,9 @@ type Client struct {
 	runID string
 	seq   atomic.Uint64
 	retry RetryPolicy
+	// stopped is closed by StopSending.
+	stopped  chan struct{}
+	stopOnce sync.Once
 }
 
 // New checks cfg and returns a Client. The token may travel in clear text
@@ -106,7 +110,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	var rb [6]byte
 	_, _ = crand.Read(rb[:])
-	return &Client{cfg: cfg, base: u, runID: fmt.Sprintf("%x", rb), retry: cfg.Retry.withDefaults()}, nil
+	return &Client{cfg: cfg, base: u, runID: fmt.Sprintf("%x", rb), retry: cfg.Retry.withDefaults(), stopped: make(chan struct{})}, nil
 }
 
 // defaultTransport keeps enough idle connections for a full worker pool;
@@ -325,20 +329,5 @@ func (c *Client) transportError(ctx, actx context.Context, err error) error {
 func (c *Client) observe(a Attempt) {
 	if c.cfg.OnAttempt != nil {
 		c.cfg.OnAttempt(a)
-	}
-}
-
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }

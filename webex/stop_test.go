@@ -14,7 +14,7 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
-// After StopSending's stop, calls still waiting for their turn at the rate
+// After StopSending, calls still waiting for their turn at the rate
 // limit, or backing off before a retry, give up with ErrNotSent and send
 // nothing; a request already on the wire finishes and keeps its answer.
 func TestStopSending(t *testing.T) {
@@ -61,12 +61,15 @@ func TestStopSending(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				var sent atomic.Int64
-				ctx, stopNow := webex.StopSending(context.Background())
+				ctx := context.Background()
+				var cl *webex.Client
+				stopNow := func() { cl.StopSending() }
 				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					sent.Add(1)
 					c.handler(w, stopNow)
 				})
-				cl, err := webex.New(webex.Config{BaseURL: memBase, Token: testToken, HTTP: memHTTP(h), Pacer: ratelimit.New(c.rate),
+				var err error
+				cl, err = webex.New(webex.Config{BaseURL: memBase, Token: testToken, HTTP: memHTTP(h), Pacer: ratelimit.New(c.rate),
 					Timeout: 10 * time.Second, Retry: webex.RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second}})
 				if err != nil {
 					t.Fatal(err)
@@ -182,9 +185,8 @@ func TestStopSendingWhatEverThePacer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, stop := webex.StopSending(context.Background())
-	stop()
-	if _, _, err := cl.Precheck(ctx, webex.PrecheckRequest{Email: "a@acme.example"}); !errors.Is(err, webex.ErrNotSent) || sent.Load() != 0 {
+	cl.StopSending()
+	if _, _, err := cl.Precheck(context.Background(), webex.PrecheckRequest{Email: "a@acme.example"}); !errors.Is(err, webex.ErrNotSent) || sent.Load() != 0 {
 		t.Errorf("after the stop: err %v, %d requests sent; want ErrNotSent and none", err, sent.Load())
 	}
 }

@@ -1,4 +1,4 @@
-package pipeline
+package tasks
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
 // ProvisionRequest builds the provisioning body for a row. The spec
 // requires provisioningParameters, so it is always sent, empty if need be.
-func ProvisionRequest(f Fields) webex.ProvisionRequest {
+func ProvisionRequest(f pipeline.Fields) webex.ProvisionRequest {
 	req := webex.ProvisionRequest{CustomerID: f.CustomerID, Email: f.Email, ProvisioningParameters: provisioningParameters(f)}
 	if f.Package != "" {
 		req.Packages = []string{f.Package}
@@ -27,9 +28,9 @@ func ProvisionRequest(f Fields) webex.ProvisionRequest {
 type Intents interface {
 	// Sent reports whether an earlier run journaled an intent for the row
 	// and never recorded its answer.
-	Sent(row *Row) bool
+	Sent(row *pipeline.Row) bool
 	// Record journals an intent for the row; the POST must not go without it.
-	Record(row *Row) error
+	Record(row *pipeline.Row) error
 }
 
 // Provisioner is the worker of the provisioning pass: it provisions a row
@@ -55,15 +56,15 @@ type Provisioner struct {
 // Provisioned only when the API returned (or a look-up found) a subscriber
 // with an id and the status "provisioned"; anything less is Pending, Failed,
 // the in-between status as the API gave it, or Error.
-func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
+func (p *Provisioner) Work(ctx context.Context, row *pipeline.Row, pre pipeline.Result) pipeline.Result {
 	res := pre
 	res.Row, res.Final, res.Fatal, res.Resumed = row, true, nil, false
-	if pre.Precheck != Passed {
-		res.Provision = Skipped
+	if pre.Precheck != pipeline.Passed {
+		res.Provision = pipeline.Skipped
 		return res
 	}
 	if p.Max > 0 && p.started.Add(1) > p.Max {
-		res.Provision = Skipped
+		res.Provision = pipeline.Skipped
 		res.Message = fmt.Sprintf("not provisioned: --max-provision %d reached", p.Max)
 		return res
 	}
@@ -84,7 +85,7 @@ func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
 			if doubt != nil && doubt.Answered {
 				// The server answered, but not with a subscriber: sending
 				// again would most likely get the same answer.
-				res.Provision, res.Final = Error, false
+				res.Provision, res.Final = pipeline.Error, false
 				res.Message = fmt.Sprintf("not counted as provisioned: the API answered %s, and no subscriber %s was found; --resume looks it up again before sending", doubt.Err, req.Email)
 				return res
 			}
@@ -94,7 +95,7 @@ func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
 			if doubt != nil {
 				last = doubt.Err.Error()
 			}
-			res.Provision, res.Final = Error, false
+			res.Provision, res.Final = pipeline.Error, false
 			res.Message = fmt.Sprintf("outcome unknown: %d POSTs each ended in doubt (last: %s), and the subscriber was not found; check %s in Control Hub, or --resume to look it up again", n, last, req.Email)
 			return res
 		}
@@ -109,7 +110,7 @@ func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
 		})
 		res.Attempts += info.Attempts
 		if journalErr != nil {
-			res.Provision, res.Final, res.Fatal = Error, false, fmt.Errorf("journal: %w", journalErr)
+			res.Provision, res.Final, res.Fatal = pipeline.Error, false, fmt.Errorf("journal: %w", journalErr)
 			res.Message = "not sent: the journal could not be written"
 			return res
 		}
@@ -130,7 +131,7 @@ func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
 		res.Provision = outcomeOf(err)
 		if errors.As(err, &doubt) || errors.Is(err, context.Canceled) {
 			// Stopped mid-request: the intent stays, a resumed run looks it up.
-			res.Provision, res.Final = Error, false
+			res.Provision, res.Final = pipeline.Error, false
 		}
 		return res
 	}
@@ -140,7 +141,7 @@ func (p *Provisioner) Work(ctx context.Context, row *Row, pre Result) Result {
 // attempt whose outcome is unknown (doubt, or an earlier run's intent when
 // nil). done=true means res is the answer; every request counts in
 // res.Attempts.
-func (p *Provisioner) lookUp(ctx context.Context, req webex.ProvisionRequest, res *Result, doubt *webex.InDoubtError) (Result, bool) {
+func (p *Provisioner) lookUp(ctx context.Context, req webex.ProvisionRequest, res *pipeline.Result, doubt *webex.InDoubtError) (pipeline.Result, bool) {
 	subs, info, err := p.Client.FindByEmail(ctx, req.Email)
 	res.Attempts += info.Attempts
 	r := *res
@@ -156,12 +157,12 @@ func (p *Provisioner) lookUp(ctx context.Context, req webex.ProvisionRequest, re
 		return r, true
 	}
 	if len(subs) == 0 {
-		return Result{}, false
+		return pipeline.Result{}, false
 	}
 	s := subs[0]
 	r.HTTPStatus, r.TrackingID = info.Status, info.TrackingID
 	if s.CustomerID != "" && req.CustomerID != "" && s.CustomerID != req.CustomerID {
-		r.Provision = Failed
+		r.Provision = pipeline.Failed
 		r.SubscriberID, r.SubscriberStatus = s.ID, s.Status
 		r.Message = fmt.Sprintf("a subscriber with this email already exists under another customer (%s)", s.CustomerID)
 		return r, true
@@ -185,7 +186,7 @@ const (
 // its status kept raw, and the outcome that status means. A subscriber
 // without a status is read once more by id; one still without a status
 // is not counted as anything it may not be.
-func (p *Provisioner) fromSubscriber(ctx context.Context, res *Result, sub webex.Subscriber, status int) {
+func (p *Provisioner) fromSubscriber(ctx context.Context, res *pipeline.Result, sub webex.Subscriber, status int) {
 	var waitErr error
 	if sub.ID != "" && len(sub.Errors) == 0 && strings.TrimSpace(sub.Status) == "" {
 		got, info, err := p.Client.GetSubscriber(ctx, sub.ID)
@@ -200,18 +201,18 @@ func (p *Provisioner) fromSubscriber(ctx context.Context, res *Result, sub webex
 	res.SubscriberID, res.SubscriberStatus = sub.ID, sub.Status
 	switch {
 	case len(sub.Errors) > 0 || sub.Status == statusError:
-		res.Provision = Failed
+		res.Provision = pipeline.Failed
 		res.ErrorCodes = webex.JoinCodes(sub.Errors)
-		res.describe(sub.Errors)
+		describe(res, sub.Errors)
 		res.Message = (&webex.APIError{Errors: sub.Errors, Message: "the subscriber was created with errors"}).Detail()
 	case sub.Status == statusProvisioned:
-		res.Provision = Provisioned
+		res.Provision = pipeline.Provisioned
 		res.Message = ""
 	case sub.Status == statusPending || (sub.Status == "" && status == http.StatusAccepted):
-		res.Provision = Pending
+		res.Provision = pipeline.Pending
 		res.Message = "the user has an active Webex account: they must accept the consent email before provisioning completes"
 	case sub.Status == "":
-		res.Provision, res.Final = Error, false
+		res.Provision, res.Final = pipeline.Error, false
 		res.Message = fmt.Sprintf("not counted as provisioned: the API answered HTTP %d with subscriber %s but no status, and reading it again gave none; --resume looks it up again", status, sub.ID)
 	default:
 		// An in-between status such as provisioning: written as it is.
@@ -234,7 +235,7 @@ func finalStatus(s string) bool {
 // waitFor polls the subscriber until its status is final, the wait times
 // out or the run stops; every poll goes through the shared limiter. A
 // failed poll ends the wait with its error.
-func (p *Provisioner) waitFor(ctx context.Context, sub webex.Subscriber, res *Result) (webex.Subscriber, error) {
+func (p *Provisioner) waitFor(ctx context.Context, sub webex.Subscriber, res *pipeline.Result) (webex.Subscriber, error) {
 	every := p.PollEvery
 	if every <= 0 {
 		every = 2 * time.Second

@@ -1,4 +1,4 @@
-package pipeline
+package tasks
 
 import (
 	"context"
@@ -12,12 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
 // PrecheckRequest builds the API body for a row: only non-empty fields, and
 // the package as a one-item packages array (never the deprecated package too).
-func PrecheckRequest(f Fields) webex.PrecheckRequest {
+func PrecheckRequest(f pipeline.Fields) webex.PrecheckRequest {
 	req := webex.PrecheckRequest{
 		Email:          f.Email,
 		CustomerID:     f.CustomerID,
@@ -36,7 +37,7 @@ func PrecheckRequest(f Fields) webex.PrecheckRequest {
 	return req
 }
 
-func provisioningParameters(f Fields) webex.ProvisioningParameters {
+func provisioningParameters(f pipeline.Fields) webex.ProvisioningParameters {
 	return webex.ProvisioningParameters{
 		FirstName:          f.FirstName,
 		LastName:           f.LastName,
@@ -48,7 +49,7 @@ func provisioningParameters(f Fields) webex.ProvisioningParameters {
 
 // RequestHash identifies what a row asks for: a plan's passed precheck is
 // trusted later only if the row would send exactly the same body.
-func RequestHash(f Fields) string {
+func RequestHash(f pipeline.Fields) string {
 	b, _ := json.Marshal(PrecheckRequest(f))
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
@@ -57,7 +58,7 @@ func RequestHash(f Fields) string {
 // Identity is what a journal knows a row by: everything the row would send
 // and every problem found in it, but not its position, so a row that moved
 // in the input is still itself and a row now in its place is not.
-func Identity(row *Row) string {
+func Identity(row *pipeline.Row) string {
 	h := sha256.New()
 	b, _ := json.Marshal(PrecheckRequest(row.Fields))
 	h.Write(b)
@@ -73,16 +74,16 @@ type Prechecker struct {
 }
 
 // Work prechecks one row. Rows with problems are not sent.
-func (p *Prechecker) Work(ctx context.Context, row *Row) Result {
+func (p *Prechecker) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	if len(row.Problems) > 0 {
-		return Invalidated(row)
+		return pipeline.Invalidated(row)
 	}
 	resp, info, err := p.Client.Precheck(ctx, PrecheckRequest(row.Fields))
-	res := Result{Row: row, HTTPStatus: info.Status, TrackingID: info.TrackingID, Attempts: info.Attempts, Final: true}
+	res := pipeline.Result{Row: row, HTTPStatus: info.Status, TrackingID: info.TrackingID, Attempts: info.Attempts, Final: true}
 	if err != nil {
 		ClassifyError(ctx, &res, err)
 		res.Precheck = outcomeOf(err)
-		if res.Precheck == Failed {
+		if res.Precheck == pipeline.Failed {
 			res.RequestHash, res.CheckedAt = RequestHash(row.Fields), time.Now().UTC()
 		}
 		return res
@@ -90,58 +91,37 @@ func (p *Prechecker) Work(ctx context.Context, row *Row) Result {
 	res.RequestHash, res.CheckedAt = RequestHash(row.Fields), time.Now().UTC()
 	res.InfoCodes = infoCodes(resp.Info, &res)
 	if resp.Passed() {
-		res.Precheck = Passed
+		res.Precheck = pipeline.Passed
 		res.Message = infoText(resp)
 	} else if msg := strings.TrimSpace(resp.Message); msg != "" {
 		// A 2xx that is not "success" is not a pass: keep what it said.
-		res.Precheck = Failed
+		res.Precheck = pipeline.Failed
 		res.Message = msg
 	} else {
 		// No verdict at all (an empty body, {}): neither pass nor fail.
-		res.Precheck = Error
+		res.Precheck = pipeline.Error
 		res.RequestHash, res.CheckedAt = "", time.Time{}
 		res.Message = "HTTP " + strconv.Itoa(info.Status) + " without a precheck verdict (no message): not counted as passed"
 	}
 	return res
 }
 
-// Invalidated is the result of a row found wrong before sending.
-func Invalidated(row *Row) Result {
-	return Result{Row: row, Precheck: Invalid, Message: ProblemText(row.Problems), Final: true}
-}
-
-// ProblemText joins problems into one message naming each column.
-func ProblemText(ps []Problem) string {
-	var b strings.Builder
-	for i, p := range ps {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		if p.Field != "" {
-			b.WriteString(p.Field)
-			b.WriteString(": ")
-		}
-		b.WriteString(p.Message)
-	}
-	return b.String()
-}
-
 // outcomeOf maps a call error to a precheck outcome: the API's verdict on
 // the row is Failed; no verdict is Error.
 func outcomeOf(err error) string {
 	if errors.Is(err, webex.ErrNotSent) {
-		return NotSent
+		return pipeline.NotSent
 	}
 	var ae *webex.APIError
 	if errors.As(err, &ae) && !webex.Retryable(ae.Status, nil) && ae.Status != http.StatusUnauthorized {
-		return Failed
+		return pipeline.Failed
 	}
-	return Error
+	return pipeline.Error
 }
 
 // ClassifyError fills res from a failed call: codes, message, and whether
 // the run must stop or the row stays unfinished.
-func ClassifyError(ctx context.Context, res *Result, err error) {
+func ClassifyError(ctx context.Context, res *pipeline.Result, err error) {
 	var ae *webex.APIError
 	switch {
 	case errors.Is(err, webex.ErrNotSent):
@@ -167,7 +147,7 @@ func ClassifyError(ctx context.Context, res *Result, err error) {
 		if res.Message == "" {
 			res.Message = ae.Error()
 		}
-		res.describe(ae.Errors)
+		describe(res, ae.Errors)
 		if res.Attempts > 1 && webex.Retryable(ae.Status, nil) {
 			res.Message += " (after " + strconv.Itoa(res.Attempts) + " attempts)"
 		}
@@ -179,7 +159,7 @@ func ClassifyError(ctx context.Context, res *Result, err error) {
 	}
 }
 
-func (r *Result) describe(items []webex.ErrorItem) {
+func describe(r *pipeline.Result, items []webex.ErrorItem) {
 	for _, it := range items {
 		if it.ErrorCode != 0 && it.Description != "" {
 			if r.Descriptions == nil {
@@ -190,7 +170,7 @@ func (r *Result) describe(items []webex.ErrorItem) {
 	}
 }
 
-func infoCodes(infos webex.InfoList, r *Result) string {
+func infoCodes(infos webex.InfoList, r *pipeline.Result) string {
 	var b strings.Builder
 	for _, in := range infos {
 		if b.Len() > 0 {
