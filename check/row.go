@@ -1,22 +1,15 @@
 package check
 
-import "fmt"
+import (
+	"fmt"
 
-// Fields is one input row's values by canonical column (all strings as read).
-// The sheet reader maps whatever headings a file has onto these names; Problem
-// and the notes use the same names, so a message points at one column.
-type Fields struct {
-	Email                string
-	CustomerID           string
-	Package              string
-	FirstName            string
-	LastName             string
-	PrimaryPhoneNumber   string
-	Extension            string
-	LocationID           string
-	CustomerPrimaryEmail string
-	ProvisioningID       string
-}
+	"github.com/wholesale-batch/wholesale-batch/column"
+)
+
+// Fields is one input row's values by column (all strings as read); the
+// column table says how each is checked. Problem and the notes use the
+// columns' names, so a message points at one column.
+type Fields = column.Fields
 
 // Options are the run-wide settings that change what a valid row is.
 type Options struct {
@@ -45,12 +38,6 @@ type Problem struct {
 // calling Row when it has one. Duplicates across rows are Index's job.
 func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Problem) {
 	clean = f
-	for _, c := range columns(&clean) {
-		if t := Trim(*c.value); t != *c.value {
-			*c.value = t
-			notes = append(notes, c.name+" trimmed")
-		}
-	}
 	note := func(field, n string) {
 		if n != "" {
 			notes = append(notes, field+" "+n)
@@ -59,67 +46,71 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 	problem := func(field string, err error) {
 		problems = append(problems, Problem{Field: field, Message: err.Error()})
 	}
-
+	for _, c := range column.Table {
+		v := c.Field(&clean)
+		if t := Trim(*v); t != *v {
+			*v = t
+			notes = append(notes, c.Name+" trimmed")
+		}
+	}
 	if clean.Email == "" {
 		problems = append(problems, Problem{Field: "email", Message: "email is empty: every row needs the subscriber's email address"})
-	} else if v, n, err := Email(clean.Email); err != nil {
-		problem("email", err)
-	} else {
-		clean.Email = v
-		note("email", n)
 	}
-
-	if clean.Package != "" {
-		if v, n, err := Package(clean.Package); err != nil {
-			problem("package", err)
-		} else {
-			clean.Package = v
-			note("package", n)
-			if v == "attendant_console" {
-				problem("package", errAttendantAlone)
+	// Each value by its kind, in table order; a value that fails keeps its
+	// trimmed form, so reports show what was read.
+	for _, c := range column.Table {
+		v := c.Field(&clean)
+		if *v == "" {
+			continue
+		}
+		switch c.Kind {
+		case column.Email:
+			if e, n, err := Email(*v); err != nil {
+				problem(c.Name, err)
+			} else {
+				*v = e
+				note(c.Name, n)
+			}
+		case column.Package:
+			if p, n, err := Package(*v); err != nil {
+				problem(c.Name, err)
+			} else {
+				*v = p
+				note(c.Name, n)
+				if p == "attendant_console" {
+					problem(c.Name, errAttendantAlone)
+				}
+			}
+		case column.Phone:
+			if p, n, err := Phone(*v, opt.DefaultCountry); err != nil {
+				problem(c.Name, err)
+			} else {
+				*v = p
+				note(c.Name, n)
+			}
+		case column.Extension:
+			if e, err := Extension(*v); err != nil {
+				problem(c.Name, err)
+			} else {
+				if e != *v {
+					note(c.Name, fmt.Sprintf("%s from %q", e, *v))
+				}
+				*v = e
 			}
 		}
 	}
 
-	if clean.PrimaryPhoneNumber != "" {
-		if v, n, err := Phone(clean.PrimaryPhoneNumber, opt.DefaultCountry); err != nil {
-			problem("primaryPhoneNumber", err)
-		} else {
-			clean.PrimaryPhoneNumber = v
-			note("primaryPhoneNumber", n)
-		}
-	}
-
-	if clean.Extension != "" {
-		if v, err := Extension(clean.Extension); err != nil {
-			problem("extension", err)
-		} else {
-			if v != clean.Extension {
-				note("extension", fmt.Sprintf("%s from %q", v, clean.Extension))
-			}
-			clean.Extension = v
-		}
-	}
-
-	// clean keeps an invalid value, so this tests presence: a number that is
-	// present but invalid has its own problem already, and a second would mislead.
+	// Rules across columns. clean keeps an invalid value, so these test
+	// presence: a number that is present but invalid has its own problem
+	// already, and a second would mislead.
 	if IsCalling(clean.Package) && !opt.ExistingCalling && clean.PrimaryPhoneNumber == "" && clean.Extension == "" {
 		problems = append(problems, Problem{Field: "primaryPhoneNumber", Message: clean.Package +
 			" needs primaryPhoneNumber or extension; or pass --existing-calling if these users already have calling"})
 	}
-
 	if opt.NeedCustomer && clean.CustomerID == "" {
 		problems = append(problems, Problem{Field: "customerId", Message: "customerId is empty: provisioning needs the customer's id; fill the customerId column or give a default customer id"})
 	}
-
-	if clean.CustomerPrimaryEmail != "" {
-		if v, n, err := Email(clean.CustomerPrimaryEmail); err != nil {
-			problem("customerPrimaryEmail", err)
-		} else {
-			clean.CustomerPrimaryEmail = v
-			note("customerPrimaryEmail", n)
-		}
-	} else if clean.ProvisioningID != "" && clean.CustomerID == "" {
+	if clean.CustomerPrimaryEmail == "" && clean.ProvisioningID != "" && clean.CustomerID == "" {
 		// The precheck variant for a customer that does not exist yet is email +
 		// provisioningId + customerInfo.primaryEmail; without the customer's
 		// email the API cannot tell which customer the subscriber is for.
@@ -128,27 +119,4 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 			"fill customerPrimaryEmail, or fill customerId if the customer already exists"})
 	}
 	return clean, notes, problems
-}
-
-// column pairs a canonical column name with the field that holds it.
-type column struct {
-	name  string
-	value *string
-}
-
-// columns lists the fields of f in sheet order, for the steps that treat every
-// field alike.
-func columns(f *Fields) [10]column {
-	return [10]column{
-		{"email", &f.Email},
-		{"customerId", &f.CustomerID},
-		{"package", &f.Package},
-		{"firstName", &f.FirstName},
-		{"lastName", &f.LastName},
-		{"primaryPhoneNumber", &f.PrimaryPhoneNumber},
-		{"extension", &f.Extension},
-		{"locationId", &f.LocationID},
-		{"customerPrimaryEmail", &f.CustomerPrimaryEmail},
-		{"provisioningId", &f.ProvisioningID},
-	}
 }

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/wholesale-batch/wholesale-batch/column"
 )
 
 func TestRow(t *testing.T) {
@@ -196,9 +198,8 @@ func TestRowIdempotent(t *testing.T) {
 // Every problem names a canonical column and says something.
 func TestRowProblemFields(t *testing.T) {
 	names := map[string]bool{}
-	var f Fields
-	for _, c := range columns(&f) {
-		names[c.name] = true
+	for _, c := range column.Table {
+		names[c.Name] = true
 	}
 	_, _, problems := Row(Fields{Email: "x", Package: "p", PrimaryPhoneNumber: "q", Extension: "r", CustomerPrimaryEmail: "s"}, Options{NeedCustomer: true})
 	for _, p := range problems {

@@ -38,8 +38,8 @@ func (p *Preparer) Prepare(r *Row) {
 
 // clean applies the defaults and the checks of one row; ok says the row is
 // fit to send and so takes part in the duplicate check.
-func (p *Preparer) clean(r *Row) (clean check.Fields, ok bool) {
-	f := check.Fields(r.Fields)
+func (p *Preparer) clean(r *Row) (clean Fields, ok bool) {
+	f := r.Fields
 	if check.Trim(f.CustomerID) == "" && p.Defaults.CustomerID != "" {
 		f.CustomerID = p.Defaults.CustomerID
 	}
@@ -49,11 +49,11 @@ func (p *Preparer) clean(r *Row) (clean check.Fields, ok bool) {
 	if check.Trim(f.Email) == "" {
 		// Say it plainly: check.Row would call it malformed.
 		r.Problems = append(r.Problems, Problem{Field: "email", Message: "empty: every row needs the subscriber's email address"})
-		r.Fields = Fields(f)
+		r.Fields = f
 		return f, false
 	}
 	clean, notes, problems := check.Row(f, p.Check)
-	r.Fields = Fields(clean)
+	r.Fields = clean
 	r.Notes = append(r.Notes, notes...)
 	r.Problems = append(r.Problems, problems...)
 	if p.NeedPackage && clean.Package == "" {

@@ -9,24 +9,14 @@ import (
 	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/check"
+	"github.com/wholesale-batch/wholesale-batch/column"
 )
 
 // Problem is one reason a row is invalid: the column and what to fix.
 type Problem = check.Problem
 
-// Fields is one row's values by canonical column, as gocsv decodes them.
-type Fields struct {
-	Email                string `csv:"email"`
-	CustomerID           string `csv:"customerId"`
-	Package              string `csv:"package"`
-	FirstName            string `csv:"firstName"`
-	LastName             string `csv:"lastName"`
-	PrimaryPhoneNumber   string `csv:"primaryPhoneNumber"`
-	Extension            string `csv:"extension"`
-	LocationID           string `csv:"locationId"`
-	CustomerPrimaryEmail string `csv:"customerPrimaryEmail"`
-	ProvisioningID       string `csv:"provisioningId"`
-}
+// Fields is one row's values by column (see the column table).
+type Fields = column.Fields
 
 // Row is one data row of the input.
 type Row struct {

@@ -77,12 +77,3 @@ func ExampleParseMap() {
 	// sheet: invalid column mapping "Work Phone=phone": unknown column "phone" (did you mean primaryPhoneNumber?); allowed: email, customerId, package, firstName, lastName, primaryPhoneNumber, extension, locationId, customerPrimaryEmail, provisioningId
 }
 
-func ExampleColumns() {
-	for _, c := range sheet.Columns[:3] {
-		fmt.Printf("%-10s %s\n", c, sheet.Describe(c))
-	}
-	// Output:
-	// email      Subscriber's email address; their Webex sign-in.
-	// customerId Wholesale customer ID the subscriber belongs to (from the wholesale customers API; not the Webex org ID).
-	// package    Wholesale package to assign, e.g. webex_calling, webex_meetings, webex_suite, webex_voice, common_area_calling.
-}

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/wholesale-batch/wholesale-batch/column"
 )
 
 // loneCRToLF is the reference for Decode's line-ending rule.
@@ -178,9 +180,9 @@ func checkReference(t *testing.T, data []byte, dec *Decoder, out []byte) {
 }
 
 func FuzzCanonical(f *testing.F) {
-	for _, c := range table {
-		f.Add(c.name)
-		for _, a := range Aliases(c.name) {
+	for _, c := range column.Table {
+		f.Add(c.Name)
+		for _, a := range append(c.Aliases, c.Abbrevs...) {
 			f.Add(a)
 		}
 	}
@@ -198,14 +200,14 @@ func FuzzCanonical(f *testing.F) {
 			t.Fatalf("Key(%q) = %q keeps characters it should drop or fold", h, k)
 		}
 		name, ok := Canonical(h)
-		if ok != slices.Contains(Columns, name) || (!ok && name != "") {
+		if ok != slices.Contains(column.Names(), name) || (!ok && name != "") {
 			t.Fatalf("Canonical(%q) = %q, %v", h, name, ok)
 		}
 		if n2, ok2 := Canonical(k); n2 != name || ok2 != ok {
 			t.Fatalf("Canonical(%q) = %q, %v but Canonical(Key) = %q, %v", h, name, ok, n2, ok2)
 		}
 		s := Suggest(h)
-		if s != "" && !slices.Contains(Columns, s) {
+		if s != "" && !slices.Contains(column.Names(), s) {
 			t.Fatalf("Suggest(%q) = %q, not a column", h, s)
 		}
 		if ok && s != name {
@@ -223,7 +225,7 @@ func FuzzCanonical(f *testing.F) {
 			if err != nil || col != "email" || hdr != strings.TrimSpace(h) {
 				t.Fatalf("ParseMap(%q) = %q, %q, %v", h+"=email", hdr, col, err)
 			}
-		} else if err == nil && (col == "" || !slices.Contains(Columns, col)) {
+		} else if err == nil && (col == "" || !slices.Contains(column.Names(), col)) {
 			t.Fatalf("ParseMap(%q) = %q, %q, nil", h+"=email", hdr, col)
 		}
 	})

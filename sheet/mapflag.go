@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/wholesale-batch/wholesale-batch/column"
 )
 
 // ParseMap parses one --map value, "Work Phone=primaryPhoneNumber", into the
@@ -37,9 +39,9 @@ func ParseMap(spec string) (header, canonical string, err error) {
 		return "", "", fmt.Errorf(`sheet: invalid column mapping %q: give one "Header=column" pair at a time`, spec)
 	}
 	tk := Key(target)
-	for _, c := range Columns {
-		if Key(c) == tk {
-			return h, c, nil
+	for _, c := range column.Table {
+		if Key(c.Name) == tk {
+			return h, c.Name, nil
 		}
 	}
 	var b strings.Builder
@@ -51,4 +53,4 @@ func ParseMap(spec string) (header, canonical string, err error) {
 	return "", "", errors.New(b.String())
 }
 
-func allowedList() string { return strings.Join(Columns, ", ") }
+func allowedList() string { return strings.Join(column.Names(), ", ") }

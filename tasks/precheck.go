@@ -16,37 +16,6 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
-// PrecheckRequest builds the API body for a row: only non-empty fields, and
-// the package as a one-item packages array (never the deprecated package too).
-func PrecheckRequest(f pipeline.Fields) webex.PrecheckRequest {
-	req := webex.PrecheckRequest{
-		Email:          f.Email,
-		CustomerID:     f.CustomerID,
-		ProvisioningID: f.ProvisioningID,
-	}
-	if f.Package != "" {
-		req.Packages = []string{f.Package}
-	}
-	p := provisioningParameters(f)
-	if !p.IsZero() {
-		req.ProvisioningParameters = &p
-	}
-	if f.CustomerPrimaryEmail != "" {
-		req.CustomerInfo = &webex.CustomerInfo{PrimaryEmail: f.CustomerPrimaryEmail}
-	}
-	return req
-}
-
-func provisioningParameters(f pipeline.Fields) webex.ProvisioningParameters {
-	return webex.ProvisioningParameters{
-		FirstName:          f.FirstName,
-		LastName:           f.LastName,
-		PrimaryPhoneNumber: f.PrimaryPhoneNumber,
-		Extension:          f.Extension,
-		LocationID:         f.LocationID,
-	}
-}
-
 // RequestHash identifies what a row asks for: a plan's passed precheck is
 // trusted later only if the row would send exactly the same body.
 func RequestHash(f pipeline.Fields) string {

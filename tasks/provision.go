@@ -13,16 +13,6 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
-// ProvisionRequest builds the provisioning body for a row. The spec
-// requires provisioningParameters, so it is always sent, empty if need be.
-func ProvisionRequest(f pipeline.Fields) webex.ProvisionRequest {
-	req := webex.ProvisionRequest{CustomerID: f.CustomerID, Email: f.Email, ProvisioningParameters: provisioningParameters(f)}
-	if f.Package != "" {
-		req.Packages = []string{f.Package}
-	}
-	return req
-}
-
 // Intents records "about to send" before every POST, durably, so that a
 // crash at any instant leaves a trace a resumed run finds.
 type Intents interface {

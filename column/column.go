@@ -1,0 +1,152 @@
+// Package column is the one table of input columns. Every stage reads it:
+// the sheet reader matches headings against its names and aliases, the
+// source reads cells into Fields by it, the offline checks check each
+// value by its Kind, and the request builders put each value where its
+// Request says. Adding a column is one Fields field and one Table entry.
+package column
+
+// Fields is one row's values by column, all strings as read (then as
+// cleaned and sent). Each field has its entry in Table.
+type Fields struct {
+	Email                string
+	CustomerID           string
+	Package              string
+	FirstName            string
+	LastName             string
+	PrimaryPhoneNumber   string
+	Extension            string
+	LocationID           string
+	CustomerPrimaryEmail string
+	ProvisioningID       string
+}
+
+// Kind is how the offline checks treat a column's value.
+type Kind int
+
+const (
+	Text      Kind = iota // trimmed; any text
+	ID                    // an opaque id: trimmed
+	Email                 // an email address: lower-cased, checked
+	Package               // a package name: human wordings mapped, checked
+	Phone                 // a phone number: normalised to E.164, checked
+	Extension             // an extension: 2-10 digits
+)
+
+// Column is one input column.
+type Column struct {
+	Name string // canonical: the API's field name, used in headers and messages
+	Desc string // for --help, the samples README and the HTML report
+	// Aliases are headings people write for it (matched ignoring case,
+	// spaces, '_', '-', '.'), also "did you mean" candidates; Abbrevs are
+	// accepted but too short to suggest from ("Ext").
+	Aliases, Abbrevs []string
+	Kind             Kind
+	// Request is where the value goes in the precheck and provision bodies
+	// (a JSON path; "" when it is not sent as it is).
+	Request string
+	// Field is the value's place in Fields.
+	Field func(*Fields) *string
+}
+
+// Table lists the columns in the order we document and write them.
+//
+// "Customer" and "Location" are accepted (for customerId and locationId) even
+// though a person may fill them with a name: the API then rejects the row with
+// a clear error, which is louder than an unknown-column stop and less work for
+// the far more common case where the column does hold the ID. Headings that
+// look as if they belong here but deliberately do not are in sheet's unmapped
+// table.
+var Table = []Column{
+	{
+		Name: "email", Kind: Email, Request: "email",
+		Field: func(f *Fields) *string { return &f.Email },
+		Desc:  "Subscriber's email address; their Webex sign-in.",
+		Aliases: []string{"Email", "E-mail", "Email Address", "E-mail Address", "Mail", "Mail Address",
+			"User Email", "User Email Address", "User Mail", "Work Email", "Business Email",
+			"Subscriber Email", "Email ID"},
+	},
+	{
+		Name: "customerId", Kind: ID, Request: "customerId",
+		Field: func(f *Fields) *string { return &f.CustomerID },
+		Desc:  "Wholesale customer ID the subscriber belongs to (from the wholesale customers API; not the Webex org ID).",
+		Aliases: []string{"Customer ID", "Customer", "Customer Identifier", "Wholesale Customer ID",
+			"Webex Customer ID"},
+		Abbrevs: []string{"Cust ID", "CustID"},
+	},
+	{
+		Name: "package", Kind: Package, Request: "packages[0]",
+		Field: func(f *Fields) *string { return &f.Package },
+		Desc:  "Wholesale package to assign, e.g. webex_calling, webex_meetings, webex_suite, webex_voice, common_area_calling.",
+		Aliases: []string{"Package", "Packages", "Package Name", "Licence", "License", "Licence Type",
+			"License Type", "Plan", "Webex Package", "Wholesale Package"},
+	},
+	{
+		Name: "firstName", Kind: Text, Request: "provisioningParameters.firstName",
+		Field:   func(f *Fields) *string { return &f.FirstName },
+		Desc:    "Subscriber's first (given) name.",
+		Aliases: []string{"First Name", "First", "Given Name", "Forename"},
+		Abbrevs: []string{"FName"},
+	},
+	{
+		Name: "lastName", Kind: Text, Request: "provisioningParameters.lastName",
+		Field:   func(f *Fields) *string { return &f.LastName },
+		Desc:    "Subscriber's last (family) name.",
+		Aliases: []string{"Last Name", "Last", "Surname", "Family Name"},
+		Abbrevs: []string{"LName"},
+	},
+	{
+		Name: "primaryPhoneNumber", Kind: Phone, Request: "provisioningParameters.primaryPhoneNumber",
+		Field: func(f *Fields) *string { return &f.PrimaryPhoneNumber },
+		Desc:  "Primary Webex Calling number (a DID the provider owns), preferably E.164 such as +14085551234; not a mobile. Calling packages need this, an extension, or both.",
+		Aliases: []string{"Primary Phone Number", "Primary Phone", "Primary Number", "Phone", "Phone Number",
+			"Phone No", "Telephone", "Telephone Number", "Direct Number", "Direct Dial", "DID Number"},
+		Abbrevs: []string{"DID", "DDI", "Tel", "Tel No"},
+	},
+	{
+		Name: "extension", Kind: Extension, Request: "provisioningParameters.extension",
+		Field:   func(f *Fields) *string { return &f.Extension },
+		Desc:    "Internal extension. Calling packages need this, a primary phone number, or both.",
+		Aliases: []string{"Extension", "Extension Number", "Ext No"},
+		Abbrevs: []string{"Ext", "Extn"},
+	},
+	{
+		Name: "locationId", Kind: ID, Request: "provisioningParameters.locationId",
+		Field:   func(f *Fields) *string { return &f.LocationID },
+		Desc:    "Webex Calling location ID the subscriber is placed in.",
+		Aliases: []string{"Location ID", "Location", "Location Identifier", "Webex Location ID"},
+		Abbrevs: []string{"Loc ID"},
+	},
+	{
+		Name: "customerPrimaryEmail", Kind: Email, Request: "customerInfo.primaryEmail",
+		Field: func(f *Fields) *string { return &f.CustomerPrimaryEmail },
+		Desc:  "Primary email of the customer organisation (customerInfo.primaryEmail), which identifies a customer that has no customerId yet, e.g. when prechecking.",
+		Aliases: []string{"Customer Primary Email", "Customer Email", "Customer Email Address",
+			"Customer Admin Email", "Admin Email", "Admin Email Address", "Administrator Email"},
+	},
+	{
+		Name: "provisioningId", Kind: ID, Request: "provisioningId",
+		Field:   func(f *Fields) *string { return &f.ProvisioningID },
+		Desc:    "Provisioning ID of the customer template in Control Hub; it defines how a new customer is set up.",
+		Aliases: []string{"Provisioning ID", "Provisioning Identifier", "Provision ID"},
+		Abbrevs: []string{"Prov ID"},
+	},
+}
+
+// Names lists the canonical names in Table order.
+func Names() []string {
+	out := make([]string, len(Table))
+	for i, c := range Table {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// Index returns the position in Table of the column named name, or -1.
+func Index(name string) int {
+	for i, c := range Table {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
