@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,7 +38,7 @@ func TestSourceLinesAsASpreadsheetShowsThem(t *testing.T) {
 	for _, r := range rows {
 		got = append(got, r.Line)
 	}
-	if want := []int{2, 4, 6}; !equalInts(got, want) {
+	if want := []int{2, 4, 6}; !slices.Equal(got, want) {
 		t.Fatalf("lines = %v, want %v", got, want)
 	}
 	if src.Blank() != 2 {
@@ -121,18 +122,6 @@ func TestSourceStopsWhenContextEnds(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || n > 12 {
 		t.Fatalf("err = %v after %d rows, want context.Canceled soon after 10", err, n)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func bytesReader(b []byte) *strings.Reader { return strings.NewReader(string(b)) }
