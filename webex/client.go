@@ -146,11 +146,11 @@ func (c *Client) Precheck(ctx context.Context, req PrecheckRequest) (PrecheckRes
 	if err != nil {
 		return out, CallInfo{}, err
 	}
-	info, raw, _, err := c.do(ctx, http.MethodPost, "/wholesale/subscribers/validate", nil, body, true, nil)
+	info, rep, err := c.do(ctx, call{method: http.MethodPost, path: "/wholesale/subscribers/validate", body: body})
 	if err != nil {
 		return out, info, err
 	}
-	if len(bytes.TrimSpace(raw)) > 0 {
+	if raw := bytes.TrimSpace(rep.body); len(raw) > 0 {
 		if jerr := json.Unmarshal(raw, &out); jerr != nil {
 			return out, info, fmt.Errorf("HTTP %d with an unreadable body: %v [trackingId %s]", info.Status, jerr, info.TrackingID)
 		}
@@ -163,32 +163,38 @@ func (r PrecheckResponse) Passed() bool {
 	return strings.EqualFold(strings.TrimSpace(r.Message), "success")
 }
 
-// do runs one call with pacing and retries. idempotent=false forbids
-// repeating a request the server may have acted on (see Retryable).
-//
-// beforeSend, if not nil, runs once, when the first attempt has its turn and
-// nothing has been sent yet; its error is returned and nothing is sent.
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, body []byte, idempotent bool, beforeSend func() error) (CallInfo, []byte, http.Header, error) {
-	var info CallInfo
-	u := *c.base
-	u.Path += path
-	q := url.Values{}
-	for k, v := range query {
-		q[k] = v
-	}
-	if c.cfg.OnBehalfOf != "" {
-		q.Set("onBehalfOfSubPartnerOrgId", c.cfg.OnBehalfOf)
-	}
-	u.RawQuery = q.Encode()
-	target := u.String()
+// call is one API call as do runs it.
+type call struct {
+	method, path string
+	query        url.Values // onBehalfOfSubPartnerOrgId is added
+	body         []byte     // JSON, nil for none
+	// once marks a call that is not idempotent: an attempt the server may
+	// have acted on is never repeated (see Retryable and safeToRepeat).
+	once bool
+	// beforeSend, if not nil, runs once, when the first attempt has its
+	// turn and nothing has been sent yet; its error is returned and
+	// nothing is sent.
+	beforeSend func() error
+}
 
+// reply is what a call got back: its last answer's body and headers.
+type reply struct {
+	body   []byte
+	header http.Header
+}
+
+// do runs one call with pacing and retries.
+func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
+	method, path, body := k.method, k.path, k.body
+	target := c.target(k)
+	var info CallInfo
 	for n := 1; ; n++ {
 		if err := c.wait(ctx); err != nil {
-			return info, nil, nil, err
+			return info, reply{}, err
 		}
-		if n == 1 && beforeSend != nil {
-			if err := beforeSend(); err != nil {
-				return info, nil, nil, err
+		if n == 1 && k.beforeSend != nil {
+			if err := k.beforeSend(); err != nil {
+				return info, reply{}, err
 			}
 		}
 		info.Attempts = n
@@ -207,13 +213,13 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			if status >= 200 && status < 300 {
 				c.cfg.Pacer.Success()
 				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency})
-				return info, raw, h, nil
+				return info, reply{body: raw, header: h}, nil
 			}
 			if status >= 300 && status < 400 {
 				c.cfg.Pacer.Success()
 				rerr := redirectError(status, h, c.base)
 				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Err: rerr, Latency: latency})
-				return info, nil, h, rerr
+				return info, reply{header: h}, rerr
 			}
 			apiErr = parseError(status, h, raw, time.Now())
 			if apiErr.TrackingID != "" {
@@ -224,9 +230,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			}
 		}
 		if ctx.Err() != nil {
-			return info, nil, nil, ctx.Err()
+			return info, reply{}, ctx.Err()
 		}
-		retry := n < c.retry.MaxAttempts && Retryable(status, err) && (idempotent || safeToRepeat(status, err))
+		retry := n < c.retry.MaxAttempts && Retryable(status, err) && (!k.once || safeToRepeat(status, err))
 		// A 429, or any answer with Retry-After, is about the whole client:
 		// the pacer makes every worker wait, even when this call gives up
 		// (the next row would walk into the same limit). Other failures
@@ -254,17 +260,32 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		if !retry {
 			if apiErr != nil {
-				return info, nil, h, apiErr
+				return info, reply{header: h}, apiErr
 			}
-			return info, nil, nil, err
+			return info, reply{}, err
 		}
 		if shared {
 			continue
 		}
 		if err := c.backOff(ctx, wait); err != nil {
-			return info, nil, nil, err
+			return info, reply{}, err
 		}
 	}
+}
+
+// target is the call's URL under the base, with our sub-partner.
+func (c *Client) target(k call) string {
+	u := *c.base
+	u.Path += k.path
+	q := url.Values{}
+	for key, vals := range k.query {
+		q[key] = vals
+	}
+	if c.cfg.OnBehalfOf != "" {
+		q.Set("onBehalfOfSubPartnerOrgId", c.cfg.OnBehalfOf)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // safeToRepeat is the retry rule for non-idempotent calls: only answers that

@@ -28,7 +28,8 @@ func (c *Client) Provision(ctx context.Context, req ProvisionRequest, intent fun
 	if err != nil {
 		return sub, CallInfo{}, err
 	}
-	info, raw, _, err := c.do(ctx, http.MethodPost, "/wholesale/subscribers", nil, body, false, intent)
+	info, rep, err := c.do(ctx, call{method: http.MethodPost, path: "/wholesale/subscribers", body: body, once: true, beforeSend: intent})
+	raw := rep.body
 	if err != nil {
 		if inDoubt(info, err) {
 			var re *RedirectError
@@ -96,11 +97,11 @@ func inDoubt(info CallInfo, err error) bool {
 // GetSubscriber reads one subscriber by id, with its current status.
 func (c *Client) GetSubscriber(ctx context.Context, id string) (Subscriber, CallInfo, error) {
 	var sub Subscriber
-	info, raw, _, err := c.do(ctx, http.MethodGet, "/wholesale/subscribers/"+url.PathEscape(id), nil, nil, true, nil)
+	info, rep, err := c.do(ctx, call{method: http.MethodGet, path: "/wholesale/subscribers/" + url.PathEscape(id)})
 	if err != nil {
 		return sub, info, err
 	}
-	if err := json.Unmarshal(raw, &sub); err != nil {
+	if err := json.Unmarshal(rep.body, &sub); err != nil {
 		return sub, info, fmt.Errorf("HTTP %d with an unreadable subscriber: %v", info.Status, err)
 	}
 	return sub, info, nil
@@ -124,14 +125,14 @@ func (c *Client) FindByEmail(ctx context.Context, email string) ([]Subscriber, C
 	q := url.Values{"email": {email}, "max": {strconv.Itoa(pageSize)}}
 	path := "/wholesale/subscribers"
 	for page := 0; page < 1000; page++ {
-		info, raw, h, err := c.do(ctx, http.MethodGet, path, q, nil, true, nil)
+		info, rep, err := c.do(ctx, call{method: http.MethodGet, path: path, query: q})
 		total.Attempts += info.Attempts
 		total.Status, total.TrackingID = info.Status, info.TrackingID
 		if err != nil {
 			return found, total, err
 		}
 		var lp listPage
-		if err := json.Unmarshal(raw, &lp); err != nil {
+		if err := json.Unmarshal(rep.body, &lp); err != nil {
 			return found, total, fmt.Errorf("HTTP %d with an unreadable subscriber list: %v", info.Status, err)
 		}
 		for _, s := range lp.Items {
@@ -139,7 +140,7 @@ func (c *Client) FindByEmail(ctx context.Context, email string) ([]Subscriber, C
 				found = append(found, s)
 			}
 		}
-		if next := nextLink(h); next != nil {
+		if next := nextLink(rep.header); next != nil {
 			if path, q, err = c.relative(next); err != nil {
 				return found, total, err
 			}
