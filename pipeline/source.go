@@ -186,7 +186,7 @@ func (s *Source) next(row, lastEnd *int) ([]string, string, error) {
 			continue
 		}
 		for i, c := range rec {
-			rec[i] = unwrapCell(c)
+			rec[i] = sheet.UnwrapCell(c)
 		}
 		var problem string
 		if width := len(s.header.Raw); len(rec) != width {
@@ -195,22 +195,6 @@ func (s *Source) next(row, lastEnd *int) ([]string, string, error) {
 		}
 		return rec, problem, nil
 	}
-}
-
-// unwrapCell undoes what our own writer does to keep a spreadsheet from
-// running a cell as a formula (a leading quote, ="..." around a number), so
-// a result file given back as input reads as the values it shows.
-func unwrapCell(c string) string {
-	if len(c) >= 2 && c[0] == '\'' {
-		switch c[1] {
-		case '=', '+', '-', '@', '\t', '\r':
-			return c[1:]
-		}
-	}
-	if len(c) >= 4 && strings.HasPrefix(c, "=\"") && strings.HasSuffix(c, "\"") && !strings.Contains(c[2:len(c)-1], "\"") {
-		return c[2 : len(c)-1]
-	}
-	return c
 }
 
 func isBlank(rec []string) bool {

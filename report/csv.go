@@ -1,5 +1,9 @@
-// Package report writes what a run did: the per-row result CSV and the
-// end-of-run summary.
+// Package report writes what a run did, for people and for machines: the
+// per-row result CSV (csv.go), the retry file in the input's own format
+// (retry.go), the end-of-run summary on the terminal (summary.go), the
+// self-contained HTML report (html.go) and the JSON run manifest with its
+// latency histogram (manifest.go). It knows nothing of the command line: the
+// manifest is built from plain values the caller hands it.
 package report
 
 import (
@@ -10,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
+	"github.com/wholesale-batch/wholesale-batch/sheet"
 )
 
 // Columns are the result columns, in this order, before the input's own.
@@ -52,7 +57,7 @@ func NewCSVWriter(w io.Writer, opt CSVOptions) (*CSVWriter, error) {
 	header := Header(opt.InputHeader)
 	cw.record = make([]string, len(header))
 	for i, h := range header {
-		cw.record[i] = Neutralize(h)
+		cw.record[i] = sheet.SafeCell(h, false)
 	}
 	if err := cw.w.Write(cw.record); err != nil {
 		return nil, err
@@ -103,18 +108,8 @@ func (cw *CSVWriter) Write(r pipeline.Result) error {
 	return cw.w.Write(rec)
 }
 
-// cell makes one value safe to open. A valid E.164 number is known safe
-// (a plus and digits cannot call anything), so it is left as it is, or
-// wrapped for Excel, which would otherwise drop the plus and the last digits.
-func (cw *CSVWriter) cell(s string) string {
-	if isE164(s) {
-		if cw.opt.Excel {
-			return `="` + s + `"`
-		}
-		return s
-	}
-	return Neutralize(s)
-}
+// cell makes one value safe to open (see sheet.SafeCell).
+func (cw *CSVWriter) cell(s string) string { return sheet.SafeCell(s, cw.opt.Excel) }
 
 func checkedAt(t time.Time) string {
 	if t.IsZero() {
@@ -123,34 +118,8 @@ func checkedAt(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func isE164(s string) bool {
-	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // Flush writes buffered rows to the underlying writer.
 func (cw *CSVWriter) Flush() error {
 	cw.w.Flush()
 	return cw.w.Error()
-}
-
-// Neutralize prefixes a cell that Excel or Sheets would evaluate as a
-// formula (=, +, -, @, tab, CR at the start) with a quote, so a hostile or
-// mangled value is shown as text instead of being run.
-func Neutralize(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }

@@ -84,21 +84,3 @@ func TestCSVWriterGolden(t *testing.T) {
 		golden(t, c.golden, buf.Bytes())
 	}
 }
-
-func TestNeutralize(t *testing.T) {
-	cases := []struct{ in, want string }{
-		{"=1+2", "'=1+2"},                        // formula
-		{"+12405551212", "'+12405551212"},        // a leading plus is a formula to Excel
-		{"-5", "'-5"},                            // minus
-		{"@SUM(A1)", "'@SUM(A1)"},                // at
-		{"\tx", "'\tx"},                          // tab
-		{"\rx", "'\rx"},                          // carriage return
-		{"ann@acme.example", "ann@acme.example"}, // ordinary text
-		{"", ""},                                 // empty stays empty
-	}
-	for _, c := range cases {
-		if got := report.Neutralize(c.in); got != c.want {
-			t.Errorf("Neutralize(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
