@@ -78,7 +78,8 @@ func (p *Prechecker) Work(ctx context.Context, row *pipeline.Row) pipeline.Resul
 // outcomeOf maps a call error to a precheck outcome: the API's verdict on
 // the row is Failed; no verdict is Error.
 func outcomeOf(err error) string {
-	if errors.Is(err, webex.ErrNotSent) {
+	var te *webex.TokenError
+	if errors.Is(err, webex.ErrNotSent) || errors.As(err, &te) {
 		return pipeline.NotSent
 	}
 	var ae *webex.APIError
@@ -103,6 +104,11 @@ func ClassifyError(ctx context.Context, res *pipeline.Result, err error) {
 			why += ": " + cause.Error()
 		}
 		res.Message = "no answer: " + why + "; this row is not done"
+	case errors.As(err, new(*webex.TokenError)):
+		// No token, so nothing was sent, and no later row can be: stop.
+		res.Final = false
+		res.Fatal = err
+		res.Message = "not sent: " + err.Error()
 	case errors.Is(err, webex.ErrUnauthorized):
 		res.Final = false
 		res.Fatal = webex.ErrUnauthorized

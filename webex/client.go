@@ -42,6 +42,20 @@ type Pacer interface {
 	Success()
 }
 
+// TokenSource hands out bearer tokens that may change during a run.
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+	// Rejected says the API answered 401 to token.
+	Rejected(token string)
+}
+
+// TokenError is a call that could not get a token from its TokenSource:
+// nothing was sent, and every later call would fail the same way.
+type TokenError struct{ Err error }
+
+func (e *TokenError) Error() string { return "no access token: " + e.Err.Error() }
+func (e *TokenError) Unwrap() error { return e.Err }
+
 // Attempt describes one HTTP attempt, for logs and statistics.
 type Attempt struct {
 	Method, Path string
@@ -57,6 +71,10 @@ type Attempt struct {
 type Config struct {
 	BaseURL    string // e.g. https://webexapis.com/v1
 	Token      string // bearer token; never logged or echoed
+	// Tokens, if set, supplies the bearer token instead of Token: an OAuth
+	// source that refreshes it. A 401 is then told to it and the attempt
+	// repeated once with a fresh token (a 401 proves nothing was done).
+	Tokens TokenSource
 	OnBehalfOf string // onBehalfOfSubPartnerOrgId for every call, optional
 	Timeout    time.Duration
 	UserAgent  string
@@ -188,8 +206,13 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 	method, path, body := k.method, k.path, k.body
 	target := c.target(k)
 	var info CallInfo
+	renewed := false // the one repeat after a 401 with a token source
 	for n := 1; ; n++ {
 		if err := c.wait(ctx); err != nil {
+			return info, reply{}, err
+		}
+		tok, err := c.token(ctx)
+		if err != nil {
 			return info, reply{}, err
 		}
 		if n == 1 && k.beforeSend != nil {
@@ -200,7 +223,7 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		info.Attempts = n
 		trackingID := fmt.Sprintf("WHOLESALE-BATCH_%s_%d", c.runID, c.seq.Add(1))
 		start := time.Now()
-		status, h, raw, err := c.attempt(ctx, method, target, body, trackingID)
+		status, h, raw, err := c.attempt(ctx, method, target, body, tok, trackingID)
 		latency := time.Since(start)
 		info.Status = status
 		info.TrackingID = trackingID
@@ -227,6 +250,14 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 			}
 			if status != http.StatusTooManyRequests {
 				c.cfg.Pacer.Success() // answered: the server is alive, just not happy with this row
+			}
+			if status == http.StatusUnauthorized && c.cfg.Tokens != nil && !renewed && ctx.Err() == nil {
+				// The token may have expired early or been revoked: one
+				// fresh token, one more attempt; a second 401 stops the run.
+				renewed = true
+				c.cfg.Tokens.Rejected(tok)
+				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency, Retry: true})
+				continue
 			}
 		}
 		if ctx.Err() != nil {
@@ -298,7 +329,22 @@ func safeToRepeat(status int, err error) bool {
 }
 
 // attempt sends one request bounded by the per-request timeout.
-func (c *Client) attempt(ctx context.Context, method, target string, body []byte, trackingID string) (int, http.Header, []byte, error) {
+// token is the bearer token of the next attempt.
+func (c *Client) token(ctx context.Context) (string, error) {
+	if c.cfg.Tokens == nil {
+		return c.cfg.Token, nil
+	}
+	tok, err := c.cfg.Tokens.Token(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return "", &TokenError{Err: err}
+	}
+	return tok, nil
+}
+
+func (c *Client) attempt(ctx context.Context, method, target string, body []byte, token, trackingID string) (int, http.Header, []byte, error) {
 	actx, cancel := context.WithTimeoutCause(ctx, c.cfg.Timeout, errAttemptTimeout)
 	defer cancel()
 	var rd io.Reader
@@ -309,7 +355,7 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	req.Header.Set("TrackingID", trackingID)

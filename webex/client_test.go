@@ -751,3 +751,66 @@ func TestFailureSayingSuccessDoesNotSaySuccess(t *testing.T) {
 		t.Fatalf("%v (detail %q): want the status text, not \"success\"", err, ae.Detail())
 	}
 }
+
+// tokens is a TokenSource handing out tok-1, tok-2... one per Rejected.
+type tokens struct {
+	mu   sync.Mutex
+	n    int
+	err  error
+	seen []string
+}
+
+func (s *tokens) Token(context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return "", s.err
+	}
+	return fmt.Sprintf("tok-%d", s.n+1), nil
+}
+
+func (s *tokens) Rejected(tok string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seen = append(s.seen, tok)
+	s.n++
+}
+
+// With a token source, a 401 gets one fresh token and one more attempt,
+// for a POST too (a 401 proves nothing was done); a second 401 is final;
+// no token at all sends nothing.
+func TestTokenSourceRenewsOnceAfter401(t *testing.T) {
+	var accepted atomic.Value
+	accepted.Store("tok-2")
+	var auths []string
+	var mu sync.Mutex
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		auths = append(auths, r.Header.Get("Authorization"))
+		mu.Unlock()
+		if r.Header.Get("Authorization") != "Bearer "+accepted.Load().(string) {
+			w.WriteHeader(401)
+			return
+		}
+		w.Write([]byte(`{"id":"s1","status":"provisioned","email":"a@b.c"}`))
+	})
+	src := &tokens{}
+	cl, _ := newClient(t, srv, func(c *webex.Config) { c.Token = ""; c.Tokens = src })
+	sub, info, err := cl.Provision(context.Background(), webex.ProvisionRequest{CustomerID: "c", Email: "a@b.c"}, nil)
+	if err != nil || sub.ID != "s1" || info.Attempts != 2 || fmt.Sprint(auths) != "[Bearer tok-1 Bearer tok-2]" {
+		t.Fatalf("%v, %d attempts, sent %v", err, info.Attempts, auths)
+	}
+	accepted.Store("never")
+	_, info, err = cl.Provision(context.Background(), webex.ProvisionRequest{CustomerID: "c", Email: "a@b.c"}, nil)
+	var doubt *webex.InDoubtError
+	if !errors.Is(err, webex.ErrUnauthorized) || errors.As(err, &doubt) || info.Attempts != 2 {
+		t.Fatalf("second 401: %v (%d attempts), want ErrUnauthorized, not in doubt", err, info.Attempts)
+	}
+	src.err = errors.New("refused")
+	auths = nil
+	_, info, err = cl.Provision(context.Background(), webex.ProvisionRequest{CustomerID: "c", Email: "a@b.c"}, nil)
+	var te *webex.TokenError
+	if !errors.As(err, &te) || errors.As(err, &doubt) || len(auths) != 0 || info.Attempts != 0 {
+		t.Fatalf("no token: %v, %d sent", err, len(auths))
+	}
+}

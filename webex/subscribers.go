@@ -80,8 +80,9 @@ func (e *InDoubtError) Unwrap() error { return e.Err }
 // connection refused, nothing sent) from one after which the subscriber may
 // exist (a 5xx, a timeout, a dropped connection, a cancel mid-request).
 func inDoubt(info CallInfo, err error) bool {
-	if info.Attempts == 0 || errors.Is(err, ErrNotSent) {
-		return false // nothing sent, or only attempts that proved nothing was done
+	var te *TokenError
+	if info.Attempts == 0 || errors.Is(err, ErrNotSent) || errors.As(err, &te) {
+		return false // nothing sent, or only attempts that proved nothing was done (a 401)
 	}
 	var ae *APIError
 	if errors.As(err, &ae) {

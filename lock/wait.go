@@ -1,0 +1,27 @@
+package lock
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Wait is Acquire that waits for another holder to let go, until ctx
+// ends: for short critical sections several processes share, such as
+// refreshing one credentials file.
+func Wait(ctx context.Context, path string) (*Lock, error) {
+	for {
+		l, err := Acquire(path)
+		var held *HeldError
+		if !errors.As(err, &held) {
+			return l, err
+		}
+		t := time.NewTimer(20 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
