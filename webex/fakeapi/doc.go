@@ -20,7 +20,8 @@
 //	                                          default 50), offset; Link rel="next"
 //
 // Every route accepts onBehalfOfSubPartnerOrgId (400 when present but empty).
-// Other methods on these paths answer 405, other paths 404.
+// Other methods on these paths answer 405, other paths 404. With
+// Options.OAuth there is one more, POST /v1/access_token (see OAuth below).
 //
 // # Order of checks
 //
@@ -29,6 +30,8 @@
 // bearer token (401); routing (404/405); query parameters (400); for POSTs the
 // media type (415), JSON syntax (400), ValidateSchema (400) and the spec's
 // prose rules (400); then the email's behaviour tags; then the state.
+// /v1/access_token (with Options.OAuth) goes through Options.Latency only,
+// then its own checks.
 //
 // # Behaviour tags
 //
@@ -74,4 +77,51 @@
 // "provisioning" (no personId) until Options.ProvisionDelay has passed since
 // its creation, then "provisioned"; the status is computed on read from
 // time.Now, so testing/synctest's fake clock drives it.
+//
+// # OAuth
+//
+// With Options.OAuth the fake also plays the Webex token endpoint, for the
+// refresh_token grant only (Webex's is https://webexapis.com/v1/access_token,
+// the fake's {Running.URL}/access_token):
+//
+//	POST /v1/access_token
+//	Content-Type: application/x-www-form-urlencoded
+//
+//	grant_type=refresh_token&client_id=...&client_secret=...&refresh_token=...
+//
+// The client id and secret may come as HTTP Basic credentials instead (form
+// encoded first, as RFC 6749 section 2.3.1 says, or raw). A success answers
+// 200 with Cache-Control: no-store and
+//
+//	{"access_token":"fake-access-...","expires_in":1209599,
+//	 "refresh_token":"fake-refresh-...","refresh_token_expires_in":7775999,
+//	 "token_type":"Bearer"}
+//
+// (expires_in is OAuth.AccessTTL in whole seconds rounded down as of a moment
+// after issue, at least 1; likewise refresh_token_expires_in for RefreshTTL).
+// Each refresh issues a new random access token and a new refresh token, and
+// the refresh token used stops working at once (rotation); access tokens
+// issued earlier keep working until they expire. Refusals are RFC 6749
+// section 5.2 JSON, {"error":"...","error_description":"..."}, whose
+// description never quotes a secret or token:
+//
+//	405 invalid_request          not a POST (Allow: POST)
+//	400 invalid_request          wrong or no Content-Type, unreadable or repeated
+//	                             fields, a missing (or empty) field, credentials both
+//	                             in Basic and in the body, malformed Basic
+//	400 unsupported_grant_type   a grant_type other than refresh_token
+//	401 invalid_client           wrong client id or secret (WWW-Authenticate: Basic
+//	                             when Basic was used)
+//	400 invalid_grant            a refresh token unknown, already used, revoked or
+//	                             expired (the description says which)
+//
+// The token endpoint is exempt from Options.FailureRate and Options.RateLimit
+// and needs no bearer token. API calls then accept only unexpired access
+// tokens the endpoint issued, and Options.Token if set (it never expires):
+// any other bearer token is refused, even with Options.Token "". An expired
+// access token gets the usual 401 Webex error body, its message saying the
+// token expired. Tests steer it with Server.RevokeRefreshTokens,
+// Server.ExpireAccessTokens and Server.LastRefreshToken, and read
+// Stats.Refreshes and Stats.RefreshFailures. Expiry is computed from
+// time.Now, so testing/synctest's fake clock drives it too.
 package fakeapi

@@ -43,6 +43,11 @@ type Options struct {
 	// ProvisionDelay is how long a new subscriber reports "provisioning"
 	// before "provisioned"; 0 means provisioned at once.
 	ProvisionDelay time.Duration
+	// OAuth, if set, makes the fake an OAuth server too: POST
+	// /v1/access_token refreshes, and API calls accept only access tokens
+	// it issued and that have not expired (plus Token, if set, which never
+	// expires). New copies it; later changes to it have no effect.
+	OAuth *OAuth
 }
 
 // Server is the fake API as an http.Handler. All methods are safe for
@@ -60,6 +65,7 @@ type Server struct {
 	byID    map[string]*record
 	nextSeq uint64
 	fired   map[string]int // times a first-requests tag fired, per email and tag
+	oauth   *oauthState    // nil without Options.OAuth; set by New, its contents guarded
 }
 
 // New returns a Server with an empty state.
@@ -68,6 +74,11 @@ func New(opts Options) *Server {
 		opts.FailureRate = 0
 	}
 	opts.FailureRate = math.Min(opts.FailureRate, 1)
+	var oauth *oauthState
+	if opts.OAuth != nil {
+		oauth = newOAuthState(*opts.OAuth, time.Now())
+		opts.OAuth = &oauth.cfg // not the caller's, which may change
+	}
 	return &Server{
 		opts:    opts,
 		limiter: newBucket(opts.RateLimit),
@@ -76,6 +87,7 @@ func New(opts Options) *Server {
 		byEmail: map[string]*record{},
 		byID:    map[string]*record{},
 		fired:   map[string]int{},
+		oauth:   oauth,
 	}
 }
 
@@ -106,6 +118,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !sleep(r.Context(), s.opts.Latency) {
 		return // the client left; nobody reads an answer
 	}
+	if s.oauth != nil && r.URL.Path == apiPrefix+pathAccessToken {
+		// Kept simple: the token endpoint is exempt from FailureRate and
+		// RateLimit (it neither draws a failure nor spends a token of the
+		// bucket) and needs no bearer token; Latency applies.
+		s.accessToken(x)
+		return
+	}
 	if s.injectFailure() {
 		s.count(func(st *Stats) { st.Injected503++ })
 		x.empty(http.StatusServiceUnavailable)
@@ -117,9 +136,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		x.empty(http.StatusTooManyRequests)
 		return
 	}
-	if !s.authorized(r) {
+	if ok, expired := s.authorized(r); !ok {
 		s.count(func(st *Stats) { st.Unauthorized++ })
-		x.fail(http.StatusUnauthorized, "The request requires a valid access token set in the Authorization request header.")
+		msg := msgNoToken
+		if expired {
+			msg = msgExpiredToken
+		}
+		x.fail(http.StatusUnauthorized, msg)
 		return
 	}
 	s.route(x)
@@ -144,17 +167,23 @@ func (s *Server) injectFailure() bool {
 	return s.rng.Float64() < s.opts.FailureRate
 }
 
-// authorized checks the bearer token.
-func (s *Server) authorized(r *http.Request) bool {
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+// authorized checks the bearer token: Options.Token, or with Options.OAuth
+// an access token issued and not expired. expired tells an issued access
+// token past its life from one never issued.
+func (s *Server) authorized(r *http.Request) (ok, expired bool) {
+	scheme, token, found := strings.Cut(r.Header.Get("Authorization"), " ")
 	token = strings.TrimSpace(token)
-	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return false
+	if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return false, false
 	}
-	if s.opts.Token == "" {
-		return true
+	static := s.opts.Token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.opts.Token)) == 1
+	if s.oauth == nil {
+		return s.opts.Token == "" || static, false
 	}
-	return subtle.ConstantTimeCompare([]byte(token), []byte(s.opts.Token)) == 1
+	if static {
+		return true, false
+	}
+	return s.accessOK(token, time.Now())
 }
 
 // route dispatches on path, then method: an unknown path is 404 whatever the

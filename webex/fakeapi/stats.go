@@ -15,8 +15,14 @@ type Stats struct {
 	Throttled429 int
 	// Injected503 counts 503 answers: Options.FailureRate and +flaky.
 	Injected503 int
-	// Unauthorized counts 401 answers.
+	// Unauthorized counts 401 answers to API calls: a missing, wrong or
+	// (with Options.OAuth) expired bearer token. The token endpoint's
+	// refusals, its 401 invalid_client included, count in RefreshFailures.
 	Unauthorized int
+	// Refreshes counts successful refreshes at /v1/access_token, and
+	// RefreshFailures the requests it refused, whatever the error (always 0
+	// without Options.OAuth).
+	Refreshes, RefreshFailures int
 	// Rejected counts bodies refused as not matching the spec: wrong media
 	// type (415), malformed JSON, schema violations and the spec's prose
 	// rules (400). Behaviour tags such as +badrequest are not counted.

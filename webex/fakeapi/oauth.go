@@ -1,0 +1,318 @@
+package fakeapi
+
+import (
+	crand "crypto/rand"
+	"crypto/subtle"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// OAuth makes the fake a Webex OAuth server too (Options.OAuth): POST
+// /v1/access_token refreshes, and API calls accept only the access tokens it
+// issued and that have not expired, plus Options.Token if set, which never
+// expires. See the package doc's OAuth section.
+type OAuth struct {
+	// ClientID and ClientSecret are the integration's credentials. Both
+	// should be non-empty: an empty field in a request counts as missing,
+	// so with an empty one every refresh fails (400 invalid_request).
+	ClientID, ClientSecret string
+	// RefreshToken is the first refresh token, as a person got it when
+	// authorising the integration; "" makes one up (see LastRefreshToken).
+	// It expires RefreshTTL after New.
+	RefreshToken string
+	// AccessTTL is the life of an issued access token; 0 (or less) means 14
+	// days, as Webex (expires_in 1209599).
+	AccessTTL time.Duration
+	// RefreshTTL is the life of a refresh token from its issue; 0 (or less)
+	// means 90 days, as Webex (refresh_token_expires_in 7775999).
+	RefreshTTL time.Duration
+}
+
+// Defaults and names of the OAuth part.
+const (
+	defaultAccessTTL  = 14 * 24 * time.Hour
+	defaultRefreshTTL = 90 * 24 * time.Hour
+	pathAccessToken   = "/access_token"
+	accessPrefix      = "fake-access-"
+	refreshPrefix     = "fake-refresh-"
+	msgNoToken        = "The request requires a valid access token set in the Authorization request header."
+	msgExpiredToken   = "The access token has expired; get a new one with the refresh token."
+)
+
+// oauthState is the token store. The pointer is set once by New; what it
+// points to is guarded by Server.mu.
+type oauthState struct {
+	cfg     OAuth                   // defaults applied
+	access  map[string]time.Time    // every issued access token: when it expires
+	refresh map[string]refreshEntry // every refresh token ever valid
+	last    string                  // the refresh token most recently issued
+}
+
+// refreshEntry is one refresh token. Retired ones are kept so a refusal can
+// say why (in words that never quote the token).
+type refreshEntry struct {
+	expires time.Time
+	retired string // "" while usable, else retiredUsed or retiredRevoked
+}
+
+const (
+	retiredUsed    = "used"
+	retiredRevoked = "revoked"
+)
+
+// newOAuthState applies cfg's defaults and registers its first refresh token.
+func newOAuthState(cfg OAuth, now time.Time) *oauthState {
+	if cfg.AccessTTL <= 0 {
+		cfg.AccessTTL = defaultAccessTTL
+	}
+	if cfg.RefreshTTL <= 0 {
+		cfg.RefreshTTL = defaultRefreshTTL
+	}
+	if cfg.RefreshToken == "" {
+		cfg.RefreshToken = newToken(refreshPrefix)
+	}
+	return &oauthState{
+		cfg:     cfg,
+		access:  map[string]time.Time{},
+		refresh: map[string]refreshEntry{cfg.RefreshToken: {expires: now.Add(cfg.RefreshTTL)}},
+		last:    cfg.RefreshToken,
+	}
+}
+
+// newToken returns prefix followed by 26 random base32 characters (130 bits).
+func newToken(prefix string) string {
+	return prefix + crand.Text()
+}
+
+// wholeSeconds renders a token's life as the expires_in of a token answer:
+// whole seconds, rounded down as of a moment after issue (14 days gives
+// 1209599, as Webex), and at least 1, because a client rightly reads 0 as no
+// token at all. A sub-second TTL thus claims 1 s, which the token does not
+// live: the client then meets the 401 of an expired token.
+func wholeSeconds(ttl time.Duration) int64 {
+	return max(1, int64((ttl-time.Nanosecond)/time.Second))
+}
+
+// accessOK looks a bearer token up among the issued access tokens.
+func (s *Server) accessOK(token string, now time.Time) (ok, expired bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, issued := s.oauth.access[token]
+	if !issued {
+		return false, false
+	}
+	return now.Before(exp), !now.Before(exp)
+}
+
+// RevokeRefreshTokens makes every refresh token issued so far (the first one
+// included) stop working: the next refresh gets 400 invalid_grant. Access
+// tokens already issued keep working until they expire. A no-op without
+// Options.OAuth.
+func (s *Server) RevokeRefreshTokens() {
+	if s.oauth == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for tok, e := range s.oauth.refresh {
+		if e.retired == "" {
+			e.retired = retiredRevoked
+			s.oauth.refresh[tok] = e
+		}
+	}
+}
+
+// ExpireAccessTokens makes every access token issued so far expire now: API
+// calls with one get 401 saying the token expired. Options.Token, if set, is
+// not affected, nor are refresh tokens. A no-op without Options.OAuth.
+func (s *Server) ExpireAccessTokens() {
+	if s.oauth == nil {
+		return
+	}
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for tok, exp := range s.oauth.access {
+		if exp.After(now) {
+			s.oauth.access[tok] = now
+		}
+	}
+}
+
+// LastRefreshToken returns the refresh token most recently issued, or the
+// first one (OAuth.RefreshToken, or the one made up for it) before any
+// refresh, whether or not it still works. It returns "" without
+// Options.OAuth.
+func (s *Server) LastRefreshToken() string {
+	if s.oauth == nil {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.oauth.last
+}
+
+// tokenAnswer is a successful token response (RFC 6749 section 5.1, with
+// Webex's refresh_token_expires_in).
+type tokenAnswer struct {
+	AccessToken           string `json:"access_token"`
+	ExpiresIn             int64  `json:"expires_in"`
+	RefreshToken          string `json:"refresh_token"`
+	RefreshTokenExpiresIn int64  `json:"refresh_token_expires_in"`
+	TokenType             string `json:"token_type"`
+}
+
+// oauthError is a token error response (RFC 6749 section 5.2). Its
+// description never quotes what the client sent: secrets and tokens stay
+// out of logs.
+type oauthError struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+// The refresh form's fields.
+var tokenFields = []string{"grant_type", "client_id", "client_secret", "refresh_token"}
+
+// accessToken serves POST /v1/access_token: the refresh_token grant only.
+// Checks go from the request's shape (405, then 400 invalid_request and
+// unsupported_grant_type) to the client (401 invalid_client) to the grant
+// (400 invalid_grant). A refused request changes no state.
+func (s *Server) accessToken(x *exchange) {
+	h := x.w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	fail := func(status int, code, description string) {
+		s.count(func(st *Stats) { st.RefreshFailures++ })
+		x.json(status, oauthError{Error: code, Description: description})
+	}
+	if x.r.Method != http.MethodPost {
+		h.Set("Allow", http.MethodPost)
+		fail(http.StatusMethodNotAllowed, "invalid_request", "The token endpoint takes POST only.")
+		return
+	}
+	mt, _, err := mime.ParseMediaType(x.r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		fail(http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.")
+		return
+	}
+	raw, err := io.ReadAll(io.LimitReader(x.r.Body, maxBody+1))
+	switch {
+	case err != nil:
+		fail(http.StatusBadRequest, "invalid_request", "Could not read the request body.")
+		return
+	case len(raw) > maxBody:
+		fail(http.StatusBadRequest, "invalid_request", "Request body too large.")
+		return
+	}
+	form, err := url.ParseQuery(string(raw))
+	if err != nil { // the parser's words may quote the body: not shown
+		fail(http.StatusBadRequest, "invalid_request", "The body is not valid form encoding.")
+		return
+	}
+	for _, f := range tokenFields {
+		if len(form[f]) > 1 {
+			fail(http.StatusBadRequest, "invalid_request", "Parameter "+f+" is repeated.")
+			return
+		}
+	}
+	switch form.Get("grant_type") {
+	case "refresh_token":
+	case "":
+		fail(http.StatusBadRequest, "invalid_request", "Missing grant_type.")
+		return
+	default:
+		fail(http.StatusBadRequest, "unsupported_grant_type", "Only grant_type refresh_token is supported.")
+		return
+	}
+
+	// Client credentials: HTTP Basic or the form, not both. Per RFC 6749
+	// section 2.3.1 Basic carries them form-encoded; for clients that skip
+	// that step, the raw value is accepted too.
+	id, secret := form.Get("client_id"), form.Get("client_secret")
+	scheme, _, _ := strings.Cut(x.r.Header.Get("Authorization"), " ")
+	basic := strings.EqualFold(scheme, "Basic")
+	if basic {
+		bid, bsecret, ok := x.r.BasicAuth()
+		switch {
+		case !ok:
+			fail(http.StatusBadRequest, "invalid_request", "Malformed Basic credentials in the Authorization header.")
+			return
+		case form.Has("client_secret"):
+			fail(http.StatusBadRequest, "invalid_request", "Client credentials were sent both in the Authorization header and in the body; use one.")
+			return
+		case id != "" && !sameCredential(bid, id):
+			fail(http.StatusBadRequest, "invalid_request", "client_id in the body differs from the one in the Authorization header.")
+			return
+		}
+		id, secret = bid, bsecret
+	}
+	for _, f := range []struct{ name, value string }{{"client_id", id}, {"client_secret", secret}, {"refresh_token", form.Get("refresh_token")}} {
+		if f.value == "" {
+			fail(http.StatusBadRequest, "invalid_request", "Missing "+f.name+".")
+			return
+		}
+	}
+	cfg := s.oauth.cfg // never written after New
+	if !sameCredential(id, cfg.ClientID) || !sameCredential(secret, cfg.ClientSecret) {
+		if basic {
+			h.Set("WWW-Authenticate", `Basic realm="fakeapi"`)
+		}
+		fail(http.StatusUnauthorized, "invalid_client", "Client authentication failed: unknown client id or wrong secret.")
+		return
+	}
+
+	access, refresh := newToken(accessPrefix), newToken(refreshPrefix)
+	if why := s.rotate(form.Get("refresh_token"), access, refresh, time.Now()); why != "" {
+		fail(http.StatusBadRequest, "invalid_grant", why)
+		return
+	}
+	s.count(func(st *Stats) { st.Refreshes++ })
+	x.json(http.StatusOK, tokenAnswer{
+		AccessToken:           access,
+		ExpiresIn:             wholeSeconds(cfg.AccessTTL),
+		RefreshToken:          refresh,
+		RefreshTokenExpiresIn: wholeSeconds(cfg.RefreshTTL),
+		TokenType:             "Bearer",
+	})
+}
+
+// rotate spends the refresh token old for the new pair, atomically, so of
+// two racing refreshes with one token exactly one wins. It returns why old
+// was refused, "" if it was not.
+func (s *Server) rotate(old, access, refresh string, now time.Time) (refused string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.oauth
+	e, known := o.refresh[old]
+	switch {
+	case !known:
+		return "The refresh token is not one this server issued."
+	case e.retired == retiredUsed:
+		return "The refresh token was already used; use the one issued with it."
+	case e.retired == retiredRevoked:
+		return "The refresh token was revoked."
+	case !now.Before(e.expires):
+		return "The refresh token has expired."
+	}
+	e.retired = retiredUsed
+	o.refresh[old] = e
+	o.refresh[refresh] = refreshEntry{expires: now.Add(o.cfg.RefreshTTL)}
+	o.access[access] = now.Add(o.cfg.AccessTTL)
+	o.last = refresh
+	return ""
+}
+
+// sameCredential compares a credential a client sent with the configured
+// one in constant time, accepting the form-decoded value too (see the Basic
+// note in accessToken).
+func sameCredential(got, want string) bool {
+	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1 {
+		return true
+	}
+	dec, err := url.QueryUnescape(got)
+	return err == nil && dec != got && subtle.ConstantTimeCompare([]byte(dec), []byte(want)) == 1
+}
