@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
 	"github.com/wholesale-batch/wholesale-batch/check"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
@@ -65,7 +66,7 @@ type config struct {
 	quiet         bool
 	logFormat     string
 	logLevel      string
-	flags         *flag.FlagSet
+	flags         *pflag.FlagSet // as parsed, for the manifest
 	acceptPending bool
 	yes           bool
 	maxProvision  int64
@@ -85,55 +86,73 @@ const (
 	maxAutoWorkers = 512
 )
 
-func newFlagSet(m mode, cfg *config, env Env) *flag.FlagSet {
-	fs := flag.NewFlagSet(m.String(), flag.ContinueOnError)
+// newFlagSet defines the flags of mode m into cfg, grouped for help (see
+// flagDefs): the one definition both the command's help and parse use.
+func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(m.String(), pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&cfg.input, "input", "", "input CSV `file` (\"-\" = standard input)")
-	fs.StringVar(&cfg.output, "output", "", "result CSV `file` (\"-\" = standard output)")
-	fs.StringVar(&cfg.customerID, "customer-id", "", "customerId for rows whose customerId cell is blank")
-	fs.StringVar(&cfg.pkg, "package", "", "package for rows whose package cell is blank (e.g. webex_calling)")
-	fs.BoolVar(&cfg.noProgress, "no-progress", false, "no progress bar (it is shown only when stderr is a terminal)")
-	fs.Func("delimiter", "input delimiter: , ; tab or | (default: sniffed from the header line)", func(v string) error {
-		d, err := parseDelimiter(v)
-		cfg.delimiter = d
-		return err
-	})
-	fs.Var(mapFlag{&cfg.maps}, "map", "map an input column to one of ours, e.g. \"Work Phone=primaryPhoneNumber\" (repeatable)")
-	fs.StringVar(&cfg.country, "default-country", "US", "country (ISO code) of phone numbers written without a country code")
-	fs.BoolVar(&cfg.existingCall, "existing-calling", false, "the users already have Webex Calling: calling packages need no phone number or extension")
-	fs.BoolVar(&cfg.excel, "excel", false, "write the result for Excel: UTF-8 BOM, CRLF, phone numbers kept as text")
-	fs.StringVar(&cfg.reportFile, "report", "", "also write a self-contained HTML report to this `file`")
-	fs.StringVar(&cfg.summaryJSON, "summary-json", "", "also write a machine-readable run manifest (JSON) to this `file`")
-	fs.StringVar(&cfg.retryFile, "retry-file", "", "write the rows that ended in error, in the input's own format, to this `file`")
-	fs.BoolVar(&cfg.retryFailed, "retry-failed", false, "with --retry-file: also the rows the API refused for a data reason")
-	fs.BoolVar(&cfg.quiet, "quiet", false, "print only errors (for cron): no summary, no warnings")
-	fs.StringVar(&cfg.logFormat, "log-format", "text", "log format on stderr: text or json")
-	fs.StringVar(&cfg.logLevel, "log-level", "warn", "log level: debug (a line per row, request bodies), info (retries), warn (429s), error")
-	if m == modeValidate {
-		return fs
-	}
-	fs.StringVar(&cfg.baseURL, "base-url", webex.DefaultBaseURL, "API base `URL`; requests go to {base}/wholesale/subscribers/validate")
-	fs.Float64Var(&cfg.rate, "rate", defaultRate, "requests per second across all workers, retries included (0 = unlimited)")
-	fs.IntVar(&cfg.concurrency, "concurrency", 0, "requests in flight at most (0 = enough to keep --rate at up to 10 s latency, at most 512)")
-	fs.StringVar(&cfg.onBehalfOf, "on-behalf-of", "", "sub-partner org `id`, sent as onBehalfOfSubPartnerOrgId")
-	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "per-request timeout")
-	fs.StringVar(&cfg.tokenFile, "token-file", "", "read the API token from this `file` (mode 600) instead of $WEBEX_TOKEN")
-	fs.BoolVar(&cfg.sandbox, "sandbox", false, "run against a built-in fake of the API on loopback: no token, no network")
-	fs.IntVar(&cfg.maxRetries, "max-retries", 5, "retries per row for 429, 423, 5xx, timeouts and resets")
-	fs.DurationVar(&cfg.maxRetryAfter, "max-retry-after", 60*time.Second, "cap on a server's Retry-After")
-	fs.Float64Var(&cfg.abortRate, "abort-error-rate", 0.5, "stop (exit 3) when more than this share of the first --abort-after rows sent end in error")
-	fs.IntVar(&cfg.abortAfter, "abort-after", 20, "how many first rows the error-rate breaker judges (0 = no breaker)")
+	fs.SortFlags = false // help shows them grouped, in this order
+	d := &flagDefs{fs: fs}
+
+	d.in(groupIO)
 	if m == modeProvision {
-		fs.BoolVar(&cfg.yes, "yes", false, "do not ask for confirmation before provisioning (required when no one is at the terminal)")
-		fs.Int64Var(&cfg.maxProvision, "max-provision", 0, "provision at most this many rows (0 = all that pass)")
-		fs.StringVar(&cfg.plan, "plan", "", "a precheck result `file` to provision from: its passed rows are not prechecked again while unchanged and fresh")
-		fs.DurationVar(&cfg.planMaxAge, "plan-max-age", 7*24*time.Hour, "with --plan: a precheck older than this is done again")
-		fs.BoolVar(&cfg.wait, "wait", false, "follow each new subscriber until its status is final (or --wait-timeout)")
-		fs.DurationVar(&cfg.waitTimeout, "wait-timeout", 5*time.Minute, "with --wait: how long to follow one subscriber")
-		fs.BoolVar(&cfg.acceptPending, "accept-pending", false, "count pending_user_migration (consent email sent) as done for the exit code")
+		shows(d.str(&cfg.input, "input", "i", "", "FILE", "input CSV"), shownRequired+" unless --plan")
+		shows(d.str(&cfg.output, "output", "o", "", "FILE", "result CSV, created only once every check has passed"), shownRequired)
+	} else {
+		shows(d.str(&cfg.input, "input", "i", "", "FILE", `input CSV; "-" reads standard input`), shownRequired)
+		shows(d.str(&cfg.output, "output", "o", "", "FILE", `result CSV, created only once every check has passed; "-" writes standard output`), shownRequired)
 	}
-	fs.BoolVar(&cfg.resume, "resume", false, "continue an interrupted or crashed run into the same --output: rows already done are not sent again")
-	fs.BoolVar(&cfg.force, "force", false, "with --resume: resume even though the input file changed")
+	shows(d.value(&delimiterValue{r: &cfg.delimiter}, "delimiter", "CHAR", "input delimiter: , ; tab or |"), "sniffed")
+	d.value(&mapValue{maps: &cfg.maps}, "map", "HEADER=COLUMN", `map an input column to one of ours, e.g. "Work Phone=primaryPhoneNumber" (repeatable)`)
+	d.boolean(&cfg.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, E.164 numbers kept as text")
+
+	if m == modeProvision {
+		d.in(groupProvision)
+		d.boolean(&cfg.yes, "yes", "y", "no confirmation prompt (required when standard input is not a terminal)")
+		shows(d.int64(&cfg.maxProvision, "max-provision", 0, "provision at most N rows; the rest are skipped"), "all")
+		d.str(&cfg.plan, "plan", "", "", "FILE", "an earlier precheck result file, instead of --input: its passed rows that are unchanged (request_hash) and fresh are not prechecked again")
+		d.duration(&cfg.planMaxAge, "plan-max-age", 7*24*time.Hour, "with --plan: older prechecks are done again")
+		d.boolean(&cfg.wait, "wait", "", "follow each new subscriber until its status is final")
+		d.duration(&cfg.waitTimeout, "wait-timeout", 5*time.Minute, "with --wait: how long to follow one subscriber")
+		d.boolean(&cfg.acceptPending, "accept-pending", "", "count pending (consent email sent) as done for the exit code")
+	}
+
+	d.in(groupRows)
+	d.str(&cfg.customerID, "customer-id", "", "", "ID", "customerId for rows whose cell is blank")
+	d.str(&cfg.pkg, "package", "", "", "NAME", `package for rows whose cell is blank (human wordings such as "Webex Calling" are accepted)`)
+	d.str(&cfg.country, "default-country", "", "US", "CC", "country (ISO code) of phone numbers written without +country code")
+	d.boolean(&cfg.existingCall, "existing-calling", "", "the users already have Webex Calling: calling packages need no number or extension")
+
+	if m != modeValidate {
+		d.in(groupAPI)
+		d.str(&cfg.baseURL, "base-url", "", webex.DefaultBaseURL, "URL", "API base: requests go to {base}/wholesale/subscribers/...; plain http:// only to loopback")
+		d.str(&cfg.tokenFile, "token-file", "", "", "FILE", "read the token from a file (refused if world-readable) instead of $WEBEX_TOKEN")
+		d.boolean(&cfg.sandbox, "sandbox", "", "run against the built-in fake API on loopback: no token, no network")
+		d.str(&cfg.onBehalfOf, "on-behalf-of", "", "", "ID", "sub-partner org, sent as onBehalfOfSubPartnerOrgId")
+		d.float(&cfg.rate, "rate", defaultRate, "N", "requests per second, all workers and retries included (0 = unlimited); lowered on 429, probed back up")
+		shows(d.integer(&cfg.concurrency, "concurrency", 0, "requests in flight at most; auto keeps --rate at up to 10 s latency (or --timeout), at most 512"), "auto")
+		d.duration(&cfg.timeout, "timeout", 30*time.Second, "per request")
+		d.integer(&cfg.maxRetries, "max-retries", 5, "retries per row for 429, 423, 500, 502, 503, 504, timeouts and resets (never other 4xx)")
+		d.duration(&cfg.maxRetryAfter, "max-retry-after", 60*time.Second, "cap on a server's Retry-After")
+		d.float(&cfg.abortRate, "abort-error-rate", 0.5, "R", "stop (exit 3) when more than R of the first --abort-after rows sent end in error")
+		d.integer(&cfg.abortAfter, "abort-after", 20, "how many first rows the error-rate breaker judges (0 = no breaker)")
+	}
+
+	d.in(groupReports)
+	d.str(&cfg.reportFile, "report", "", "", "FILE", "one self-contained HTML page: counts, charts, every row that did not pass with the fix")
+	d.str(&cfg.summaryJSON, "summary-json", "", "", "FILE", "run manifest (JSON) for machines: version, times, redacted command line, input SHA-256, config, counts, codes, rates, exit code")
+	d.str(&cfg.retryFile, "retry-file", "", "", "FILE", "the rows that ended in error, in the input's own format; rows a --resume will send are left out")
+	d.boolean(&cfg.retryFailed, "retry-failed", "", "with --retry-file: also the rows the API refused for a data reason")
+	d.boolean(&cfg.quiet, "quiet", "q", "only errors on stderr (for cron): no summary, no warnings")
+	d.str(&cfg.logFormat, "log-format", "", "text", "FORMAT", "log/slog logs on stderr: text or json")
+	d.str(&cfg.logLevel, "log-level", "", "warn", "LEVEL", "debug (every row and request body), info (retries), warn (429s) or error")
+	d.boolean(&cfg.noProgress, "no-progress", "", "no progress bar (it is shown only when stderr is a terminal)")
+
+	if m != modeValidate {
+		d.in(groupResume)
+		d.boolean(&cfg.resume, "resume", "", "continue an interrupted or crashed run into the same --output: rows done are not sent again")
+		d.boolean(&cfg.force, "force", "", "with --resume: resume although the input changed")
+	}
 	return fs
 }
 
@@ -168,49 +187,21 @@ func encodingNote(in *input) string {
 	return strings.Join(parts, "; ")
 }
 
-var examples = map[mode]string{
-	modePrecheck: `Examples:
-  export WEBEX_TOKEN=...     # or --token-file ~/.webex-token
-  wholesale-batch precheck --input subscribers.csv --output results.csv --customer-id ID --package webex_calling
-  wholesale-batch precheck --sandbox --input samples/subscribers.csv --output results.csv
-  wholesale-batch precheck --input big.csv --output results.csv --rate 5 --no-progress
-`,
-	modeProvision: `Prechecks every valid row, shows what will be provisioned (rows per customer and
-package) and asks, then provisions the rows that passed, each exactly once: a request whose answer
-is lost is never simply sent again; the subscriber is looked up first. Interrupted or crashed runs
-continue with --resume.
-
-Examples:
-  wholesale-batch provision --input subs.csv --output results.csv --customer-id ID       # asks to confirm
-  wholesale-batch provision --input subs.csv --output results.csv --yes --wait           # unattended
-  wholesale-batch precheck  --input subs.csv --output plan.csv                            # Monday: sales
-  wholesale-batch provision --plan plan.csv --output results.csv --yes                    # Tuesday: ops
-`,
-	modeValidate: `Checks the file offline (no token, no network) and writes the same result format:
-precheck_result is "invalid" for rows that would be refused, empty for rows that would be sent.
-
-Examples:
-  wholesale-batch validate --input sales.csv --output checked.csv
-`,
-}
-
-func printUsage(w io.Writer, fs *flag.FlagSet, m mode) {
-	fmt.Fprintf(w, "Usage: wholesale-batch %s --input FILE --output FILE [flags]\n\n%s\nFlags:\n", m, examples[m])
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
-}
-
+// parse reads the flags of one run (args: after the command name) into a
+// config and checks them. The command's own flag set has already parsed
+// the same args, answering --help and reporting flag errors with
+// suggestions, so here only the checks between values can fail.
 func parse(m mode, args []string, env Env) (*config, error) {
 	cfg := &config{mode: m, args: append([]string{m.String()}, args...)}
-	fs := newFlagSet(m, cfg, env)
+	fs := newFlagSet(m, cfg)
 	cfg.flags = fs
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(env.Stdout, fs, m)
+		if errors.Is(err, pflag.ErrHelp) {
+			// The command's help flag answers before a run parses; the
+			// callers know the standard library's ErrHelp.
 			return nil, flag.ErrHelp
 		}
-		return nil, usagef("%v (see wholesale-batch %s --help)", err, m)
+		return nil, usagef("%s (see wholesale-batch %s --help)", flagProblem(fs, err), m)
 	}
 	if fs.NArg() > 0 {
 		return nil, usagef("unexpected argument %q: the input file goes in --input", fs.Arg(0))

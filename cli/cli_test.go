@@ -163,7 +163,7 @@ func TestExitCodes(t *testing.T) {
 		// the input does not exist
 		{"missing input", env, []string{"--input", "/nonexistent/x.csv"}, cli.ExitUsage, "cannot read the input", true},
 		// an unknown flag
-		{"bad flag", env, []string{"--input", good, "--frobnicate"}, cli.ExitUsage, "flag provided but not defined", true},
+		{"bad flag", env, []string{"--input", good, "--frobnicate"}, cli.ExitUsage, "unknown flag --frobnicate", true},
 		// every request refused with 403: the token lacks scopes
 		{"403 burst", env, []string{"--input", forbidden, "--concurrency", "1"}, cli.ExitAborted, "spark-admin:wholesale_subscribers_read", false},
 		// the endpoint fails every request: the breaker stops hammering it
@@ -259,17 +259,154 @@ func TestStdinToStdout(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"precheck", "--help"}, {"validate", "-h"}, {"provision", "--help"}} {
-		code, stdout, _ := run(t, nil, args...)
-		if code != 0 || !strings.Contains(stdout, "wholesale-batch") {
-			t.Errorf("%v: exit %d, stdout %q", args, code, stdout)
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"precheck", "--help"}, {"validate", "-h"}, {"provision", "--help"},
+		{"help", "provision"}, {"completion", "--help"}, {"version", "--help"}, {"help", "help"}} {
+		code, stdout, stderr := run(t, nil, args...)
+		if code != 0 || !strings.Contains(stdout, "wholesale-batch") || !strings.Contains(stdout, "Examples:") || stderr != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
 		}
 	}
-	if code, stdout, _ := run(t, nil, "--version"); code != 0 || !strings.HasPrefix(stdout, "wholesale-batch ") {
-		t.Errorf("--version: %d %q", code, stdout)
+	// help, --help and -h are one screen: the main usage, on stdout.
+	_, main, _ := run(t, nil, "help")
+	for _, args := range [][]string{{"--help"}, {"-h"}} {
+		if _, stdout, _ := run(t, nil, args...); stdout != main {
+			t.Errorf("%v differs from help:\n%s", args, stdout)
+		}
 	}
-	if code, _, _ := run(t, nil); code != cli.ExitUsage {
-		t.Errorf("no command: exit %d", code)
+	for _, want := range []string{"precheck", "validate", "provision", "completion", "version", "Exit codes: 0"} {
+		if !strings.Contains(main, want) {
+			t.Errorf("main usage lacks %q:\n%s", want, main)
+		}
+	}
+	if _, a, _ := run(t, nil, "help", "provision"); !strings.Contains(a, "--max-provision N") {
+		t.Errorf("help provision:\n%s", a)
+	} else if _, b, _ := run(t, nil, "provision", "--help"); a != b {
+		t.Errorf("help provision and provision --help differ")
+	}
+	for _, args := range [][]string{{"--version"}, {"-v"}, {"version"}} {
+		code, stdout, _ := run(t, nil, args...)
+		if code != 0 || stdout != "wholesale-batch "+cli.Version+"\n" || cli.Version == "" {
+			t.Errorf("%v: %d %q", args, code, stdout)
+		}
+	}
+	// No command at all: the main usage on stderr, exit 2.
+	if code, stdout, stderr := run(t, nil); code != cli.ExitUsage || stdout != "" || !strings.Contains(stderr, "Usage:") {
+		t.Errorf("no command: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestHelpGroupsFlags: flags by purpose, the required ones first, with
+// placeholders that say what to give.
+func TestHelpGroupsFlags(t *testing.T) {
+	_, help, _ := run(t, nil, "provision", "--help")
+	order := []string{"Input and output:\n  -i, --input FILE ", "  -o, --output FILE ", "--delimiter CHAR", "Provisioning:\n  -y, --yes ",
+		"--plan-max-age DURATION", "Row values:", "API and rate:", "--rate N ", "--timeout DURATION", "Reports and logs:", "-q, --quiet",
+		"Resume:", "--resume", "Examples:", "Exit codes:"}
+	at := 0
+	for _, want := range order {
+		i := strings.Index(help[at:], want)
+		if i < 0 {
+			t.Fatalf("provision --help lacks %q after offset %d:\n%s", want, at, help)
+		}
+		at += i
+	}
+	if !strings.Contains(help, "(required unless --plan)") || !strings.Contains(help, "(default 30s)") {
+		t.Errorf("provision --help does not say what is required or the defaults:\n%s", help)
+	}
+	_, help, _ = run(t, nil, "validate", "--help")
+	for _, absent := range []string{"API and rate:", "--rate", "--yes", "\n      --resume"} {
+		if strings.Contains(help, absent) {
+			t.Errorf("validate --help shows %q", absent)
+		}
+	}
+}
+
+// TestUsageErrors: a mistyped command or flag is exit 2 with one line on
+// stderr that names the fix; nothing on stdout.
+func TestUsageErrors(t *testing.T) {
+	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
+	out := filepath.Join(t.TempDir(), "out.csv")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"precheck", "--inptu", in}, "unknown flag --inptu: did you mean --input? (see wholesale-batch precheck --help)"},
+		{[]string{"validate", "-i", in, "-o", out, "--exel"}, "did you mean --excel?"},
+		{[]string{"precheckk", "--input", in}, `unknown command "precheckk": did you mean precheck?`},
+		{[]string{"provison"}, "did you mean provision?"},
+		{[]string{"frobnicate"}, "the commands are precheck, validate and provision"},
+		{[]string{"subscribers.csv"}, "the file goes in --input"},
+		{[]string{"help", "nosuch"}, `unknown command "nosuch"`},
+		{[]string{"validate", "-i", in, "-o", out, "--rate", "5"}, "--rate is a flag of precheck and provision, not of validate"},
+		{[]string{"precheck", "--yes"}, "--yes is a flag of provision, not of precheck"},
+		{[]string{"--rate", "5"}, "flags go after the command: wholesale-batch precheck --rate"},
+		{[]string{"precheck", "-input", in}, "long flags take two dashes: --input"},
+		{[]string{"precheck", "-rate=5", "-i", in}, "long flags take two dashes: --rate=5"},
+		{[]string{"precheck", "-version"}, "unknown flag -version: it goes before any command: wholesale-batch --version"},
+		{[]string{"precheck", "-inptu", in}, "unknown flag -inptu: did you mean --input?"},
+		{[]string{"precheck", "-qx"}, "unknown flag -x (see"},
+		{[]string{"completion", "tcsh"}, `no completion script for "tcsh"`},
+		{[]string{"completion"}, "completion needs the shell"},
+		{[]string{"precheck", "--input"}, "--input needs a value: --input FILE"},
+		{[]string{"precheck", "-i", in, "--rate", "fast"}, `invalid value "fast" for --rate: want a number`},
+		{[]string{"precheck", "-i", in, "--timeout", "30"}, `invalid value "30" for --timeout: want a duration`},
+		{[]string{"validate", "-i", in, "-o", out, "--delimiter", "x"}, `invalid value "x" for --delimiter: "x" is not a delimiter we read`},
+		{[]string{"precheck", "--token", "abc"}, "set WEBEX_TOKEN or use --token-file FILE"},
+		{[]string{"validate", "-i", in, "-o", out, "stray.csv"}, `unexpected argument "stray.csv"`},
+		{[]string{"version", "extra"}, "wholesale-batch: unknown command"},
+	}
+	for _, c := range cases {
+		code, stdout, stderr := run(t, nil, c.args...)
+		if code != cli.ExitUsage || stdout != "" {
+			t.Errorf("%q: exit %d, stdout %q", c.args, code, stdout)
+		}
+		if !strings.HasPrefix(stderr, "wholesale-batch: ") || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: stderr %q, want one line with %q", c.args, stderr, c.want)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused run created the output")
+	}
+}
+
+// TestShortAliases: -i, -o, -q (and -y, with provision) do what the long
+// flags do.
+func TestShortAliases(t *testing.T) {
+	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
+	out := filepath.Join(t.TempDir(), "out.csv")
+	code, _, stderr := run(t, nil, "validate", "-i", in, "-o", out, "-q")
+	if code != cli.ExitOK || stderr != "" || len(readCSV(t, out)) != 1 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	// -y answers the prompt in advance: without it, no terminal means exit 2.
+	code, _, stderr = run(t, nil, "provision", "--sandbox", "-i", in, "-o", filepath.Join(t.TempDir(), "p.csv"), "--customer-id", "c1", "--package", "webex_meetings", "-y", "-q")
+	if code != cli.ExitOK {
+		t.Fatalf("provision -y: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestCompletion: cobra's completion scripts, and the completion of flags
+// and their values that they call.
+func TestCompletion(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		code, stdout, stderr := run(t, nil, "completion", shell)
+		if code != 0 || !strings.Contains(stdout, "wholesale-batch") || len(stdout) < 500 {
+			t.Errorf("completion %s: exit %d, %d bytes, stderr %q", shell, code, len(stdout), stderr)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"__complete", "prov"}, "provision"},
+		{[]string{"__complete", "precheck", "--inp"}, "--input"},
+		{[]string{"__complete", "precheck", "--log-level", ""}, "debug"},
+		{[]string{"__complete", "validate", "--package", "webex_c"}, "webex_calling"},
+	} {
+		code, stdout, _ := run(t, nil, c.args...)
+		if code != 0 || !strings.Contains(stdout, c.want) {
+			t.Errorf("%q: exit %d, stdout %q", c.args, code, stdout)
+		}
 	}
 }
 

@@ -398,8 +398,8 @@ func (j *job) writeArtefacts(f report.RunFacts, code int) ([]report.File, []stri
 	}
 	if j.cfg.summaryJSON != "" {
 		m := report.NewManifest(info, j.sum, f, &j.lat)
-		m.CommandLine = j.cfg.args
-		m.Config = report.FlagConfig(j.cfg.flags)
+		m.CommandLine = redactArgs(j.cfg.flags, j.cfg.args)
+		m.Config = flagConfig(j.cfg.flags)
 		if j.baseURL != "" {
 			m.Config["base-url"] = j.baseURL // the sandbox's, not the default it did not use
 		}

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"hash"
 	"io"
 	"math"
@@ -44,13 +43,16 @@ type Manifest struct {
 	StartTime       time.Time    `json:"startTime"` // written in UTC, millisecond precision
 	EndTime         time.Time    `json:"endTime"`
 	DurationSeconds float64      `json:"durationSeconds"`
-	// CommandLine is the arguments after the program name, redacted by
-	// RedactArgs when written.
+	// CommandLine is the arguments after the program name, written as
+	// given: the caller redacts them first, since only the command line's
+	// parser knows which argument is a secret flag's value.
 	CommandLine []string        `json:"commandLine"`
 	Input       ManifestInput   `json:"input"`
 	Outputs     ManifestOutputs `json:"outputs"`
-	// Config is every flag's effective value by flag name (see FlagConfig),
-	// redacted like the command line when written.
+	// Config is every setting's effective value by name (for this tool,
+	// every flag by flag name). The caller redacts it; WriteManifest does
+	// again by name (see RedactConfig), so a secret-named key cannot
+	// reach the file by a forgotten call.
 	Config     map[string]any `json:"config"`
 	Counts     ManifestCounts `json:"counts"`
 	Codes      []ManifestCode `json:"codes"`
@@ -158,7 +160,7 @@ func NewManifest(info RunInfo, s *Summary, f RunFacts, lat *Latencies) Manifest 
 			m.Counts.Provision[o] = n
 		}
 		for _, c := range s.Codes() {
-			m.Codes = append(m.Codes, ManifestCode{Kind: c.Kind, Code: c.Code, Description: c.Description, Rows: c.Rows})
+			m.Codes = append(m.Codes, ManifestCode(c))
 		}
 	}
 	return m
@@ -168,17 +170,19 @@ func millis(d time.Duration) float64 {
 	return math.Round(float64(d)/float64(time.Microsecond)) / 1000
 }
 
-// WriteManifest writes m as indented JSON. It redacts the command line and
-// the configuration itself, whatever the caller did, so a secret cannot
-// reach the file by a forgotten call; it also normalises times to UTC and
-// nil collections to empty ones, so every documented key has a value of
-// its documented type.
+// WriteManifest writes m as indented JSON. It redacts the configuration's
+// secret-named keys itself (RedactConfig), whatever the caller did; the
+// command line it writes as given, already redacted by the caller. It
+// normalises times to UTC and nil collections to empty ones, so every
+// documented key has a value of its documented type.
 func WriteManifest(w io.Writer, m Manifest) error {
 	m.SchemaVersion = ManifestSchemaVersion
 	m.StartTime = m.StartTime.UTC().Truncate(time.Millisecond)
 	m.EndTime = m.EndTime.UTC().Truncate(time.Millisecond)
 	m.DurationSeconds = math.Round(m.DurationSeconds*1000) / 1000
-	m.CommandLine = RedactArgs(m.CommandLine)
+	if m.CommandLine == nil {
+		m.CommandLine = []string{}
+	}
 	m.Config = RedactConfig(m.Config)
 	// Zeros for the four outcomes let a script read .counts.precheck.error
 	// without handling a missing key. A copy: m's maps are the caller's.
@@ -202,11 +206,12 @@ func WriteManifest(w io.Writer, m Manifest) error {
 	return enc.Encode(m)
 }
 
-// SecretName reports whether a flag or setting name looks like it holds a
-// secret: it contains token, secret, password or key, ignoring case. The
-// rule is by name only, so it also hides harmless values such as the
-// --token-file path: a name cannot tell a path from a pasted token, and an
-// audit file that leaks a token is worse than one missing a path.
+// SecretName reports whether a setting's name (a flag's, for this tool)
+// looks like it holds a secret: it contains token, secret, password or
+// key, ignoring case. The rule is by name only, so it also hides harmless
+// values such as the token-file path: a name cannot tell a path from a
+// pasted token, and an audit file that leaks a token is worse than one
+// missing a path. The command line uses the same rule for its redaction.
 func SecretName(name string) bool {
 	n := strings.ToLower(name)
 	for _, s := range []string{"token", "secret", "password", "passwd", "key"} {
@@ -215,38 +220,6 @@ func SecretName(name string) bool {
 		}
 	}
 	return false
-}
-
-// RedactArgs returns a copy of args with the value of every secret-named
-// flag (see SecretName) replaced by Redacted, in all the forms Go's flag
-// package accepts: -name value, --name value, -name=value, --name=value.
-// In the separate-value form the next argument is taken as the value
-// whatever it looks like, as the flag package does for non-boolean flags;
-// no secret-named flag of this tool is boolean. args is not modified.
-func RedactArgs(args []string) []string {
-	if args == nil {
-		return []string{}
-	}
-	out := make([]string, len(args))
-	copy(out, args)
-	for i := 0; i < len(out); i++ {
-		a := out[i]
-		if a == "--" || len(a) < 2 || a[0] != '-' {
-			continue // the terminator and positional arguments carry no flag name
-		}
-		name := strings.TrimLeft(a, "-")
-		if eq := strings.IndexByte(name, '='); eq >= 0 {
-			if SecretName(name[:eq]) {
-				out[i] = a[:len(a)-len(name)] + name[:eq+1] + Redacted
-			}
-			continue
-		}
-		if SecretName(name) && i+1 < len(out) {
-			out[i+1] = Redacted
-			i++
-		}
-	}
-	return out
 }
 
 // RedactConfig returns a copy of cfg in which the value of every
@@ -270,21 +243,6 @@ func RedactConfig(cfg map[string]any) map[string]any {
 		}
 	}
 	return out
-}
-
-// FlagConfig returns every flag of fs, set or defaulted, by name: the
-// effective configuration of the run. Values keep their type (numbers stay
-// numbers in the JSON) and secret-named flags are redacted.
-func FlagConfig(fs *flag.FlagSet) map[string]any {
-	cfg := map[string]any{}
-	fs.VisitAll(func(f *flag.Flag) {
-		if g, ok := f.Value.(flag.Getter); ok {
-			cfg[f.Name] = g.Get()
-		} else {
-			cfg[f.Name] = f.Value.String()
-		}
-	})
-	return RedactConfig(cfg)
 }
 
 // DigestReader counts and hashes the bytes read through it, so the

@@ -5,8 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"io"
+	"maps"
 	"math"
 	"reflect"
 	"strings"
@@ -50,19 +50,17 @@ func manifestFixture(t *testing.T) report.Manifest {
 	info := report.RunInfo{Tool: "wholesale-batch", Version: "v0.1.0", Command: "precheck", Input: "subscribers.csv", Start: start, ExitCode: 3}
 	m := report.NewManifest(info, s, facts, &lat)
 
-	fs := flag.NewFlagSet("precheck", flag.ContinueOnError)
-	fs.String("input", "", "")
-	fs.String("token-file", "", "")
-	fs.String("api-key", "", "")
-	fs.Float64("rate", 10, "")
-	fs.Duration("timeout", 30*time.Second, "")
-	fs.Bool("sandbox", false, "")
-	args := []string{"--input", "subscribers.csv", "--token-file", "/etc/webex/token", "--api-key=s3cr3t", "--rate", "5"}
-	if err := fs.Parse(args); err != nil {
-		t.Fatal(err)
+	// The command line as the cli hands it over, redacted; the config with
+	// its secrets still in, which WriteManifest must hide by name.
+	m.CommandLine = []string{"precheck", "--input", "subscribers.csv", "--token-file", "REDACTED", "--api-key=REDACTED", "--rate", "5"}
+	m.Config = map[string]any{
+		"input":      "subscribers.csv",
+		"token-file": "/etc/webex/token",
+		"api-key":    "s3cr3t",
+		"rate":       5.0,
+		"timeout":    30 * time.Second,
+		"sandbox":    false,
 	}
-	m.CommandLine = append([]string{"precheck"}, args...)
-	m.Config = report.FlagConfig(fs)
 	m.Input.SizeBytes = 1234
 	m.Input.SHA256 = strings.Repeat("ab", 32)
 	m.Outputs.Report = "report.html"
@@ -174,56 +172,42 @@ func TestManifestSchema(t *testing.T) {
 	}
 }
 
-func TestRedactArgs(t *testing.T) {
-	cases := []struct {
-		name     string
-		in, want []string
-	}{
-		{"separate value", []string{"--token", "abc", "--input", "x.csv"}, []string{"--token", "REDACTED", "--input", "x.csv"}},
-		{"equals", []string{"--client-secret=abc", "--rate=5"}, []string{"--client-secret=REDACTED", "--rate=5"}},
-		{"single dash", []string{"-password", "p", "-api-key=k"}, []string{"-password", "REDACTED", "-api-key=REDACTED"}},
-		{"case ignored", []string{"--API_KEY", "k"}, []string{"--API_KEY", "REDACTED"}},
-		// The value is taken whatever it looks like, as the flag package does.
-		{"value like a flag", []string{"--token", "--input", "x.csv"}, []string{"--token", "REDACTED", "x.csv"}},
-		{"token file path", []string{"--token-file", "/etc/t"}, []string{"--token-file", "REDACTED"}},
-		{"empty value", []string{"--token="}, []string{"--token=REDACTED"}},
-		{"flag last", []string{"precheck", "--token"}, []string{"precheck", "--token"}},
-		{"positional untouched", []string{"precheck", "token", "-", "--"}, []string{"precheck", "token", "-", "--"}},
-		{"nil", nil, []string{}},
+// TestRedactConfig: a secret-named key given a value is hidden, one not
+// given stays "" (REDACTED would say it was given), durations are written
+// as people write them, and the caller's map is not changed.
+func TestRedactConfig(t *testing.T) {
+	in := map[string]any{
+		"token-file": "/etc/t", "API_KEY": "k", "client-secret": nil, "password": "",
+		"input": "a.csv", "max-retries": 5, "timeout": time.Second, "sandbox": true,
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var orig []string
-			if c.in != nil {
-				orig = append([]string{}, c.in...)
-			}
-			got := report.RedactArgs(c.in)
-			if !reflect.DeepEqual(got, c.want) {
-				t.Errorf("RedactArgs(%q) = %q, want %q", c.in, got, c.want)
-			}
-			if !reflect.DeepEqual(c.in, orig) {
-				t.Errorf("RedactArgs changed its argument to %q", c.in)
-			}
-			// Redacting twice changes nothing: WriteManifest redacts again.
-			if again := report.RedactArgs(got); !reflect.DeepEqual(again, got) {
-				t.Errorf("not idempotent: %q", again)
-			}
-		})
+	orig := maps.Clone(in)
+	want := map[string]any{
+		"token-file": "REDACTED", "API_KEY": "REDACTED", "client-secret": "", "password": "",
+		"input": "a.csv", "max-retries": 5, "timeout": "1s", "sandbox": true,
+	}
+	got := report.RedactConfig(in)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("RedactConfig = %v, want %v", got, want)
+	}
+	if !reflect.DeepEqual(in, orig) {
+		t.Errorf("RedactConfig changed its argument to %v", in)
+	}
+	if again := report.RedactConfig(got); !reflect.DeepEqual(again, got) {
+		t.Errorf("not idempotent: %v", again)
+	}
+	if got := report.RedactConfig(nil); got == nil || len(got) != 0 {
+		t.Errorf("RedactConfig(nil) = %#v, want an empty map", got)
 	}
 }
 
-func TestFlagConfig(t *testing.T) {
-	fs := flag.NewFlagSet("x", flag.ContinueOnError)
-	fs.String("token-file", "", "")
-	fs.String("input", "", "")
-	fs.Int("max-retries", 5, "")
-	fs.Duration("timeout", time.Second, "")
-	if err := fs.Parse([]string{"--token-file=/etc/t", "--input=a.csv"}); err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]any{"token-file": "REDACTED", "input": "a.csv", "max-retries": 5, "timeout": "1s"}
-	if got := report.FlagConfig(fs); !reflect.DeepEqual(got, want) {
-		t.Errorf("FlagConfig = %v, want %v", got, want)
+func TestSecretName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"token-file": true, "TOKEN": true, "client-secret": true, "password": true, "passwd": true, "api-key": true,
+		"input": false, "rate": false, "summary-json": false, "on-behalf-of": false,
+	} {
+		if got := report.SecretName(name); got != want {
+			t.Errorf("SecretName(%q) = %v, want %v", name, got, want)
+		}
 	}
 }
 
