@@ -1,8 +1,10 @@
 package cli_test
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -235,7 +237,8 @@ func TestInterruptFinishesThenSecondQuits(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(700 * time.Millisecond)
+	// Interrupt once rows are finishing (an event, not a guessed duration).
+	waitFor(t, 20*time.Second, func() bool { return srv.Server.Stats().Prechecks >= 20 })
 	cmd.Process.Signal(syscall.SIGTERM)
 	err := cmd.Wait()
 	var ee *exec.ExitError
@@ -259,12 +262,32 @@ func TestInterruptFinishesThenSecondQuits(t *testing.T) {
 	slow := fake(t, fakeapi.Options{Latency: 20 * time.Second})
 	cmd = exec.Command(bin, "precheck", "--base-url", slow.URL, "--input", in, "--output", filepath.Join(t.TempDir(), "o.csv"), "--rate", "0")
 	cmd.Env = append(os.Environ(), "WEBEX_TOKEN="+token)
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	waitFor(t, 20*time.Second, func() bool { return slow.Server.Stats().Requests >= 1 }) // requests in flight
 	cmd.Process.Signal(syscall.SIGINT)
-	time.Sleep(100 * time.Millisecond)
+	// The second signal only once the first was taken: the tool says so.
+	said := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(errPipe)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "interrupted") {
+				close(said)
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, errPipe)
+	}()
+	select {
+	case <-said:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the first interrupt was not acknowledged")
+	}
 	start := time.Now()
 	cmd.Process.Signal(syscall.SIGINT)
 	err = cmd.Wait()

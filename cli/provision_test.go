@@ -251,8 +251,9 @@ func TestInterruptedProvisioningResumesWithoutLookUps(t *testing.T) {
 	ctx, interrupt := context.WithCancel(context.Background())
 	defer interrupt()
 	go func() { // interrupt once provisioning has begun
-		for srv.Server.Stats().Provisions < 10 {
-			time.Sleep(5 * time.Millisecond)
+		deadline := time.Now().Add(20 * time.Second)
+		for srv.Server.Stats().Provisions < 10 && time.Now().Before(deadline) {
+			time.Sleep(2 * time.Millisecond)
 		}
 		interrupt()
 	}()

@@ -64,7 +64,13 @@ func TestInterruptSendsNoQueuedRow(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out.csv")
 	args := []string{"precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "100"}
 	ctx, interrupt := context.WithCancel(context.Background())
-	time.AfterFunc(500*time.Millisecond, interrupt)
+	go func() { // once rows are going out at 100/s, most still queued
+		deadline := time.Now().Add(20 * time.Second)
+		for srv.Server.Stats().Prechecks < 20 && time.Now().Before(deadline) {
+			time.Sleep(2 * time.Millisecond)
+		}
+		interrupt()
+	}()
 	var stderr bytes.Buffer
 	code := cli.Run(ctx, args, cli.Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return token }})
 	if code != cli.ExitAborted {

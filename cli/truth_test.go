@@ -254,7 +254,8 @@ func interruptAfter(t *testing.T, srv *fakeapi.Running, n int, args []string) {
 	ctx, interrupt := context.WithCancel(context.Background())
 	defer interrupt()
 	go func() {
-		for srv.Server.Stats().Provisions < n && ctx.Err() == nil {
+		deadline := time.Now().Add(20 * time.Second)
+		for srv.Server.Stats().Provisions < n && ctx.Err() == nil && time.Now().Before(deadline) {
 			time.Sleep(2 * time.Millisecond)
 		}
 		interrupt()
@@ -470,7 +471,13 @@ func TestInterruptedRowsAreNotSentAndOnlyResumeIsOffered(t *testing.T) {
 	retry := filepath.Join(dir, "retry.csv")
 	args := []string{"precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "100", "--retry-file", retry}
 	ctx, interrupt := context.WithCancel(context.Background())
-	time.AfterFunc(300*time.Millisecond, interrupt)
+	go func() { // once rows are going out at 100/s, most still queued
+		deadline := time.Now().Add(20 * time.Second)
+		for srv.Server.Stats().Prechecks < 10 && time.Now().Before(deadline) {
+			time.Sleep(2 * time.Millisecond)
+		}
+		interrupt()
+	}()
 	var stderr bytes.Buffer
 	if code := cli.Run(ctx, args, cli.Env{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return token }}); code != cli.ExitAborted {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
