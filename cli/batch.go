@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -187,69 +186,54 @@ func encodingNote(in *input) string {
 	return strings.Join(parts, "; ")
 }
 
-// parse reads the flags of one run (args: after the command name) into a
-// config and checks them. The command's own flag set has already parsed
-// the same args, answering --help and reporting flag errors with
-// suggestions, so here only the checks between values can fail.
-func parse(m mode, args []string, env Env) (*config, error) {
-	cfg := &config{mode: m, args: append([]string{m.String()}, args...)}
-	fs := newFlagSet(m, cfg)
-	cfg.flags = fs
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			// The command's help flag answers before a run parses; the
-			// callers know the standard library's ErrHelp.
-			return nil, flag.ErrHelp
-		}
-		return nil, usagef("%s (see wholesale-batch %s --help)", flagProblem(fs, err), m)
-	}
-	if fs.NArg() > 0 {
-		return nil, usagef("unexpected argument %q: the input file goes in --input", fs.Arg(0))
-	}
+// check checks the values of a run's flags against each other; cobra has
+// already parsed them (and reported unknown flags and bad values).
+func (cfg *config) check() error {
+	m := cfg.mode
 	if cfg.plan != "" {
 		if cfg.input != "" && cfg.input != cfg.plan {
-			return nil, usagef("give --plan or --input, not both: the plan is the input")
+			return usagef("give --plan or --input, not both: the plan is the input")
 		}
 		cfg.input = cfg.plan
 	}
 	if cfg.input == "" {
-		return nil, usagef("--input is required: the CSV of subscribers (see wholesale-batch %s --help)", m)
+		return usagef("--input is required: the CSV of subscribers (see wholesale-batch %s --help)", m)
 	}
 	if m == modeProvision && (cfg.input == "-" || cfg.output == "-") {
-		return nil, usagef("provision needs --input and --output files, not \"-\": it reads the input twice and keeps its journal beside the output")
+		return usagef("provision needs --input and --output files, not \"-\": it reads the input twice and keeps its journal beside the output")
 	}
 	if cfg.output == "" {
-		return nil, usagef("--output is required: where to write the per-row results (\"-\" for standard output)")
+		return usagef("--output is required: where to write the per-row results (\"-\" for standard output)")
 	}
 	if !check.KnownCountry(cfg.country) {
-		return nil, usagef("--default-country %q is not one we know the numbering of; use one of %s, or write numbers with +country code", cfg.country, strings.Join(check.Countries(), " "))
+		return usagef("--default-country %q is not one we know the numbering of; use one of %s, or write numbers with +country code", cfg.country, strings.Join(check.Countries(), " "))
 	}
 	if cfg.pkg != "" {
 		p, _, err := check.Package(cfg.pkg)
 		if err != nil {
-			return nil, usagef("--package: %v", err)
+			return usagef("--package: %v", err)
 		}
 		cfg.pkg = p
 	}
 	if cfg.logFormat != "text" && cfg.logFormat != "json" {
-		return nil, usagef("--log-format must be text or json, got %q", cfg.logFormat)
+		return usagef("--log-format must be text or json, got %q", cfg.logFormat)
 	}
 	if _, err := parseLevel(cfg.logLevel); err != nil {
-		return nil, usagef("--log-level: %v", err)
+		return usagef("--log-level: %v", err)
 	}
 	if cfg.rate < 0 {
-		return nil, usagef("--rate must be 0 (unlimited) or more, got %g", cfg.rate)
+		return usagef("--rate must be 0 (unlimited) or more, got %g", cfg.rate)
 	}
 	if cfg.concurrency < 0 {
-		return nil, usagef("--concurrency must be 0 (automatic) or more, got %d", cfg.concurrency)
+		return usagef("--concurrency must be 0 (automatic) or more, got %d", cfg.concurrency)
 	}
 	if cfg.abortRate < 0 || cfg.abortRate > 1 {
-		return nil, usagef("--abort-error-rate is a share between 0 and 1, got %g", cfg.abortRate)
+		return usagef("--abort-error-rate is a share between 0 and 1, got %g", cfg.abortRate)
 	}
 	if cfg.maxRetries < 0 {
-		return nil, usagef("--max-retries must be 0 or more, got %d", cfg.maxRetries)
+		return usagef("--max-retries must be 0 or more, got %d", cfg.maxRetries)
 	}
-	return cfg, nil
+	return nil
 }
 
 // workers sizes the pool. The shared limiter releases requests at --rate,
@@ -266,17 +250,6 @@ func (c *config) workers() int {
 	hide := min(c.timeout, 10*time.Second)
 	n := int(math.Ceil(c.rate * hide.Seconds()))
 	return min(max(n, 4), maxAutoWorkers)
-}
-
-func runBatch(ctx context.Context, m mode, args []string, env Env) (int, error) {
-	cfg, err := parse(m, args, env)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK, nil
-	}
-	if err != nil {
-		return ExitUsage, err
-	}
-	return execute(ctx, cfg, env)
 }
 
 func stopReason(err error) string {

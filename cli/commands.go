@@ -137,21 +137,31 @@ func (inv *invocation) batchCommand(m mode) *cobra.Command {
 			annUsage:  commandHelp[m].usage,
 			annFooter: commandHelp[m].exit,
 		},
-		Args: cobra.ArbitraryArgs, // parse names a stray argument
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			inv.ran = true
-			if m == modeProvision {
-				inv.code, inv.err = runProvision(cmd.Context(), inv.raw, inv.env)
-			} else {
-				inv.code, inv.err = runBatch(cmd.Context(), m, inv.raw, inv.env)
-			}
+		Args: cobra.ArbitraryArgs, // checked below, with a message that says where files go
+	}
+	// The command's flags are the run's config: cobra parses them once.
+	cfg := &config{mode: m}
+	fs := newFlagSet(m, cfg)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		inv.ran = true
+		if len(args) > 0 {
+			inv.code, inv.err = ExitUsage, usagef("unexpected argument %q: the input file goes in --input", args[0])
 			return nil
-		},
+		}
+		cfg.args, cfg.flags = append([]string{m.String()}, inv.raw...), fs
+		if err := cfg.check(); err != nil {
+			inv.code, inv.err = ExitUsage, err
+			return nil
+		}
+		if m == modeProvision {
+			inv.code, inv.err = runProvision(cmd.Context(), cfg, inv.env)
+		} else {
+			inv.code, inv.err = execute(cmd.Context(), cfg, inv.env)
+		}
+		return nil
 	}
 	cmd.Flags().SortFlags = false
-	// This set only shows and checks the flags; parse reads the same
-	// arguments again into the config of the run (see parse).
-	cmd.Flags().AddFlagSet(newFlagSet(m, &config{}))
+	cmd.Flags().AddFlagSet(fs)
 	complete := func(name string, values ...string) {
 		if cmd.Flags().Lookup(name) != nil {
 			_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))

@@ -253,7 +253,9 @@ func TestInterruptFinishesThenSecondQuits(t *testing.T) {
 		t.Fatalf("%d rows written", len(rows))
 	}
 	for _, r := range rows {
-		if r["precheck_result"] != "passed" {
+		// A row on the wire finishes; one handed to a worker but not yet
+		// sent is not sent at all.
+		if r["precheck_result"] != "passed" && r["precheck_result"] != "not_sent" {
 			t.Fatalf("line %s: %s %s: rows in flight must finish", r["line"], r["precheck_result"], r["message"])
 		}
 	}

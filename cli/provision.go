@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -19,14 +18,7 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/tasks"
 )
 
-func runProvision(ctx context.Context, args []string, env Env) (int, error) {
-	cfg, err := parse(modeProvision, args, env)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK, nil
-	}
-	if err != nil {
-		return ExitUsage, err
-	}
+func runProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	// Refuse before anything is sent, not after an hour of prechecks.
 	if !cfg.yes && !env.StdinTTY {
 		return ExitUsage, usagef("provision changes customers' organisations and licences and asks for confirmation first; no one can answer here (standard input is not a terminal): add --yes to confirm in advance")
