@@ -213,10 +213,18 @@ func TestUnauthorizedStopsAtOnceAndWritesFinishedRows(t *testing.T) {
 	if len(rows) == 0 || len(rows) > 8 {
 		t.Fatalf("%d rows written; want the rows in flight only", len(rows))
 	}
+	rejected := 0
 	for _, r := range rows {
-		if r["precheck_result"] != "error" || !strings.Contains(r["message"], "token") {
+		switch {
+		case r["precheck_result"] == "error" && strings.Contains(r["message"], "token"):
+			rejected++
+		case r["precheck_result"] == "not_sent": // handed to a worker, stopped before its turn
+		default:
 			t.Errorf("line %s: %s %q", r["line"], r["precheck_result"], r["message"])
 		}
+	}
+	if rejected == 0 {
+		t.Error("no row says the token was rejected")
 	}
 }
 
