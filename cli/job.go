@@ -21,33 +21,37 @@ import (
 
 // job is one run: what it reads, calls and writes, and what it counts.
 type job struct {
-	cfg   *config
-	env   Env
-	start time.Time
-	log   *slog.Logger
+	cfg    *config
+	env    Env
+	start  time.Time
+	log    *slog.Logger
+	stderr io.Writer // the summary and warnings; io.Discard with --quiet
 
-	client  *webex.Client
-	baseURL string // the API the run called
-	limiter *ratelimit.Limiter
-	st      stats
-	lat     report.Latencies
+	api // nil client for validate
 
 	in   *input
 	prep *pipeline.Preparer
 	// digest is the input's size and SHA-256, hashed once: by the journal's
 	// fingerprint or, without a journal, by the read-ahead.
-	digest   *report.ManifestInput
-	jr       *resumable
-	out      *report.CSVWriter
-	closeOut func() error
-	retry    *report.RetryWriter
-	closeRtr func() error
-	retryErr error // the retry file's first write error
-	fails    *report.Failures
-	sum      *report.Summary
-	bar      *progress
-	stderr   io.Writer // the summary and warnings; io.Discard with --quiet
-	cleanup  []func()
+	digest *report.ManifestInput
+	jr     *resumable
+	out    *results
+
+	sum   *report.Summary
+	fails *report.Failures // rows for the HTML report, if asked for
+	bar   *progress
+
+	cleanup []func() // run by close, last first
+}
+
+// api is the run's side of the API: the client, its limiter, and what
+// the attempts counted.
+type api struct {
+	client  *webex.Client
+	baseURL string // the API the run called
+	limiter *ratelimit.Limiter
+	st      stats
+	lat     report.Latencies
 }
 
 // stats counts HTTP attempts, from any worker.
@@ -76,13 +80,20 @@ func (j *job) observe(a webex.Attempt) {
 }
 
 // newJob does everything that can refuse a run before anything is sent or
-// written: token, base URL, input header, journal, output files.
+// written: output paths and lock, token, base URL, input header, journal,
+// output files. A refusal leaves nothing behind.
 func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	j := &job{cfg: cfg, env: env, start: time.Now(), stderr: env.Stderr}
 	if cfg.quiet {
 		j.stderr = io.Discard
 	}
 	j.log = newLogger(env.Stderr, cfg)
+	ready := false
+	defer func() {
+		if !ready {
+			j.close() // a refusal leaves nothing open, locked or half made
+		}
+	}()
 	if err := checkOutputs(cfg); err != nil {
 		return nil, err
 	}
@@ -90,46 +101,27 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	if err != nil {
 		return nil, err
 	}
-	j.cleanup = append(j.cleanup, release) // released last, after every file is closed
+	j.onClose(release) // released last, after every file is closed
 	if cfg.mode != modeValidate {
-		token, baseURL, closeSandbox, err := credentials(cfg, env)
-		j.baseURL = baseURL
-		if err != nil {
-			j.close()
+		if err := j.connect(cfg, env); err != nil {
 			return nil, err
 		}
-		j.cleanup = append(j.cleanup, closeSandbox)
-		j.limiter = ratelimit.New(cfg.rate)
-		j.client, err = webex.New(webex.Config{
-			BaseURL:    baseURL,
-			Token:      token,
-			OnBehalfOf: cfg.onBehalfOf,
-			Timeout:    cfg.timeout,
-			UserAgent:  "wholesale-batch/" + Version,
-			Retry:      webex.RetryPolicy{MaxAttempts: cfg.maxRetries + 1, MaxRetryAfter: cfg.maxRetryAfter},
-			Pacer:      j.limiter,
-			OnAttempt:  j.observe,
-		})
-		if err != nil {
-			j.close()
-			return nil, usagef("%v", err)
-		}
 	}
-	in, err := openInput(cfg, env)
-	if err != nil {
-		j.close()
+	if j.in, err = openInput(cfg, env); err != nil {
 		return nil, err
 	}
-	j.in = in
-	j.cleanup = append(j.cleanup, in.close)
-	for _, w := range headerWarnings(in.src.Header()) {
+	j.onClose(j.in.close)
+	if cfg.plan != "" && j.in.src.Header().First == 0 {
+		return nil, usagef("--plan %s is not a result file of precheck: it needs the precheck_result and request_hash columns that precheck writes", cfg.plan)
+	}
+	for _, w := range headerWarnings(j.in.src.Header()) {
 		fmt.Fprintf(j.stderr, "wholesale-batch: %s\n", w)
 	}
 	if cfg.mode != modeValidate {
 		if j.jr, err = openJournal(cfg); err != nil {
-			j.close()
 			return nil, err
 		}
+		j.onClose(func() { _ = j.jr.close(false) }) // a no-op once finish closed it
 		if j.jr != nil {
 			j.digest = &j.jr.input
 			if note := j.jr.damagedNote(); note != "" {
@@ -137,52 +129,51 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 			}
 		}
 	}
-	if err := j.openOutputs(); err != nil {
-		_ = j.jr.close(false)
-		j.close()
+	if j.out, err = openResults(cfg, env, j.in, j.jr != nil); err != nil {
 		return nil, err
 	}
 	// Read ahead only once nothing can refuse the run any more: a refusal
 	// comes at once, not after a pass over a large file.
 	j.prep = j.preparer()
-	if in.regular {
+	if j.in.regular {
 		j.scan(ctx)
 	}
 	j.sum = report.NewSummary()
 	if cfg.reportFile != "" {
 		j.fails = report.NewFailures(0)
 	}
-	j.bar = newProgress(cfg, env, in.total)
+	j.bar = newProgress(cfg, env, j.in.total)
+	ready = true
 	return j, nil
 }
 
-// openOutputs creates the result file and the retry file, only now that
-// every check that can refuse the run has passed.
-func (j *job) openOutputs() error {
-	out, closeOut, err := openOutput(j.cfg, j.env)
+// connect sets up the API client: credentials, base URL, limiter.
+func (j *job) connect(cfg *config, env Env) error {
+	token, baseURL, closeSandbox, err := credentials(cfg, env)
 	if err != nil {
 		return err
 	}
-	w, err := report.NewCSVWriter(out, report.CSVOptions{InputHeader: j.in.src.Header().Data(), Excel: j.cfg.excel})
+	j.onClose(closeSandbox)
+	j.baseURL = baseURL
+	j.limiter = ratelimit.New(cfg.rate)
+	j.client, err = webex.New(webex.Config{
+		BaseURL:    baseURL,
+		Token:      token,
+		OnBehalfOf: cfg.onBehalfOf,
+		Timeout:    cfg.timeout,
+		UserAgent:  "wholesale-batch/" + Version,
+		Retry:      webex.RetryPolicy{MaxAttempts: cfg.maxRetries + 1, MaxRetryAfter: cfg.maxRetryAfter},
+		Pacer:      j.limiter,
+		OnAttempt:  j.observe,
+	})
 	if err != nil {
-		closeOut()
-		return fmt.Errorf("writing %s: %w", j.cfg.output, err)
-	}
-	j.out, j.closeOut = w, closeOut
-	if j.cfg.retryFile != "" {
-		f, err := createPrivate(j.cfg.retryFile)
-		if err != nil {
-			closeOut()
-			return usagef("cannot create the retry file: %v", unwrapPath(err))
-		}
-		j.retry = report.NewRetryWriter(f, j.in.src.Header().Data(), j.in.delim, j.cfg.retryFailed)
-		// Rows a --resume will send are left out: following both the retry
-		// file and the resume command would send them twice.
-		j.retry.Resumable = j.jr != nil
-		j.closeRtr = f.Close
+		return usagef("%v", err)
 	}
 	return nil
 }
+
+// onClose registers f to run when the job ends.
+func (j *job) onClose(f func()) { j.cleanup = append(j.cleanup, f) }
 
 // cleanup runs when the job ends, in reverse order.
 func (j *job) close() {
@@ -203,12 +194,7 @@ func (j *job) write(r pipeline.Result) error {
 		j.log.Debug("row", "line", r.Row.Line, "email", r.Row.Fields.Email, "precheck", r.Precheck, "provision", r.Provision,
 			"status", r.HTTPStatus, "errorCodes", r.ErrorCodes, "attempts", r.Attempts, "trackingId", r.TrackingID)
 	}
-	if j.retry != nil && j.retryErr == nil {
-		// A side file failing does not stop the run: the result file has
-		// every row; finish says the retry file is not to be used.
-		j.retryErr = j.retry.Add(r)
-	}
-	return j.out.Write(r)
+	return j.out.write(r)
 }
 
 // preparer builds the offline checks of this run.
@@ -291,28 +277,13 @@ func (j *job) run(ctx context.Context, work pipeline.Worker, sink pipeline.Sink,
 // manifest) that fails is named, but does not change the rows' exit code.
 func (j *job) finish(runErr error) (int, error) {
 	defer j.close()
-	flushErr := j.out.Flush()
-	if err := j.closeOut(); flushErr == nil {
-		flushErr = err
-	}
+	retrySide, flushErr := j.out.close()
 	var sideErrs []string
-	if j.retry != nil {
-		if j.retryErr == nil {
-			j.retryErr = j.retry.Flush()
-		}
-		if err := j.closeRtr(); j.retryErr == nil {
-			j.retryErr = err
-		}
-		if j.retryErr != nil {
-			// Half a retry file would lose rows for whoever runs it.
-			_ = os.Remove(j.cfg.retryFile)
-			sideErrs = append(sideErrs, fmt.Sprintf("the retry file %s could not be written (%v) and was removed; the result file has every row", j.cfg.retryFile, unwrapPath(j.retryErr)))
-		}
+	if retrySide != "" {
+		sideErrs = append(sideErrs, retrySide)
 	}
 	complete := runErr == nil && flushErr == nil && j.sum.Unfinished == 0
-	if err := j.jr.close(complete); flushErr == nil && err != nil {
-		flushErr = err
-	}
+	flushErr = errors.Join(flushErr, j.jr.close(complete))
 
 	code, err := ExitOK, error(nil)
 	switch {
@@ -331,7 +302,7 @@ func (j *job) finish(runErr error) (int, error) {
 	written, artErrs := j.writeArtefacts(facts, code)
 	sideErrs = append(sideErrs, artErrs...)
 	facts.Files = written
-	if j.retryErr != nil {
+	if !j.out.retryOK() {
 		facts.Files = slices.DeleteFunc(facts.Files, func(f report.File) bool { return f.Path == j.cfg.retryFile })
 	}
 
@@ -339,14 +310,12 @@ func (j *job) finish(runErr error) (int, error) {
 	for _, e := range sideErrs {
 		fmt.Fprintf(j.env.Stderr, "wholesale-batch: warning: %s\n", e)
 	}
-	resume := j.jr != nil && !complete
-	switch {
-	case resume:
+	if j.jr != nil && !complete {
 		// One next step: the resumed run sends what is not done and
 		// rewrites the retry file complete.
 		fmt.Fprintf(j.env.Stderr, "to continue where this run stopped:\n  %s\n", resumeCommand(j.cfg.args))
-	case j.retry != nil && j.retryErr == nil && j.retry.Count() > 0:
-		fmt.Fprintf(j.stderr, "%d rows to retry in %s: run again with --input %s\n", j.retry.Count(), j.cfg.retryFile, j.cfg.retryFile)
+	} else {
+		j.out.retryHint(j.stderr)
 	}
 	if err == nil && j.sum.Rows == 0 {
 		fmt.Fprintln(j.stderr, "wholesale-batch: the input has a header but no data rows")

@@ -35,11 +35,6 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	if err != nil {
 		return ExitUsage, err
 	}
-	if cfg.plan != "" && j.in.src.Header().First == 0 {
-		j.close()
-		_ = j.jr.close(false)
-		return ExitUsage, usagef("--plan %s is not a result file of precheck: it needs the precheck_result and request_hash columns that precheck writes", cfg.plan)
-	}
 	workers := cfg.workers()
 
 	// Pass 1: prechecks, journaled; nothing is written to the output yet.

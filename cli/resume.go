@@ -214,14 +214,17 @@ func (r *resumable) Record(row *pipeline.Row) error {
 
 // close ends the journal; a run that wrote every row final removes it, so
 // the next run into the same output starts fresh.
+// A second call does nothing.
 func (r *resumable) close(complete bool) error {
-	if r == nil {
+	if r == nil || r.w == nil {
 		return nil
 	}
 	if r.old != nil {
 		r.old.Close()
+		r.old = nil
 	}
 	err := r.w.Close()
+	r.w = nil
 	if err == nil && complete {
 		err = os.Remove(r.path)
 	}
