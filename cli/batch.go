@@ -49,6 +49,7 @@ type config struct {
 	timeout       time.Duration
 	noProgress    bool
 	tokenFile     string
+	credentials   string
 	sandbox       bool
 	maxRetries    int
 	maxRetryAfter time.Duration
@@ -125,7 +126,8 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 	if m != modeValidate {
 		d.in(groupAPI)
 		d.str(&cfg.baseURL, "base-url", "", webex.DefaultBaseURL, "URL", "API base: requests go to {base}/wholesale/subscribers/...; plain http:// only to loopback")
-		d.str(&cfg.tokenFile, "token-file", "", "", "FILE", "read the token from a file (refused if world-readable) instead of $WEBEX_TOKEN")
+		d.str(&cfg.credentials, "credentials", "", "", "FILE", "an integration's or service app's client id, secret and refresh token (JSON, mode 600): access tokens are refreshed as they expire, the file keeps the rotated refresh token; wins over --token-file and $WEBEX_TOKEN")
+		d.str(&cfg.tokenFile, "token-file", "", "", "FILE", "read the token from a file (refused if world-readable) instead of $WEBEX_TOKEN; wins over $WEBEX_TOKEN")
 		d.boolean(&cfg.sandbox, "sandbox", "", "run against the built-in fake API on loopback: no token, no network")
 		d.str(&cfg.onBehalfOf, "on-behalf-of", "", "", "ID", "sub-partner org, sent as onBehalfOfSubPartnerOrgId")
 		d.float(&cfg.rate, "rate", defaultRate, "N", "requests per second, all workers and retries included (0 = unlimited); lowered on 429, probed back up")

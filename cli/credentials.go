@@ -7,28 +7,61 @@ import (
 	"os"
 	"strings"
 
+	"github.com/wholesale-batch/wholesale-batch/oauth"
 	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
 )
 
-// credentials returns the token and base URL of the run. The token comes
-// from $WEBEX_TOKEN or --token-file, never from a flag value (it would show
-// in ps and shell history). --sandbox starts the fake API with a token of its own.
-func credentials(cfg *config, env Env) (token, baseURL string, closeFn func(), err error) {
-	if cfg.sandbox {
-		var b [16]byte
-		_, _ = rand.Read(b[:])
-		token = "sandbox-" + hex.EncodeToString(b[:])
-		srv, err := fakeapi.Start(fakeapi.Options{Token: token})
-		if err != nil {
-			return "", "", nil, fmt.Errorf("starting the sandbox: %w", err)
+// auth is how a run authenticates: a fixed token, or a source that
+// refreshes one (--credentials).
+type auth struct {
+	token   string
+	tokens  *oauth.Source
+	baseURL string
+	close   func()
+}
+
+// credentials returns the run's authentication and base URL. The token
+// comes from --credentials, else --token-file, else $WEBEX_TOKEN, never
+// from a flag value (it would show in ps and shell history). --sandbox
+// starts the fake API with a token of its own, or, with --credentials, as
+// an OAuth server that accepts the file's client and refresh token.
+func credentials(cfg *config, env Env) (auth, error) {
+	a := auth{baseURL: cfg.baseURL, close: func() {}}
+	var creds oauth.File
+	if cfg.credentials != "" {
+		var err error
+		if creds, err = oauth.Load(cfg.credentials); err != nil {
+			return a, usagef("--credentials: %v", err)
 		}
-		return token, srv.URL, func() { _ = srv.Close() }, nil
 	}
-	token, err = readToken(cfg.tokenFile, env)
-	if err != nil {
-		return "", "", nil, err
+	if cfg.sandbox {
+		opts := fakeapi.Options{}
+		if cfg.credentials != "" {
+			opts.OAuth = &fakeapi.OAuth{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, RefreshToken: creds.RefreshToken}
+		} else {
+			var b [16]byte
+			_, _ = rand.Read(b[:])
+			a.token = "sandbox-" + hex.EncodeToString(b[:])
+			opts.Token = a.token
+		}
+		srv, err := fakeapi.Start(opts)
+		if err != nil {
+			return a, fmt.Errorf("starting the sandbox: %w", err)
+		}
+		a.baseURL, a.close = srv.URL, func() { _ = srv.Close() }
 	}
-	return token, cfg.baseURL, func() {}, nil
+	switch {
+	case cfg.credentials != "":
+		a.tokens = oauth.NewSource(cfg.credentials, creds, a.baseURL, nil)
+	case cfg.sandbox:
+	default:
+		tok, err := readToken(cfg.tokenFile, env)
+		if err != nil {
+			return a, err
+		}
+		a.token = tok
+	}
+	return a, nil
 }
 
 func readToken(file string, env Env) (string, error) {
@@ -52,7 +85,7 @@ func readToken(file string, env Env) (string, error) {
 	}
 	tok := strings.TrimSpace(env.Getenv("WEBEX_TOKEN"))
 	if tok == "" {
-		return "", usagef("no API token: set WEBEX_TOKEN or pass --token-file FILE (or try --sandbox, which needs none)")
+		return "", usagef("no API token: pass --credentials FILE (an integration's refresh token, renewed as it expires), --token-file FILE, or set WEBEX_TOKEN (or try --sandbox, which needs none)")
 	}
 	return tok, nil
 }

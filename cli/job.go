@@ -142,6 +142,7 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	if cfg.reportFile != "" {
 		j.fails = report.NewFailures(0)
 	}
+	j.warnTokenLife()
 	j.bar = newProgress(cfg, env, j.in.total)
 	ready = true
 	return j, nil
@@ -149,16 +150,22 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 
 // connect sets up the API client: credentials, base URL, limiter.
 func (j *job) connect(cfg *config, env Env) error {
-	token, baseURL, closeSandbox, err := credentials(cfg, env)
+	a, err := credentials(cfg, env)
 	if err != nil {
 		return err
 	}
-	j.onClose(closeSandbox)
-	j.baseURL = baseURL
+	j.onClose(a.close)
+	j.baseURL = a.baseURL
 	j.limiter = ratelimit.New(cfg.rate)
+	var tokens webex.TokenSource
+	if a.tokens != nil {
+		a.tokens.OnRefresh = func(life time.Duration) { j.log.Info("access token refreshed", "expiresIn", life) }
+		tokens = a.tokens
+	}
 	j.client, err = webex.New(webex.Config{
-		BaseURL:    baseURL,
-		Token:      token,
+		BaseURL:    a.baseURL,
+		Token:      a.token,
+		Tokens:     tokens,
 		OnBehalfOf: cfg.onBehalfOf,
 		Timeout:    cfg.timeout,
 		UserAgent:  "wholesale-batch/" + Version,
@@ -170,6 +177,22 @@ func (j *job) connect(cfg *config, env Env) error {
 		return usagef("%v", err)
 	}
 	return nil
+}
+
+// warnTokenLife says once, at the start, that a run longer than a
+// personal access token's 12 hours will stop halfway with a plain token.
+func (j *job) warnTokenLife() {
+	c := j.cfg
+	if j.client == nil || c.credentials != "" || c.sandbox || c.rate <= 0 || j.in.total <= 0 {
+		return
+	}
+	requests := float64(j.in.total)
+	if c.mode == modeProvision {
+		requests *= 2 // a precheck and a POST a row
+	}
+	if d := time.Duration(requests / c.rate * float64(time.Second)); d > 12*time.Hour {
+		fmt.Fprintf(j.stderr, "wholesale-batch: this run needs about %.0f hours at --rate %g, and a personal access token lasts 12 hours: with --credentials FILE (an integration's refresh token) the token is renewed as it expires\n", d.Hours(), c.rate)
+	}
 }
 
 // onClose registers f to run when the job ends.

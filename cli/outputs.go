@@ -69,6 +69,14 @@ func checkOutputs(cfg *config) error {
 			}
 		}
 	}
+	if cfg.credentials != "" {
+		credAbs, _ := filepath.Abs(cfg.credentials)
+		for _, f := range files {
+			if f.abs == credAbs || sameFile(cfg.credentials, f.path) {
+				return usagef("%s %s is the --credentials file: it would be overwritten; choose another name", f.flag, f.path)
+			}
+		}
+	}
 	for _, f := range files {
 		if err := creatable(f.path); err != nil {
 			return usagef("%s %s cannot be written: %v; nothing was sent", f.flag, f.path, err)

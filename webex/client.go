@@ -336,8 +336,8 @@ func (c *Client) token(ctx context.Context) (string, error) {
 	}
 	tok, err := c.cfg.Tokens.Token(ctx)
 	if err != nil {
-		if ctx.Err() != nil {
-			return "", ctx.Err()
+		if c.stopping() || ctx.Err() != nil {
+			return "", ErrNotSent // stopped while waiting for a token: nothing went out
 		}
 		return "", &TokenError{Err: err}
 	}
