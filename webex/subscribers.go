@@ -196,3 +196,30 @@ func (c *Client) relative(next *url.URL) (string, url.Values, error) {
 	q.Del("onBehalfOfSubPartnerOrgId") // do() adds ours
 	return strings.TrimPrefix(u.Path, c.base.Path), q, nil
 }
+
+// RemoveSubscriber deletes the subscriber id: "removes the mapping between
+// Wholesale Subscriber and a Webex user" (204). A DELETE is safe to repeat,
+// so transient failures are retried; a 404 comes back as an *APIError, and
+// the caller decides whether it means "already removed" (after an attempt
+// whose answer was lost) or "never there".
+//
+// intent, if not nil, runs once, when the request has its turn at the
+// pacer, before anything is sent: the place to journal "about to remove".
+func (c *Client) RemoveSubscriber(ctx context.Context, id string, intent func() error) (CallInfo, error) {
+	info, _, err := c.do(ctx, call{method: http.MethodDelete, path: "/wholesale/subscribers/" + url.PathEscape(id), beforeSend: intent})
+	return info, err
+}
+
+// ResendConsent asks Webex to send the consent email of a subscriber that
+// is pending_user_migration again (204). The path is used as the spec
+// prints it, without /wholesale. It is not idempotent (each success sends
+// an email): an attempt the server may have acted on is never repeated
+// here; the caller gets an *InDoubtError and looks the status up first.
+func (c *Client) ResendConsent(ctx context.Context, id string, intent func() error) (CallInfo, error) {
+	info, _, err := c.do(ctx, call{method: http.MethodPost, path: "/subscribers/" + url.PathEscape(id) + "/emails/consentMove", once: true, beforeSend: intent})
+	if err != nil && inDoubt(info, err) {
+		var re *RedirectError
+		return info, &InDoubtError{Err: err, Answered: errors.As(err, &re)}
+	}
+	return info, err
+}
