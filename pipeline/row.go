@@ -42,6 +42,16 @@ const (
 	NotSent = "not_sent" // the run stopped before the row's turn: nothing was sent; --resume sends it
 )
 
+// Outcomes of the follow-up commands: status (in Provision), resend-consent
+// (Consent) and remove (Remove).
+const (
+	NotFound   = "not_found"   // no such subscriber (any more)
+	Sent       = "sent"        // the consent email was sent again
+	NotPending = "not_pending" // the subscriber is not waiting for consent
+	TooRecent  = "too_recent"  // its status changed within --older-than
+	Removed    = "removed"     // the subscriber was removed
+)
+
 // Outcomes of provisioning.
 const (
 	Provisioned = "provisioned" // the subscriber exists (200, or found after an in-doubt attempt)
@@ -64,6 +74,9 @@ type Result struct {
 	Attempts         int    `json:"attempts,omitempty"`
 	SubscriberID     string `json:"subscriberId,omitempty"`
 	SubscriberStatus string `json:"subscriberStatus,omitempty"`
+	LastStatusChange string `json:"lastStatusChange,omitempty"` // as the API gave it
+	Consent          string `json:"consent,omitempty"`          // resend-consent's outcome
+	Remove           string `json:"remove,omitempty"`           // remove's outcome
 	// RequestHash and CheckedAt record what a precheck answered and when,
 	// so a later provision --plan can trust it while the row is unchanged.
 	RequestHash string    `json:"requestHash,omitempty"`

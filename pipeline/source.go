@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/wholesale-batch/wholesale-batch/column"
@@ -127,16 +128,16 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 	return &Source{r: cr, header: h, cols: cols}, nil
 }
 
-// resultPrefix is how many leading cells are our own result columns; a
-// file counts as a result file only if it starts with line, email and
-// precheck_result at least.
+// resultPrefix is how many leading cells are our own result columns (any
+// of result, in any order: each command writes its own set); a file counts
+// as a result file only if it starts with line, email and precheck_result.
 func resultPrefix(raw, result []string) int {
-	n := 0
-	for n < len(raw) && n < len(result) && raw[n] == result[n] {
-		n++
-	}
-	if n < 3 {
+	if len(raw) < 3 || raw[0] != "line" || raw[1] != "email" || raw[2] != "precheck_result" {
 		return 0
+	}
+	n := 0
+	for n < len(raw) && slices.Contains(result, raw[n]) {
+		n++
 	}
 	return n
 }

@@ -24,6 +24,32 @@ var Columns = []string{
 	"subscriber_id", "subscriber_status", "notes", "request_hash", "checked_at",
 }
 
+// Extra columns are written by the follow-up commands only, after Columns:
+// status writes last_status_change, resend-consent consent_result, remove
+// remove_result (see CSVOptions.Extra).
+const (
+	LastStatusChange = "last_status_change"
+	ConsentResult    = "consent_result"
+	RemoveResult     = "remove_result"
+)
+
+// AllColumns are every result column any command writes: a file whose
+// leading cells are among them is a result file given back as input.
+var AllColumns = append(append([]string{}, Columns...), LastStatusChange, ConsentResult, RemoveResult)
+
+// extraValue is one extra column's cell.
+func extraValue(name string, r pipeline.Result) string {
+	switch name {
+	case LastStatusChange:
+		return r.LastStatusChange
+	case ConsentResult:
+		return r.Consent
+	case RemoveResult:
+		return r.Remove
+	}
+	return ""
+}
+
 // RenamePrefix renames an input column whose name collides with a result
 // column, so every output header is unique.
 const RenamePrefix = "input_"
@@ -36,6 +62,9 @@ type CSVOptions struct {
 	// Excel writes a UTF-8 BOM and CRLF line ends, and E.164 numbers as
 	// ="+1..." so Excel keeps the plus and every digit.
 	Excel bool
+	// Extra are the command's own result columns after Columns (see
+	// LastStatusChange, ConsentResult, RemoveResult).
+	Extra []string
 }
 
 // CSVWriter writes one result row per input row.
@@ -54,7 +83,7 @@ func NewCSVWriter(w io.Writer, opt CSVOptions) (*CSVWriter, error) {
 	}
 	cw := &CSVWriter{w: csv.NewWriter(w), opt: opt}
 	cw.w.UseCRLF = opt.Excel
-	header := Header(opt.InputHeader)
+	header := Header(opt.InputHeader, opt.Extra...)
 	cw.record = make([]string, len(header))
 	for i, h := range header {
 		cw.record[i] = sheet.SafeCell(h, false)
@@ -66,11 +95,12 @@ func NewCSVWriter(w io.Writer, opt CSVOptions) (*CSVWriter, error) {
 }
 
 // Header is the result file's header for an input header: the result
-// columns, then the input's columns, renamed where a name is taken.
-func Header(input []string) []string {
-	out := append([]string{}, Columns...)
+// columns and the command's extra ones, then the input's columns, renamed
+// where a name is taken.
+func Header(input []string, extra ...string) []string {
+	out := append(append([]string{}, Columns...), extra...)
 	taken := map[string]bool{}
-	for _, c := range Columns {
+	for _, c := range AllColumns {
 		taken[c] = true
 	}
 	for _, h := range input {
@@ -96,9 +126,12 @@ func (cw *CSVWriter) Write(r pipeline.Result) error {
 		strconv.Itoa(r.Row.Line), r.Row.Fields.Email, r.Precheck, r.Provision, status,
 		r.InfoCodes, r.ErrorCodes, r.Message, r.TrackingID, strconv.Itoa(r.Attempts),
 		r.SubscriberID, r.SubscriberStatus, strings.Join(r.Row.Notes, "; "), r.RequestHash, checkedAt(r.CheckedAt))
+	for _, e := range cw.opt.Extra {
+		rec = append(rec, extraValue(e, r))
+	}
 	rec = append(rec, r.Row.Raw...)
 	// A ragged short row is padded so every line has the header's width.
-	for len(rec) < len(Columns)+len(cw.opt.InputHeader) {
+	for len(rec) < len(Columns)+len(cw.opt.Extra)+len(cw.opt.InputHeader) {
 		rec = append(rec, "")
 	}
 	for i := range rec {

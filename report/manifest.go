@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"hash"
 	"io"
+	"maps"
 	"math"
 	"strings"
 	"sync/atomic"
@@ -91,7 +92,9 @@ type ManifestCounts struct {
 	Unfinished       int            `json:"unfinished"`
 	Resumed          int            `json:"resumed"`
 	Precheck         map[string]int `json:"precheck"`  // outcome -> rows; the four outcomes always written
-	Provision        map[string]int `json:"provision"` // provision outcome -> rows; {} when not provisioning
+	Provision        map[string]int `json:"provision"` // provision (or status) outcome -> rows; {} when none
+	Consent          map[string]int `json:"consent"`   // resend-consent outcome -> rows; {} when none
+	Remove           map[string]int `json:"remove"`    // remove outcome -> rows; {} when none
 }
 
 // ManifestCode is how many rows carried one info or error code.
@@ -159,6 +162,8 @@ func NewManifest(info RunInfo, s *Summary, f RunFacts, lat *Latencies) Manifest 
 		for o, n := range s.Provision {
 			m.Counts.Provision[o] = n
 		}
+		m.Counts.Consent = maps.Clone(s.Consent)
+		m.Counts.Remove = maps.Clone(s.Remove)
 		for _, c := range s.Codes() {
 			m.Codes = append(m.Codes, ManifestCode(c))
 		}
@@ -196,6 +201,12 @@ func WriteManifest(w io.Writer, m Manifest) error {
 	m.Counts.Precheck = precheck
 	if m.Counts.Provision == nil {
 		m.Counts.Provision = map[string]int{}
+	}
+	if m.Counts.Consent == nil {
+		m.Counts.Consent = map[string]int{}
+	}
+	if m.Counts.Remove == nil {
+		m.Counts.Remove = map[string]int{}
 	}
 	if m.Codes == nil {
 		m.Codes = []ManifestCode{}

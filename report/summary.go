@@ -16,6 +16,8 @@ type Summary struct {
 	Rows       int
 	Outcomes   map[string]int // precheck outcome -> rows
 	Provision  map[string]int // provision outcome -> rows
+	Consent    map[string]int // resend-consent outcome -> rows
+	Remove     map[string]int // remove outcome -> rows
 	Unfinished int            // rows without a final answer (stopped run)
 	Resumed    int            // rows taken from an earlier run's journal
 	Problems   map[string]int // invalid rows' problems by column
@@ -36,7 +38,8 @@ type CodeCount struct {
 
 // NewSummary returns an empty summary.
 func NewSummary() *Summary {
-	return &Summary{Outcomes: map[string]int{}, Provision: map[string]int{}, Problems: map[string]int{}, codes: map[codeKey]*CodeCount{}}
+	return &Summary{Outcomes: map[string]int{}, Provision: map[string]int{}, Consent: map[string]int{}, Remove: map[string]int{},
+		Problems: map[string]int{}, codes: map[codeKey]*CodeCount{}}
 }
 
 // Add counts one result.
@@ -44,11 +47,17 @@ func (s *Summary) Add(r pipeline.Result) {
 	s.Rows++
 	if r.Precheck != "" {
 		s.Outcomes[r.Precheck]++
-	} else if r.Provision == "" {
+	} else if r.Provision == "" && r.Consent == "" && r.Remove == "" {
 		s.Ready++
 	}
 	if r.Provision != "" {
 		s.Provision[r.Provision]++
+	}
+	if r.Consent != "" {
+		s.Consent[r.Consent]++
+	}
+	if r.Remove != "" {
+		s.Remove[r.Remove]++
 	}
 	if !r.Final {
 		s.Unfinished++
@@ -147,6 +156,12 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	}
 	for _, o := range sortedKeys(s.Provision) {
 		fmt.Fprintf(tw, "  provision %s\t%d\n", o, s.Provision[o])
+	}
+	for _, o := range sortedKeys(s.Consent) {
+		fmt.Fprintf(tw, "  consent %s\t%d\n", o, s.Consent[o])
+	}
+	for _, o := range sortedKeys(s.Remove) {
+		fmt.Fprintf(tw, "  remove %s\t%d\n", o, s.Remove[o])
 	}
 	if s.Unfinished > 0 {
 		fmt.Fprintf(tw, "  unfinished\t%d\n", s.Unfinished)
