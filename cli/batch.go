@@ -24,6 +24,9 @@ const (
 	modePrecheck mode = iota
 	modeValidate
 	modeProvision
+	modeStatus  // follow-up: look each subscriber up
+	modeConsent // follow-up: resend-consent
+	modeRemove  // follow-up: undo a run
 )
 
 func (m mode) String() string {
@@ -32,9 +35,21 @@ func (m mode) String() string {
 		return "validate"
 	case modeProvision:
 		return "provision"
+	case modeStatus:
+		return "status"
+	case modeConsent:
+		return "resend-consent"
+	case modeRemove:
+		return "remove"
 	}
 	return "precheck"
 }
+
+// followUp reports whether m acts on subscribers an earlier run made.
+func (m mode) followUp() bool { return m == modeStatus || m == modeConsent || m == modeRemove }
+
+// confirms reports whether m changes things and so asks first (or --yes).
+func (m mode) confirms() bool { return m == modeProvision || m == modeConsent || m == modeRemove }
 
 // config is everything a batch run needs, parsed from flags.
 type config struct {
@@ -70,6 +85,8 @@ type config struct {
 	acceptPending bool
 	yes           bool
 	maxProvision  int64
+	maxRemove     int64
+	olderThan     time.Duration
 	plan          string
 	planMaxAge    time.Duration
 	wait          bool
@@ -106,6 +123,15 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 	d.value(&mapValue{maps: &cfg.maps}, "map", "HEADER=COLUMN", `map an input column to one of ours, e.g. "Work Phone=primaryPhoneNumber" (repeatable)`)
 	d.boolean(&cfg.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, E.164 numbers kept as text")
 
+	if m == modeConsent || m == modeRemove {
+		d.in(groupProvision)
+		d.boolean(&cfg.yes, "yes", "y", "no confirmation prompt (required when standard input is not a terminal)")
+		if m == modeConsent {
+			d.duration(&cfg.olderThan, "older-than", 72*time.Hour, "only subscribers pending for longer than this")
+		} else {
+			shows(d.int64(&cfg.maxRemove, "max-remove", 0, "remove at most N subscribers; the rest are skipped"), "all")
+		}
+	}
 	if m == modeProvision {
 		d.in(groupProvision)
 		d.boolean(&cfg.yes, "yes", "y", "no confirmation prompt (required when standard input is not a terminal)")
@@ -117,11 +143,13 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		d.boolean(&cfg.acceptPending, "accept-pending", "", "count pending (consent email sent) as done for the exit code")
 	}
 
-	d.in(groupRows)
-	d.str(&cfg.customerID, "customer-id", "", "", "ID", "customerId for rows whose cell is blank")
-	d.str(&cfg.pkg, "package", "", "", "NAME", `package for rows whose cell is blank (human wordings such as "Webex Calling" are accepted)`)
-	d.str(&cfg.country, "default-country", "", "US", "CC", "country (ISO code) of phone numbers written without +country code")
-	d.boolean(&cfg.existingCall, "existing-calling", "", "the users already have Webex Calling: calling packages need no number or extension")
+	if !m.followUp() {
+		d.in(groupRows)
+		d.str(&cfg.customerID, "customer-id", "", "", "ID", "customerId for rows whose cell is blank")
+		d.str(&cfg.pkg, "package", "", "", "NAME", `package for rows whose cell is blank (human wordings such as "Webex Calling" are accepted)`)
+		d.str(&cfg.country, "default-country", "", "US", "CC", "country (ISO code) of phone numbers written without +country code")
+		d.boolean(&cfg.existingCall, "existing-calling", "", "the users already have Webex Calling: calling packages need no number or extension")
+	}
 
 	if m != modeValidate {
 		d.in(groupAPI)
@@ -204,10 +232,13 @@ func (cfg *config) check() error {
 	if m == modeProvision && (cfg.input == "-" || cfg.output == "-") {
 		return usagef("provision needs --input and --output files, not \"-\": it reads the input twice and keeps its journal beside the output")
 	}
+	if (m == modeConsent || m == modeRemove) && (cfg.input == "-" || cfg.output == "-") {
+		return usagef("%s needs --input and --output files, not \"-\": it keeps its journal beside the output, so that nothing is done twice", m)
+	}
 	if cfg.output == "" {
 		return usagef("--output is required: where to write the per-row results (\"-\" for standard output)")
 	}
-	if !check.KnownCountry(cfg.country) {
+	if !m.followUp() && !check.KnownCountry(cfg.country) {
 		return usagef("--default-country %q is not one we know the numbering of; use one of %s, or write numbers with +country code", cfg.country, strings.Join(check.Countries(), " "))
 	}
 	if cfg.pkg != "" {
@@ -273,6 +304,12 @@ func exitCode(m mode, s *report.Summary, acceptPending bool) int {
 			done += s.Provision[pipeline.Pending]
 		}
 		ok = done == s.Rows
+	case modeStatus:
+		ok = s.Provision[pipeline.Provisioned] == s.Rows
+	case modeConsent:
+		ok = s.Consent[pipeline.Error]+s.Consent[pipeline.Failed]+s.Consent[pipeline.NotSent] == 0
+	case modeRemove:
+		ok = s.Remove[pipeline.Error]+s.Remove[pipeline.Failed]+s.Remove[pipeline.NotSent] == 0
 	default:
 		ok = s.Outcomes[pipeline.Passed] == s.Rows
 	}

@@ -24,7 +24,7 @@ type invocation struct {
 }
 
 // commandOrder is the order help lists commands in.
-var commandOrder = []string{"precheck", "validate", "provision", "completion", "version", "help"}
+var commandOrder = []string{"precheck", "validate", "provision", "status", "resend-consent", "remove", "completion", "version", "help"}
 
 // newRoot builds the command tree of one invocation. Every output goes to
 // env: cobra falls back to os.Stdout and os.Stderr only when a writer is
@@ -79,7 +79,7 @@ func newRoot(env Env) *invocation {
 	root.SetUsageFunc(func(cmd *cobra.Command) error { writeHelp(cmd.OutOrStderr(), cmd); return nil })
 	root.SetFlagErrorFunc(inv.flagError)
 
-	for _, m := range []mode{modePrecheck, modeValidate, modeProvision} {
+	for _, m := range []mode{modePrecheck, modeValidate, modeProvision, modeStatus, modeConsent, modeRemove} {
 		root.AddCommand(inv.batchCommand(m))
 	}
 	root.AddCommand(&cobra.Command{
@@ -153,9 +153,12 @@ func (inv *invocation) batchCommand(m mode) *cobra.Command {
 			inv.code, inv.err = ExitUsage, err
 			return nil
 		}
-		if m == modeProvision {
+		switch {
+		case m == modeProvision:
 			inv.code, inv.err = runProvision(cmd.Context(), cfg, inv.env)
-		} else {
+		case m.followUp():
+			inv.code, inv.err = runFollowUp(cmd.Context(), cfg, inv.env)
+		default:
 			inv.code, inv.err = execute(cmd.Context(), cfg, inv.env)
 		}
 		return nil
@@ -257,6 +260,52 @@ were not (see the result file), 2 usage or input error (nothing sent), 3 run sto
 a burst of 403, the error-rate breaker, an interrupt, the confirmation declined): finished rows
 are written and the resume command is printed.`,
 	},
+}
+
+func init() {
+	commandHelp[modeStatus] = struct{ short, long, usage, examples, exit string }{
+		short: "look up each subscriber of a result file: who is provisioned, who is pending",
+		long: `Read-only. Looks each row's subscriber up: by its subscriber_id when the input is a result
+file of provision, else by email. Writes provision_result (provisioned, pending, not_found, error,
+or an in-between status as the API gives it), subscriber_status, last_status_change and any errors
+the subscriber carries. A nightly job runs it on yesterday's results to see who has consented.`,
+		usage: "wholesale-batch status --input FILE --output FILE [flags]",
+		examples: `  wholesale-batch status --input results.csv --output status.csv
+  # any file with an email column works too
+  wholesale-batch status -i people.csv -o status.csv --rate 5`,
+		exit: `Exit codes: 0 every row is provisioned, 1 some are not (see the result file), 2 usage or
+input error (nothing sent), 3 run stopped early: finished rows are written.`,
+	}
+	commandHelp[modeConsent] = struct{ short, long, usage, examples, exit string }{
+		short: "send the consent email again to subscribers still pending",
+		long: `For each row whose subscriber is pending_user_migration (looked up first: the input's status
+may be stale) and has been so for longer than --older-than, asks Webex to send the consent email
+again (POST /subscribers/{id}/emails/consentMove), at most once a row a run, even across --resume.
+Writes consent_result: sent, not_pending, too_recent, not_found, failed or error. Shows how many it
+may send and asks first (--yes for cron).`,
+		usage: "wholesale-batch resend-consent --input FILE --output FILE [flags]",
+		examples: `  wholesale-batch status --input results.csv --output status.csv
+  wholesale-batch resend-consent --input status.csv --output consent.csv --older-than 72h --yes`,
+		exit: `Exit codes: 0 no row ended in error, 1 some did (see the result file), 2 usage or input
+error (nothing sent), 3 run stopped early: finished rows are written and the resume command is printed.`,
+	}
+	commandHelp[modeRemove] = struct{ short, long, usage, examples, exit string }{
+		short: "undo a provisioning run: remove the subscribers it made",
+		long: `Removes (DELETE /wholesale/subscribers/{id}) each subscriber a provisioning run made: rows of
+its result file with a subscriber_id and provision_result provisioned or pending; the others are
+skipped. In the API's words this "removes the mapping between Wholesale Subscriber and a Webex
+user". First it shows what will go, per customer and package, and asks you to type the number of
+subscribers (--yes for cron). Exactly once: the intent is journaled before each DELETE, and a
+subscriber not found after an attempt whose answer was lost counts as removed. Writes
+remove_result: removed, not_found, skipped, failed or error.`,
+		usage: "wholesale-batch remove --input FILE --output FILE [flags]",
+		examples: `  wholesale-batch remove --input results.csv --output removed.csv     # shows what will go, asks
+  wholesale-batch remove -i results.csv -o removed.csv --yes --max-remove 10
+  wholesale-batch remove -i results.csv -o removed.csv --yes --resume`,
+		exit: `Exit codes: 0 no row ended in error, 1 some did (see the result file), 2 usage or input
+error (nothing sent), 3 run stopped early (or the confirmation declined): finished rows are written
+and the resume command is printed.`,
+	}
 }
 
 // tailorCompletion gives cobra's completion command and its shells this

@@ -222,6 +222,9 @@ func (j *job) write(r pipeline.Result) error {
 
 // preparer builds the offline checks of this run.
 func (j *job) preparer() *pipeline.Preparer {
+	if j.cfg.mode.followUp() {
+		return &pipeline.Preparer{LookupOnly: true}
+	}
 	return &pipeline.Preparer{
 		Defaults:    pipeline.Defaults{CustomerID: j.cfg.customerID, Package: j.cfg.pkg},
 		Check:       check.Options{DefaultCountry: j.cfg.country, ExistingCalling: j.cfg.existingCall, NeedCustomer: j.cfg.mode == modeProvision},

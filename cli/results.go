@@ -35,7 +35,7 @@ func openResults(cfg *config, env Env, in *input, resumable bool) (*results, err
 		return nil, err
 	}
 	r := &results{closeCSV: closeOut, path: cfg.output}
-	r.csv, err = report.NewCSVWriter(out, report.CSVOptions{InputHeader: in.src.Header().Data(), Excel: cfg.excel})
+	r.csv, err = report.NewCSVWriter(out, report.CSVOptions{InputHeader: in.src.Header().Data(), Excel: cfg.excel, Extra: extraColumns(cfg.mode)})
 	if err == nil && cfg.retryFile != "" {
 		r.retryPath = cfg.retryFile
 		if r.retryFile, err = createPrivate(cfg.retryFile); err != nil {
@@ -95,3 +95,16 @@ func (r *results) retryHint(w io.Writer) {
 
 // retryOK reports whether the retry file exists and is whole.
 func (r *results) retryOK() bool { return r.retry != nil && r.retryErr == nil }
+
+// extraColumns are the result columns a command writes besides the usual.
+func extraColumns(m mode) []string {
+	switch m {
+	case modeStatus:
+		return []string{report.LastStatusChange}
+	case modeConsent:
+		return []string{report.LastStatusChange, report.ConsentResult}
+	case modeRemove:
+		return []string{report.RemoveResult}
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"strings"
 
 	"github.com/wholesale-batch/wholesale-batch/check"
 )
@@ -22,12 +23,21 @@ type Preparer struct {
 	// Dupes is the duplicate index; nil starts an empty one that keeps
 	// every key. Scan builds one that keeps only the keys that repeat.
 	Dupes *check.Index
+	// LookupOnly is for the commands that act on subscribers an earlier run
+	// made (status, resend-consent, remove): the row only names one, so its
+	// email is trimmed and nothing else is checked.
+	LookupOnly bool
 }
 
 // Prepare applies defaults and the offline checks to one row: the row's
 // Fields become what will be sent, Notes say what changed, Problems why it
 // must not be sent.
 func (p *Preparer) Prepare(r *Row) {
+	if p.LookupOnly {
+		r.Fields.Email = strings.ToLower(check.Trim(r.Fields.Email))
+		r.Fields.CustomerID = check.Trim(r.Fields.CustomerID)
+		return
+	}
 	if p.Dupes == nil {
 		p.Dupes = check.NewIndex()
 	}
@@ -69,6 +79,10 @@ func (p *Preparer) clean(r *Row) (clean Fields, ok bool) {
 // number of rows, which the progress bar's ETA needs. spillDir holds the
 // scanner's temporary file ("" = the system's temporary directory).
 func (p *Preparer) Scan(ctx context.Context, src *Source, spillDir string) (rows int, err error) {
+	if p.LookupOnly {
+		err = src.Each(ctx, func(Row) error { rows++; return nil })
+		return rows, err
+	}
 	sc := check.NewScanner(spillDir)
 	defer sc.Close()
 	err = src.Each(ctx, func(r Row) error {
