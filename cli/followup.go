@@ -120,4 +120,3 @@ func (j *job) confirmFollowUp(n int) bool {
 	}
 	return false
 }
-
