@@ -86,6 +86,10 @@ type config struct {
 	yes           bool
 	maxProvision  int64
 	maxRemove     int64
+	rowsSpec      string
+	matchSpecs    []string
+	skipSpecs     []string
+	sel           selection
 	olderThan     time.Duration
 	plan          string
 	planMaxAge    time.Duration
@@ -122,6 +126,11 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 	shows(d.value(&delimiterValue{r: &cfg.delimiter}, "delimiter", "CHAR", "input delimiter: , ; tab or |"), "sniffed")
 	d.value(&mapValue{maps: &cfg.maps}, "map", "HEADER=COLUMN", `map an input column to one of ours, e.g. "Work Phone=primaryPhoneNumber" (repeatable)`)
 	d.boolean(&cfg.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, E.164 numbers kept as text")
+
+	d.in(groupSelect)
+	d.str(&cfg.rowsSpec, "rows", "", "", "SPEC", "only these lines, as the result file numbers them (header = 1): e.g. 2-500,750")
+	d.strings(&cfg.matchSpecs, "match", "COLUMN=REGEX", "only rows whose COLUMN (its heading or our column name) matches REGEX (repeatable: all must match)")
+	d.strings(&cfg.skipSpecs, "skip", "COLUMN=REGEX", "not the rows whose COLUMN matches REGEX (repeatable: any skips)")
 
 	if m == modeConsent || m == modeRemove {
 		d.in(groupProvision)
@@ -220,6 +229,27 @@ func encodingNote(in *input) string {
 // already parsed them (and reported unknown flags and bad values).
 func (cfg *config) check() error {
 	m := cfg.mode
+	if cfg.rowsSpec != "" {
+		r, err := parseRows(cfg.rowsSpec)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		cfg.sel.rows = r
+	}
+	for _, spec := range cfg.matchSpecs {
+		r, err := parseRule("--match", spec)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		cfg.sel.match = append(cfg.sel.match, r)
+	}
+	for _, spec := range cfg.skipSpecs {
+		r, err := parseRule("--skip", spec)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		cfg.sel.skip = append(cfg.sel.skip, r)
+	}
 	if cfg.plan != "" {
 		if cfg.input != "" && cfg.input != cfg.plan {
 			return usagef("give --plan or --input, not both: the plan is the input")

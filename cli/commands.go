@@ -264,7 +264,7 @@ are written and the resume command is printed.`,
 
 func init() {
 	commandHelp[modeStatus] = struct{ short, long, usage, examples, exit string }{
-		short: "look up each subscriber of a result file: who is provisioned, who is pending",
+		short: "look each subscriber up: who is provisioned, who is pending",
 		long: `Read-only. Looks each row's subscriber up: by its subscriber_id when the input is a result
 file of provision, else by email. Writes provision_result (provisioned, pending, not_found, error,
 or an in-between status as the API gives it), subscriber_status, last_status_change and any errors
@@ -277,7 +277,7 @@ the subscriber carries. A nightly job runs it on yesterday's results to see who 
 input error (nothing sent), 3 run stopped early: finished rows are written.`,
 	}
 	commandHelp[modeConsent] = struct{ short, long, usage, examples, exit string }{
-		short: "send the consent email again to subscribers still pending",
+		short: "send the consent email again to those still pending",
 		long: `For each row whose subscriber is pending_user_migration (looked up first: the input's status
 may be stale) and has been so for longer than --older-than, asks Webex to send the consent email
 again (POST /subscribers/{id}/emails/consentMove), at most once a row a run, even across --resume.
@@ -320,7 +320,7 @@ func (inv *invocation) tailorCompletion() {
 	if comp == nil {
 		return
 	}
-	comp.Short = "print the shell completion script: bash, zsh, fish or powershell"
+	comp.Short = "shell completion script: bash, zsh, fish or powershell"
 	comp.Args = cobra.ArbitraryArgs
 	comp.RunE = func(_ *cobra.Command, args []string) error {
 		if len(args) == 0 {

@@ -11,6 +11,7 @@ import (
 // group of the required flags comes first.
 const (
 	groupIO        = "Input and output"
+	groupSelect    = "Row selection"
 	groupProvision = "Provisioning"
 	groupRows      = "Row values"
 	groupAPI       = "API and rate"
@@ -50,6 +51,11 @@ func (d *flagDefs) tag(name, placeholder string) *pflag.Flag {
 
 func (d *flagDefs) str(p *string, name, short, def, placeholder, usage string) *pflag.Flag {
 	d.fs.StringVarP(p, name, short, def, usage)
+	return d.tag(name, placeholder)
+}
+
+func (d *flagDefs) strings(p *[]string, name, placeholder, usage string) *pflag.Flag {
+	d.fs.StringArrayVar(p, name, nil, usage)
 	return d.tag(name, placeholder)
 }
 

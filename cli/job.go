@@ -37,9 +37,10 @@ type job struct {
 	jr     *resumable
 	out    *results
 
-	sum   *report.Summary
-	fails *report.Failures // rows for the HTML report, if asked for
-	bar   *progress
+	sum        *report.Summary
+	fails      *report.Failures // rows for the HTML report, if asked for
+	unselected int              // rows --rows, --match and --skip left out
+	bar        *progress
 
 	cleanup []func() // run by close, last first
 }
@@ -111,6 +112,12 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 		return nil, err
 	}
 	j.onClose(j.in.close)
+	if err := cfg.sel.resolve(j.in.src.Header(), "--match", cfg.sel.match); err != nil {
+		return nil, err
+	}
+	if err := cfg.sel.resolve(j.in.src.Header(), "--skip", cfg.sel.skip); err != nil {
+		return nil, err
+	}
 	if cfg.plan != "" && j.in.src.Header().First == 0 {
 		return nil, usagef("--plan %s is not a result file of precheck: it needs the precheck_result and request_hash columns that precheck writes", cfg.plan)
 	}
@@ -281,6 +288,12 @@ func (j *job) run(ctx context.Context, work pipeline.Worker, sink pipeline.Sink,
 	if j.client != nil {
 		opt.StopSending = j.client.StopSending
 	}
+	var unselected atomic.Int64
+	if !j.cfg.sel.empty() {
+		opt.Select = j.cfg.sel.takes
+		opt.Skipped = func(*pipeline.Row) { unselected.Add(1) }
+	}
+	defer func() { j.unselected = int(unselected.Load()) }() // each pass counts the same rows: the last says
 	stop, wait := pipeline.Run(context.WithoutCancel(ctx), j.in.src, work, sink, opt)
 	done := make(chan struct{})
 	go func() {
@@ -324,6 +337,7 @@ func (j *job) finish(runErr error) (int, error) {
 	default:
 		code = exitCode(j.cfg.mode, j.sum, j.cfg.acceptPending)
 	}
+	j.sum.NotSelected = j.unselected
 	facts := j.facts(runErr)
 	written, artErrs := j.writeArtefacts(facts, code)
 	sideErrs = append(sideErrs, artErrs...)

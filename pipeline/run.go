@@ -29,6 +29,12 @@ type Options struct {
 	// calls still waiting for their turn must give up without sending (the
 	// API client's StopSending), while requests on the wire finish.
 	StopSending func()
+	// Select, if set, picks the rows the run handles (after Prepare, so
+	// checks that look at the whole file, such as duplicates, still see
+	// every row); the others are neither worked nor written, and Skipped
+	// is told of each.
+	Select  func(*Row) bool
+	Skipped func(*Row)
 }
 
 // Stop ends a run early. Stop(nil) is an interrupt: no new rows, the rows in
@@ -71,10 +77,19 @@ func Run(ctx context.Context, src *Source, work Worker, sink Sink, opt Options) 
 
 	g.Go(func() error {
 		defer close(rows)
+		seq := 0 // rows handed out, numbered for the ordered sink
 		err := src.Each(readCtx, func(r Row) error {
 			if opt.Prepare != nil {
 				opt.Prepare(&r)
 			}
+			if opt.Select != nil && !opt.Select(&r) {
+				if opt.Skipped != nil {
+					opt.Skipped(&r)
+				}
+				return nil
+			}
+			r.Seq = seq
+			seq++
 			select {
 			case window <- struct{}{}:
 			case <-readCtx.Done():

@@ -91,10 +91,11 @@ type ManifestCounts struct {
 	BlankRowsSkipped int            `json:"blankRowsSkipped"`
 	Unfinished       int            `json:"unfinished"`
 	Resumed          int            `json:"resumed"`
-	Precheck         map[string]int `json:"precheck"`  // outcome -> rows; the four outcomes always written
-	Provision        map[string]int `json:"provision"` // provision (or status) outcome -> rows; {} when none
-	Consent          map[string]int `json:"consent"`   // resend-consent outcome -> rows; {} when none
-	Remove           map[string]int `json:"remove"`    // remove outcome -> rows; {} when none
+	NotSelected      int            `json:"notSelected"` // rows --rows, --match and --skip left out
+	Precheck         map[string]int `json:"precheck"`    // outcome -> rows; the four outcomes always written
+	Provision        map[string]int `json:"provision"`   // provision (or status) outcome -> rows; {} when none
+	Consent          map[string]int `json:"consent"`     // resend-consent outcome -> rows; {} when none
+	Remove           map[string]int `json:"remove"`      // remove outcome -> rows; {} when none
 }
 
 // ManifestCode is how many rows carried one info or error code.
@@ -156,6 +157,7 @@ func NewManifest(info RunInfo, s *Summary, f RunFacts, lat *Latencies) Manifest 
 		m.Counts.Rows = s.Rows
 		m.Counts.Unfinished = s.Unfinished
 		m.Counts.Resumed = s.Resumed
+		m.Counts.NotSelected = s.NotSelected
 		for o, n := range s.Outcomes {
 			m.Counts.Precheck[o] = n
 		}

@@ -102,7 +102,7 @@ func TestManifestSchema(t *testing.T) {
 			"tool":    {"name", "version"},
 			"input":   {"path", "sizeBytes", "sha256"},
 			"outputs": {"results", "report", "summaryJson", "retryFile"},
-			"counts":  {"rows", "blankRowsSkipped", "unfinished", "resumed", "precheck", "provision", "consent", "remove"},
+			"counts":  {"rows", "blankRowsSkipped", "unfinished", "resumed", "notSelected", "precheck", "provision", "consent", "remove"},
 			"rate":    {"requests", "retries", "throttled429", "configuredRate", "finalRate", "latencyP50Ms", "latencyP95Ms"},
 		}
 		for obj, keys := range want {

@@ -20,9 +20,12 @@ type Summary struct {
 	Remove     map[string]int // remove outcome -> rows
 	Unfinished int            // rows without a final answer (stopped run)
 	Resumed    int            // rows taken from an earlier run's journal
-	Problems   map[string]int // invalid rows' problems by column
-	Ready      int            // rows an offline run found fit to send
-	codes      map[codeKey]*CodeCount
+	// NotSelected counts rows --rows, --match or --skip left out: not
+	// handled and not written (not in Rows).
+	NotSelected int
+	Problems    map[string]int // invalid rows' problems by column
+	Ready       int            // rows an offline run found fit to send
+	codes       map[codeKey]*CodeCount
 }
 
 type codeKey struct {
@@ -168,6 +171,9 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	}
 	if s.Resumed > 0 {
 		fmt.Fprintf(tw, "  from the earlier run\t%d (not sent again)\n", s.Resumed)
+	}
+	if s.NotSelected > 0 {
+		fmt.Fprintf(tw, "not selected\t%d (--rows, --match, --skip: neither sent nor written)\n", s.NotSelected)
 	}
 	if len(s.Problems) > 0 {
 		var parts []string
