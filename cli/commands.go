@@ -464,7 +464,11 @@ func (inv *invocation) flagOwners(cmd *cobra.Command, name string) string {
 	case cmd == inv.root:
 		return fmt.Sprintf("flags go after the command: wholesale-batch %s --%s ...", owners[0], name)
 	}
-	return fmt.Sprintf("--%s is a flag of %s, not of %s", name, strings.Join(owners, " and "), cmd.Name())
+	list := owners[0]
+	if n := len(owners); n > 1 {
+		list = strings.Join(owners[:n-1], ", ") + " and " + owners[n-1]
+	}
+	return fmt.Sprintf("--%s is a flag of %s, not of %s", name, list, cmd.Name())
 }
 
 // flagProblem says what is wrong with a flag pflag refused, and the fix
