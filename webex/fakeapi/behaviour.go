@@ -26,8 +26,9 @@ const (
 	tagSubfail    = "subfail"
 )
 
-// Durations of the slow behaviours: +slow's extra latency, and +lost's hold,
-// long enough that any sane client timeout fires first.
+// Durations of the slow behaviours: +slow's extra latency, and +lost's hold
+// (of a provision, DELETE or consentMove answer), long enough that any sane
+// client timeout fires first.
 const (
 	slowDelay = 1500 * time.Millisecond
 	lostDelay = 30 * time.Second
@@ -293,4 +294,65 @@ func (s *Server) list(x *exchange) {
 		x.w.Header().Set("Link", fmt.Sprintf(`<%s%s?%s>; rel="next"`, baseURL(x.r), pathSubscribers, next.Encode()))
 	}
 	x.json(http.StatusOK, map[string]any{"items": page})
+}
+
+// remove serves DELETE /wholesale/subscribers/{id}, which "removes the
+// mapping between Wholesale Subscriber and a Webex user": 204 with no body,
+// after which the id is unknown (404) and the email free to provision again.
+// A request body is refused (bodyless). The transient tags of the
+// subscriber's email apply first; with +lost the subscriber is removed, then
+// the answer held like a +lost provision's.
+func (s *Server) remove(x *exchange, id string) {
+	if !s.bodyless(x, http.StatusUnsupportedMediaType) {
+		return
+	}
+	sub, ok := s.lookup(id)
+	if !ok {
+		x.fail(http.StatusNotFound, "Subscriber not found.")
+		return
+	}
+	if s.transient(x, sub.Email) {
+		return
+	}
+	if _, ok := s.drop(id); !ok { // a concurrent DELETE won, e.g. during +slow
+		x.fail(http.StatusNotFound, "Subscriber not found.")
+		return
+	}
+	if tagsOf(sub.Email)[tagLost] && !sleep(x.r.Context(), lostDelay) {
+		return // removed, but the client never hears of it
+	}
+	x.noContent()
+}
+
+// consentMove serves POST /subscribers/{id}/emails/consentMove, which sends
+// the consent email to a subscriber in pending_user_migration: 204 with no
+// body, 409 when the subscriber is in another status. The spec defines no
+// request body: an empty one passes whatever its Content-Type, any other is
+// refused (bodyless). The transient tags of the subscriber's email apply
+// first; with +lost the email is "sent" (counted), then the answer held.
+func (s *Server) consentMove(x *exchange, id string) {
+	if !s.bodyless(x, http.StatusBadRequest) {
+		return
+	}
+	sub, ok := s.lookup(id)
+	if !ok {
+		x.fail(http.StatusNotFound, "Subscriber not found.")
+		return
+	}
+	if s.transient(x, sub.Email) {
+		return
+	}
+	sub, found, sent := s.sendConsent(id) // again: +slow may have waited past a change
+	switch {
+	case !found:
+		x.fail(http.StatusNotFound, "Subscriber not found.")
+		return
+	case !sent:
+		x.fail(http.StatusConflict, fmt.Sprintf("The subscriber is not pending user migration (status %q): no consent email was sent.", sub.Status))
+		return
+	}
+	if tagsOf(sub.Email)[tagLost] && !sleep(x.r.Context(), lostDelay) {
+		return // sent, but the client never hears of it: an in-doubt POST
+	}
+	x.noContent()
 }

@@ -12,24 +12,35 @@
 //
 // All routes live under /v1, so a client's base URL is Running.URL:
 //
-//	POST /v1/wholesale/subscribers/validate   precheck
-//	POST /v1/wholesale/subscribers            provision
-//	GET  /v1/wholesale/subscribers/{id}       one subscriber
-//	GET  /v1/wholesale/subscribers            search: email, customerId, personId,
-//	                                          externalCustomerId, status, max (1..100,
-//	                                          default 50), offset; Link rel="next"
+//	POST   /v1/wholesale/subscribers/validate        precheck
+//	POST   /v1/wholesale/subscribers                 provision
+//	GET    /v1/wholesale/subscribers/{id}            one subscriber
+//	DELETE /v1/wholesale/subscribers/{id}            remove: 204, no body
+//	GET    /v1/wholesale/subscribers                 search: email, customerId, personId,
+//	                                                 externalCustomerId, status, max (1..100,
+//	                                                 default 50), offset; Link rel="next"
+//	POST   /v1/subscribers/{id}/emails/consentMove   send the consent email again: 204, no
+//	                                                 body (the spec prints this path without
+//	                                                 /wholesale, under the same base)
 //
 // Every route accepts onBehalfOfSubPartnerOrgId (400 when present but empty).
-// Other methods on these paths answer 405, other paths 404. With
+// Other methods on these paths answer 405 with an Allow header (the spec's
+// PUT /wholesale/subscribers/{id} is not faked), other paths 404. With
 // Options.OAuth there is one more, POST /v1/access_token (see OAuth below).
 //
 // # Order of checks
 //
 // Each request goes through, in order: Options.Latency; Options.FailureRate
 // (503, empty body); Options.RateLimit (429, Retry-After, empty body); the
-// bearer token (401); routing (404/405); query parameters (400); for POSTs the
-// media type (415), JSON syntax (400), ValidateSchema (400) and the spec's
-// prose rules (400); then the email's behaviour tags; then the state.
+// bearer token (401); routing (404/405); query parameters (400); for precheck
+// and provision the media type (415), JSON syntax (400), ValidateSchema (400)
+// and the spec's prose rules (400); then the email's behaviour tags; then the
+// state. DELETE and consentMove have no request body in the spec: an empty
+// body passes whatever its Content-Type, a non-empty one is refused as Prism
+// refuses it, 415 on DELETE and 400 on consentMove (whose responses do not
+// list 415), before anything else. The routes that name a subscriber by id
+// (GET, DELETE, consentMove) then look it up (404 when unknown), then apply
+// its email's tags. (A body sent with a GET is ignored.)
 // /v1/access_token (with Options.OAuth) goes through Options.Latency only,
 // then its own checks.
 //
@@ -40,9 +51,12 @@
 // combined (alice+slow+lost@acme.com) and unknown words are ignored, so real
 // "+alias" addresses behave normally. Tags act on every request that names
 // the email: the body of a precheck or provision, the email filter of a
-// search, and a GET by id of a subscriber with that email. "First request"
-// tags count per email and per tag, so alice+throttle+flaky gets 429, 503,
-// 503, then normal answers.
+// search, and a GET, DELETE or consentMove by id of a subscriber with that
+// email. "First request" tags count per email and per tag across all routes,
+// so alice+throttle+flaky gets 429, 503, 503, then normal answers, and a
+// subscriber provisioned through the fake has spent them by the time it is
+// removed: to meet them on a DELETE or consentMove, seed the subscriber with
+// AddSubscriber, which sends no request.
 //
 //	tag          applies to           answer
 //	+exists      precheck, provision  409, errorCode 10022 "The email is already associated
@@ -59,9 +73,11 @@
 //	+html        all                  first request: 502 with an HTML (non-JSON) body
 //	+badrequest  precheck, provision  400 "Invalid phone number", errorCode 10101 (fake)
 //	+pending     provision            202, status "pending_user_migration", no personId
-//	+lost        provision            creates the subscriber, then holds the answer 30 s
-//	                                  (until the client gives up): an in-doubt POST that a
-//	                                  later GET ?email= finds
+//	+lost        provision, DELETE,   acts, then holds the answer 30 s (until the client
+//	             consentMove          gives up): provision creates the subscriber (an
+//	                                  in-doubt POST that a later GET ?email= finds),
+//	                                  DELETE removes it (a retry gets 404), consentMove
+//	                                  counts the email in Stats.ConsentsSent
 //	+subfail     provision            200, status "error", errors [{errorCode 10110 (fake)}]
 //
 // A customerId starting with "unknown" answers 404 "Customer not found",
@@ -77,6 +93,17 @@
 // "provisioning" (no personId) until Options.ProvisionDelay has passed since
 // its creation, then "provisioned"; the status is computed on read from
 // time.Now, so testing/synctest's fake clock drives it.
+//
+// A DELETE removes the subscriber at once: GET by id answers 404, a search
+// no longer finds it, and the email can be provisioned again (under a new
+// id). A second DELETE of the id answers 404 (the client decides whether
+// that means "already removed"). consentMove answers 204 only for a
+// subscriber whose status is "pending_user_migration" (+pending, or seeded
+// so), which it leaves pending; any other status answers 409 with a Webex
+// error body whose message says the subscriber is not pending user
+// migration. Stats counts both per subscriber: DeletesByID and
+// ConsentMovesByID the requests (retries included), Removed and
+// ConsentsSent, per lower-cased email, what the fake actually did.
 //
 // # OAuth
 //

@@ -83,7 +83,7 @@ func New(opts Options) *Server {
 		opts:    opts,
 		limiter: newBucket(opts.RateLimit),
 		rng:     rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
-		stats:   Stats{PostsByEmail: map[string]int{}},
+		stats:   newStats(),
 		byEmail: map[string]*record{},
 		byID:    map[string]*record{},
 		fired:   map[string]int{},
@@ -91,11 +91,14 @@ func New(opts Options) *Server {
 	}
 }
 
-// Paths under the /v1 prefix.
+// Paths under the /v1 prefix. consentMove is the one the spec prints
+// without /wholesale: /subscribers/{subscriberId}/emails/consentMove.
 const (
-	pathSubscribers = "/wholesale/subscribers"
-	pathValidate    = "/wholesale/subscribers/validate"
-	apiPrefix       = "/v1"
+	pathSubscribers   = "/wholesale/subscribers"
+	pathValidate      = "/wholesale/subscribers/validate"
+	pathConsentPrefix = "/subscribers/"
+	pathConsentSuffix = "/emails/consentMove"
+	apiPrefix         = "/v1"
 )
 
 // maxBody bounds how much of a request body is read; real bodies are < 1 KiB.
@@ -187,7 +190,7 @@ func (s *Server) authorized(r *http.Request) (ok, expired bool) {
 }
 
 // route dispatches on path, then method: an unknown path is 404 whatever the
-// method, a known path with an unserved method (PUT, DELETE...) is 405.
+// method, a known path with an unserved method (PUT...) is 405.
 func (s *Server) route(x *exchange) {
 	rest, ok := strings.CutPrefix(x.r.URL.Path, apiPrefix)
 	if !ok {
@@ -216,9 +219,21 @@ func (s *Server) route(x *exchange) {
 		if id == "" || strings.Contains(id, "/") {
 			break
 		}
-		allow = http.MethodGet
-		if method == http.MethodGet {
+		allow = "GET, DELETE"
+		switch method {
+		case http.MethodGet:
 			op, counter = func(x *exchange) { s.get(x, id) }, func(st *Stats) { st.Gets++ }
+		case http.MethodDelete:
+			op, counter = func(x *exchange) { s.remove(x, id) }, func(st *Stats) { st.Deletes++; st.DeletesByID[id]++ }
+		}
+	case strings.HasPrefix(rest, pathConsentPrefix) && strings.HasSuffix(rest, pathConsentSuffix):
+		id := strings.TrimSuffix(strings.TrimPrefix(rest, pathConsentPrefix), pathConsentSuffix)
+		if id == "" || strings.Contains(id, "/") {
+			break
+		}
+		allow = http.MethodPost
+		if method == http.MethodPost {
+			op, counter = func(x *exchange) { s.consentMove(x, id) }, func(st *Stats) { st.ConsentMoves++; st.ConsentMovesByID[id]++ }
 		}
 	}
 	switch {
@@ -288,6 +303,25 @@ func (s *Server) readBody(x *exchange) (map[string]any, bool) {
 	return body, true
 }
 
+// bodyless refuses a non-empty body on an operation whose spec defines none
+// (DELETE, consentMove), as Prism does ("No supported content types, but
+// request included a non-empty body"): with status, 415 where the operation
+// lists 415 among its responses (DELETE), else 400 (consentMove). An empty
+// body passes, whatever its Content-Type. Refusals count in Stats.Rejected.
+func (s *Server) bodyless(x *exchange, status int) bool {
+	n, err := io.Copy(io.Discard, io.LimitReader(x.r.Body, 1))
+	if err == nil && n == 0 {
+		return true
+	}
+	s.count(func(st *Stats) { st.Rejected++ })
+	if err != nil {
+		x.fail(http.StatusBadRequest, "Could not read the request body.")
+		return false
+	}
+	x.fail(status, "This operation takes no request body.")
+	return false
+}
+
 // exchange is one request and its writer, so answers can carry the tracking
 // id without threading it through every call.
 type exchange struct {
@@ -327,6 +361,11 @@ func (x *exchange) fail(status int, message string, items ...ErrorItem) {
 func (x *exchange) empty(status int) {
 	x.w.Header().Set("Content-Length", "0")
 	x.w.WriteHeader(status)
+}
+
+// noContent writes 204 No Content: no body, so no Content-Type either.
+func (x *exchange) noContent() {
+	x.w.WriteHeader(http.StatusNoContent)
 }
 
 // baseURL is the client-visible base URL ({scheme}://{host}/v1), used for

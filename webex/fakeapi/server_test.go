@@ -51,18 +51,28 @@ func TestRouting(t *testing.T) {
 		want           int
 		allow          string
 	}{
-		{"GET", validateURL, 405, "POST"},                 // precheck is POST only
-		{"PUT", subsURL, 405, "GET, POST"},                // the collection has no PUT
-		{"DELETE", subsURL + "/abc", 405, "GET"},          // the spec's DELETE is not faked
-		{"PUT", subsURL + "/abc", 405, "GET"},             // nor its PUT
-		{"GET", subsURL + "/abc", 404, ""},                // unknown subscriber
-		{"GET", subsURL + "/", 404, ""},                   // empty id
-		{"GET", subsURL + "/a/b", 404, ""},                // deeper paths do not exist
-		{"GET", "/wholesale/subscribers", 404, ""},        // the /v1 prefix is required
-		{"GET", "/v2/wholesale/subscribers", 404, ""},     // other versions do not exist
-		{"POST", "/v1/wholesale/customers", 404, ""},      // other resources do not exist
-		{"GET", subsURL, 200, ""},                         // the list itself
-		{"GET", subsURL + "?email=x%40acme.com", 200, ""}, // with a filter
+		{"GET", validateURL, 405, "POST"},                                     // precheck is POST only
+		{"PUT", subsURL, 405, "GET, POST"},                                    // the collection has no PUT
+		{"DELETE", subsURL + "/abc", 404, ""},                                 // DELETE is served: an unknown subscriber
+		{"PUT", subsURL + "/abc", 405, "GET, DELETE"},                         // the spec's PUT is not faked
+		{"POST", subsURL + "/abc", 405, "GET, DELETE"},                        // nor is a POST to a subscriber
+		{"DELETE", subsURL, 405, "GET, POST"},                                 // nor a DELETE of the collection
+		{"POST", "/v1/subscribers/abc/emails/consentMove", 404, ""},           // unknown subscriber
+		{"GET", "/v1/subscribers/abc/emails/consentMove", 405, "POST"},        // consentMove is POST only
+		{"DELETE", "/v1/subscribers/abc/emails/consentMove", 405, "POST"},     // whatever the id
+		{"POST", "/v1/subscribers//emails/consentMove", 404, ""},              // empty id
+		{"POST", "/v1/subscribers/a/b/emails/consentMove", 404, ""},           // an id with a slash
+		{"POST", "/v1/wholesale/subscribers/abc/emails/consentMove", 404, ""}, // the spec prints it without /wholesale
+		{"POST", "/subscribers/abc/emails/consentMove", 404, ""},              // the /v1 prefix is required here too
+		{"GET", "/v1/subscribers/abc", 404, ""},                               // nothing else lives under /v1/subscribers
+		{"GET", subsURL + "/abc", 404, ""},                                    // unknown subscriber
+		{"GET", subsURL + "/", 404, ""},                                       // empty id
+		{"GET", subsURL + "/a/b", 404, ""},                                    // deeper paths do not exist
+		{"GET", "/wholesale/subscribers", 404, ""},                            // the /v1 prefix is required
+		{"GET", "/v2/wholesale/subscribers", 404, ""},                         // other versions do not exist
+		{"POST", "/v1/wholesale/customers", 404, ""},                          // other resources do not exist
+		{"GET", subsURL, 200, ""},                                             // the list itself
+		{"GET", subsURL + "?email=x%40acme.com", 200, ""},                     // with a filter
 	}
 	for _, c := range cases {
 		t.Run(c.method+" "+c.target, func(t *testing.T) {
@@ -91,6 +101,8 @@ func TestOnBehalfOfSubPartnerOrgId(t *testing.T) {
 		{"POST", subsURL, provisionBody("b@acme.com")},
 		{"GET", subsURL + "/known", nil},
 		{"GET", subsURL, nil},
+		{"DELETE", subsURL + "/known", nil},
+		{"POST", "/v1/subscribers/pending/emails/consentMove", nil},
 	}
 	cases := []struct {
 		name, query string
@@ -107,6 +119,7 @@ func TestOnBehalfOfSubPartnerOrgId(t *testing.T) {
 			t.Run(c.name+" "+r.method+" "+r.path, func(t *testing.T) {
 				s := New(Options{})
 				s.AddSubscriber(Subscriber{ID: "known", Email: "known@acme.com"})
+				s.AddSubscriber(Subscriber{ID: "pending", Email: "pending@acme.com", Status: StatusPendingUserMigration})
 				w := call(t, s, r.method, r.path+c.query, r.body)
 				if c.want == 0 && w.Code/100 != 2 || c.want != 0 && w.Code != c.want {
 					t.Fatalf("status %d, want %d: %s", w.Code, c.want, w.Body)

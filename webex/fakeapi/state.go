@@ -260,3 +260,44 @@ func (s *Server) create(sub Subscriber) (Subscriber, bool) {
 	}
 	return s.storeLocked(sub, personID, readyAt).view(now), true
 }
+
+// drop removes the subscriber with id, checking and deleting under one
+// lock so that of two concurrent DELETEs only one removes it, and counts the
+// removal in Stats.Removed. It returns the subscriber as it was.
+func (s *Server) drop(id string) (Subscriber, bool) {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.byID[id]
+	if !ok {
+		return Subscriber{}, false
+	}
+	delete(s.byID, id)
+	key := strings.ToLower(r.sub.Email)
+	if s.byEmail[key] == r {
+		delete(s.byEmail, key)
+	}
+	s.stats.Removed[key]++
+	return r.view(now), true
+}
+
+// sendConsent "sends" the consent email of the subscriber with id if its
+// status, as seen now, is pending_user_migration, counting it in
+// Stats.ConsentsSent; checked and counted under one lock so a concurrent
+// DELETE cannot slip in between. It returns the subscriber as seen now and
+// whether it exists.
+func (s *Server) sendConsent(id string) (sub Subscriber, found, sent bool) {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.byID[id]
+	if !ok {
+		return Subscriber{}, false, false
+	}
+	sub = r.view(now)
+	if sub.Status != StatusPendingUserMigration {
+		return sub, true, false
+	}
+	s.stats.ConsentsSent[strings.ToLower(sub.Email)]++
+	return sub, true, true
+}

@@ -8,9 +8,10 @@ import "maps"
 type Stats struct {
 	// Requests counts every request received, whatever its fate.
 	Requests int
-	// Prechecks, Provisions, Gets and Lists count requests routed to each
-	// operation: past the failure injection, rate limit and token check.
-	Prechecks, Provisions, Gets, Lists int
+	// Prechecks, Provisions, Gets, Lists, Deletes and ConsentMoves count
+	// requests routed to each operation: past the failure injection, rate
+	// limit and token check, whatever they were answered.
+	Prechecks, Provisions, Gets, Lists, Deletes, ConsentMoves int
 	// Throttled429 counts 429 answers: the rate limit and +throttle.
 	Throttled429 int
 	// Injected503 counts 503 answers: Options.FailureRate and +flaky.
@@ -25,16 +26,44 @@ type Stats struct {
 	Refreshes, RefreshFailures int
 	// Rejected counts bodies refused as not matching the spec: wrong media
 	// type (415), malformed JSON, schema violations and the spec's prose
-	// rules (400). Behaviour tags such as +badrequest are not counted.
+	// rules (400), and a non-empty body sent to DELETE (415) or consentMove
+	// (400), which take none. Behaviour tags such as +badrequest are not
+	// counted.
 	Rejected int
 	// PostsByEmail counts, per lower-cased email, the provision requests
 	// whose body passed validation, whatever they were answered (200, 409,
 	// 503 from +flaky...): a value above 1 means the client sent the same
 	// subscriber again.
 	PostsByEmail map[string]int
+	// DeletesByID counts, per subscriber id in the path, the DELETE
+	// requests routed, whatever they were answered (204, 404 for an id
+	// unknown or already removed, 503 from +flaky...): a value above 1
+	// means the client sent the same removal again, e.g. a retry.
+	DeletesByID map[string]int
+	// Removed counts, per lower-cased email, the subscribers the fake
+	// actually deleted: one per 204, and one per +lost DELETE whose answer
+	// was held. A value of 1 means the subscriber was removed exactly once
+	// (it can only exceed 1 if the email was provisioned again and removed
+	// again, under a new id).
+	Removed map[string]int
+	// ConsentMovesByID counts, per subscriber id in the path, the
+	// consentMove requests routed, whatever they were answered (204, 404,
+	// 409 not pending, 429 from +throttle...).
+	ConsentMovesByID map[string]int
+	// ConsentsSent counts, per lower-cased email, the consent emails the
+	// fake "sent": one per consentMove it acted on (a 204, or a +lost
+	// request whose answer was held). The request is not idempotent, so a
+	// value above 1 means the subscriber got the email more than once.
+	ConsentsSent map[string]int
 	// MaxInFlight is the largest number of requests being served at once,
 	// Latency waits included, to check a client's concurrency bound.
 	MaxInFlight int
+}
+
+// newStats returns zero counters with their maps made.
+func newStats() Stats {
+	return Stats{PostsByEmail: map[string]int{}, DeletesByID: map[string]int{}, Removed: map[string]int{},
+		ConsentMovesByID: map[string]int{}, ConsentsSent: map[string]int{}}
 }
 
 // Stats returns a snapshot of the counters, safe to call while requests run.
@@ -42,9 +71,11 @@ func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.stats
-	st.PostsByEmail = maps.Clone(s.stats.PostsByEmail)
-	if st.PostsByEmail == nil {
-		st.PostsByEmail = map[string]int{}
+	for _, m := range []*map[string]int{&st.PostsByEmail, &st.DeletesByID, &st.Removed, &st.ConsentMovesByID, &st.ConsentsSent} {
+		*m = maps.Clone(*m)
+		if *m == nil {
+			*m = map[string]int{}
+		}
 	}
 	return st
 }
