@@ -39,6 +39,28 @@
 //   - TestPrismAcceptsAndRejects pins down how Prism 5.16.0 itself behaves
 //     (messages, status codes, the sl-violations header, its hang on
 //     malformed JSON), so a Prism upgrade that changes it shows up here.
+//   - TestClientSubscriberCallsMatchContract sends the real webex client's
+//     other calls, GetSubscriber, FindByEmail, RemoveSubscriber (DELETE
+//     /wholesale/subscribers/{id}) and ResendConsent (POST
+//     /subscribers/{id}/emails/consentMove), with and without
+//     onBehalfOfSubPartnerOrgId: no request violation, the operation's
+//     documented success, and on the wire exactly the method, path and
+//     query the spec describes, with no body.
+//   - TestFakeAgreesWithPrismOnSubscriberCalls runs the same calls against
+//     a fake seeded with the spec's example subscriber, and raw requests
+//     around those routes (bodies, wrong methods, unknown paths) against
+//     both: the same statuses.
+//
+// The spec has no servers entry, so Prism serves every path at its root,
+// consentMove's (printed without /wholesale) included: a client's base URL
+// is Prism's root, as it is https://webexapis.com/v1 for the real API and
+// {fake}/v1 for the fake, and consentMove lives under the same base as the
+// /wholesale paths in all three. Under /wholesale, or with /v1 added, Prism
+// answers 404 (no path matched). DELETE and consentMove define no request
+// body: Prism refuses a non-empty one ("No supported content types, but
+// request included a non-empty body", 415 on DELETE, 400 on consentMove,
+// whose responses do not list 415) and accepts a Content-Type with an empty
+// body; the fake does the same.
 //
 // # What Prism cannot catch
 //

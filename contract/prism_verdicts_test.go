@@ -53,6 +53,13 @@ const (
 	pathCreate   = "/wholesale/subscribers"
 	jsonCT       = "application/json"
 
+	// pathConsent is consentMove for the id abc123, as the spec prints the
+	// path (without /wholesale).
+	pathConsent = "/subscribers/abc123/emails/consentMove"
+	// violationBodyless is Prism's violation for a body sent to an
+	// operation that defines none.
+	violationBodyless = "request No supported content types, but request included a non-empty body"
+
 	custID = `"customerId":"Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSL2Y1"`
 	pp     = `"provisioningParameters":{"firstName":"John","lastName":"Doe","primaryPhoneNumber":"+12405551212","extension":"51212","locationId":"Y2lzY29"}`
 )
@@ -170,6 +177,22 @@ func verdictCases() []verdictCase {
 		{name: "list/offset not integer", method: "GET", path: pathCreate + "?offset=x", wantViolation: "request.query.offset Request query parameter offset must be integer", wantStatus: 400},
 		{name: "get/by id", method: "GET", path: pathCreate + "/abc123", wantStatus: 200},
 		{name: "get/by id onBehalfOf", method: "GET", path: pathCreate + "/abc123?onBehalfOfSubPartnerOrgId=Y2lz", wantStatus: 200},
+
+		// DELETE /wholesale/subscribers/{subscriberId} and POST
+		// /subscribers/{subscriberId}/emails/consentMove (no /wholesale: the
+		// spec has no servers entry, so Prism serves every path at its root)
+		// define no request body. A Content-Type alone passes; a non-empty
+		// body is a violation, answered 415 where the operation lists 415
+		// (DELETE) and 400 where it does not (consentMove).
+		{name: "delete/by id", method: "DELETE", path: pathCreate + "/abc123", wantStatus: 204},
+		{name: "delete/by id onBehalfOf", method: "DELETE", path: pathCreate + "/abc123?onBehalfOfSubPartnerOrgId=Y2lz", wantStatus: 204},
+		{name: "delete/Content-Type without body", method: "DELETE", path: pathCreate + "/abc123", contentType: jsonCT, wantStatus: 204},
+		{name: "delete/with a body", method: "DELETE", path: pathCreate + "/abc123", body: `{}`, contentType: jsonCT, wantViolation: violationBodyless, wantStatus: 415},
+		{name: "consentMove/no body", method: "POST", path: pathConsent, wantStatus: 204},
+		{name: "consentMove/onBehalfOf", method: "POST", path: pathConsent + "?onBehalfOfSubPartnerOrgId=Y2lz", wantStatus: 204},
+		{name: "consentMove/Content-Type without body", method: "POST", path: pathConsent, contentType: jsonCT, wantStatus: 204},
+		{name: "consentMove/JSON body", method: "POST", path: pathConsent, body: `{"email":"a@b.com"}`, contentType: jsonCT, wantViolation: violationBodyless, wantStatus: 400},
+		{name: "consentMove/text body", method: "POST", path: pathConsent, body: "hello", contentType: "text/plain", wantViolation: violationBodyless, wantStatus: 400},
 	}
 
 	// Every package value, in the field that takes it, on both operations:

@@ -67,7 +67,7 @@ func TestTokenRequestMatchesWebexDocs(t *testing.T) {
 	}
 	saved, err := oauth.Load(path)
 	if err != nil || saved.RefreshToken != "MDEyMzQ1Njc4OTAx" || saved.Lifetime != 1209599 ||
-		saved.ExpiresAt.Sub(time.Now()) < 1209500*time.Second {
+		time.Until(saved.ExpiresAt) < 1209500*time.Second {
 		t.Errorf("saved %+v, %v: want the rotated refresh token and the access token's expiry", saved, err)
 	}
 }
