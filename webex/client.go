@@ -5,6 +5,7 @@ package webex
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	crand "crypto/rand"
 	"encoding/json"
@@ -69,12 +70,12 @@ type Attempt struct {
 
 // Config sets a Client up. BaseURL, Token and Pacer are required.
 type Config struct {
-	BaseURL    string // e.g. https://webexapis.com/v1
-	Token      string // bearer token; never logged or echoed
+	BaseURL string // e.g. https://webexapis.com/v1
+	Token   string // bearer token; never logged or echoed
 	// Tokens, if set, supplies the bearer token instead of Token: an OAuth
 	// source that refreshes it. A 401 is then told to it and the attempt
 	// repeated once with a fresh token (a 401 proves nothing was done).
-	Tokens TokenSource
+	Tokens     TokenSource
 	OnBehalfOf string // onBehalfOfSubPartnerOrgId for every call, optional
 	Timeout    time.Duration
 	UserAgent  string
@@ -164,7 +165,7 @@ func (c *Client) Precheck(ctx context.Context, req PrecheckRequest) (PrecheckRes
 	if err != nil {
 		return out, CallInfo{}, err
 	}
-	info, rep, err := c.do(ctx, call{method: http.MethodPost, path: "/wholesale/subscribers/validate", body: body})
+	info, rep, err := c.do(ctx, call{method: http.MethodPost, path: "/wholesale/subscribers/validate", body: body, onBehalfOf: req.OnBehalfOf})
 	if err != nil {
 		return out, info, err
 	}
@@ -193,6 +194,8 @@ type call struct {
 	// turn and nothing has been sent yet; its error is returned and
 	// nothing is sent.
 	beforeSend func() error
+	// onBehalfOf is this call's sub-partner org; Config.OnBehalfOf when "".
+	onBehalfOf string
 }
 
 // reply is what a call got back: its last answer's body and headers.
@@ -312,8 +315,8 @@ func (c *Client) target(k call) string {
 	for key, vals := range k.query {
 		q[key] = vals
 	}
-	if c.cfg.OnBehalfOf != "" {
-		q.Set("onBehalfOfSubPartnerOrgId", c.cfg.OnBehalfOf)
+	if obo := cmp.Or(k.onBehalfOf, c.cfg.OnBehalfOf); obo != "" {
+		q.Set("onBehalfOfSubPartnerOrgId", obo)
 	}
 	u.RawQuery = q.Encode()
 	return u.String()

@@ -28,7 +28,7 @@ func (c *Client) Provision(ctx context.Context, req ProvisionRequest, intent fun
 	if err != nil {
 		return sub, CallInfo{}, err
 	}
-	info, rep, err := c.do(ctx, call{method: http.MethodPost, path: "/wholesale/subscribers", body: body, once: true, beforeSend: intent})
+	info, rep, err := c.do(ctx, call{method: http.MethodPost, path: "/wholesale/subscribers", body: body, once: true, beforeSend: intent, onBehalfOf: req.OnBehalfOf})
 	raw := rep.body
 	if err != nil {
 		if inDoubt(info, err) {
@@ -222,4 +222,45 @@ func (c *Client) ResendConsent(ctx context.Context, id string, intent func() err
 		return info, &InDoubtError{Err: err, Answered: errors.As(err, &re)}
 	}
 	return info, err
+}
+
+// FindCustomers returns the customers whose externalId (the partner's own
+// id of the customer) is externalID, on behalf of subPartner when not
+// empty. It reads every page.
+func (c *Client) FindCustomers(ctx context.Context, externalID, subPartner string) ([]Customer, CallInfo, error) {
+	var found []Customer
+	var total CallInfo
+	q := url.Values{"externalId": {externalID}, "max": {strconv.Itoa(pageSize)}}
+	path := "/wholesale/customers"
+	for page := 0; page < 100; page++ {
+		info, rep, err := c.do(ctx, call{method: http.MethodGet, path: path, query: q, onBehalfOf: subPartner})
+		total.Attempts += info.Attempts
+		total.Status, total.TrackingID = info.Status, info.TrackingID
+		if err != nil {
+			return found, total, err
+		}
+		var lp struct {
+			Items []Customer `json:"items"`
+		}
+		if err := json.Unmarshal(rep.body, &lp); err != nil {
+			return found, total, fmt.Errorf("HTTP %d with an unreadable customer list: %v", info.Status, err)
+		}
+		for _, cu := range lp.Items {
+			if cu.ExternalID == externalID {
+				found = append(found, cu)
+			}
+		}
+		if next := nextLink(rep.header); next != nil {
+			if path, q, err = c.relative(next); err != nil {
+				return found, total, err
+			}
+			continue
+		}
+		if len(lp.Items) < pageSize {
+			return found, total, nil
+		}
+		off, _ := strconv.Atoi(q.Get("offset"))
+		q.Set("offset", strconv.Itoa(off+len(lp.Items)))
+	}
+	return found, total, fmt.Errorf("the customer search for externalId %s did not end after 100 pages", externalID)
 }

@@ -9,6 +9,9 @@ import (
 // optional field is omitted when empty: the API distinguishes "absent" from
 // "empty string", and the spec forbids sending package and packages together.
 type PrecheckRequest struct {
+	// OnBehalfOf is the row's sub-partner org, sent as the query parameter
+	// onBehalfOfSubPartnerOrgId, not in the body; Config.OnBehalfOf when "".
+	OnBehalfOf             string                  `json:"-"`
 	Email                  string                  `json:"email"`
 	CustomerID             string                  `json:"customerId,omitempty"`
 	ProvisioningID         string                  `json:"provisioningId,omitempty"`
@@ -20,6 +23,7 @@ type PrecheckRequest struct {
 // ProvisionRequest is the body of POST /wholesale/subscribers. The spec
 // requires customerId, email and provisioningParameters (possibly empty).
 type ProvisionRequest struct {
+	OnBehalfOf             string                 `json:"-"` // as PrecheckRequest.OnBehalfOf
 	CustomerID             string                 `json:"customerId"`
 	Email                  string                 `json:"email"`
 	Packages               []string               `json:"packages,omitempty"`
@@ -103,4 +107,13 @@ type Subscriber struct {
 	Errors             []ErrorItem `json:"errors,omitempty"`
 	Created            string      `json:"created,omitempty"`
 	LastStatusChange   string      `json:"lastStatusChange,omitempty"`
+}
+
+// Customer is a wholesale customer as GET /wholesale/customers lists it:
+// only what the tool reads. Status is kept as a plain string.
+type Customer struct {
+	ID         string `json:"id"`
+	OrgID      string `json:"orgId,omitempty"`
+	ExternalID string `json:"externalId,omitempty"`
+	Status     string `json:"status,omitempty"`
 }
