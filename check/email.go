@@ -76,6 +76,12 @@ func unwrapEmail(w string) (string, []string) {
 // emailSyntax returns why w is not an address we accept, or "" when it is. The
 // messages are written for the person who fixes the sheet.
 func emailSyntax(w string) string {
+	if what, hint := controlIn(w); what != "" {
+		if strings.Count(w, "@") > 1 {
+			return fmt.Sprintf("holds more than one address, separated by %s%s: put one address per row", what, hint)
+		}
+		return fmt.Sprintf("holds %s%s, which an address cannot have: delete it", what, hint)
+	}
 	for i, r := range w {
 		if r < utf8.RuneSelf {
 			continue

@@ -2,6 +2,8 @@ package check
 
 import (
 	"fmt"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wholesale-batch/wholesale-batch/column"
 )
@@ -56,11 +58,36 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 	if clean.Email == "" {
 		problems = append(problems, Problem{Field: "email", Message: "email is empty: every row needs the subscriber's email address"})
 	}
+	// A line break typed in a cell (Alt+Enter) must not reach the API: text
+	// gets a space instead, a number or id is refused (the email check says
+	// it for addresses).
+	var broken uint32 // bit i: Table[i] holds a control character and is refused
+	for i, c := range column.Table {
+		v := c.Field(&clean)
+		what, hint := controlIn(*v)
+		if what == "" {
+			continue
+		}
+		switch c.Kind {
+		case column.Text, column.Package:
+			s := oneLine(*v)
+			notes = append(notes, fmt.Sprintf("%s %q from %q (%s in the cell became a space)", c.Name, s, *v, what))
+			*v = s
+		case column.Email:
+		default:
+			broken |= 1 << i
+			noun := "a number"
+			if c.Kind == column.ID {
+				noun = "an id"
+			}
+			problems = append(problems, Problem{Field: c.Name, Message: fmt.Sprintf("%q holds %s%s, which %s cannot have: delete it", *v, what, hint, noun)})
+		}
+	}
 	// Each value by its kind, in table order; a value that fails keeps its
 	// trimmed form, so reports show what was read.
-	for _, c := range column.Table {
+	for i, c := range column.Table {
 		v := c.Field(&clean)
-		if *v == "" {
+		if *v == "" || broken&(1<<i) != 0 {
 			continue
 		}
 		switch c.Kind {
@@ -107,7 +134,7 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 		problems = append(problems, Problem{Field: "primaryPhoneNumber", Message: clean.Package +
 			" needs primaryPhoneNumber or extension; or pass --existing-calling if these users already have calling"})
 	}
-	if opt.NeedCustomer && clean.CustomerID == "" {
+	if opt.NeedCustomer && clean.CustomerID == "" && clean.ExternalCustomerID == "" {
 		problems = append(problems, Problem{Field: "customerId", Message: "customerId is empty: provisioning needs the customer's id; fill the customerId column or give a default customer id"})
 	}
 	if clean.CustomerPrimaryEmail == "" && clean.ProvisioningID != "" && clean.CustomerID == "" {
@@ -119,4 +146,67 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 			"fill customerPrimaryEmail, or fill customerId if the customer already exists"})
 	}
 	return clean, notes, problems
+}
+
+// controlIn names the first line break or other control character in s as a
+// person would call it ("" when there is none); hint says where it came from.
+func controlIn(s string) (what, hint string) {
+	if !mayHoldControl(s) {
+		return "", ""
+	}
+	for _, r := range s {
+		switch {
+		case isLineBreak(r):
+			return "a line break", " (Alt+Enter in the cell)"
+		case r == '\t':
+			return "a tab", ""
+		case unicode.IsControl(r):
+			return fmt.Sprintf("the invisible control character U+%04X", r), ""
+		}
+	}
+	return "", ""
+}
+
+// mayHoldControl is a fast byte test: false means s has no control
+// character and no Unicode line separator.
+func mayHoldControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		// 0xC2 leads U+0080..U+00BF (C1 controls), 0xE2 leads U+2028/U+2029.
+		if c := s[i]; c < 0x20 || c == 0x7F || c == 0xC2 || c == 0xE2 {
+			return true
+		}
+	}
+	return false
+}
+
+func isLineBreak(r rune) bool {
+	switch r {
+	case '\n', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029':
+		return true
+	}
+	return false
+}
+
+// oneLine replaces each run of control characters (line breaks, tabs), with
+// the spaces around it, by one space.
+func oneLine(s string) string {
+	b := make([]byte, 0, len(s))
+	pending := false
+	for _, r := range s {
+		switch {
+		case isLineBreak(r) || unicode.IsControl(r):
+			for len(b) > 0 && b[len(b)-1] == ' ' {
+				b = b[:len(b)-1]
+			}
+			pending = true
+			continue
+		case r == ' ' && pending:
+			continue
+		case pending:
+			b = append(b, ' ')
+			pending = false
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
 }

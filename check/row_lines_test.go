@@ -1,0 +1,75 @@
+package check
+
+import (
+	"reflect"
+	"testing"
+)
+
+// A line break typed in a cell (Alt+Enter) never reaches the API: text gets
+// a space and a note, a number or an id is refused naming its column.
+func TestRowLineBreaks(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       Fields
+		want     Fields
+		notes    []string
+		problems []Problem
+	}{
+		{
+			name:  "name: a space instead, noted",
+			in:    Fields{Email: "a@b.com", FirstName: "Mary\nAnn", LastName: "O'Neil\r\nSmith"},
+			want:  Fields{Email: "a@b.com", FirstName: "Mary Ann", LastName: "O'Neil Smith"},
+			notes: []string{`firstName "Mary Ann" from "Mary\nAnn" (a line break in the cell became a space)`, `lastName "O'Neil Smith" from "O'Neil\r\nSmith" (a line break in the cell became a space)`},
+		},
+		{
+			name:  "no doubled space, tab and Unicode line separator",
+			in:    Fields{Email: "a@b.com", FirstName: "Mary \n Ann", LastName: "Lee\tKim\u2028Jr"},
+			want:  Fields{Email: "a@b.com", FirstName: "Mary Ann", LastName: "Lee Kim Jr"},
+			notes: []string{`firstName "Mary Ann" from "Mary \n Ann" (a line break in the cell became a space)`, `lastName "Lee Kim Jr" from "Lee\tKim\u2028Jr" (a tab in the cell became a space)`},
+		},
+		{
+			name:  "package wording across two lines",
+			in:    Fields{Email: "a@b.com", Package: "Webex\nMeetings"},
+			want:  Fields{Email: "a@b.com", Package: "webex_meetings"},
+			notes: []string{`package "Webex Meetings" from "Webex\nMeetings" (a line break in the cell became a space)`, `package webex_meetings from "Webex Meetings"`},
+		},
+		{
+			name:     "phone number: refused, not read as a separator",
+			in:       Fields{Email: "a@b.com", PrimaryPhoneNumber: "+1 240 555\n1212"},
+			want:     Fields{Email: "a@b.com", PrimaryPhoneNumber: "+1 240 555\n1212"},
+			problems: []Problem{{"primaryPhoneNumber", `"+1 240 555\n1212" holds a line break (Alt+Enter in the cell), which a number cannot have: delete it`}},
+		},
+		{
+			name:     "extension and id",
+			in:       Fields{Email: "a@b.com", Extension: "12\x0734", CustomerID: "cust\n1"},
+			want:     Fields{Email: "a@b.com", Extension: "12\x0734", CustomerID: "cust\n1"},
+			problems: []Problem{{"customerId", `"cust\n1" holds a line break (Alt+Enter in the cell), which an id cannot have: delete it`}, {"extension", `"12\a34" holds the invisible control character U+0007, which a number cannot have: delete it`}},
+		},
+		{
+			name:     "two addresses on two lines",
+			in:       Fields{Email: "ann@b.com\nben@b.com"},
+			want:     Fields{Email: "ann@b.com\nben@b.com"},
+			problems: []Problem{{"email", `"ann@b.com\nben@b.com" holds more than one address, separated by a line break (Alt+Enter in the cell): put one address per row`}},
+		},
+		{
+			name:     "one address broken in two",
+			in:       Fields{Email: "ann.lee@\nb.com"},
+			want:     Fields{Email: "ann.lee@\nb.com"},
+			problems: []Problem{{"email", `"ann.lee@\nb.com" holds a line break (Alt+Enter in the cell), which an address cannot have: delete it`}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clean, notes, problems := Row(tt.in, Options{})
+			if clean != tt.want {
+				t.Errorf("clean = %+v\nwant    %+v", clean, tt.want)
+			}
+			if !reflect.DeepEqual(notes, tt.notes) {
+				t.Errorf("notes = %q\nwant    %q", notes, tt.notes)
+			}
+			if !reflect.DeepEqual(problems, tt.problems) {
+				t.Errorf("problems = %q\nwant       %q", problems, tt.problems)
+			}
+		})
+	}
+}
