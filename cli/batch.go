@@ -86,6 +86,7 @@ type config struct {
 	yes           bool
 	maxProvision  int64
 	maxRemove     int64
+	canary        int
 	rowsSpec      string
 	matchSpecs    []string
 	skipSpecs     []string
@@ -150,6 +151,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		d.boolean(&cfg.wait, "wait", "", "follow each new subscriber until its status is final")
 		d.duration(&cfg.waitTimeout, "wait-timeout", 5*time.Minute, "with --wait: how long to follow one subscriber")
 		d.boolean(&cfg.acceptPending, "accept-pending", "", "count pending (consent email sent) as done for the exit code")
+		d.integer(&cfg.canary, "canary", 0, "provision each customer's first N rows that passed first; its other rows go only if all N end provisioned or pending")
 	}
 
 	if !m.followUp() {
@@ -293,6 +295,9 @@ func (cfg *config) check() error {
 	if cfg.abortRate < 0 || cfg.abortRate > 1 {
 		return usagef("--abort-error-rate is a share between 0 and 1, got %g", cfg.abortRate)
 	}
+	if cfg.canary < 0 {
+		return usagef("--canary must be 0 (none) or more, got %d", cfg.canary)
+	}
 	if cfg.maxRetries < 0 {
 		return usagef("--max-retries must be 0 or more, got %d", cfg.maxRetries)
 	}
@@ -354,6 +359,9 @@ func exitCode(m mode, s *report.Summary, acceptPending bool) int {
 func validateOnly(_ context.Context, r *pipeline.Row) pipeline.Result {
 	if len(r.Problems) > 0 {
 		return pipeline.Invalidated(r)
+	}
+	if ext := r.Fields.ExternalCustomerID; ext != "" && r.Fields.CustomerID == "" {
+		r.Notes = append(r.Notes, fmt.Sprintf("customerId: looked up from externalCustomerId %q when sent (validate is offline)", ext))
 	}
 	return pipeline.Result{Row: r, Final: true}
 }

@@ -284,13 +284,20 @@ func (j *job) scan(ctx context.Context) {
 // run streams the input through work into sink. The first interrupt
 // stops the intake and lets rows in flight finish (bounded by --timeout).
 func (j *job) run(ctx context.Context, work pipeline.Worker, sink pipeline.Sink, workers int) error {
+	return j.runSelected(ctx, work, sink, workers, nil)
+}
+
+// runSelected is run over the rows that also pass only (nil: all).
+func (j *job) runSelected(ctx context.Context, work pipeline.Worker, sink pipeline.Sink, workers int, only func(*pipeline.Row) bool) error {
 	opt := pipeline.Options{Concurrency: workers, Prepare: j.prep.Prepare}
 	if j.client != nil {
 		opt.StopSending = j.client.StopSending
 	}
 	var unselected atomic.Int64
-	if !j.cfg.sel.empty() {
-		opt.Select = j.cfg.sel.takes
+	if !j.cfg.sel.empty() || only != nil {
+		opt.Select = func(r *pipeline.Row) bool {
+			return (j.cfg.sel.empty() || j.cfg.sel.takes(r)) && (only == nil || only(r))
+		}
 		opt.Skipped = func(*pipeline.Row) { unselected.Add(1) }
 	}
 	defer func() { j.unselected = int(unselected.Load()) }() // each pass counts the same rows: the last says
@@ -460,7 +467,8 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 	workers := 1
 	if j.client != nil {
 		breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
-		work = pipeline.Guard(breaker, j.jr.wrap(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work)))
+		customers := &tasks.Customers{Client: j.client}
+		work = pipeline.Guard(breaker, customers.Resolve(j.jr.wrap(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work))))
 		workers = cfg.workers()
 	}
 	return j.finish(j.run(ctx, work, j.write, workers))

@@ -36,11 +36,17 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 		return ExitUsage, err
 	}
 	workers := cfg.workers()
+	customers := &tasks.Customers{Client: j.client}
+	breaker := func() *pipeline.Breaker {
+		return &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
+	}
 
 	// Pass 1: prechecks, journaled; nothing is written to the output yet.
-	plan := newPlanCount()
-	pass1 := pipeline.Guard(&pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5},
-		j.jr.wrapKind(journal.KindPrecheck, j.fromPlan(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work))))
+	// Customers named by externalCustomerId are resolved first, outside
+	// the journal, so a row's identity there is what it sends.
+	plan := newPlanCount(cfg.canary)
+	pass1 := pipeline.Guard(breaker(), customers.Resolve(
+		j.jr.wrapKind(journal.KindPrecheck, j.fromPlan(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work)))))
 	if err := j.run(ctx, pass1, plan.add, workers); err != nil {
 		j.sum = plan.sum
 		fmt.Fprintln(j.stderr, "stopped during the precheck pass: nothing was provisioned")
@@ -57,23 +63,8 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 		}
 	}
 
-	// Pass 2: read the input again and provision the rows that passed.
-	if err := j.jr.reload(); err != nil {
-		return j.finish(fmt.Errorf("journal: %w", err))
-	}
-	in, err := openInput(cfg, env)
-	if err != nil {
-		return j.finish(err)
-	}
-	j.cleanup = append(j.cleanup, in.close)
-	in.total = j.in.total // the same file, counted once
-	j.in = in
-	if j.prep.Dupes != nil {
-		j.prep.Dupes.Reset() // the same rows again: none is a duplicate of itself
-	}
-	j.bar = newProgress(cfg, env, in.total)
 	prov := &tasks.Provisioner{Client: j.client, Intents: j.jr, Max: cfg.maxProvision, Wait: cfg.wait, WaitTimeout: cfg.waitTimeout}
-	pass2 := func(ctx context.Context, row *pipeline.Row) pipeline.Result {
+	provision := j.jr.wrapKind(journal.KindResult, func(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		pre, ok := j.jr.lookup(journal.KindPrecheck, row)
 		if !ok {
 			// Only a file changed between the passes gets here.
@@ -84,10 +75,65 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 			row.Notes = append(row.Notes, pre.PlanNote)
 		}
 		return prov.Work(ctx, row, pre)
+	})
+
+	// Pass 2a, with --canary N: each customer's first N rows that passed,
+	// journaled but not written yet; their outcome decides the rest.
+	var canaries *canaryVerdicts
+	if cfg.canary > 0 && len(plan.canary) > 0 {
+		canaries = newCanaryVerdicts(plan.canary)
+		if err := j.nextPass(); err != nil {
+			return j.finish(err)
+		}
+		err := j.runSelected(ctx, pipeline.Guard(breaker(), skipInvalid(customers.Resolve(provision))), canaries.add, workers, canaries.isCanary)
+		if err != nil {
+			j.sum = plan.sum
+			return j.finish(err)
+		}
+		canaries.print(j.stderr)
 	}
-	work := pipeline.Guard(&pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5},
-		j.jr.wrapKind(journal.KindResult, pass2))
+
+	// Pass 2: read the input again and provision the rows that passed (the
+	// canaries' results come back from the journal).
+	if err := j.nextPass(); err != nil {
+		return j.finish(err)
+	}
+	precheckOf := func(row *pipeline.Row) (pipeline.Result, bool) { return j.jr.lookup(journal.KindPrecheck, row) }
+	work := pipeline.Guard(breaker(), skipInvalid(customers.Resolve(canaries.gate(provision, precheckOf))))
 	return j.finish(j.run(ctx, work, j.write, workers))
+}
+
+// skipInvalid marks a row found invalid in the provisioning pass (its
+// customer could not be resolved) skipped, like every row whose precheck
+// did not pass.
+func skipInvalid(work pipeline.Worker) pipeline.Worker {
+	return func(ctx context.Context, row *pipeline.Row) pipeline.Result {
+		r := work(ctx, row)
+		if r.Precheck == pipeline.Invalid && r.Provision == "" {
+			r.Provision = pipeline.Skipped
+		}
+		return r
+	}
+}
+
+// nextPass reads the journal again, with what this run added, and opens
+// the input again for another pass over the same rows.
+func (j *job) nextPass() error {
+	if err := j.jr.reload(); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	in, err := openInput(j.cfg, j.env)
+	if err != nil {
+		return err
+	}
+	j.onClose(in.close)
+	in.total = j.in.total // the same file, counted once
+	j.in = in
+	if j.prep.Dupes != nil {
+		j.prep.Dupes.Reset() // the same rows again: none is a duplicate of itself
+	}
+	j.bar = newProgress(j.cfg, j.env, in.total)
+	return nil
 }
 
 var errNotConfirmed = errors.New("not confirmed; nothing was provisioned")
@@ -145,20 +191,32 @@ func noted(r pipeline.Result, note string) pipeline.Result {
 }
 
 // planCount is what the precheck pass found: the rows that will be
-// provisioned, by customer and package (a few entries, not one per row).
+// provisioned, by customer and package (a few entries, not one per row),
+// and, with --canary N, each customer's first N of them (by line).
 type planCount struct {
-	sum    *report.Summary
-	groups map[[2]string]int
+	sum     *report.Summary
+	groups  map[[2]string]int
+	canaryN int
+	perCust map[string]int
+	canary  map[int]string // line -> customerId
 }
 
-func newPlanCount() *planCount {
-	return &planCount{sum: report.NewSummary(), groups: map[[2]string]int{}}
+func newPlanCount(canaryN int) *planCount {
+	return &planCount{sum: report.NewSummary(), groups: map[[2]string]int{}, canaryN: canaryN,
+		perCust: map[string]int{}, canary: map[int]string{}}
 }
 
+// add counts a precheck result; results come in input order, so "first N"
+// is by line.
 func (p *planCount) add(r pipeline.Result) error {
 	p.sum.Add(r)
 	if r.Precheck == pipeline.Passed {
-		p.groups[[2]string{r.Row.Fields.CustomerID, r.Row.Fields.Package}]++
+		cust := r.Row.Fields.CustomerID
+		p.groups[[2]string{cust, r.Row.Fields.Package}]++
+		if p.perCust[cust] < p.canaryN {
+			p.perCust[cust]++
+			p.canary[r.Row.Line] = cust
+		}
 	}
 	return nil
 }

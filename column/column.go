@@ -18,6 +18,8 @@ type Fields struct {
 	LocationID           string
 	CustomerPrimaryEmail string
 	ProvisioningID       string
+	ExternalCustomerID   string
+	SubPartnerOrgID      string
 }
 
 // Kind is how the offline checks treat a column's value.
@@ -50,6 +52,10 @@ type Column struct {
 
 // Table lists the columns in the order we document and write them.
 //
+// Aliases include the wordings of German, French, Spanish, Italian,
+// Portuguese and Dutch exports (one line each, in that order), written as
+// exports spell them; Key drops accents, so "Prenom" matches "Prénom".
+//
 // "Customer" and "Location" are accepted (for customerId and locationId) even
 // though a person may fill them with a name: the API then rejects the row with
 // a clear error, which is louder than an unknown-column stop and less work for
@@ -63,14 +69,28 @@ var Table = []Column{
 		Desc:  "Subscriber's email address; their Webex sign-in.",
 		Aliases: []string{"Email", "E-mail", "Email Address", "E-mail Address", "Mail", "Mail Address",
 			"User Email", "User Email Address", "User Mail", "Work Email", "Business Email",
-			"Subscriber Email", "Email ID"},
+			"Subscriber Email", "Email ID",
+			"E-Mail-Adresse", "Mailadresse", "Benutzer-E-Mail",
+			"Courriel", "Adresse e-mail", "Adresse mail", "Adresse courriel", "Adresse électronique", "Adresse de messagerie",
+			"Correo electrónico", "Correo", "Dirección de correo electrónico", "Dirección de correo",
+			"Indirizzo email", "Posta elettronica", "Indirizzo di posta elettronica",
+			"Endereço de e-mail", "Correio eletrônico", "Correio eletrónico", "Correio electrónico",
+			"E-mailadres"},
 	},
 	{
 		Name: "customerId", Kind: ID, Request: "customerId",
 		Field: func(f *Fields) *string { return &f.CustomerID },
 		Desc:  "Wholesale customer ID the subscriber belongs to (from the wholesale customers API; not the Webex org ID).",
+		// The bare words for "customer" are accepted like "Customer" (see above);
+		// the partner's own customer numbers are refused in sheet's unmapped table.
 		Aliases: []string{"Customer ID", "Customer", "Customer Identifier", "Wholesale Customer ID",
-			"Webex Customer ID"},
+			"Webex Customer ID",
+			"Kunden-ID", "Kundenkennung", "Kunde", "Webex-Kunden-ID",
+			"ID client", "ID du client", "Identifiant client", "Identifiant du client", "Client",
+			"ID de cliente", "ID del cliente", "Identificador de cliente", "Cliente",
+			"Identificativo cliente",
+			"ID do cliente", "Identificador do cliente",
+			"Klant-ID", "Klant"},
 		Abbrevs: []string{"Cust ID", "CustID"},
 	},
 	{
@@ -78,20 +98,41 @@ var Table = []Column{
 		Field: func(f *Fields) *string { return &f.Package },
 		Desc:  "Wholesale package to assign, e.g. webex_calling, webex_meetings, webex_suite, webex_voice, common_area_calling.",
 		Aliases: []string{"Package", "Packages", "Package Name", "Licence", "License", "Licence Type",
-			"License Type", "Plan", "Webex Package", "Wholesale Package"},
+			"License Type", "Plan", "Webex Package", "Wholesale Package",
+			"Paket", "Pakete", "Paketname", "Lizenz", "Lizenzen", "Lizenztyp", "Webex-Paket",
+			"Forfait", "Paquet", "Type de licence",
+			"Paquete", "Licencia", "Tipo de licencia",
+			"Pacchetto", "Licenza", "Tipo di licenza",
+			"Pacote", "Licença", "Tipo de licença", "Plano",
+			"Pakket", "Licentie", "Licentietype"},
 	},
 	{
 		Name: "firstName", Kind: Text, Request: "provisioningParameters.firstName",
 		Field:   func(f *Fields) *string { return &f.FirstName },
 		Desc:    "Subscriber's first (given) name.",
-		Aliases: []string{"First Name", "First", "Given Name", "Forename"},
+		// "Nombre", "Nome" and "Naam" alone may hold full names: sheet's
+		// unmapped table refuses them as it refuses "Name".
+		Aliases: []string{"First Name", "First", "Given Name", "Forename",
+			"Vorname",
+			"Prénom",
+			"Nombre de pila", "Primer nombre",
+			"Nome proprio", "Nome di battesimo",
+			"Primeiro nome", "Nome próprio",
+			"Voornaam"},
 		Abbrevs: []string{"FName"},
 	},
 	{
 		Name: "lastName", Kind: Text, Request: "provisioningParameters.lastName",
 		Field:   func(f *Fields) *string { return &f.LastName },
 		Desc:    "Subscriber's last (family) name.",
-		Aliases: []string{"Last Name", "Last", "Surname", "Family Name"},
+		// French "Nom" beside "Prénom" is the family name, as in every French form.
+		Aliases: []string{"Last Name", "Last", "Surname", "Family Name",
+			"Nachname", "Familienname", "Zuname",
+			"Nom", "Nom de famille",
+			"Apellido", "Apellidos",
+			"Cognome",
+			"Sobrenome", "Último nome",
+			"Achternaam", "Familienaam"},
 		Abbrevs: []string{"LName"},
 	},
 	{
@@ -99,21 +140,45 @@ var Table = []Column{
 		Field: func(f *Fields) *string { return &f.PrimaryPhoneNumber },
 		Desc:  "Primary Webex Calling number (a DID the provider owns), preferably E.164 such as +14085551234; not a mobile. Calling packages need this, an extension, or both.",
 		Aliases: []string{"Primary Phone Number", "Primary Phone", "Primary Number", "Phone", "Phone Number",
-			"Phone No", "Telephone", "Telephone Number", "Direct Number", "Direct Dial", "DID Number"},
-		Abbrevs: []string{"DID", "DDI", "Tel", "Tel No"},
+			"Phone No", "Telephone", "Telephone Number", "Direct Number", "Direct Dial", "DID Number",
+			"Telefon", "Telefonnummer", "Rufnummer", "Hauptrufnummer", "Direktwahl",
+			"Téléphone", "Numéro de téléphone", "N° de téléphone", "Ligne directe",
+			"Teléfono", "Número de teléfono", "Línea directa",
+			"Numero di telefono", "Numero telefonico", "Linea diretta",
+			"Telefone", "Número de telefone", "Linha direta",
+			"Telefoon", "Telefoonnummer", "Doorkiesnummer"},
+		Abbrevs: []string{"DID", "DDI", "Tel", "Tel No", "Tel.-Nr.", "Tfno", "Tlf"},
 	},
 	{
 		Name: "extension", Kind: Extension, Request: "provisioningParameters.extension",
 		Field:   func(f *Fields) *string { return &f.Extension },
 		Desc:    "Internal extension. Calling packages need this, a primary phone number, or both.",
-		Aliases: []string{"Extension", "Extension Number", "Ext No"},
+		// German "Durchwahl" is the digits after the company number; a cell
+		// holding a whole number fails the extension check with a message to
+		// move it, so a wrong guess here is loud. French "Poste" alone is
+		// refused in sheet (it is as often the job title).
+		Aliases: []string{"Extension", "Extension Number", "Ext No",
+			"Durchwahl", "Nebenstelle", "Nebenstellennummer",
+			"Numéro de poste", "N° de poste", "Poste téléphonique",
+			"Número de extensión",
+			"Interno", "Numero interno",
+			"Ramal", "Número do ramal", "Extensão",
+			"Toestel", "Toestelnummer"},
 		Abbrevs: []string{"Ext", "Extn"},
 	},
 	{
 		Name: "locationId", Kind: ID, Request: "provisioningParameters.locationId",
 		Field:   func(f *Fields) *string { return &f.LocationID },
 		Desc:    "Webex Calling location ID the subscriber is placed in.",
-		Aliases: []string{"Location ID", "Location", "Location Identifier", "Webex Location ID"},
+		// The bare words are Webex's own for "location" in each language,
+		// accepted like "Location" (see above).
+		Aliases: []string{"Location ID", "Location", "Location Identifier", "Webex Location ID",
+			"Standort", "Standort-ID",
+			"Emplacement", "ID emplacement", "ID de l'emplacement",
+			"Ubicación", "ID de ubicación",
+			"Sede", "ID sede",
+			"Localização", "ID do local", "ID da localização",
+			"Locatie", "Locatie-ID"},
 		Abbrevs: []string{"Loc ID"},
 	},
 	{
@@ -121,14 +186,39 @@ var Table = []Column{
 		Field: func(f *Fields) *string { return &f.CustomerPrimaryEmail },
 		Desc:  "Primary email of the customer organisation (customerInfo.primaryEmail), which identifies a customer that has no customerId yet, e.g. when prechecking.",
 		Aliases: []string{"Customer Primary Email", "Customer Email", "Customer Email Address",
-			"Customer Admin Email", "Admin Email", "Admin Email Address", "Administrator Email"},
+			"Customer Admin Email", "Admin Email", "Admin Email Address", "Administrator Email",
+			"Kunden-E-Mail", "E-Mail des Kunden", "Admin-E-Mail", "Administrator-E-Mail",
+			"E-mail du client", "Courriel du client", "E-mail client", "E-mail administrateur",
+			"Correo del cliente", "Correo electrónico del cliente", "Correo del administrador",
+			"Email del cliente", "Email cliente", "Email amministratore",
+			"E-mail do cliente", "E-mail do administrador",
+			"E-mail klant", "E-mailadres klant", "E-mail beheerder"},
 	},
 	{
 		Name: "provisioningId", Kind: ID, Request: "provisioningId",
 		Field:   func(f *Fields) *string { return &f.ProvisioningID },
 		Desc:    "Provisioning ID of the customer template in Control Hub; it defines how a new customer is set up.",
-		Aliases: []string{"Provisioning ID", "Provisioning Identifier", "Provision ID"},
+		Aliases: []string{"Provisioning ID", "Provisioning Identifier", "Provision ID",
+			"Provisionierungs-ID", "Bereitstellungs-ID",
+			"ID de provisionnement", "Identifiant de provisionnement",
+			"ID de aprovisionamiento",
+			"ID di provisioning",
+			"ID de provisionamento",
+			"Provisioning-ID"},
 		Abbrevs: []string{"Prov ID"},
+	},
+	{
+		Name: "externalCustomerId", Kind: ID, Request: "",
+		Field: func(f *Fields) *string { return &f.ExternalCustomerID },
+		Desc:  "The partner's own id of the customer (the externalId it was created with): looked up once a run to find its customerId.",
+		Aliases: []string{"External Customer ID", "Customer External ID", "Partner Customer ID",
+			"Wholesale External ID"},
+	},
+	{
+		Name: "subPartnerOrgId", Kind: ID, Request: "?onBehalfOfSubPartnerOrgId",
+		Field:   func(f *Fields) *string { return &f.SubPartnerOrgID },
+		Desc:    "Sub-partner org the row is sent on behalf of (onBehalfOfSubPartnerOrgId); a blank cell takes --on-behalf-of.",
+		Aliases: []string{"Sub-Partner Org ID", "Sub-Partner Organization ID", "Sub-Partner Organisation ID", "Sub-Partner ID", "On Behalf Of"},
 	},
 }
 

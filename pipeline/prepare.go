@@ -50,7 +50,9 @@ func (p *Preparer) Prepare(r *Row) {
 // fit to send and so takes part in the duplicate check.
 func (p *Preparer) clean(r *Row) (clean Fields, ok bool) {
 	f := r.Fields
-	if check.Trim(f.CustomerID) == "" && p.Defaults.CustomerID != "" {
+	// A row that names its customer by the partner's id gets it resolved,
+	// not the default.
+	if check.Trim(f.CustomerID) == "" && check.Trim(f.ExternalCustomerID) == "" && p.Defaults.CustomerID != "" {
 		f.CustomerID = p.Defaults.CustomerID
 	}
 	if check.Trim(f.Package) == "" && p.Defaults.Package != "" {

@@ -74,6 +74,6 @@ func ExampleParseMap() {
 	fmt.Println(err)
 	// Output:
 	// Work Phone primaryPhoneNumber <nil>
-	// sheet: invalid column mapping "Work Phone=phone": unknown column "phone" (did you mean primaryPhoneNumber?); allowed: email, customerId, package, firstName, lastName, primaryPhoneNumber, extension, locationId, customerPrimaryEmail, provisioningId
+	// sheet: invalid column mapping "Work Phone=phone": unknown column "phone" (did you mean primaryPhoneNumber?); allowed: email, customerId, package, firstName, lastName, primaryPhoneNumber, extension, locationId, customerPrimaryEmail, provisioningId, externalCustomerId, subPartnerOrgId
 }
 

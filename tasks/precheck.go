@@ -29,8 +29,10 @@ func RequestHash(f pipeline.Fields) string {
 // in the input is still itself and a row now in its place is not.
 func Identity(row *pipeline.Row) string {
 	h := sha256.New()
-	b, _ := json.Marshal(PrecheckRequest(row.Fields))
+	req := PrecheckRequest(row.Fields)
+	b, _ := json.Marshal(req)
 	h.Write(b)
+	h.Write([]byte("\x00" + req.OnBehalfOf)) // sent as a query parameter, not in b
 	for _, p := range row.Problems {
 		h.Write([]byte("\x00" + p.Field + "\x00" + p.Message))
 	}

@@ -49,6 +49,8 @@ func put(req *webex.PrecheckRequest, pp *webex.ProvisioningParameters, path, v s
 		pp.Extension = v
 	case "provisioningParameters.locationId":
 		pp.LocationID = v
+	case "?onBehalfOfSubPartnerOrgId": // a query parameter, not in the body
+		req.OnBehalfOf = v
 	default:
 		panic("tasks: the column table names request member " + path + ", which no request builder knows")
 	}
@@ -59,7 +61,7 @@ func put(req *webex.PrecheckRequest, pp *webex.ProvisioningParameters, path, v s
 // so it is always sent, empty if need be.
 func ProvisionRequest(f pipeline.Fields) webex.ProvisionRequest {
 	p := PrecheckRequest(f)
-	req := webex.ProvisionRequest{CustomerID: p.CustomerID, Email: p.Email, Packages: p.Packages}
+	req := webex.ProvisionRequest{OnBehalfOf: p.OnBehalfOf, CustomerID: p.CustomerID, Email: p.Email, Packages: p.Packages}
 	if p.ProvisioningParameters != nil {
 		req.ProvisioningParameters = *p.ProvisioningParameters
 	}

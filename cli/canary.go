@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+)
+
+// canaryVerdicts is how each customer's canary rows went (--canary N):
+// its other rows are provisioned only when every canary ended provisioned
+// or pending.
+type canaryVerdicts struct {
+	lines map[int]string // canary line -> customerId
+
+	mu     sync.Mutex
+	done   map[string]int    // customer -> canaries that went well
+	failed map[string]string // customer -> why its rows are held back
+}
+
+func newCanaryVerdicts(lines map[int]string) *canaryVerdicts {
+	return &canaryVerdicts{lines: lines, done: map[string]int{}, failed: map[string]string{}}
+}
+
+func (c *canaryVerdicts) isCanary(row *pipeline.Row) bool {
+	_, ok := c.lines[row.Line]
+	return ok
+}
+
+// add is the canary pass's sink: results in input order, not written (the
+// journal keeps them for the pass that writes).
+func (c *canaryVerdicts) add(r pipeline.Result) error {
+	cust := c.lines[r.Row.Line]
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r.Provision == pipeline.Provisioned || r.Provision == pipeline.Pending {
+		c.done[cust]++
+		return nil
+	}
+	if _, already := c.failed[cust]; !already {
+		why := r.Message
+		if why == "" {
+			why = r.Provision
+		}
+		c.failed[cust] = fmt.Sprintf("canary line %d ended %s (%s)", r.Row.Line, r.Provision, why)
+	}
+	return nil
+}
+
+// gate holds back a customer's rows after a failed canary; canary rows and
+// rows of customers whose canaries went well go to work (canaries come
+// back from the journal). A nil gate lets every row through.
+func (c *canaryVerdicts) gate(work pipeline.Worker, precheck func(*pipeline.Row) (pipeline.Result, bool)) pipeline.Worker {
+	if c == nil {
+		return work
+	}
+	return func(ctx context.Context, row *pipeline.Row) pipeline.Result {
+		if c.isCanary(row) {
+			res := work(ctx, row)
+			res.Resumed = false // this run's own canary, not an earlier run's
+			return res
+		}
+		c.mu.Lock()
+		why, failed := c.failed[row.Fields.CustomerID]
+		c.mu.Unlock()
+		if !failed || len(row.Problems) > 0 {
+			return work(ctx, row)
+		}
+		res, ok := precheck(row)
+		if !ok || res.Precheck != pipeline.Passed {
+			return work(ctx, row) // not one to provision anyway
+		}
+		res.Row, res.Resumed, res.Provision = row, false, pipeline.Skipped
+		res.Message = "not provisioned: " + why + "; fix it, then run again for this customer"
+		return res
+	}
+}
+
+// print says how the canaries went, per customer.
+func (c *canaryVerdicts) print(w io.Writer) {
+	custs := map[string]bool{}
+	for _, cust := range c.lines {
+		custs[cust] = true
+	}
+	keys := make([]string, 0, len(custs))
+	for k := range custs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintln(w, "canaries:")
+	for _, k := range keys {
+		if why, bad := c.failed[k]; bad {
+			fmt.Fprintf(w, "  %s: %s: its other rows are skipped\n", orDash(k), why)
+		} else {
+			fmt.Fprintf(w, "  %s: %d provisioned or pending: its other rows go\n", orDash(k), c.done[k])
+		}
+	}
+}
