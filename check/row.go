@@ -134,7 +134,7 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 		problems = append(problems, Problem{Field: "primaryPhoneNumber", Message: clean.Package +
 			" needs primaryPhoneNumber or extension; or pass --existing-calling if these users already have calling"})
 	}
-	if opt.NeedCustomer && clean.CustomerID == "" {
+	if opt.NeedCustomer && clean.CustomerID == "" && clean.ExternalCustomerID == "" {
 		problems = append(problems, Problem{Field: "customerId", Message: "customerId is empty: provisioning needs the customer's id; fill the customerId column or give a default customer id"})
 	}
 	if clean.CustomerPrimaryEmail == "" && clean.ProvisioningID != "" && clean.CustomerID == "" {
