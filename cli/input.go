@@ -132,7 +132,19 @@ func (c *config) matcher() func(string) (string, bool) {
 // suggestion: they are kept in the output, never silently dropped.
 func headerWarnings(h pipeline.Header) []string {
 	var out []string
-	for _, col := range h.Unknown() {
+	data := h.Data()
+	named := len(data)
+	for named > 0 && strings.TrimSpace(data[named-1]) == "" {
+		named-- // empty headings at the end: a trailing delimiter, no column
+	}
+	for i, col := range data[:named] {
+		if h.Canonical[h.First+i] != "" {
+			continue
+		}
+		if strings.TrimSpace(col) == "" {
+			out = append(out, fmt.Sprintf("column %d has no heading; it is kept in the output as it is", i+1))
+			continue
+		}
 		msg := fmt.Sprintf("column %q is not one we send; it is kept in the output as it is", col)
 		if s := sheet.Suggest(col); s != "" {
 			msg += fmt.Sprintf(". Did you mean %s? Rename it, or pass --map %q", s, col+"="+s)
@@ -140,6 +152,9 @@ func headerWarnings(h pipeline.Header) []string {
 			msg += ". " + strings.ToUpper(why[:1]) + why[1:]
 		}
 		out = append(out, msg)
+	}
+	if h.TrailingEmpty {
+		out = append(out, "the data rows end with an empty cell that the header does not have (a delimiter at the end of each line): it is ignored")
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -35,6 +36,12 @@ type Header struct {
 	// First is where the input's own columns start: 0, or after the result
 	// columns when a result file is given back as input.
 	First int
+	// Delimiter separates the cells.
+	Delimiter rune
+	// TrailingEmpty: the first data rows end in an empty cell the header
+	// does not have (a delimiter at the end of each line). Such cells are
+	// dropped from every row: they shift nothing.
+	TrailingEmpty bool
 }
 
 // Data returns the input's own header cells (what is passed through).
@@ -59,6 +66,7 @@ func (h Header) Unknown() []string {
 type Source struct {
 	r      *csv.Reader
 	header Header
+	named  int // header cells up to the last one with a heading
 	blank  int
 	// cols[i] is the column table entry of input position i, nil for a
 	// column we do not use.
@@ -80,12 +88,23 @@ type SourceOptions struct {
 	RenamePrefix string
 }
 
+// peekLen is how much of the input NewSource looks at to learn its layout
+// (sheet.FindLayout): a few hundred rows of a typical sheet.
+const peekLen = 64 << 10
+
 // NewSource reads the header of r.
 func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
-	cr := csv.NewReader(r)
-	if opt.Delimiter != 0 {
-		cr.Comma = opt.Delimiter
+	br, ok := r.(*bufio.Reader)
+	if !ok || br.Size() < peekLen {
+		br = bufio.NewReaderSize(r, peekLen)
 	}
+	prefix, err := br.Peek(peekLen)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, &InputError{Msg: err.Error()}
+	}
+	layout := sheet.FindLayout(prefix, errors.Is(err, io.EOF), opt.Delimiter)
+	cr := csv.NewReader(br) // reads br itself: bufio.NewReader keeps a big enough *bufio.Reader
+	cr.Comma = layout.Delimiter
 	cr.FieldsPerRecord = -1 // ragged rows become invalid rows, not a failed run
 	cr.LazyQuotes = true    // a stray quote in a name is data, as Excel sees it
 	match := opt.Match
@@ -99,7 +118,8 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 	if err != nil {
 		return nil, &InputError{Line: 1, Msg: err.Error()}
 	}
-	h := Header{Raw: raw, Canonical: make([]string, len(raw)), First: resultPrefix(raw, opt.ResultColumns)}
+	h := Header{Raw: raw, Canonical: make([]string, len(raw)), First: resultPrefix(raw, opt.ResultColumns),
+		Delimiter: layout.Delimiter, TrailingEmpty: layout.TrailingEmpty}
 	seen := map[string]int{}
 	for i := h.First; i < len(raw); i++ {
 		cell := raw[i]
@@ -125,7 +145,11 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 			cols[i] = &column.Table[j]
 		}
 	}
-	return &Source{r: cr, header: h, cols: cols}, nil
+	named := len(raw)
+	for named > h.First+1 && strings.TrimSpace(raw[named-1]) == "" {
+		named--
+	}
+	return &Source{r: cr, header: h, named: named, cols: cols}, nil
 }
 
 // resultPrefix is how many leading cells are our own result columns (any
@@ -189,8 +213,17 @@ func (s *Source) next(row, lastEnd *int) ([]string, string, error) {
 		for i, c := range rec {
 			rec[i] = sheet.UnwrapCell(c)
 		}
+		width := len(s.header.Raw)
+		for len(rec) > width && strings.TrimSpace(rec[len(rec)-1]) == "" {
+			rec = rec[:len(rec)-1] // an empty cell after the last column shifts nothing
+		}
+		if len(rec) < width && len(rec) >= s.named {
+			// The header ends in empty headings (a trailing delimiter) that
+			// this row does not repeat: nothing is missing.
+			rec = append(rec, make([]string, width-len(rec))...)
+		}
 		var problem string
-		if width := len(s.header.Raw); len(rec) != width {
+		if len(rec) != width {
 			first := s.header.First
 			problem = fmt.Sprintf("this row has %d cells but the header has %d: check for an unquoted delimiter or a missing cell", len(rec)-first, width-first)
 		}

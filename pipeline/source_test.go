@@ -125,3 +125,43 @@ func TestSourceStopsWhenContextEnds(t *testing.T) {
 }
 
 func bytesReader(b []byte) *strings.Reader { return strings.NewReader(string(b)) }
+
+// A delimiter at the end of every data row, or of the header only, adds an
+// empty cell that shifts nothing: the rows are read, not refused.
+func TestSourceTrailingDelimiter(t *testing.T) {
+	for name, in := range map[string]string{
+		"data rows":  "email,package\na@x.example,webex_meetings,\nb@x.example,webex_suite,,\n",
+		"header":     "email,package,\na@x.example,webex_meetings\nb@x.example,webex_suite\n",
+		"both":       "email,package,\na@x.example,webex_meetings,\nb@x.example,webex_suite,\n",
+		"semicolons": "email;package\na@x.example;webex_meetings;\nb@x.example;webex_suite;\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var opt pipeline.SourceOptions
+			if name == "semicolons" {
+				opt.Delimiter = ';'
+			}
+			src, err := pipeline.NewSource(strings.NewReader(in), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := name == "data rows" || name == "semicolons"; src.Header().TrailingEmpty != want {
+				t.Errorf("TrailingEmpty = %v, want %v", src.Header().TrailingEmpty, want)
+			}
+			var rows []pipeline.Row
+			_ = src.Each(context.Background(), func(r pipeline.Row) error { rows = append(rows, r); return nil })
+			if len(rows) != 2 {
+				t.Fatalf("%d rows", len(rows))
+			}
+			for _, r := range rows {
+				if len(r.Problems) > 0 || len(r.Raw) != len(src.Header().Raw) || r.Fields.Package == "" {
+					t.Errorf("line %d: %+v", r.Line, r)
+				}
+			}
+		})
+	}
+	// A cell with something in it after the last column is still refused.
+	rows, _ := readAll(t, "email,package\na@x.example,webex_meetings,x\n")
+	if !strings.Contains(pipeline.ProblemText(rows[0].Problems), "3 cells but the header has 2") {
+		t.Errorf("problems = %v", rows[0].Problems)
+	}
+}
