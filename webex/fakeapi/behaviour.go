@@ -82,7 +82,14 @@ func (s *Server) fire(email, tag string, n int) bool {
 // transient applies the tags that act on every route (slow, e500, forbidden
 // and the first-requests ones) and reports whether it answered.
 func (s *Server) transient(x *exchange, email string) (answered bool) {
-	t := tagsOf(email)
+	return s.transientFor(x, email, email)
+}
+
+// transientFor is transient for the tags of source (an email, or a
+// customer's externalId), counting first-requests tags under key, so an
+// externalId spelled like an email does not share that email's counts.
+func (s *Server) transientFor(x *exchange, source, key string) (answered bool) {
+	t := tagsOf(source)
 	if t[tagSlow] && !sleep(x.r.Context(), slowDelay) {
 		return true // the client left
 	}
@@ -96,7 +103,7 @@ func (s *Server) transient(x *exchange, email string) (answered bool) {
 		return true
 	}
 	for _, f := range firstRequests {
-		if !t[f.tag] || !s.fire(email, f.tag, f.n) {
+		if !t[f.tag] || !s.fire(key, f.tag, f.n) {
 			continue
 		}
 		switch f.tag {
@@ -192,7 +199,7 @@ func (s *Server) provision(x *exchange) {
 	sub := Subscriber{
 		Email:              email,
 		CustomerID:         customerID,
-		ExternalCustomerID: externalIDFor(customerID),
+		ExternalCustomerID: s.externalIDFor(customerID),
 		Status:             StatusProvisioning,
 	}
 	sub.Package, sub.Packages = packagesOf(body)

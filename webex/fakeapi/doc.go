@@ -1,5 +1,6 @@
 // Package fakeapi is an in-process fake of the Webex Wholesale subscriber API
-// (spec: webex-wholesale.json, paths /wholesale/subscribers...). Tests,
+// (spec: webex-wholesale.json, paths /wholesale/subscribers..., and the
+// customer look-ups under /wholesale/customers). Tests,
 // benchmarks and the tool's --sandbox mode talk to it over real HTTP (Start)
 // or call its http.Handler directly (New), so the client under test cannot
 // tell it from the real service except by the behaviours listed below.
@@ -22,10 +23,17 @@
 //	POST   /v1/subscribers/{id}/emails/consentMove   send the consent email again: 204, no
 //	                                                 body (the spec prints this path without
 //	                                                 /wholesale, under the same base)
+//	GET    /v1/wholesale/customers                   customers: externalId, orgId, status
+//	                                                 (repeated or comma-separated), max (1..100,
+//	                                                 default 100), offset; Link rel="next"
+//	GET    /v1/wholesale/customers/{id}              one customer (404 unless registered);
+//	                                                 includePackageLicenseInfo=true adds licenseIds
 //
-// Every route accepts onBehalfOfSubPartnerOrgId (400 when present but empty).
-// Other methods on these paths answer 405 with an Allow header (the spec's
-// PUT /wholesale/subscribers/{id} is not faked), other paths 404. With
+// Every route accepts onBehalfOfSubPartnerOrgId (400 when present but empty,
+// or given twice). Unknown query parameters are ignored, as Prism ignores
+// them. Other methods on these paths answer 405 with an Allow header (the
+// spec's PUT /wholesale/subscribers/{id}, and its POST, PUT and DELETE of
+// customers, are not faked), other paths 404. With
 // Options.OAuth there is one more, POST /v1/access_token (see OAuth below).
 //
 // # Order of checks
@@ -40,7 +48,10 @@
 // refuses it, 415 on DELETE and 400 on consentMove (whose responses do not
 // list 415), before anything else. The routes that name a subscriber by id
 // (GET, DELETE, consentMove) then look it up (404 when unknown), then apply
-// its email's tags. (A body sent with a GET is ignored.)
+// its email's tags. The customer list checks its query values (400), then
+// the tags of its externalId filter; a GET of a customer its query, then the
+// registry (404), then its externalId's tags. (A body sent with a GET is
+// ignored.)
 // /v1/access_token (with Options.OAuth) goes through Options.Latency only,
 // then its own checks.
 //
@@ -80,6 +91,10 @@
 //	                                  counts the email in Stats.ConsentsSent
 //	+subfail     provision            200, status "error", errors [{errorCode 10110 (fake)}]
 //
+// The customer routes apply the tags of the "all" rows to the externalId
+// they concern, with counts of their own: the list's externalId filter
+// (acme+e500 always fails, acme+flaky fails twice), a GET's customer's.
+//
 // A customerId starting with "unknown" answers 404 "Customer not found",
 // errorCode 10404 (fake), on precheck and provision. An email without exactly
 // one '@' answers 400 "Invalid email address" (not a schema rule, so not
@@ -104,6 +119,31 @@
 // migration. Stats counts both per subscriber: DeletesByID and
 // ConsentMovesByID the requests (retries included), Removed and
 // ConsentsSent, per lower-cased email, what the fake actually did.
+//
+// # Customers
+//
+// The customer routes answer from a registry: Options.Customers, or
+// DefaultCustomers() when that is nil (so --sandbox has them), plus
+// Server.AddCustomer; Server.Customers is a snapshot. The list answers in
+// registration order; externalId and orgId match exactly, and several
+// customers may share an externalId (a look-up by it is then ambiguous).
+// The defaults (DefaultCustomers), whose ids are unpadded base64url of
+// ciscospark://us/ENTERPRISE/fa4ec000-0000-4000-8000-00000000000N:
+//
+//	N  externalId    status                   id
+//	1  acme-001      provisioned              Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0UvZmE0ZWMwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAx
+//	2  globex-002    provisioning             Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0UvZmE0ZWMwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAy
+//	3  initech-003   provisioned              Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0UvZmE0ZWMwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDAz
+//	4  initech-003   provisioned              Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0UvZmE0ZWMwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDA0
+//	5  umbrella-004  pending_rpl_review       Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0UvZmE0ZWMwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDA1
+//	6  hooli-005     provisioned_with_errors  Y2lzY29zcGFyazovL3VzL0VOVEVSUFJJU0UvZmE0ZWMwMDAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDAwMDA2
+//
+// Only provisioned and provisioned_with_errors customers have an orgId.
+// Precheck and provision are unchanged by the registry: any customerId
+// passes except one starting with "unknown"; a subscriber of a registered
+// customer reports that customer's externalId as externalCustomerId, of
+// another customer "ext-" + its id. Stats.CustomerListsByExternalID counts
+// the list requests per externalId, so a test can assert one look-up each.
 //
 // # OAuth
 //

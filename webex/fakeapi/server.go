@@ -48,6 +48,10 @@ type Options struct {
 	// it issued and that have not expired (plus Token, if set, which never
 	// expires). New copies it; later changes to it have no effect.
 	OAuth *OAuth
+	// Customers seeds the registry the customer routes answer from, in
+	// list order (see AddCustomer). nil means DefaultCustomers(), what
+	// --sandbox gets; an empty non-nil slice means no customers.
+	Customers []Customer
 }
 
 // Server is the fake API as an http.Handler. All methods are safe for
@@ -66,9 +70,14 @@ type Server struct {
 	nextSeq uint64
 	fired   map[string]int // times a first-requests tag fired, per email and tag
 	oauth   *oauthState    // nil without Options.OAuth; set by New, its contents guarded
+
+	customers     map[string]Customer // key: id
+	customerOrder []string            // ids in registration order
+	customerSeq   uint64              // numbers generated customer ids
 }
 
-// New returns a Server with an empty state.
+// New returns a Server with no subscribers and the customers of
+// Options.Customers (or DefaultCustomers) registered.
 func New(opts Options) *Server {
 	if !(opts.FailureRate > 0) { // also catches NaN
 		opts.FailureRate = 0
@@ -79,7 +88,7 @@ func New(opts Options) *Server {
 		oauth = newOAuthState(*opts.OAuth, time.Now())
 		opts.OAuth = &oauth.cfg // not the caller's, which may change
 	}
-	return &Server{
+	s := &Server{
 		opts:    opts,
 		limiter: newBucket(opts.RateLimit),
 		rng:     rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
@@ -88,13 +97,25 @@ func New(opts Options) *Server {
 		byID:    map[string]*record{},
 		fired:   map[string]int{},
 		oauth:   oauth,
+
+		customers: map[string]Customer{},
 	}
+	seed := opts.Customers
+	if seed == nil {
+		seed = DefaultCustomers()
+	}
+	for _, c := range seed {
+		s.addCustomerLocked(c.clone(true)) // not yet shared: no lock needed
+	}
+	s.opts.Customers = nil // seeded; the caller's slice is not kept
+	return s
 }
 
 // Paths under the /v1 prefix. consentMove is the one the spec prints
 // without /wholesale: /subscribers/{subscriberId}/emails/consentMove.
 const (
 	pathSubscribers   = "/wholesale/subscribers"
+	pathCustomers     = "/wholesale/customers"
 	pathValidate      = "/wholesale/subscribers/validate"
 	pathConsentPrefix = "/subscribers/"
 	pathConsentSuffix = "/emails/consentMove"
@@ -226,6 +247,26 @@ func (s *Server) route(x *exchange) {
 		case http.MethodDelete:
 			op, counter = func(x *exchange) { s.remove(x, id) }, func(st *Stats) { st.Deletes++; st.DeletesByID[id]++ }
 		}
+	case rest == pathCustomers:
+		allow = http.MethodGet
+		if method == http.MethodGet {
+			externalID := x.r.URL.Query().Get("externalId")
+			op, counter = s.listCustomers, func(st *Stats) {
+				st.CustomerLists++
+				if externalID != "" {
+					st.CustomerListsByExternalID[externalID]++
+				}
+			}
+		}
+	case strings.HasPrefix(rest, pathCustomers+"/"):
+		id := strings.TrimPrefix(rest, pathCustomers+"/")
+		if id == "" || strings.Contains(id, "/") {
+			break
+		}
+		allow = http.MethodGet
+		if method == http.MethodGet {
+			op, counter = func(x *exchange) { s.getCustomer(x, id) }, func(st *Stats) { st.CustomerGets++ }
+		}
 	case strings.HasPrefix(rest, pathConsentPrefix) && strings.HasSuffix(rest, pathConsentSuffix):
 		id := strings.TrimSuffix(strings.TrimPrefix(rest, pathConsentPrefix), pathConsentSuffix)
 		if id == "" || strings.Contains(id, "/") {
@@ -258,6 +299,10 @@ func (s *Server) checkQuery(x *exchange) bool {
 		return false
 	}
 	if vals, ok := q["onBehalfOfSubPartnerOrgId"]; ok {
+		if len(vals) > 1 { // a string in the spec: Prism refuses it repeated
+			x.fail(http.StatusBadRequest, "onBehalfOfSubPartnerOrgId must be given at most once.")
+			return false
+		}
 		for _, v := range vals {
 			if v == "" {
 				x.fail(http.StatusBadRequest, "onBehalfOfSubPartnerOrgId must be a non-empty organization ID when present.")

@@ -70,7 +70,13 @@ func TestRouting(t *testing.T) {
 		{"GET", subsURL + "/a/b", 404, ""},                                    // deeper paths do not exist
 		{"GET", "/wholesale/subscribers", 404, ""},                            // the /v1 prefix is required
 		{"GET", "/v2/wholesale/subscribers", 404, ""},                         // other versions do not exist
-		{"POST", "/v1/wholesale/customers", 404, ""},                          // other resources do not exist
+		{"GET", "/v1/wholesale/subPartners", 404, ""},                         // other resources do not exist
+		{"POST", "/v1/wholesale/customers", 405, "GET"},                       // customers are only looked up
+		{"DELETE", "/v1/wholesale/customers/abc", 405, "GET"},                 // the spec's PUT and DELETE are not faked
+		{"GET", "/v1/wholesale/customers/abc", 404, ""},                       // unknown customer
+		{"GET", "/v1/wholesale/customers/", 404, ""},                          // empty id
+		{"GET", "/v1/wholesale/customers/a/b", 404, ""},                       // deeper paths do not exist
+		{"GET", "/v1/wholesale/customers", 200, ""},                           // the customer list
 		{"GET", subsURL, 200, ""},                                             // the list itself
 		{"GET", subsURL + "?email=x%40acme.com", 200, ""},                     // with a filter
 	}
@@ -103,6 +109,8 @@ func TestOnBehalfOfSubPartnerOrgId(t *testing.T) {
 		{"GET", subsURL, nil},
 		{"DELETE", subsURL + "/known", nil},
 		{"POST", "/v1/subscribers/pending/emails/consentMove", nil},
+		{"GET", "/v1/wholesale/customers", nil},
+		{"GET", "/v1/wholesale/customers/" + DefaultCustomers()[0].ID, nil},
 	}
 	cases := []struct {
 		name, query string
@@ -112,6 +120,7 @@ func TestOnBehalfOfSubPartnerOrgId(t *testing.T) {
 		{"present", "?onBehalfOfSubPartnerOrgId=org1", 0},                                    // a sub-partner org id is accepted
 		{"empty", "?onBehalfOfSubPartnerOrgId=", 400},                                        // present but empty is refused
 		{"one of two empty", "?onBehalfOfSubPartnerOrgId=o&onBehalfOfSubPartnerOrgId=", 400}, // every value must be non-empty
+		{"twice", "?onBehalfOfSubPartnerOrgId=o&onBehalfOfSubPartnerOrgId=p", 400},           // a string, not an array (Prism agrees)
 		{"bad escape", "?onBehalfOfSubPartnerOrgId=%zz", 400},                                // an unparsable query is refused, not ignored
 	}
 	for _, c := range cases {

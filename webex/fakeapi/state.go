@@ -99,11 +99,17 @@ func fakeIDs(n uint64) (id, personID string) {
 		enc.EncodeToString([]byte("ciscospark://us/PEOPLE/" + uuid))
 }
 
-// externalIDFor invents the customer's external id, which the real service
-// holds but the request does not carry.
-func externalIDFor(customerID string) string {
+// externalIDFor is the customer's external id, which the real service holds
+// but the request does not carry: the registered customer's, else invented.
+func (s *Server) externalIDFor(customerID string) string {
 	if customerID == "" {
 		return ""
+	}
+	s.mu.Lock()
+	c, ok := s.customers[customerID]
+	s.mu.Unlock()
+	if ok {
+		return c.ExternalID
 	}
 	return "ext-" + customerID
 }

@@ -55,6 +55,15 @@ type Stats struct {
 	// request whose answer was held). The request is not idempotent, so a
 	// value above 1 means the subscriber got the email more than once.
 	ConsentsSent map[string]int
+	// CustomerLists and CustomerGets count requests routed to GET
+	// /wholesale/customers and GET /wholesale/customers/{id}, whatever
+	// they were answered.
+	CustomerLists, CustomerGets int
+	// CustomerListsByExternalID counts, per externalId query value (as
+	// sent), the customer list requests routed, whatever they were answered
+	// (refusals, +flaky 503s and retries included): a value above 1 means
+	// the client looked the same externalId up again.
+	CustomerListsByExternalID map[string]int
 	// MaxInFlight is the largest number of requests being served at once,
 	// Latency waits included, to check a client's concurrency bound.
 	MaxInFlight int
@@ -63,7 +72,7 @@ type Stats struct {
 // newStats returns zero counters with their maps made.
 func newStats() Stats {
 	return Stats{PostsByEmail: map[string]int{}, DeletesByID: map[string]int{}, Removed: map[string]int{},
-		ConsentMovesByID: map[string]int{}, ConsentsSent: map[string]int{}}
+		ConsentMovesByID: map[string]int{}, ConsentsSent: map[string]int{}, CustomerListsByExternalID: map[string]int{}}
 }
 
 // Stats returns a snapshot of the counters, safe to call while requests run.
@@ -71,7 +80,7 @@ func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.stats
-	for _, m := range []*map[string]int{&st.PostsByEmail, &st.DeletesByID, &st.Removed, &st.ConsentMovesByID, &st.ConsentsSent} {
+	for _, m := range []*map[string]int{&st.PostsByEmail, &st.DeletesByID, &st.Removed, &st.ConsentMovesByID, &st.ConsentsSent, &st.CustomerListsByExternalID} {
 		*m = maps.Clone(*m)
 		if *m == nil {
 			*m = map[string]int{}
