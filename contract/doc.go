@@ -50,6 +50,17 @@
 //     a fake seeded with the spec's example subscriber, and raw requests
 //     around those routes (bodies, wrong methods, unknown paths) against
 //     both: the same statuses.
+//   - TestClientFindCustomersMatchesContract sends the client's
+//     FindCustomers (GET /wholesale/customers?externalId=...&max=100), with
+//     no sub-partner, the call's and the client's: no request violation,
+//     200 at once, the example customer found, exactly that request.
+//   - TestFakeAgreesWithPrismOnCustomerCalls: a fake seeded with the spec's
+//     example customer answers FindCustomers as Prism does, and its list
+//     and GET bodies equal the spec's examples; the statuses of good and bad
+//     customer queries are in the verdict table (customers/...).
+//   - TestClientFindCustomersAgainstFake (no Prism): the client against the
+//     fake's default customers (an ambiguous externalId) and two pages, one
+//     request per page in Stats.CustomerListsByExternalID.
 //
 // The spec has no servers entry, so Prism serves every path at its root,
 // consentMove's (printed without /wholesale) included: a client's base URL
@@ -83,7 +94,12 @@
 // TestFakeAgreesWithPrism assert that Prism stays silent on them while the
 // fake refuses, and the unit tests run against the fake are what guard them.
 //
-// The fake is deliberately stricter than Prism in two more places, outside the
-// body schema: it answers 401 to anything but a bearer token (Prism does not
-// check Authorization), and 400 to an empty body.
+// The fake is deliberately stricter than Prism in a few more places, outside
+// the body schema: it answers 401 to anything but a bearer token (Prism does
+// not check Authorization), 400 to an empty body, and 400 to a customer list
+// max or offset that is not an integer (max 1..100), which the spec types as
+// strings. Both refuse onBehalfOfSubPartnerOrgId, and the customer routes'
+// parameters, given twice (Prism: "must be string"; Prism refuses any
+// parameter so, the fake's subscriber list still takes the first), and both
+// ignore unknown query parameters.
 package contract

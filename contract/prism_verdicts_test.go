@@ -60,6 +60,12 @@ const (
 	// operation that defines none.
 	violationBodyless = "request No supported content types, but request included a non-empty body"
 
+	// pathCustomers is the customer list; /{id} is one customer.
+	pathCustomers = "/wholesale/customers"
+	// customersMaxNote is why the fake refuses max and offset values Prism
+	// takes.
+	customersMaxNote = "the spec types the customer list's max and offset as strings; the fake holds them to integers, max 1..100 as the subscriber list's"
+
 	custID = `"customerId":"Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSL2Y1"`
 	pp     = `"provisioningParameters":{"firstName":"John","lastName":"Doe","primaryPhoneNumber":"+12405551212","extension":"51212","locationId":"Y2lzY29"}`
 )
@@ -193,6 +199,49 @@ func verdictCases() []verdictCase {
 		{name: "consentMove/Content-Type without body", method: "POST", path: pathConsent, contentType: jsonCT, wantStatus: 204},
 		{name: "consentMove/JSON body", method: "POST", path: pathConsent, body: `{"email":"a@b.com"}`, contentType: jsonCT, wantViolation: violationBodyless, wantStatus: 400},
 		{name: "consentMove/text body", method: "POST", path: pathConsent, body: "hello", contentType: "text/plain", wantViolation: violationBodyless, wantStatus: 400},
+
+		// A parameter the spec types as a string (or boolean) given twice is
+		// an array to Prism, refused on every route; the fake agrees.
+		{name: "list/onBehalfOf twice", method: "GET", path: pathCreate + "?onBehalfOfSubPartnerOrgId=a&onBehalfOfSubPartnerOrgId=b",
+			wantViolation: "request.query.onbehalfofsubpartnerorgid Request query parameter onbehalfofsubpartnerorgid must be string", wantStatus: 400},
+
+		// GET /wholesale/customers: every parameter is a string but status
+		// (an array, style form exploded: repeated; "a,b" is one item), so
+		// Prism checks nothing else; unknown parameters pass. max and offset
+		// are strings in the spec: Prism takes any value, the fake integers
+		// (max 1..100), a deliberate difference. GET by id: Prism answers
+		// the example for any id, the fake 404 for an unregistered one
+		// (business logic, not a refusal); includePackageLicenseInfo is a
+		// boolean ("", true or false).
+		{name: "customers/list", method: "GET", path: pathCustomers, wantStatus: 200},
+		{name: "customers/externalId", method: "GET", path: pathCustomers + "?externalId=acme-001&max=100", wantStatus: 200},
+		{name: "customers/onBehalfOf", method: "GET", path: pathCustomers + "?externalId=acme-001&max=100&onBehalfOfSubPartnerOrgId=Y2lz", wantStatus: 200},
+		{name: "customers/orgId and offset", method: "GET", path: pathCustomers + "?orgId=Y2lz&offset=100", wantStatus: 200},
+		{name: "customers/status repeated", method: "GET", path: pathCustomers + "?status=provisioned&status=error", wantStatus: 200},
+		{name: "customers/status comma-separated", method: "GET", path: pathCustomers + "?status=provisioned,error", wantStatus: 200},
+		{name: "customers/status unknown", method: "GET", path: pathCustomers + "?status=bogus", wantStatus: 200},
+		{name: "customers/empty values", method: "GET", path: pathCustomers + "?externalId=&max=&offset=&status=", wantStatus: 200},
+		{name: "customers/unknown query param", method: "GET", path: pathCustomers + "?bogus=1", wantStatus: 200},
+		stricter(verdictCase{name: "customers/max=0", method: "GET", path: pathCustomers + "?max=0", wantStatus: 200}, customersMaxNote),
+		stricter(verdictCase{name: "customers/max=101", method: "GET", path: pathCustomers + "?max=101", wantStatus: 200}, customersMaxNote),
+		stricter(verdictCase{name: "customers/max not integer", method: "GET", path: pathCustomers + "?max=abc", wantStatus: 200}, customersMaxNote),
+		stricter(verdictCase{name: "customers/offset=-1", method: "GET", path: pathCustomers + "?offset=-1", wantStatus: 200}, customersMaxNote),
+		stricter(verdictCase{name: "customers/offset not integer", method: "GET", path: pathCustomers + "?offset=x", wantStatus: 200}, customersMaxNote),
+		{name: "customers/externalId twice", method: "GET", path: pathCustomers + "?externalId=a&externalId=b",
+			wantViolation: "request.query.externalid Request query parameter externalid must be string", wantStatus: 400},
+		{name: "customers/max twice", method: "GET", path: pathCustomers + "?max=1&max=2",
+			wantViolation: "request.query.max Request query parameter max must be string", wantStatus: 400},
+		{name: "customers/onBehalfOf twice", method: "GET", path: pathCustomers + "?onBehalfOfSubPartnerOrgId=a&onBehalfOfSubPartnerOrgId=b",
+			wantViolation: "request.query.onbehalfofsubpartnerorgid Request query parameter onbehalfofsubpartnerorgid must be string", wantStatus: 400},
+		{name: "customer/by id", method: "GET", path: pathCustomers + "/abc123", wantStatus: 200},
+		{name: "customer/includePackageLicenseInfo=true", method: "GET", path: pathCustomers + "/abc123?includePackageLicenseInfo=true&onBehalfOfSubPartnerOrgId=Y2lz", wantStatus: 200},
+		{name: "customer/includePackageLicenseInfo empty", method: "GET", path: pathCustomers + "/abc123?includePackageLicenseInfo=", wantStatus: 200},
+		{name: "customer/includePackageLicenseInfo=yes", method: "GET", path: pathCustomers + "/abc123?includePackageLicenseInfo=yes",
+			wantViolation: "request.query.includepackagelicenseinfo Request query parameter includepackagelicenseinfo must be boolean", wantStatus: 400},
+		{name: "customer/includePackageLicenseInfo=TRUE", method: "GET", path: pathCustomers + "/abc123?includePackageLicenseInfo=TRUE",
+			wantViolation: "request.query.includepackagelicenseinfo Request query parameter includepackagelicenseinfo must be boolean", wantStatus: 400},
+		{name: "customer/includePackageLicenseInfo twice", method: "GET", path: pathCustomers + "/abc123?includePackageLicenseInfo=true&includePackageLicenseInfo=false",
+			wantViolation: "request.query.includepackagelicenseinfo Request query parameter includepackagelicenseinfo must be boolean", wantStatus: 400},
 	}
 
 	// Every package value, in the field that takes it, on both operations:
