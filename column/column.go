@@ -53,8 +53,15 @@ type Column struct {
 // Table lists the columns in the order we document and write them.
 //
 // Aliases include the wordings of German, French, Spanish, Italian,
-// Portuguese and Dutch exports (one line each, in that order), written as
-// exports spell them; Key drops accents, so "Prenom" matches "Prénom".
+// Portuguese and Dutch exports (a line each, in that order), spelt as exports
+// spell them; sheet's Key drops accents, so "Prenom" matches "Prénom". The
+// translations of "Customer" and "Location" are accepted for the reason below.
+// French "Nom" is lastName: beside "Prénom" it is the family name, as on every
+// French form. German "Durchwahl" is the digits after the company number; a
+// cell holding a whole number fails the extension check with a message to
+// move it, so that guess is loud. Words that may hold something else ("Nombre",
+// "Nome", "Naam" may be full names; French "Poste" is as often the job title;
+// Portuguese "Apelido" is a nickname in Brazil) are in sheet's unmapped table.
 //
 // "Customer" and "Location" are accepted (for customerId and locationId) even
 // though a person may fill them with a name: the API then rejects the row with
@@ -81,14 +88,12 @@ var Table = []Column{
 		Name: "customerId", Kind: ID, Request: "customerId",
 		Field: func(f *Fields) *string { return &f.CustomerID },
 		Desc:  "Wholesale customer ID the subscriber belongs to (from the wholesale customers API; not the Webex org ID).",
-		// The bare words for "customer" are accepted like "Customer" (see above);
-		// the partner's own customer numbers are refused in sheet's unmapped table.
 		Aliases: []string{"Customer ID", "Customer", "Customer Identifier", "Wholesale Customer ID",
 			"Webex Customer ID",
 			"Kunden-ID", "Kundenkennung", "Kunde", "Webex-Kunden-ID",
 			"ID client", "ID du client", "Identifiant client", "Identifiant du client", "Client",
 			"ID de cliente", "ID del cliente", "Identificador de cliente", "Cliente",
-			"Identificativo cliente",
+			"ID cliente", "Identificativo cliente",
 			"ID do cliente", "Identificador do cliente",
 			"Klant-ID", "Klant"},
 		Abbrevs: []string{"Cust ID", "CustID"},
@@ -108,10 +113,8 @@ var Table = []Column{
 	},
 	{
 		Name: "firstName", Kind: Text, Request: "provisioningParameters.firstName",
-		Field:   func(f *Fields) *string { return &f.FirstName },
-		Desc:    "Subscriber's first (given) name.",
-		// "Nombre", "Nome" and "Naam" alone may hold full names: sheet's
-		// unmapped table refuses them as it refuses "Name".
+		Field: func(f *Fields) *string { return &f.FirstName },
+		Desc:  "Subscriber's first (given) name.",
 		Aliases: []string{"First Name", "First", "Given Name", "Forename",
 			"Vorname",
 			"Prénom",
@@ -123,17 +126,16 @@ var Table = []Column{
 	},
 	{
 		Name: "lastName", Kind: Text, Request: "provisioningParameters.lastName",
-		Field:   func(f *Fields) *string { return &f.LastName },
-		Desc:    "Subscriber's last (family) name.",
-		// French "Nom" beside "Prénom" is the family name, as in every French form.
+		Field: func(f *Fields) *string { return &f.LastName },
+		Desc:  "Subscriber's last (family) name.",
 		Aliases: []string{"Last Name", "Last", "Surname", "Family Name",
 			"Nachname", "Familienname", "Zuname",
-			"Nom", "Nom de famille",
+			"Nom de famille",
 			"Apellido", "Apellidos",
 			"Cognome",
 			"Sobrenome", "Último nome",
 			"Achternaam", "Familienaam"},
-		Abbrevs: []string{"LName"},
+		Abbrevs: []string{"LName", "Nom"},
 	},
 	{
 		Name: "primaryPhoneNumber", Kind: Phone, Request: "provisioningParameters.primaryPhoneNumber",
@@ -151,12 +153,8 @@ var Table = []Column{
 	},
 	{
 		Name: "extension", Kind: Extension, Request: "provisioningParameters.extension",
-		Field:   func(f *Fields) *string { return &f.Extension },
-		Desc:    "Internal extension. Calling packages need this, a primary phone number, or both.",
-		// German "Durchwahl" is the digits after the company number; a cell
-		// holding a whole number fails the extension check with a message to
-		// move it, so a wrong guess here is loud. French "Poste" alone is
-		// refused in sheet (it is as often the job title).
+		Field: func(f *Fields) *string { return &f.Extension },
+		Desc:  "Internal extension. Calling packages need this, a primary phone number, or both.",
 		Aliases: []string{"Extension", "Extension Number", "Ext No",
 			"Durchwahl", "Nebenstelle", "Nebenstellennummer",
 			"Numéro de poste", "N° de poste", "Poste téléphonique",
@@ -168,18 +166,16 @@ var Table = []Column{
 	},
 	{
 		Name: "locationId", Kind: ID, Request: "provisioningParameters.locationId",
-		Field:   func(f *Fields) *string { return &f.LocationID },
-		Desc:    "Webex Calling location ID the subscriber is placed in.",
-		// The bare words are Webex's own for "location" in each language,
-		// accepted like "Location" (see above).
+		Field: func(f *Fields) *string { return &f.LocationID },
+		Desc:  "Webex Calling location ID the subscriber is placed in.",
 		Aliases: []string{"Location ID", "Location", "Location Identifier", "Webex Location ID",
 			"Standort", "Standort-ID",
 			"Emplacement", "ID emplacement", "ID de l'emplacement",
 			"Ubicación", "ID de ubicación",
-			"Sede", "ID sede",
+			"ID sede",
 			"Localização", "ID do local", "ID da localização",
 			"Locatie", "Locatie-ID"},
-		Abbrevs: []string{"Loc ID"},
+		Abbrevs: []string{"Loc ID", "Sede"},
 	},
 	{
 		Name: "customerPrimaryEmail", Kind: Email, Request: "customerInfo.primaryEmail",
@@ -196,8 +192,8 @@ var Table = []Column{
 	},
 	{
 		Name: "provisioningId", Kind: ID, Request: "provisioningId",
-		Field:   func(f *Fields) *string { return &f.ProvisioningID },
-		Desc:    "Provisioning ID of the customer template in Control Hub; it defines how a new customer is set up.",
+		Field: func(f *Fields) *string { return &f.ProvisioningID },
+		Desc:  "Provisioning ID of the customer template in Control Hub; it defines how a new customer is set up.",
 		Aliases: []string{"Provisioning ID", "Provisioning Identifier", "Provision ID",
 			"Provisionierungs-ID", "Bereitstellungs-ID",
 			"ID de provisionnement", "Identifiant de provisionnement",

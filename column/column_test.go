@@ -40,6 +40,23 @@ func TestTableCoversFields(t *testing.T) {
 	}
 }
 
+// An alias written twice is harmless to the matcher but says the table was
+// edited without reading it; an empty one would match an empty heading.
+func TestAliasesOnce(t *testing.T) {
+	seen := map[string]string{}
+	for _, c := range column.Table {
+		for _, a := range append(append([]string{}, c.Aliases...), c.Abbrevs...) {
+			if a == "" {
+				t.Errorf("%s has an empty alias", c.Name)
+			}
+			if other, dup := seen[a]; dup {
+				t.Errorf("alias %q of %s is also listed for %s", a, c.Name, other)
+			}
+			seen[a] = c.Name
+		}
+	}
+}
+
 func ExampleTable() {
 	for _, c := range column.Table[:3] {
 		fmt.Printf("%-10s %s\n", c.Name, c.Desc)

@@ -17,8 +17,16 @@ import (
 //     auto-corrects to);
 //   - also drops '*', ':' and '#', which templates use as decoration
 //     ("Email*" for required, "Email:", "Phone #");
-//   - lower-cases the rest and trims quotes (" ' and typographic quotes)
-//     from both ends of the result.
+//   - lower-cases the rest and drops accents: a Latin letter becomes its
+//     base letter(s) ("é" → "e", "ß" → "ss", "æ" → "ae"), combining accents
+//     (U+0300-U+036F, as macOS writes "é" decomposed) are dropped, and "º",
+//     "ª", "°" become "o", "a", "o" ("Nº", "N°" and "No" are one abbreviation);
+//   - turns typographic apostrophes into "'" ("l’ID" as autocorrect writes it);
+//   - trims quotes (" ' and typographic quotes) from both ends of the result.
+//
+// Accents are dropped because the same export arrives as "Prénom", "Prenom"
+// and "PRENOM" (ASCII-only systems, caps without accents), and no two
+// headings we know differ only by an accent.
 //
 // Key is idempotent, and two headers with the same Key are the same column to
 // this package.
@@ -44,7 +52,19 @@ func appendKey(b []byte, header string) []byte {
 		case isSpaceLike(r) || unicode.Is(unicode.Pd, r):
 			continue
 		default:
-			b = utf8.AppendRune(b, unicode.ToLower(r))
+			r = unicode.ToLower(r)
+			switch {
+			case '\u0300' <= r && r <= '\u036F':
+				continue
+			case r == '\u2018' || r == '\u2019' || r == '\u02BC':
+				b = append(b, '\'')
+			default:
+				if f := foldLatin(r); f != "" {
+					b = append(b, f...)
+				} else {
+					b = utf8.AppendRune(b, r)
+				}
+			}
 		}
 	}
 	// Trim quotes only now, after the dropping, so that "'Email' " and
@@ -66,6 +86,46 @@ func appendKey(b []byte, header string) []byte {
 	}
 	n := copy(b[start:], k)
 	return b[:start+n]
+}
+
+// latin1Fold and latinExtAFold give the base letter of each rune of
+// U+00E0-U+00FF and U+0100-U+017F; 0 marks a rune that is not a letter with
+// an accent or folds to two letters (foldLatin handles those).
+const (
+	latin1Fold    = "aaaaaa\x00ceeeeiiiidnooooo\x00ouuuuy\x00y"
+	latinExtAFold = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii\x00\x00jjkkk" +
+		"llllllllllnnnnnnnnnoooooo\x00\x00rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs"
+	letters = "abcdefghijklmnopqrstuvwxyz"
+)
+
+// foldLatin returns the ASCII letters a lower-case Latin letter with an
+// accent stands for, or "" to keep r as it is.
+func foldLatin(r rune) string {
+	var c byte
+	switch {
+	case r < 0xAA:
+		return ""
+	case r == 'ª':
+		return "a"
+	case r == 'º' || r == '°':
+		return "o"
+	case r == 'ß':
+		return "ss"
+	case r == 'æ':
+		return "ae"
+	case r == 'ĳ':
+		return "ij"
+	case r == 'œ':
+		return "oe"
+	case 0xE0 <= r && r <= 0xFF:
+		c = latin1Fold[r-0xE0]
+	case 0x100 <= r && r <= 0x17F:
+		c = latinExtAFold[r-0x100]
+	}
+	if c == 0 {
+		return ""
+	}
+	return letters[c-'a' : c-'a'+1] // a substring: no allocation
 }
 
 // isSpaceLike reports white space and the invisible characters spreadsheets

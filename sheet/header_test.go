@@ -10,29 +10,37 @@ func TestKey(t *testing.T) {
 	tests := []struct {
 		in, want string
 	}{
-		{"First Name", "firstname"},             // spaces and case
-		{"first_name", "firstname"},             // underscore
-		{"FIRST-NAME", "firstname"},             // hyphen
-		{"First\u00a0Name", "firstname"},        // Excel's non-breaking space
-		{"  Email  ", "email"},                  // surrounding spaces
-		{"\ufeffEmail", "email"},                // BOM glued to the first cell
-		{"\"Email\"", "email"},                  // surrounding double quotes
-		{"'Email'", "email"},                    // surrounding single quotes
-		{"“Email”", "email"},                    // typographic quotes
-		{" 'Email'_", "email"},                  // quotes inside dropped decoration
-		{"O'Brien", "o'brien"},                  // inner quote kept
-		{"Ext.", "ext"},                         // dot
-		{"E–mail", "email"},                     // en dash from autocorrect
-		{"Email*", "email"},                     // required marker
-		{"Email:", "email"},                     // trailing colon
-		{"Phone #", "phone"},                    // number sign
-		{"Zero\u200bWidth", "zerowidth"},        // zero-width space
-		{"E\tMAIL\r\n", "email"},                // tabs and line endings
-		{"ÉCOLE", "école"},                      // non-ASCII lower-cased
-		{"Email (required)", "email(required)"}, // brackets kept; Canonical handles notes
-		{"", ""},                                // empty
-		{"__--..", ""},                          // nothing left
-		{"\xffx", "\uFFFDx"},                    // invalid UTF-8 becomes U+FFFD
+		{"First Name", "firstname"},               // spaces and case
+		{"first_name", "firstname"},               // underscore
+		{"FIRST-NAME", "firstname"},               // hyphen
+		{"First\u00a0Name", "firstname"},          // Excel's non-breaking space
+		{"  Email  ", "email"},                    // surrounding spaces
+		{"\ufeffEmail", "email"},                  // BOM glued to the first cell
+		{"\"Email\"", "email"},                    // surrounding double quotes
+		{"'Email'", "email"},                      // surrounding single quotes
+		{"“Email”", "email"},                      // typographic quotes
+		{" 'Email'_", "email"},                    // quotes inside dropped decoration
+		{"O'Brien", "o'brien"},                    // inner quote kept
+		{"Ext.", "ext"},                           // dot
+		{"E–mail", "email"},                       // en dash from autocorrect
+		{"Email*", "email"},                       // required marker
+		{"Email:", "email"},                       // trailing colon
+		{"Phone #", "phone"},                      // number sign
+		{"Zero\u200bWidth", "zerowidth"},          // zero-width space
+		{"E\tMAIL\r\n", "email"},                  // tabs and line endings
+		{"ÉCOLE", "ecole"},                        // accents dropped after lower-casing
+		{"Pre\u0301nom", "prenom"},                // decomposed accent (macOS NFD)
+		{"Straße", "strasse"},                     // ß is two letters
+		{"Œuvre", "oeuvre"},                       // ligature
+		{"Łódź", "lodz"},                          // Latin Extended-A
+		{"N° client", "noclient"},                 // degree sign as in French "N°"
+		{"Nº de teléfono", "nodetelefono"},        // ordinal indicator as in Spanish "Nº"
+		{"ID d’organisation", "idd'organisation"}, // typographic apostrophe
+		{"Ελληνικά", "ελληνικά"},                  // other scripts only lower-cased
+		{"Email (required)", "email(required)"},   // brackets kept; Canonical handles notes
+		{"", ""},                                  // empty
+		{"__--..", ""},                            // nothing left
+		{"\xffx", "\uFFFDx"},                      // invalid UTF-8 becomes U+FFFD
 	}
 	for _, tc := range tests {
 		if got := Key(tc.in); got != tc.want {
@@ -62,7 +70,10 @@ func TestCanonical(t *testing.T) {
 		{"Email Address", "email"},
 		{"Mail", "email"},
 		{"User Email", "email"},
-		{"E-Mail-Adresse", ""}, // German: not in the table
+		{"E-Mail-Adresse", "email"}, // German
+		{"Adresse électronique", "email"},
+		{"ADRESSE ELECTRONIQUE", "email"}, // caps without accents
+		{"Correo electrónico", "email"},
 		// names.
 		{"First Name", "firstName"},
 		{"Given name", "firstName"},
@@ -71,6 +82,16 @@ func TestCanonical(t *testing.T) {
 		{"Last Name", "lastName"},
 		{"Surname", "lastName"},
 		{"Family name", "lastName"},
+		{"Vorname", "firstName"},
+		{"Prénom", "firstName"},
+		{"Prenom", "firstName"},
+		{"PRÉNOM", "firstName"},
+		{"Pre\u0301nom", "firstName"}, // decomposed
+		{"Nom", "lastName"},           // French: the family name
+		{"Nombre", ""},                // may be the full name
+		{"Nome", ""},                  // same
+		{"Naam", ""},                  // same
+		{"Apelido", ""},               // surname in Portugal, nickname in Brazil
 		// phone numbers.
 		{"Phone", "primaryPhoneNumber"},
 		{"Phone Number", "primaryPhoneNumber"},
@@ -83,11 +104,20 @@ func TestCanonical(t *testing.T) {
 		{"Mobile Number", ""}, // same
 		{"Cell", ""},          // same
 		{"Work Phone", ""},    // ambiguous; --map it
+		{"Telefon", "primaryPhoneNumber"},
+		{"Tel.-Nr.", "primaryPhoneNumber"},
+		{"Tél.", "primaryPhoneNumber"},
+		{"Handy", ""},              // German for mobile
+		{"Téléphone portable", ""}, // same
+		{"Telemóvel", ""},          // same
 		// extension.
 		{"Ext", "extension"},
 		{"Extension", "extension"},
 		{"Ext.", "extension"},
 		{"Ext #", "extension"},
+		{"Durchwahl", "extension"},
+		{"Extensión", "extension"},
+		{"Poste", ""}, // French: as often the job title
 		// customer.
 		{"Customer ID", "customerId"},
 		{"Customer", "customerId"},
@@ -95,6 +125,12 @@ func TestCanonical(t *testing.T) {
 		{"Org ID", ""},          // the Webex org ID is a different identifier
 		{"Organization ID", ""}, // same
 		{"Customer Name", ""},   // a name, not an ID
+		{"Kunden-ID", "customerId"},
+		{"Kundennummer", ""},   // the partner's own number, not the customerId
+		{"Kunden-Nr.", ""},     // same
+		{"N° client", ""},      // same
+		{"Numero cliente", ""}, // same
+		{"Klantnummer", ""},    // same
 		// location.
 		{"Location ID", "locationId"},
 		{"Location", "locationId"},
@@ -148,6 +184,8 @@ func TestCanonicalDoesNotAllocate(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() {
 		Canonical("Primary Phone Number (E.164)")
 		Canonical("Department")
+		Canonical("Numéro de téléphone") // folding accents
+		Canonical("Pre\u0301nom")
 	})
 	if allocs != 0 {
 		t.Errorf("Canonical allocates %v times per call", allocs)
