@@ -209,9 +209,17 @@ type htmlData struct {
 	Provision                                    []htmlBar
 	Codes                                        []htmlBar
 	MoreCodes                                    int
+	Customers                                    []htmlCustomer
 	NoRows                                       bool
 	Rows                                         []failureRow
 	Failing, Dropped                             int
+}
+
+// htmlCustomer is one line of the per-customer table.
+type htmlCustomer struct {
+	ID, ExternalID                       string
+	Rows, Passed, Failed, Invalid, Error int
+	Provisioned, Pending, Skipped        int
 }
 
 type htmlCount struct {
@@ -303,6 +311,14 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 			class = pipeline.Passed
 		}
 		d.Provision = append(d.Provision, htmlBar{Label: o, Class: class, N: s.Provision[o], Width: width(s.Provision[o], s.Rows)})
+	}
+	if cs := s.Customers(); len(cs) > 1 {
+		for _, c := range cs {
+			d.Customers = append(d.Customers, htmlCustomer{ID: dash(c.ID), ExternalID: c.ExternalID, Rows: c.Rows,
+				Passed: c.Precheck[pipeline.Passed], Failed: c.Precheck[pipeline.Failed], Invalid: c.Precheck[pipeline.Invalid],
+				Error: c.Precheck[pipeline.Error], Provisioned: c.Provision[pipeline.Provisioned], Pending: c.Provision[pipeline.Pending],
+				Skipped: c.Provision[pipeline.Skipped]})
+		}
 	}
 	codes := s.Codes()
 	if len(codes) > maxChartCodes {
@@ -420,7 +436,16 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 {{range .Provision}}<tr><td>provision {{.Label}}</td><td class="track"><div class="bar {{.Class}}" style="width:{{css .Width}}"></div></td><td class="n">{{thousands .N}}</td></tr>
 {{end}}</table>
 </section>
-<section id="codes">
+{{if .Customers}}<section id="customers">
+<h2>Per customer</h2>
+<table>
+<thead><tr><th>customerId</th><th>externalId</th><th class="n">rows</th><th class="n">passed</th><th class="n">failed</th><th class="n">invalid</th><th class="n">error</th><th class="n">provisioned</th><th class="n">pending</th><th class="n">skipped</th></tr></thead>
+<tbody>{{range .Customers}}
+<tr><td><code>{{.ID}}</code></td><td>{{.ExternalID}}</td><td class="n">{{thousands .Rows}}</td><td class="n">{{thousands .Passed}}</td><td class="n">{{thousands .Failed}}</td><td class="n">{{thousands .Invalid}}</td><td class="n">{{thousands .Error}}</td><td class="n">{{thousands .Provisioned}}</td><td class="n">{{thousands .Pending}}</td><td class="n">{{thousands .Skipped}}</td></tr>{{end}}
+</tbody>
+</table>
+</section>
+{{end}}<section id="codes">
 <h2>Codes</h2>
 {{if .Codes}}<table class="chart">{{range .Codes}}
 <tr><td><code>{{.Label}}</code></td><td class="track"><div class="bar {{.Class}}" style="width:{{css .Width}}"></div></td><td class="n">{{thousands .N}}</td><td class="small">{{.Note}}</td></tr>{{end}}

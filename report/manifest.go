@@ -54,12 +54,14 @@ type Manifest struct {
 	// every flag by flag name). The caller redacts it; WriteManifest does
 	// again by name (see RedactConfig), so a secret-named key cannot
 	// reach the file by a forgotten call.
-	Config     map[string]any `json:"config"`
-	Counts     ManifestCounts `json:"counts"`
-	Codes      []ManifestCode `json:"codes"`
-	Rate       ManifestRate   `json:"rate"`
-	ExitCode   int            `json:"exitCode"`
-	StopReason string         `json:"stopReason"` // "" when the run was not stopped early
+	Config map[string]any `json:"config"`
+	Counts ManifestCounts `json:"counts"`
+	Codes  []ManifestCode `json:"codes"`
+	// Customers are the rows per customer, by customerId.
+	Customers  []CustomerCount `json:"customers"`
+	Rate       ManifestRate    `json:"rate"`
+	ExitCode   int             `json:"exitCode"`
+	StopReason string          `json:"stopReason"` // "" when the run was not stopped early
 }
 
 // ManifestTool names the program that wrote the manifest.
@@ -169,6 +171,7 @@ func NewManifest(info RunInfo, s *Summary, f RunFacts, lat *Latencies) Manifest 
 		for _, c := range s.Codes() {
 			m.Codes = append(m.Codes, ManifestCode(c))
 		}
+		m.Customers = s.Customers()
 	}
 	return m
 }
@@ -212,6 +215,9 @@ func WriteManifest(w io.Writer, m Manifest) error {
 	}
 	if m.Codes == nil {
 		m.Codes = []ManifestCode{}
+	}
+	if m.Customers == nil {
+		m.Customers = []CustomerCount{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

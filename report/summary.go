@@ -26,6 +26,9 @@ type Summary struct {
 	Problems    map[string]int // invalid rows' problems by column
 	Ready       int            // rows an offline run found fit to send
 	codes       map[codeKey]*CodeCount
+	// customers counts rows per customer (see customers.go).
+	customers        map[string]*CustomerCount
+	customersDropped int
 }
 
 type codeKey struct {
@@ -42,7 +45,7 @@ type CodeCount struct {
 // NewSummary returns an empty summary.
 func NewSummary() *Summary {
 	return &Summary{Outcomes: map[string]int{}, Provision: map[string]int{}, Consent: map[string]int{}, Remove: map[string]int{},
-		Problems: map[string]int{}, codes: map[codeKey]*CodeCount{}}
+		Problems: map[string]int{}, codes: map[codeKey]*CodeCount{}, customers: map[string]*CustomerCount{}}
 }
 
 // Add counts one result.
@@ -68,6 +71,7 @@ func (s *Summary) Add(r pipeline.Result) {
 	if r.Resumed {
 		s.Resumed++
 	}
+	s.addCustomer(r)
 	if r.Precheck == pipeline.Invalid && r.Row != nil {
 		for _, p := range r.Row.Problems {
 			kind := p.Field
@@ -193,6 +197,7 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 		fmt.Fprintf(tw, "elapsed\t%s\n", f.Elapsed.Round(time.Millisecond))
 		f.printTail(tw)
 		tw.Flush()
+		s.printCustomers(w)
 		return
 	}
 	rate := "unlimited"
@@ -208,6 +213,7 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	fmt.Fprintf(tw, "elapsed\t%s\n", f.Elapsed.Round(time.Millisecond))
 	f.printTail(tw)
 	tw.Flush()
+	s.printCustomers(w)
 }
 
 func (f RunFacts) printTail(tw io.Writer) {

@@ -1,0 +1,88 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+)
+
+// CustomerCount is one customer's rows by outcome: a migration runs in
+// waves of customers, and each wave is judged per customer.
+type CustomerCount struct {
+	ID         string         `json:"id"`         // Webex customerId ("" for rows without one)
+	ExternalID string         `json:"externalId"` // the partner's own id, when the rows named it
+	Rows       int            `json:"rows"`
+	Precheck   map[string]int `json:"precheck"`
+	Provision  map[string]int `json:"provision"`
+}
+
+// maxCustomers bounds the per-customer table: a file of one row per
+// customer would otherwise grow it with the rows.
+const maxCustomers = 1000
+
+// addCustomer counts r under its customer.
+func (s *Summary) addCustomer(r pipeline.Result) {
+	if r.Row == nil {
+		return
+	}
+	id := r.Row.Fields.CustomerID
+	c := s.customers[id]
+	if c == nil {
+		if len(s.customers) >= maxCustomers {
+			s.customersDropped++
+			return
+		}
+		c = &CustomerCount{ID: id, Precheck: map[string]int{}, Provision: map[string]int{}}
+		s.customers[id] = c
+	}
+	if c.ExternalID == "" {
+		c.ExternalID = r.Row.Fields.ExternalCustomerID
+	}
+	c.Rows++
+	if r.Precheck != "" {
+		c.Precheck[r.Precheck]++
+	}
+	if r.Provision != "" {
+		c.Provision[r.Provision]++
+	}
+}
+
+// Customers returns the per-customer counts, by customerId.
+func (s *Summary) Customers() []CustomerCount {
+	out := make([]CustomerCount, 0, len(s.customers))
+	for _, c := range s.customers {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// printCustomers writes the per-customer table when the run spans more
+// than one customer.
+func (s *Summary) printCustomers(w io.Writer) {
+	cs := s.Customers()
+	if len(cs) < 2 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "customer\texternalId\trows\tpassed\tfailed\tinvalid\terror\tprovisioned\tpending\tskipped")
+	for _, c := range cs {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", dash(c.ID), dash(c.ExternalID), c.Rows,
+			c.Precheck[pipeline.Passed], c.Precheck[pipeline.Failed], c.Precheck[pipeline.Invalid], c.Precheck[pipeline.Error],
+			c.Provision[pipeline.Provisioned], c.Provision[pipeline.Pending], c.Provision[pipeline.Skipped])
+	}
+	tw.Flush()
+	if s.customersDropped > 0 {
+		fmt.Fprintf(w, "and %d rows of further customers (the table keeps %d)\n", s.customersDropped, maxCustomers)
+	}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
