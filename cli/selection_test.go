@@ -1,11 +1,14 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/cli"
 	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
@@ -88,5 +91,36 @@ func TestRowSelection(t *testing.T) {
 		if code != cli.ExitUsage {
 			t.Errorf("%v: exit %d\n%s", bad, code, stderr)
 		}
+	}
+}
+
+// A selection holds across --resume: the resumed run takes the same rows,
+// sends only those not done, and writes the selected rows once each.
+func TestRowSelectionResumes(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	in := emailsFile(t, 300)
+	out := filepath.Join(t.TempDir(), "out.csv")
+	args := []string{"precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "100", "--rows", "52-251"}
+	ctx, interrupt := context.WithCancel(context.Background())
+	go func() {
+		deadline := time.Now().Add(20 * time.Second)
+		for srv.Server.Stats().Prechecks < 30 && time.Now().Before(deadline) {
+			time.Sleep(2 * time.Millisecond)
+		}
+		interrupt()
+	}()
+	if code := cli.Run(ctx, args, cli.Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return token }}); code != cli.ExitAborted {
+		t.Fatalf("interrupted run: exit %d", code)
+	}
+	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, append(args, "--resume")...)
+	if code != cli.ExitOK {
+		t.Fatalf("resume: exit %d\n%s", code, stderr)
+	}
+	rows := readCSV(t, out)
+	if len(rows) != 200 || rows[0]["line"] != "52" || rows[199]["line"] != "251" {
+		t.Fatalf("%d rows, lines %s..%s", len(rows), rows[0]["line"], rows[len(rows)-1]["line"])
+	}
+	if sent := srv.Server.Stats().Prechecks; sent != 200 {
+		t.Errorf("%d prechecks over both runs, want 200", sent)
 	}
 }
