@@ -275,6 +275,15 @@ func (s *Source) Each(ctx context.Context, fn func(Row) error) error {
 		if problem != "" {
 			r.Problems = append(r.Problems, Problem{Message: problem})
 		}
+		for i, c := range s.cols {
+			// U+FFFD stands for bytes the decoder could not read: sending it
+			// would put a garbled name in Webex. Addresses are the email
+			// check's (it refuses anything not ASCII).
+			if c != nil && c.Kind != column.Email && i < len(rec) && strings.Contains(rec[i], "\uFFFD") {
+				r.Problems = append(r.Problems, Problem{Field: c.Name, Message: fmt.Sprintf(
+					"%q holds a character that could not be read (shown as \uFFFD): the file is not in the encoding it was read in; save it as \"CSV UTF-8\" and try again", rec[i])})
+			}
+		}
 		if err := fn(r); err != nil {
 			return err
 		}

@@ -165,3 +165,15 @@ func TestSourceTrailingDelimiter(t *testing.T) {
 		t.Errorf("problems = %v", rows[0].Problems)
 	}
 }
+
+// A character the decoder could not read (U+FFFD) is never sent: the row is
+// invalid, naming the column; columns we do not send are left alone.
+func TestSourceUndecodableCharacter(t *testing.T) {
+	rows, _ := readAll(t, "email,firstName,Notes\na@x.example,Ren\uFFFD,fine\nb@x.example,Ben,caf\uFFFD\n")
+	if p := rows[0].Problems; len(p) != 1 || p[0].Field != "firstName" || !strings.Contains(p[0].Message, "could not be read") {
+		t.Errorf("line 2: %+v", p)
+	}
+	if p := rows[1].Problems; len(p) != 0 {
+		t.Errorf("line 3 (only a pass-through column): %+v", p)
+	}
+}

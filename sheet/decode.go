@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/transform"
@@ -30,7 +31,39 @@ const (
 	// "CSV (Comma delimited)" writes it, so it is the usual answer for bytes
 	// that are not UTF-8.
 	Windows1252 Encoding = "windows-1252"
+	// MacRoman is the code page of classic Mac OS: old Excel for Mac's
+	// "CSV (Macintosh)" writes it, with a lone CR at the end of each line.
+	MacRoman Encoding = "mac-roman"
 )
+
+// encodingNames are the names ParseEncoding accepts, folded to lower case.
+var encodingNames = map[string]Encoding{
+	"utf-8": UTF8, "utf8": UTF8,
+	"utf-16le": UTF16LE, "utf16le": UTF16LE, "utf-16": UTF16LE, "utf16": UTF16LE, "unicode": UTF16LE,
+	"utf-16be": UTF16BE, "utf16be": UTF16BE,
+	// Latin-1 as browsers read it: Windows-1252 only adds characters where
+	// ISO-8859-1 has invisible controls.
+	"windows-1252": Windows1252, "cp1252": Windows1252, "ansi": Windows1252, "latin1": Windows1252,
+	"latin-1": Windows1252, "iso-8859-1": Windows1252,
+	"mac-roman": MacRoman, "macroman": MacRoman, "macintosh": MacRoman, "mac": MacRoman,
+}
+
+// ParseEncoding reads an encoding's name as a person gives it (any case):
+// utf-8, utf-16le, utf-16be, windows-1252 (also cp1252, latin1) or
+// mac-roman (also macintosh).
+func ParseEncoding(name string) (Encoding, error) {
+	if enc, ok := encodingNames[strings.ToLower(strings.TrimSpace(name))]; ok {
+		return enc, nil
+	}
+	return "", fmt.Errorf("sheet: %q is not an encoding we read: use utf-8, utf-16le, utf-16be, windows-1252 or mac-roman", name)
+}
+
+// Options change what Decode would decide.
+type Options struct {
+	// Encoding, when set, is used instead of the one detected; a BOM of
+	// that encoding is still dropped. For a file detection gets wrong.
+	Encoding Encoding
+}
 
 // sniffLen bounds how much of the input Decode looks at before deciding. It
 // is the only buffer that grows with it, so memory stays constant however large
@@ -73,14 +106,16 @@ func (d *Decoder) Read(p []byte) (int, error) { return d.r.Read(p) }
 
 // Encoding reports the encoding in use. It equals what Decode returned, except
 // that a pure-ASCII prefix is only provisionally UTF-8: if the first non-ASCII
-// byte after it is not valid UTF-8, the Decoder switches to Windows-1252 and
-// Encoding says so from then on. This is the common "Excel ANSI CSV whose first
+// byte after it is not valid UTF-8, the Decoder switches to Windows-1252 (Mac
+// Roman when the prefix's lines end in a lone CR) and Encoding says so from
+// then on. This is the common "Excel ANSI CSV whose first
 // accented name is on row 900" case, which would otherwise come out as U+FFFD.
 func (d *Decoder) Encoding() Encoding { return d.state.enc }
 
 // Replaced reports how many U+FFFD substitutions were made so far: one per
 // invalid UTF-8 byte, unpaired UTF-16 surrogate, odd trailing UTF-16 byte, or
-// one of the five bytes Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D).
+// one of the five bytes Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D),
+// or Mac Roman's 0xF0 (Apple's logo, a private-use character).
 // A U+FFFD that was already in the input is not counted.
 func (d *Decoder) Replaced() int64 { return d.state.replaced }
 
@@ -107,9 +142,11 @@ func (d *Decoder) FirstReplacedLine() int64 { return d.state.firstLine }
 //   - the prefix is valid UTF-8 (a rune cut by the 64 KiB boundary is fine):
 //     utf-8. If the prefix is pure ASCII, that is provisional; see
 //     (*Decoder).Encoding;
-//   - otherwise windows-1252, also when the prefix mixes valid UTF-8 with
+//   - otherwise a code page, also when the prefix mixes valid UTF-8 with
 //     invalid bytes (such a file is damaged either way; a single-byte code page
-//     at least keeps every byte visible).
+//     at least keeps every byte visible): mac-roman when its bytes read as
+//     names in Mac Roman and not in Windows-1252 (see looksMacRoman; lines
+//     that end in a lone CR tip the balance), else windows-1252.
 //
 // If the prefix decided UTF-8 (with non-ASCII characters, or a BOM) and invalid
 // bytes appear later, they become U+FFFD and are counted by Replaced rather than
@@ -124,15 +161,25 @@ func (d *Decoder) FirstReplacedLine() int64 { return d.state.firstLine }
 // A CR followed by LF inside a quoted cell is left alone (encoding/csv itself
 // turns it into "\n"), so the field value is the same either way.
 //
-// Known limit: Mac Roman (old Excel for Mac "CSV (Macintosh)") is not detected;
-// its accented letters come out as other Windows-1252 characters. Re-save such
-// files as "CSV UTF-8".
+// A file detection gets wrong can be read with DecodeWith and the encoding
+// named.
 //
 // The error is non-nil only for ErrWorkbook or when reading the first 64 KiB
 // fails (it wraps the reader's error); the reader is then nil. Empty input
 // decodes to empty UTF-8.
 func Decode(r io.Reader) (io.Reader, Encoding, error) {
-	d, enc, err := decode(r, sniffLen)
+	return DecodeWith(r, Options{})
+}
+
+// DecodeWith is Decode with options: an encoding given by the user wins
+// over detection.
+func DecodeWith(r io.Reader, opt Options) (io.Reader, Encoding, error) {
+	if opt.Encoding != "" {
+		if _, err := ParseEncoding(string(opt.Encoding)); err != nil {
+			return nil, "", err
+		}
+	}
+	d, enc, err := decode(r, sniffLen, opt.Encoding)
 	if err != nil {
 		return nil, "", err // a plain nil, not a nil *Decoder in an io.Reader
 	}
@@ -141,7 +188,8 @@ func Decode(r io.Reader) (io.Reader, Encoding, error) {
 
 // decode is Decode with the prefix size as a parameter, so tests can reach the
 // after-the-prefix paths with small inputs. bufio makes peek at least 16.
-func decode(r io.Reader, peek int) (*Decoder, Encoding, error) {
+// force, when set, is the encoding to use.
+func decode(r io.Reader, peek int, force Encoding) (*Decoder, Encoding, error) {
 	br := bufio.NewReaderSize(r, peek)
 	prefix, err := br.Peek(peek)
 	atEOF := false
@@ -157,10 +205,13 @@ func decode(r io.Reader, peek int) (*Decoder, Encoding, error) {
 	}
 
 	enc, bomLen, m := sniff(prefix, atEOF)
+	if force != "" {
+		enc, bomLen, m = forced(prefix, force)
+	}
 	if _, err := br.Discard(bomLen); err != nil {
 		return nil, "", fmt.Errorf("sheet: reading input: %w", err) // unreachable: the BOM was peeked
 	}
-	st := &decodeState{enc: enc, line: 1}
+	st := &decodeState{enc: enc, line: 1, crOnly: loneCROnly(prefix)}
 	var first transform.Transformer
 	if m == modeUTF16LE || m == modeUTF16BE {
 		first = &utf16Decoder{st: st, bigEndian: m == modeUTF16BE}
@@ -205,7 +256,36 @@ func sniff(p []byte, atEOF bool) (enc Encoding, bomLen int, m mode) {
 	if utf8.Valid(p) {
 		return UTF8, 0, modeUTF8
 	}
+	if looksMacRoman(p, loneCROnly(p)) {
+		return MacRoman, 0, modeMacRoman
+	}
 	return Windows1252, 0, modeCP1252
+}
+
+// forced is sniff for an encoding the user named (ParseEncoding's): only its
+// own BOM is looked for.
+func forced(p []byte, enc Encoding) (Encoding, int, mode) {
+	enc, _ = ParseEncoding(string(enc))
+	switch enc {
+	case UTF16LE:
+		if bytes.HasPrefix(p, bomUTF16LE) {
+			return enc, len(bomUTF16LE), modeUTF16LE
+		}
+		return enc, 0, modeUTF16LE
+	case UTF16BE:
+		if bytes.HasPrefix(p, bomUTF16BE) {
+			return enc, len(bomUTF16BE), modeUTF16BE
+		}
+		return enc, 0, modeUTF16BE
+	case Windows1252:
+		return enc, 0, modeCP1252
+	case MacRoman:
+		return enc, 0, modeMacRoman
+	}
+	if bytes.HasPrefix(p, bomUTF8) {
+		return UTF8BOM, len(bomUTF8), modeUTF8
+	}
+	return UTF8, 0, modeUTF8
 }
 
 // trimPartialRune drops an incomplete UTF-8 sequence at the end of p, which the

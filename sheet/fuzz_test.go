@@ -59,6 +59,18 @@ func reference(t *testing.T, data []byte, enc Encoding) (text []byte, replaced i
 			}
 		}
 		return loneCRToLF(b), replaced
+	case MacRoman:
+		// x/text's table, but its Apple logo (0xF0) is a replacement here.
+		var b []byte
+		for _, c := range data {
+			r := charmap.Macintosh.DecodeByte(c)
+			if c == 0xF0 {
+				r = utf8.RuneError
+				replaced++
+			}
+			b = utf8.AppendRune(b, r)
+		}
+		return loneCRToLF(b), replaced
 	case UTF16LE, UTF16BE:
 		// Not x/text here: it turns two consecutive unpaired low surrogates into
 		// a single U+FFFD (found by this fuzz test), while unicode/utf16, WHATWG
@@ -99,6 +111,8 @@ func FuzzDecode(f *testing.F) {
 		f.Add(append(append([]byte{}, sc.head...), bytes.Repeat(sc.chunk, 3)...))
 	}
 	f.Add([]byte("PK\x03\x04"))
+	f.Add([]byte("email,name\rjose@x.example,Jos\x8e M\x9fller\rfr@x.example,Fran\x8dois \xf0\r"))
+	f.Add([]byte("email,name\r\njose@x.example,Jos\x8e\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rd, enc, err := Decode(bytes.NewReader(data))
 		if err != nil {
@@ -121,7 +135,7 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 		final := dec.Encoding()
-		if final != enc && !(enc == UTF8 && final == Windows1252) {
+		if final != enc && !(enc == UTF8 && (final == Windows1252 || final == MacRoman)) {
 			t.Fatalf("encoding changed from %q to %q", enc, final)
 		}
 
@@ -143,7 +157,7 @@ func FuzzDecode(f *testing.F) {
 
 		// A 16-byte prefix makes most inputs reach the paths that normally need
 		// more than 64 KiB: a late switch to Windows-1252, late invalid UTF-8.
-		dec16, _, err := decode(bytes.NewReader(data), 16)
+		dec16, _, err := decode(bytes.NewReader(data), 16, "")
 		if err != nil {
 			t.Fatalf("decode with a 16-byte prefix: %v", err)
 		}

@@ -18,17 +18,19 @@ import (
 type mode uint8
 
 const (
-	modeUTF8    mode = iota // validate, replace invalid bytes
-	modeASCII               // only ASCII seen so far: the first non-ASCII byte picks UTF-8 or Windows-1252
-	modeCP1252              // Windows-1252, one byte per character
-	modeUTF16LE             // UTF-16, little endian
-	modeUTF16BE             // UTF-16, big endian
+	modeUTF8     mode = iota // validate, replace invalid bytes
+	modeASCII                // only ASCII seen so far: the first non-ASCII byte picks UTF-8 or a code page
+	modeCP1252               // Windows-1252, one byte per character
+	modeUTF16LE              // UTF-16, little endian
+	modeUTF16BE              // UTF-16, big endian
+	modeMacRoman             // Mac Roman, one byte per character
 )
 
 // decodeState is shared by a Decoder and its transformer: what the transformer
 // learns while streaming, the Decoder reports.
 type decodeState struct {
 	enc       Encoding
+	crOnly    bool // the prefix ends its lines with a lone CR: a late code page is Mac Roman
 	replaced  int64
 	firstLine int64
 	line      int64 // 1-based line of the next character written
@@ -69,7 +71,8 @@ var cp1252 = func() (t [256]rune) {
 	return t
 }()
 
-// byteDecoder handles the byte-oriented encodings: UTF-8 and Windows-1252.
+// byteDecoder handles the byte-oriented encodings: UTF-8, Windows-1252 and
+// Mac Roman.
 type byteDecoder struct {
 	st       *decodeState
 	mode     mode
@@ -103,6 +106,8 @@ func (d *byteDecoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, er
 		switch d.mode {
 		case modeCP1252:
 			r = cp1252[c]
+		case modeMacRoman:
+			r = macRoman[c]
 		default: // modeUTF8, modeASCII
 			if !atEOF && !utf8.FullRune(src[nSrc:]) {
 				return nDst, nSrc, transform.ErrShortSrc
@@ -111,9 +116,11 @@ func (d *byteDecoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, er
 			if d.mode == modeASCII {
 				// First non-ASCII byte: it decides for the rest of the input.
 				if r == utf8.RuneError && size == 1 {
-					d.mode = modeCP1252
-					st.enc = Windows1252
-					continue // decode this byte again as Windows-1252
+					d.mode, st.enc = modeCP1252, Windows1252
+					if st.crOnly {
+						d.mode, st.enc = modeMacRoman, MacRoman
+					}
+					continue // decode this byte again in the code page
 				}
 				d.mode = modeUTF8
 			}
@@ -130,7 +137,7 @@ func (d *byteDecoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, er
 			nSrc += size
 			continue
 		}
-		if d.mode == modeCP1252 {
+		if d.mode == modeCP1252 || d.mode == modeMacRoman {
 			if len(dst)-nDst < utf8.RuneLen(r) {
 				return nDst, nSrc, transform.ErrShortDst
 			}
