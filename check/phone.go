@@ -3,7 +3,7 @@ package check
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -14,106 +14,31 @@ import (
 // 2.40555E+10. None of this can be undone reliably from the exported text.
 const excelFix = "format the column as Text in Excel (or prefix with ') and re-export"
 
-// country holds what the parser needs to know about one partner market.
-type country struct {
-	iso   string // ISO 3166 alpha-2
-	cc    string // country calling code
-	trunk string // national trunk prefix, dropped in E.164; "" when the country has none
-	idd   string // international prefix besides "00", e.g. "011"; "" when "00" is the only one
-	min   int    // national significant number (NSN) length, after cc, without trunk
-	max   int
-	// lead, when set, lists the digits a national-format NSN may start with.
-	// It exists for countries without a trunk prefix whose numbers begin with a
-	// zero or another fixed digit (Italy keeps its leading 0 in E.164): a number
-	// that starts otherwise there is more likely a cell that lost its 0 than a
-	// real number, so it is an error with guidance instead.
-	lead string
-}
-
-// countries covers the common partner markets. Lengths are NSN lengths from the
-// national numbering plans, kept generous on purpose: the API does the exact
-// check, this table only has to catch clear damage without rejecting real
-// numbers. Countries not listed are still accepted in +international form.
-var countries = map[string]*country{
-	"US": {iso: "US", cc: "1", trunk: "1", idd: "011", min: 10, max: 10},
-	"CA": {iso: "CA", cc: "1", trunk: "1", idd: "011", min: 10, max: 10},
-	"MX": {iso: "MX", cc: "52", min: 10, max: 10},
-	"GB": {iso: "GB", cc: "44", trunk: "0", min: 9, max: 10},
-	"IE": {iso: "IE", cc: "353", trunk: "0", min: 7, max: 9},
-	"DE": {iso: "DE", cc: "49", trunk: "0", min: 6, max: 13},
-	"AT": {iso: "AT", cc: "43", trunk: "0", min: 6, max: 13},
-	"CH": {iso: "CH", cc: "41", trunk: "0", min: 9, max: 9},
-	"FR": {iso: "FR", cc: "33", trunk: "0", min: 9, max: 9},
-	"BE": {iso: "BE", cc: "32", trunk: "0", min: 8, max: 9},
-	"NL": {iso: "NL", cc: "31", trunk: "0", min: 9, max: 9},
-	"ES": {iso: "ES", cc: "34", min: 9, max: 9, lead: "6789"},
-	"PT": {iso: "PT", cc: "351", min: 9, max: 9, lead: "23789"},
-	"IT": {iso: "IT", cc: "39", min: 6, max: 11, lead: "03"},
-	"SE": {iso: "SE", cc: "46", trunk: "0", min: 7, max: 9},
-	"NO": {iso: "NO", cc: "47", min: 8, max: 8},
-	"DK": {iso: "DK", cc: "45", min: 8, max: 8},
-	"FI": {iso: "FI", cc: "358", trunk: "0", min: 5, max: 12},
-	"PL": {iso: "PL", cc: "48", min: 9, max: 9},
-	"AU": {iso: "AU", cc: "61", trunk: "0", idd: "0011", min: 9, max: 9},
-	"NZ": {iso: "NZ", cc: "64", trunk: "0", min: 8, max: 10},
-	"IN": {iso: "IN", cc: "91", trunk: "0", min: 10, max: 10},
-	"JP": {iso: "JP", cc: "81", trunk: "0", idd: "010", min: 9, max: 10},
-	"SG": {iso: "SG", cc: "65", min: 8, max: 8},
-	"ZA": {iso: "ZA", cc: "27", trunk: "0", min: 9, max: 9},
-}
-
-// countryAliases are spellings of a default country that are not ISO codes but
-// mean exactly one entry.
-var countryAliases = map[string]string{"UK": "GB"}
-
-// byCC finds a country by calling code. Calling codes form a prefix-free code,
-// so at most one of the 1-, 2- and 3-digit prefixes of a number matches.
-var byCC = func() map[string]*country {
-	m := make(map[string]*country)
-	for _, c := range countries {
-		if c.iso != "CA" { // US and CA share +1 and its rules
-			m[c.cc] = c
-		}
-	}
-	return m
-}()
-
-// knownCountries is the sorted list of default countries, for messages.
-var knownCountries = func() string {
-	var l []string
-	for iso := range countries {
-		l = append(l, iso)
-	}
-	sort.Strings(l)
-	return strings.Join(l, ", ")
-}()
-
-// Phone normalises s to E.164 ("+" and 8 to 15 digits). A number without a
-// country code is read as a national number of defaultCountry (ISO 3166
-// alpha-2; "" means "US"). note is "+12405551212 from \"(240) 555-1212\"" when
-// the value changed, with the reason when it is not obvious.
+// Phone normalises s to E.164 ("+", country code and national number). A
+// number without a country code is read as a national number of
+// defaultCountry (ISO 3166 alpha-2, any region libphonenumber knows; ""
+// means "US"). note is "+12405551212 from \"(240) 555-1212\"" when the value
+// changed, with the reason when it is not obvious.
 //
 // Accepted: separators (spaces, '-', '.', '/', parentheses), "+CC", the "00"
 // international prefix (and the country's own, as 011 in North America),
-// "+44 (0)20 ..." whose "(0)" is dropped, national numbers with their trunk
-// prefix ("020 7946 0958" in GB), a "tel:" prefix and a leading apostrophe.
+// "+44 (0)20 ..." whose "(0)" is dropped, national numbers as libphonenumber
+// reads them (with or without the trunk prefix, carrier codes, Argentina's
+// 15), a "tel:" prefix and a leading apostrophe. The result is a number
+// libphonenumber calls valid: one it calls impossible or invalid is refused,
+// with what is wrong in its digits.
 //
 // Rejected with the fix in the message: an extension in the cell, letters,
 // several numbers in one cell, and the marks a spreadsheet leaves when the
 // column was stored as numbers (scientific notation, a trailing ".0", a lost
-// leading '+' or '0'). Anything with two readings is an error, never a guess.
+// leading '+' or '0' that changes the number). Anything with two readings is
+// an error, never a guess.
 func Phone(s, defaultCountry string) (e164 string, note string, err error) {
 	in := Trim(s)
 	if in == "" {
 		return "", "", errors.New("phone number is empty")
 	}
-	def := strings.ToUpper(Trim(defaultCountry))
-	if def == "" {
-		def = "US"
-	}
-	if a, ok := countryAliases[def]; ok {
-		def = a
-	}
+	def := canonCountry(defaultCountry)
 	e164, why, err := parsePhone(in, def)
 	if err != nil {
 		return "", "", err
@@ -313,19 +238,24 @@ func splitPhone(in, w string) (phoneText, error) {
 // when they start with '+' or an international prefix and as a national number
 // of def otherwise.
 func (t phoneText) parse(in, def string) (string, string, error) {
-	home := countries[def]
-	rest, prefix := "", 0
-	switch {
-	case t.plus:
-		rest = t.digits
-	case home != nil && home.idd != "" && strings.HasPrefix(t.digits, home.idd):
-		rest, prefix = t.digits[len(home.idd):], len(home.idd)
-	case strings.HasPrefix(t.digits, "00"):
-		rest, prefix = t.digits[2:], 2
-	default:
-		return t.national(in, def, home)
+	home := phoneIndex().byID[def]
+	if home != nil {
+		home.load()
 	}
-	return t.international(in, rest, prefix)
+	if t.plus {
+		return t.international(in, t.digits, 0)
+	}
+	if home != nil {
+		if rest, ok := home.iddRest(t.digits); ok {
+			return t.international(in, rest, len(t.digits)-len(rest))
+		}
+	}
+	if strings.HasPrefix(t.digits, "00") {
+		// The most common international prefix, read as one everywhere: no
+		// national number starts with 00.
+		return t.international(in, t.digits[2:], 2)
+	}
+	return t.national(in, def, home)
 }
 
 // international reads digits that follow '+' or an international prefix (of
@@ -337,44 +267,104 @@ func (t phoneText) international(in, rest string, prefix int) (string, string, e
 	if rest[0] == '0' {
 		return "", "", fmt.Errorf("%q has a 0 where the country code belongs: country codes never start with 0; write + followed by the country code, as in +44 20 7946 0958", in)
 	}
-	c := lookupCC(rest)
+	cc, n := ccPrefix(rest)
+	if cc == 0 {
+		return "", "", fmt.Errorf("%q has no country's calling code after the '+' (no country has %s): check the first digits", in, ccCandidates(rest))
+	}
+	main := mainRegion(cc)
+	raw := rest[n:]
 	why := ""
 	if t.hadParen0 {
-		ccLen := t.paren0 - prefix
-		switch {
-		case c != nil && ccLen != len(c.cc), c == nil && (ccLen < 1 || ccLen > 3):
+		if t.paren0-prefix != n {
 			return "", "", fmt.Errorf("%q has \"(0)\" somewhere other than right after the country code: write it as +<country code> (0)<number> or without the (0)", in)
-		case c != nil && c.trunk != "0":
-			return "", "", fmt.Errorf("%q has \"(0)\", but +%s numbers have no trunk 0 to drop, so it is unclear whether the 0 belongs to the number: write the number without \"(0)\", keeping the 0 only if it is part of the number", in, c.cc)
+		}
+		if main.meta.GetNationalPrefix() != "0" {
+			// No trunk 0 to drop: the 0 may belong to the number (Italy keeps
+			// it). Take the one reading that is a number, never a guess.
+			kept, dropped := main.afterCC("0"+raw), main.afterCC(raw)
+			okKept := kept != "" && validNumber(cc, kept)
+			okDropped := dropped != "" && validNumber(cc, dropped)
+			switch {
+			case okKept && !okDropped:
+				return "+" + main.ccStr + kept, "kept the 0 of (0): it is part of +" + main.ccStr + " numbers", nil
+			case okDropped && !okKept:
+				return "+" + main.ccStr + dropped, "dropped the (0): +" + main.ccStr + " numbers have no trunk 0", nil
+			}
+			return "", "", fmt.Errorf("%q has \"(0)\", but +%d numbers have no trunk 0 to drop, so it is unclear whether the 0 belongs to the number: write the number without \"(0)\", keeping the 0 only if it is part of the number", in, cc)
 		}
 	}
-	if c == nil {
-		// A country outside the table: only E.164's own limits apply; the API
-		// does the rest.
-		if n := len(rest); n < 8 || n > 15 {
-			return "", "", fmt.Errorf("%q has %d digits after the '+'; an international number has 8 to 15: check for missing or extra digits", in, n)
-		}
-		return "+" + rest, "", nil
+	nsn := main.afterCC(raw)
+	if nsn == "" {
+		return "", "", fmt.Errorf("%q is not a valid +%d number: %s", in, cc, whyInvalid(cc, raw, "after the country code "+main.ccStr))
 	}
-	nsn := rest[len(c.cc):]
-	if c.trunk == "0" && strings.HasPrefix(nsn, "0") && !t.hadParen0 {
-		// "+44 020 ..." : numbers of trunk-0 countries never start with 0 after
-		// the country code, so this 0 can only be the trunk prefix written by
-		// mistake. One reading, so drop it and say so.
-		nsn = nsn[1:]
-		why = "dropped the trunk 0 after +" + c.cc
+	if nsn != raw && !t.hadParen0 {
+		why = prefixNote(main, raw, nsn)
 	}
-	if msg := c.nsnProblem(nsn, false); msg != "" {
-		return "", "", fmt.Errorf("%q is not a valid +%s number: %s", in, c.cc, msg)
+	if !validNumber(cc, nsn) {
+		return "", "", fmt.Errorf("%q is not a valid +%d number: %s", in, cc, whyInvalid(cc, nsn, "after the country code "+main.ccStr))
 	}
-	return "+" + c.cc + nsn, why, nil
+	return "+" + main.ccStr + nsn, why, nil
+}
+
+// prefixNote says what the national prefix rules did to raw.
+func prefixNote(r *region, raw, nsn string) string {
+	if np := r.meta.GetNationalPrefix(); np != "" && raw == np+nsn {
+		return "dropped the trunk " + np + " after +" + r.ccStr
+	}
+	return fmt.Sprintf("read %s as %s by the national prefix rules of %s", raw, nsn, r.id)
+}
+
+// ccCandidates says "9, 99 or 999": the codes the first digits could be.
+func ccCandidates(rest string) string {
+	var cs []string
+	for n := 1; n <= 3 && n <= len(rest); n++ {
+		cs = append(cs, "+"+rest[:n])
+	}
+	if len(cs) == 1 {
+		return cs[0]
+	}
+	return strings.Join(cs[:len(cs)-1], ", ") + " or " + cs[len(cs)-1]
+}
+
+// reading is one way to understand the digits of a cell.
+type reading struct {
+	e164  string
+	cc    int
+	nsn   string // "" when its length is out of bounds
+	viaCC bool   // a national number that started with its own calling code
+}
+
+func (rd reading) valid() bool { return rd.nsn != "" && validNumber(rd.cc, rd.nsn) }
+
+// readNational reads d, without an international prefix, in r's rules.
+func (r *region) readNational(d string) reading {
+	if rest, ok := r.nationalCC(d); ok {
+		main := mainRegion(r.cc)
+		nsn := main.afterCC(rest)
+		return reading{e164: "+" + r.ccStr + nsn, cc: r.cc, nsn: nsn, viaCC: true}
+	}
+	nsn := r.afterCC(d)
+	return reading{e164: "+" + r.ccStr + nsn, cc: r.cc, nsn: nsn}
+}
+
+// readPlus reads d as an international number whose '+' was lost.
+func readPlus(d string) reading {
+	if d == "" || d[0] == '0' {
+		return reading{}
+	}
+	cc, n := ccPrefix(d)
+	if cc == 0 {
+		return reading{}
+	}
+	nsn := mainRegion(cc).afterCC(d[n:])
+	return reading{e164: "+" + strconv.Itoa(cc) + nsn, cc: cc, nsn: nsn}
 }
 
 // national reads digits without an international prefix as a number of def,
 // and when that fails tells spreadsheet damage apart from a plain mistake.
-func (t phoneText) national(in, def string, c *country) (string, string, error) {
-	if c == nil {
-		return "", "", fmt.Errorf("%q has no country code and the default country %q is not one this tool knows (%s): write it as + followed by the country code", in, def, knownCountries)
+func (t phoneText) national(in, def string, home *region) (string, string, error) {
+	if home == nil {
+		return "", "", fmt.Errorf("%q has no country code and the default country %q is not a region code (%s): write it as + followed by the country code", in, def, CountryHint())
 	}
 	d := t.digits
 	if t.hadParen0 {
@@ -383,118 +373,123 @@ func (t phoneText) national(in, def string, c *country) (string, string, error) 
 		}
 		d = "0" + d // "(0)20 7946 0958": the bracketed trunk prefix of a national number
 	}
-	nsn, msg := c.nationalNSN(d)
-	if msg == "" {
-		return "+" + c.cc + nsn, "", nil
+	rd := home.readNational(d)
+	np := home.meta.GetNationalPrefix()
+	if rd.valid() {
+		if t.bare && home.cc != 1 && (rd.viaCC || np != "" && !strings.HasPrefix(d, np)) {
+			// A digits-only cell that lacks the trunk prefix its country
+			// writes, or starts with the country code: the spreadsheet
+			// dropped a leading 0 or a leading '+'. Often both read the same;
+			// when they are two different numbers, that is a guess.
+			if err := ambiguous(in, d, def, home, rd); err != nil {
+				return "", "", err
+			}
+		}
+		why := ""
+		if rd.viaCC && home.cc != 1 {
+			why = "read the leading " + home.ccStr + " as the country code"
+		}
+		return rd.e164, why, nil
 	}
 	if t.bare {
-		if err := damaged(in, d, c); err != nil {
+		if err := damaged(in, d, def, home); err != nil {
 			return "", "", err
 		}
 	}
-	return "", "", fmt.Errorf("%q is not a valid %s number: %s; for a number of another country write + and the country code", in, def, msg)
+	where := ""
+	if np != "" && home.cc != 1 {
+		where = "not counting the trunk prefix " + np
+	}
+	nsn := rd.nsn
+	if nsn == "" {
+		nsn = strings.TrimPrefix(d, np)
+	}
+	return "", "", fmt.Errorf("%q is not a valid %s number: %s; for a number of another country write + and the country code", in, def, whyInvalid(rd.cc, nsn, where))
 }
 
-// nationalNSN strips the trunk prefix of a national-format number d and checks
-// the rest; msg says what is wrong, or is "" when nsn is good.
-func (c *country) nationalNSN(d string) (nsn string, msg string) {
-	switch {
-	case c.cc == "1":
-		if len(d) == 11 && d[0] == '1' {
-			d = d[1:]
+// ambiguous reports a digits-only cell whose lost '+' and lost 0 readings are
+// both numbers, and different ones.
+func ambiguous(in, d, def string, home *region, rd reading) error {
+	var readings []string
+	seen := map[string]bool{}
+	if p := readPlus(d); p.valid() {
+		readings = append(readings, fmt.Sprintf("%s that lost its leading '+'", p.e164))
+		seen[p.e164] = true
+	}
+	if np := home.meta.GetNationalPrefix(); (np == "0" || np == "") && d[0] != '0' {
+		if z := home.readNational("0" + d); z.valid() && !seen[z.e164] {
+			readings = append(readings, fmt.Sprintf("the %s number 0%s that lost its leading 0", def, d))
+			seen[z.e164] = true
 		}
-		if len(d) != 10 {
-			return "", fmt.Sprintf("it has %d digits; North American numbers have 10 (or 11 starting with 1)", len(d))
-		}
-	case c.trunk != "":
-		if !strings.HasPrefix(d, c.trunk) {
-			return "", fmt.Sprintf("a national number there starts with the trunk prefix %s (or write it as +%s ...)", c.trunk, c.cc)
-		}
-		d = d[len(c.trunk):]
 	}
-	return d, c.nsnProblem(d, true)
-}
-
-// nsnProblem checks a national significant number; national says whether it
-// was written in national format, where the lead digits rule applies.
-func (c *country) nsnProblem(nsn string, national bool) string {
-	if c.cc == "1" {
-		switch {
-		case len(nsn) != 10:
-			return fmt.Sprintf("it has %d digits after the 1; North American numbers have 10", len(nsn))
-		case nsn[0] < '2' || nsn[3] < '2':
-			return "the area code and the exchange (first and fourth digit) must start with 2-9"
-		case nsn[1:3] == "11":
-			return "N11 codes such as 911 are not area codes"
-		}
-		return ""
+	if len(seen) < 2 && (len(seen) == 0 || seen[rd.e164]) {
+		return nil
 	}
-	if len(nsn) < c.min || len(nsn) > c.max {
-		if c.min == c.max {
-			return fmt.Sprintf("it has %d digits after the country code %s; %s numbers have %d", len(nsn), c.cc, c.iso, c.min)
-		}
-		return fmt.Sprintf("it has %d digits after the country code %s; %s numbers have %d to %d", len(nsn), c.cc, c.iso, c.min, c.max)
+	if !seen[rd.e164] {
+		readings = append(readings, "the "+def+" number "+rd.e164)
 	}
-	if c.trunk == "0" && nsn[0] == '0' {
-		return fmt.Sprintf("a 0 follows the country code or trunk prefix, where +%s numbers have none", c.cc)
-	}
-	if national && c.lead != "" && strings.IndexByte(c.lead, nsn[0]) < 0 {
-		return fmt.Sprintf("national %s numbers start with %s", c.iso, strings.Join(strings.Split(c.lead, ""), " or "))
-	}
-	if len(c.cc)+len(nsn) < 8 || len(c.cc)+len(nsn) > 15 {
-		return fmt.Sprintf("it would have %d digits with the country code; E.164 numbers have 8 to 15", len(c.cc)+len(nsn))
-	}
-	return ""
+	return excelReadings(in, readings)
 }
 
 // damaged explains a digits-only cell that is not a valid national number but
 // becomes one with the character a spreadsheet drops: the leading '+' of an
 // international number, or the leading 0 of a national one. Both readings are
 // listed when both fit; nil means neither fits.
-func damaged(in, d string, home *country) error {
+func damaged(in, d, def string, home *region) error {
 	var readings []string
-	if c := lookupCC(d); c != nil && c.nsnProblem(d[len(c.cc):], false) == "" {
-		readings = append(readings, fmt.Sprintf("+%s that lost its leading '+'", d))
+	if p := readPlus(d); p.valid() {
+		readings = append(readings, fmt.Sprintf("%s that lost its leading '+'", p.e164))
 	}
-	if (home.trunk == "0" || strings.Contains(home.lead, "0")) && d[0] != '0' {
-		if _, msg := home.nationalNSN("0" + d); msg == "" {
-			readings = append(readings, fmt.Sprintf("the %s number 0%s that lost its leading 0", home.iso, d))
+	if np := home.meta.GetNationalPrefix(); (np == "0" || np == "") && d[0] != '0' {
+		if home.readNational("0" + d).valid() {
+			readings = append(readings, fmt.Sprintf("the %s number 0%s that lost its leading 0", def, d))
 		}
 	}
 	if len(readings) == 0 {
 		return nil
 	}
+	return excelReadings(in, readings)
+}
+
+func excelReadings(in string, readings []string) error {
 	return fmt.Errorf("%q looks like %s (a spreadsheet stored it as a number): %s", in, strings.Join(readings, ", or "), excelFix)
 }
 
-// lookupCC finds the table entry whose calling code starts digits, or nil.
-func lookupCC(digits string) *country {
-	for n := 1; n <= 3 && n <= len(digits); n++ {
-		if c, ok := byCC[digits[:n]]; ok {
-			return c
-		}
+// countryAliases are spellings of a default country that are not ISO codes but
+// mean exactly one region.
+var countryAliases = map[string]string{"UK": "GB"}
+
+func canonCountry(iso string) string {
+	iso = strings.ToUpper(Trim(iso))
+	if iso == "" {
+		return "US"
 	}
-	return nil
+	if a, ok := countryAliases[iso]; ok {
+		return a
+	}
+	return iso
 }
 
 // KnownCountry reports whether national numbers of iso (ISO 3166 alpha-2,
-// or UK) can be read: the CLI checks --default-country once at start-up
-// instead of failing every national number of the file.
+// or UK) can be read: every region libphonenumber has data for. The CLI
+// checks --default-country once at start-up instead of failing every
+// national number of the file.
 func KnownCountry(iso string) bool {
-	iso = strings.ToUpper(Trim(iso))
-	if a, ok := countryAliases[iso]; ok {
-		iso = a
+	if strings.TrimSpace(iso) == "" {
+		return false
 	}
-	_, ok := countries[iso]
+	_, ok := phoneIndex().byID[canonCountry(iso)]
 	return ok
 }
 
-// Countries lists the ISO codes KnownCountry accepts, sorted.
+// Countries lists the ISO codes KnownCountry accepts, sorted: all of
+// libphonenumber's regions (about 245). For a message, CountryHint is shorter.
 func Countries() []string {
-	out := make([]string, 0, len(countries))
-	for iso := range countries {
-		out = append(out, iso)
-	}
-	sort.Strings(out)
-	return out
+	return append([]string(nil), phoneIndex().isos...)
+}
+
+// CountryHint describes the accepted default countries in one short line,
+// for messages where the full list of Countries would be noise.
+func CountryHint() string {
+	return fmt.Sprintf("an ISO 3166 region code such as US, CA, GB, DE, FR, AU, IN or BR; %d regions are known", len(phoneIndex().isos))
 }
