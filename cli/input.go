@@ -73,10 +73,6 @@ func decodeInput(f io.Reader, cfg *config) (*input, error) {
 		if delim == 0 {
 			delim = d
 		}
-		first = firstLine(br)
-	}
-	if delim == 0 {
-		delim = sheet.SniffDelimiter(first)
 	}
 	src, err := pipeline.NewSource(br, pipeline.SourceOptions{
 		Delimiter:     delim,
@@ -87,7 +83,7 @@ func decodeInput(f io.Reader, cfg *config) (*input, error) {
 	if err != nil {
 		return nil, usagef("%s: %v", cfg.input, err)
 	}
-	return &input{src: src, dec: dec, enc: enc, delim: delim}, nil
+	return &input{src: src, dec: dec, enc: enc, delim: src.Header().Delimiter}, nil
 }
 
 // firstLine peeks at the first line without consuming it.
@@ -132,6 +128,14 @@ func (c *config) matcher() func(string) (string, bool) {
 // suggestion: they are kept in the output, never silently dropped.
 func headerWarnings(h pipeline.Header) []string {
 	var out []string
+	switch {
+	case h.Line == 0:
+		out = append(out, "the file has no header line: it is read as a list of email addresses, one a line, from line 1")
+	case h.Line == 2:
+		out = append(out, "the header is on line 2: line 1 above it (a title or a heading) is not read")
+	case h.Line > 2:
+		out = append(out, fmt.Sprintf("the header is on line %d: lines 1-%d above it (titles, dates, headings, blank lines) are not read", h.Line, h.Line-1))
+	}
 	data := h.Data()
 	named := len(data)
 	for named > 0 && strings.TrimSpace(data[named-1]) == "" {

@@ -38,6 +38,10 @@ type Header struct {
 	First int
 	// Delimiter separates the cells.
 	Delimiter rune
+	// Line is the header's row as a spreadsheet shows it: 1, or further
+	// down below a report's title lines; 0 when the file has no header (a
+	// bare list of addresses, read as the email column).
+	Line int
 	// TrailingEmpty: the first data rows end in an empty cell the header
 	// does not have (a delimiter at the end of each line). Such cells are
 	// dropped from every row: they shift nothing.
@@ -68,6 +72,9 @@ type Source struct {
 	header Header
 	named  int // header cells up to the last one with a heading
 	blank  int
+	// row is the spreadsheet row of the last record read, lastEnd the
+	// physical line it ended on.
+	row, lastEnd int
 	// cols[i] is the column table entry of input position i, nil for a
 	// column we do not use.
 	cols []*column.Column
@@ -75,7 +82,7 @@ type Source struct {
 
 // SourceOptions tune how the input is read.
 type SourceOptions struct {
-	Delimiter rune // ',' when zero
+	Delimiter rune // sniffed when zero (see sheet.FindLayout)
 	// Match maps a header cell to our column name; ok=false keeps the
 	// column only as pass-through data. sheet.Canonical when nil.
 	Match func(header string) (name string, ok bool)
@@ -102,24 +109,35 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, &InputError{Msg: err.Error()}
 	}
-	layout := sheet.FindLayout(prefix, errors.Is(err, io.EOF), opt.Delimiter)
-	cr := csv.NewReader(br) // reads br itself: bufio.NewReader keeps a big enough *bufio.Reader
-	cr.Comma = layout.Delimiter
-	cr.FieldsPerRecord = -1 // ragged rows become invalid rows, not a failed run
-	cr.LazyQuotes = true    // a stray quote in a name is data, as Excel sees it
 	match := opt.Match
 	if match == nil {
 		match = sheet.Canonical
 	}
-	raw, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, &InputError{Msg: "the file is empty: expected a header line naming at least an email column"}
+	layout := sheet.FindLayout(prefix, errors.Is(err, io.EOF), opt.Delimiter, match)
+	cr := csv.NewReader(br) // reads br itself: bufio.NewReader keeps a big enough *bufio.Reader
+	cr.Comma = layout.Delimiter
+	cr.FieldsPerRecord = -1 // ragged rows become invalid rows, not a failed run
+	cr.LazyQuotes = true    // a stray quote in a name is data, as Excel sees it
+	src := &Source{r: cr}
+	if layout.NoHeader {
+		// A bare list of addresses: its first line is the first address.
+		src.header = Header{Raw: []string{"email"}, Canonical: []string{"email"}, Delimiter: layout.Delimiter}
+		src.named, src.cols = 1, []*column.Column{&column.Table[column.Index("email")]}
+		return src, nil
 	}
-	if err != nil {
-		return nil, &InputError{Line: 1, Msg: err.Error()}
+	var raw []string
+	for i := 0; i <= layout.Skip; i++ { // the lines above the header are not rows
+		raw, err = cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil, &InputError{Msg: "the file is empty: expected a header line naming at least an email column"}
+		}
+		if err != nil {
+			return nil, &InputError{Line: src.row + 1, Msg: err.Error()}
+		}
+		src.advance(raw)
 	}
 	h := Header{Raw: raw, Canonical: make([]string, len(raw)), First: resultPrefix(raw, opt.ResultColumns),
-		Delimiter: layout.Delimiter, TrailingEmpty: layout.TrailingEmpty}
+		Delimiter: layout.Delimiter, TrailingEmpty: layout.TrailingEmpty, Line: src.row}
 	seen := map[string]int{}
 	for i := h.First; i < len(raw); i++ {
 		cell := raw[i]
@@ -131,13 +149,13 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 			continue
 		}
 		if j, dup := seen[name]; dup {
-			return nil, &InputError{Line: 1, Msg: fmt.Sprintf("columns %d (%q) and %d (%q) both mean %s: remove or rename one", j+1, raw[j], i+1, raw[i], name)}
+			return nil, &InputError{Line: h.Line, Msg: fmt.Sprintf("columns %d (%q) and %d (%q) both mean %s: remove or rename one", j+1, raw[j], i+1, raw[i], name)}
 		}
 		seen[name] = i
 		h.Canonical[i] = name
 	}
 	if _, ok := seen["email"]; !ok {
-		return nil, &InputError{Line: 1, Msg: fmt.Sprintf("no email column: the header has %s; name the column holding the subscribers' addresses \"email\"", quoteList(h.Data()))}
+		return nil, &InputError{Line: h.Line, Msg: fmt.Sprintf("no email column: the header has %s; name the column holding the subscribers' addresses \"email\"", quoteList(h.Data()))}
 	}
 	cols := make([]*column.Column, len(raw))
 	for i, name := range h.Canonical {
@@ -149,7 +167,20 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 	for named > h.First+1 && strings.TrimSpace(raw[named-1]) == "" {
 		named--
 	}
-	return &Source{r: cr, header: h, named: named, cols: cols}, nil
+	src.header, src.named, src.cols = h, named, cols
+	return src, nil
+}
+
+// advance counts the record just read: its spreadsheet row follows the
+// empty lines before it, which encoding/csv skips and a spreadsheet shows as
+// rows (gap says how many); a quoted cell may span lines.
+func (s *Source) advance(rec []string) (gap int) {
+	start, _ := s.r.FieldPos(0)
+	gap = start - s.lastEnd - 1
+	s.row += gap + 1
+	last, _ := s.r.FieldPos(len(rec) - 1)
+	s.lastEnd = last + strings.Count(rec[len(rec)-1], "\n")
+	return gap
 }
 
 // resultPrefix is how many leading cells are our own result columns (any
@@ -183,9 +214,9 @@ func (s *Source) Header() Header { return s.header }
 // Blank is the number of blank rows skipped so far.
 func (s *Source) Blank() int { return s.blank }
 
-// next reads the next non-blank record: its spreadsheet row number, its
-// cells, and a problem with its shape, if any.
-func (s *Source) next(row, lastEnd *int) ([]string, string, error) {
+// next reads the next non-blank record: its cells, and a problem with its
+// shape, if any; s.row is its spreadsheet row.
+func (s *Source) next() ([]string, string, error) {
 	for {
 		rec, err := s.r.Read()
 		if err != nil {
@@ -195,17 +226,7 @@ func (s *Source) next(row, lastEnd *int) ([]string, string, error) {
 			}
 			return nil, "", err
 		}
-		// Spreadsheet row numbers count records, not physical lines: a quoted
-		// cell may span lines, and encoding/csv skips empty lines that a
-		// spreadsheet shows as empty rows.
-		start, _ := s.r.FieldPos(0)
-		if *lastEnd > 0 {
-			s.blank += start - *lastEnd - 1
-			*row += start - *lastEnd - 1
-		}
-		*row++
-		last, _ := s.r.FieldPos(len(rec) - 1)
-		*lastEnd = last + strings.Count(rec[len(rec)-1], "\n")
+		s.blank += s.advance(rec)
 		if isBlank(rec) {
 			s.blank++
 			continue
@@ -245,21 +266,18 @@ func isBlank(rec []string) bool {
 // with more or fewer cells than the header is handed over with a problem;
 // its cells are all kept, extra ones included, so nothing is dropped.
 func (s *Source) Each(ctx context.Context, fn func(Row) error) error {
-	row := 1
-	lastEnd, _ := s.r.FieldPos(len(s.header.Raw) - 1)
-	lastEnd += strings.Count(s.header.Raw[len(s.header.Raw)-1], "\n")
 	for seq := 0; ; seq++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rec, problem, err := s.next(&row, &lastEnd)
+		rec, problem, err := s.next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		r := Row{Seq: seq, Line: row, Raw: rec}
+		r := Row{Seq: seq, Line: s.row, Raw: rec}
 		for i, c := range s.cols {
 			if c != nil && i < len(rec) {
 				*c.Field(&r.Fields) = rec[i]

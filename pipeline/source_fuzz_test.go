@@ -29,14 +29,14 @@ func FuzzSource(f *testing.F) {
 		}
 		opt := pipeline.SourceOptions{Match: sheet.Canonical, ResultColumns: []string{"line", "email", "precheck_result"}, RenamePrefix: "input_"}
 		switch delim {
-		case ';', '\t', ',':
+		case ';', '\t', ',', '|':
 			opt.Delimiter = rune(delim)
 		}
 		src, err := pipeline.NewSource(r, opt)
 		if err != nil {
 			return // a header problem is reported, not a panic
 		}
-		last := 1
+		last := src.Header().Line
 		_ = src.Each(context.Background(), func(row pipeline.Row) error {
 			if row.Line <= last {
 				t.Fatalf("line %d after %d", row.Line, last)

@@ -177,3 +177,30 @@ func TestSourceUndecodableCharacter(t *testing.T) {
 		t.Errorf("line 3 (only a pass-through column): %+v", p)
 	}
 }
+
+// The header may sit below a report's title lines: rows keep the numbers a
+// spreadsheet shows, and the lines above are not rows.
+func TestSourceHeaderBelowTitleLines(t *testing.T) {
+	rows, src := readAll(t, "Subscribers\n\"Generated: 2026-11-30\"\n\nemail;package\na@x.example;webex_meetings\n\nb@x.example;webex_suite\n")
+	h := src.Header()
+	if h.Line != 4 || h.Delimiter != ';' || h.Canonical[0] != "email" {
+		t.Fatalf("header = %+v", h)
+	}
+	if len(rows) != 2 || rows[0].Line != 5 || rows[1].Line != 7 || rows[1].Fields.Package != "webex_suite" {
+		t.Fatalf("rows = %+v", rows)
+	}
+	if src.Blank() != 1 {
+		t.Errorf("blank = %d: lines above the header are not blank rows", src.Blank())
+	}
+}
+
+// A bare list of addresses: no header, and its first line is the first row.
+func TestSourceBareListOfAddresses(t *testing.T) {
+	rows, src := readAll(t, "ann@x.example\n\nben@x.example\n")
+	if h := src.Header(); h.Line != 0 || len(h.Raw) != 1 || h.Canonical[0] != "email" {
+		t.Fatalf("header = %+v", h)
+	}
+	if len(rows) != 2 || rows[0].Line != 1 || rows[0].Fields.Email != "ann@x.example" || rows[1].Line != 3 {
+		t.Fatalf("rows = %+v", rows)
+	}
+}
