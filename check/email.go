@@ -86,7 +86,7 @@ func emailSyntax(w string) string {
 		if r < utf8.RuneSelf {
 			continue
 		}
-		if isBlank(r) {
+		if isBlank(r) || isInvisibleFormat(r) {
 			return fmt.Sprintf("contains an invisible character or odd space (U+%04X) at byte %d: retype the address", r, i)
 		}
 		return fmt.Sprintf("contains %q, which is not ASCII: use the plain ASCII address", r)

@@ -2,6 +2,8 @@ package check
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -53,6 +55,25 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 		if t := Trim(*v); t != *v {
 			*v = t
 			notes = append(notes, c.Name+" trimmed")
+		}
+	}
+	// Invisible characters (bidi marks around a number pasted from a
+	// contact card, zero-width spaces) are removed where that has one
+	// reading: around any value, and inside a number.
+	for _, c := range column.Table {
+		v := c.Field(&clean)
+		if !mayHoldInvisible(*v) {
+			continue
+		}
+		inside := c.Kind == column.Phone || c.Kind == column.Extension
+		s, removed := dropInvisible(*v, inside)
+		if s != *v {
+			notes = append(notes, fmt.Sprintf("%s removed the invisible %s", c.Name, removed))
+			*v = s
+		}
+		if i := strings.IndexFunc(s, isInvisibleFormat); i >= 0 && c.Kind == column.ID {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			problems = append(problems, Problem{Field: c.Name, Message: fmt.Sprintf("%q holds an invisible character (U+%04X) inside, which an id cannot have: retype it", s, r)})
 		}
 	}
 	if clean.Email == "" {
@@ -209,4 +230,52 @@ func oneLine(s string) string {
 		b = utf8.AppendRune(b, r)
 	}
 	return string(b)
+}
+
+// isInvisibleFormat reports a character that renders as nothing: Unicode's
+// format characters (bidi marks and embeddings, zero-width spaces and
+// joiners, the BOM, the soft hyphen).
+func isInvisibleFormat(r rune) bool { return unicode.Is(unicode.Cf, r) }
+
+// mayHoldInvisible is a fast byte test: false means s is ASCII or Latin-1
+// letters only, none of them a format character.
+func mayHoldInvisible(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xC2 {
+			return true
+		}
+	}
+	return false
+}
+
+// dropInvisible removes invisible characters (and the blanks they hid) from
+// both ends of s, and from inside when inside is set; removed names them.
+func dropInvisible(s string, inside bool) (out, removed string) {
+	var seen []rune
+	note := func(r rune) bool {
+		if isInvisibleFormat(r) && !slices.Contains(seen, r) {
+			seen = append(seen, r)
+		}
+		return true
+	}
+	out = strings.TrimFunc(s, func(r rune) bool { return (isInvisibleFormat(r) || isBlank(r)) && note(r) })
+	if inside {
+		out = strings.Map(func(r rune) rune {
+			if isInvisibleFormat(r) && note(r) {
+				return -1
+			}
+			return r
+		}, out)
+	}
+	if len(seen) == 0 {
+		return out, ""
+	}
+	names := make([]string, len(seen))
+	for i, r := range seen {
+		names[i] = fmt.Sprintf("U+%04X", r)
+	}
+	if len(names) == 1 {
+		return out, "character " + names[0]
+	}
+	return out, "characters " + strings.Join(names, ", ")
 }

@@ -73,3 +73,60 @@ func TestRowLineBreaks(t *testing.T) {
 		})
 	}
 }
+
+// Invisible characters are called invisible, and removed where that has one
+// reading: around any value (bidi marks around a number pasted from a
+// contact card), inside a number.
+func TestRowInvisibleCharacters(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       Fields
+		want     Fields
+		notes    []string
+		problems []Problem
+	}{
+		{
+			name:  "contact card number",
+			in:    Fields{Email: "a@b.com", PrimaryPhoneNumber: "\u202a+1 240 555 1212\u202c"},
+			want:  Fields{Email: "a@b.com", PrimaryPhoneNumber: "+12405551212"},
+			notes: []string{"primaryPhoneNumber removed the invisible characters U+202A, U+202C", `primaryPhoneNumber +12405551212 from "+1 240 555 1212"`},
+		},
+		{
+			name:  "inside an extension, around an address and a name",
+			in:    Fields{Email: "\u202aa@b.com\u202c", Extension: "12\u200b34", LastName: "Lee\u200e"},
+			want:  Fields{Email: "a@b.com", Extension: "1234", LastName: "Lee"},
+			notes: []string{"email removed the invisible characters U+202A, U+202C", "lastName removed the invisible character U+200E", "extension removed the invisible character U+200B"},
+		},
+		{
+			name: "inside a name it may be meant: kept",
+			in:   Fields{Email: "a@b.com", FirstName: "Mehr\u200cdad"},
+			want: Fields{Email: "a@b.com", FirstName: "Mehr\u200cdad"},
+		},
+		{
+			name:     "inside an address: called invisible",
+			in:       Fields{Email: "ann\u202a@b.com"},
+			want:     Fields{Email: "ann\u202a@b.com"},
+			problems: []Problem{{"email", `"ann\u202a@b.com" contains an invisible character or odd space (U+202A) at byte 3: retype the address`}},
+		},
+		{
+			name:     "inside an id: called invisible",
+			in:       Fields{Email: "a@b.com", CustomerID: "cust\u200b1"},
+			want:     Fields{Email: "a@b.com", CustomerID: "cust\u200b1"},
+			problems: []Problem{{"customerId", `"cust\u200b1" holds an invisible character (U+200B) inside, which an id cannot have: retype it`}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clean, notes, problems := Row(tt.in, Options{})
+			if clean != tt.want {
+				t.Errorf("clean = %+v\nwant    %+v", clean, tt.want)
+			}
+			if !reflect.DeepEqual(notes, tt.notes) {
+				t.Errorf("notes = %q\nwant    %q", notes, tt.notes)
+			}
+			if !reflect.DeepEqual(problems, tt.problems) {
+				t.Errorf("problems = %q\nwant       %q", problems, tt.problems)
+			}
+		})
+	}
+}

@@ -155,7 +155,7 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 		h.Canonical[i] = name
 	}
 	if _, ok := seen["email"]; !ok {
-		return nil, &InputError{Line: h.Line, Msg: fmt.Sprintf("no email column: the header has %s; name the column holding the subscribers' addresses \"email\"", quoteList(h.Data()))}
+		return nil, &InputError{Line: h.Line, Msg: fmt.Sprintf("no email column: %s; name the column holding the subscribers' addresses \"email\"", headerShape(h, opt.Delimiter == 0))}
 	}
 	cols := make([]*column.Column, len(raw))
 	for i, name := range h.Canonical {
@@ -195,6 +195,30 @@ func resultPrefix(raw, result []string) int {
 		n++
 	}
 	return n
+}
+
+// headerShape says what a header without an email column holds, and how
+// it was split: a delimiter that is not the comma is easy to miss.
+func headerShape(h Header, sniffed bool) string {
+	data := h.Data()
+	switch {
+	case sniffed && h.Delimiter != ',':
+		return fmt.Sprintf("the file looks %s-delimited, and its header has %s", delimName(h.Delimiter), quoteList(data))
+	case len(data) == 1:
+		for _, d := range []rune{';', '\t', '|', ','} {
+			if d != h.Delimiter && strings.ContainsRune(data[0], d) {
+				return fmt.Sprintf("the header is one cell, %q: the file looks %s-delimited, not %s-delimited (--delimiter)", data[0], delimName(d), delimName(h.Delimiter))
+			}
+		}
+	}
+	return "the header has " + quoteList(data)
+}
+
+func delimName(d rune) string {
+	if d == '\t' {
+		return "tab"
+	}
+	return string(d)
 }
 
 func quoteList(cells []string) string {

@@ -78,6 +78,8 @@ func TestSourceHeaderErrors(t *testing.T) {
 		{"no email", "name,phone\nann,1\n", `no email column: the header has "name", "phone"`},
 		// an empty file has not even a header
 		{"empty", "", "the file is empty"},
+		// a delimiter that is not the comma is named
+		{"no email, pipes", "Contact|Given name|Surname\nann|Ann|Lee\n", `no email column: the file looks |-delimited, and its header has "Contact", "Given name", "Surname"`},
 		// two columns meaning the same thing would make one silently win
 		{"duplicate", "email,E-Mail\n", "both mean email"},
 	}
@@ -202,5 +204,14 @@ func TestSourceBareListOfAddresses(t *testing.T) {
 	}
 	if len(rows) != 2 || rows[0].Line != 1 || rows[0].Fields.Email != "ann@x.example" || rows[1].Line != 3 {
 		t.Fatalf("rows = %+v", rows)
+	}
+}
+
+// A delimiter given that splits nothing: the message names the one the
+// header holds.
+func TestSourceWrongDelimiterGiven(t *testing.T) {
+	_, err := pipeline.NewSource(strings.NewReader("Mail Adr|Name\nann|Ann\n"), pipeline.SourceOptions{Delimiter: ','})
+	if err == nil || !strings.Contains(err.Error(), `the header is one cell, "Mail Adr|Name": the file looks |-delimited, not ,-delimited (--delimiter)`) {
+		t.Fatalf("err = %v", err)
 	}
 }
