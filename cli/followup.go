@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/wholesale-batch/wholesale-batch/check"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/tasks"
 )
@@ -67,7 +68,11 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 			take = st == "" || st == "pending_user_migration" || r.Prior["provision_result"] == pipeline.Pending
 		}
 		if take {
-			groups[[2]string{r.Fields.CustomerID, r.Fields.Package}]++
+			pkg := r.Fields.Package
+			if p, _, err := check.Package(pkg); err == nil {
+				pkg = p // "Webex Suite" and webex_suite are one package
+			}
+			groups[[2]string{r.Fields.CustomerID, pkg}]++
 			total++
 		}
 		return nil

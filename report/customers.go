@@ -64,7 +64,11 @@ func (s *Summary) Customers() []CustomerCount {
 // than one customer.
 func (s *Summary) printCustomers(w io.Writer) {
 	cs := s.Customers()
-	if len(cs) < 2 {
+	counted := 0
+	for _, c := range cs {
+		counted += len(c.Precheck) + len(c.Provision)
+	}
+	if len(cs) < 2 || counted == 0 { // one customer, or a command that neither prechecks nor provisions
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
