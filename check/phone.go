@@ -39,17 +39,44 @@ func Phone(s, defaultCountry string) (e164 string, note string, err error) {
 		return "", "", errors.New("phone number is empty")
 	}
 	def := canonCountry(defaultCountry)
+	if isPlusDigits(in) {
+		// Already E.164, the form of a clean sheet: the front end has nothing
+		// to repair, and the result is usually in itself.
+		e164, why, err := phoneText{digits: in[1:], plus: true, paren0: -1}.international(in, in[1:], 0)
+		if err != nil || e164 == in {
+			return e164, "", err
+		}
+		return e164, changeNote(e164, in, why), nil
+	}
 	e164, why, err := parsePhone(in, def)
 	if err != nil {
 		return "", "", err
 	}
 	if e164 != in {
-		note = fmt.Sprintf("%s from %q", e164, in)
-		if why != "" {
-			note += " (" + why + ")"
-		}
+		note = changeNote(e164, in, why)
 	}
 	return e164, note, nil
+}
+
+func changeNote(e164, in, why string) string {
+	note := fmt.Sprintf("%s from %q", e164, in)
+	if why != "" {
+		note += " (" + why + ")"
+	}
+	return note
+}
+
+// isPlusDigits reports whether s is '+' and digits only.
+func isPlusDigits(s string) bool {
+	if len(s) < 2 || s[0] != '+' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // phoneText is a phone cell broken into what the parser needs.
@@ -302,6 +329,9 @@ func (t phoneText) international(in, rest string, prefix int) (string, string, e
 	}
 	if !validNumber(cc, nsn) {
 		return "", "", fmt.Errorf("%q is not a valid +%d number: %s", in, cc, whyInvalid(cc, nsn, "after the country code "+main.ccStr))
+	}
+	if nsn == raw && prefix == 0 && t.digits == rest && len(in) == 1+len(rest) && in[0] == '+' && in[1:] == rest {
+		return in, why, nil // no allocation for a cell already in E.164
 	}
 	return "+" + main.ccStr + nsn, why, nil
 }

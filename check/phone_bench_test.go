@@ -36,5 +36,5 @@ func BenchmarkPhoneNationalUS(b *testing.B) {
 }
 
 func BenchmarkPhoneNationalGB(b *testing.B) {
-	benchPhone(b, "GB", "020 7946 0958", "07700 900123", "0113 496 0000")
+	benchPhone(b, "GB", "020 7946 0958", "07700 123456", "0113 496 0000")
 }

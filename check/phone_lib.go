@@ -41,6 +41,9 @@ type prefixRE struct {
 	re    *regexp.Regexp // nil: the region has none
 	first uint16         // bit d: a match may start with digit d
 	empty bool           // the empty string may match and matter
+	// lits are the alternatives when the pattern is plain digits ("0",
+	// "011", "0|180020"): tried in order, as the regexp would, without it.
+	lits []string
 }
 
 func newPrefixRE(pattern string, emptyMatters bool) prefixRE {
@@ -52,7 +55,20 @@ func newPrefixRE(pattern string, emptyMatters bool) prefixRE {
 		p.first, p.empty = firstDigits(prog)
 		p.empty = p.empty && emptyMatters
 	}
+	if strings.Trim(pattern, "0123456789|") == "" {
+		p.lits = strings.Split(pattern, "|")
+	}
 	return p
+}
+
+// literal returns the end of the plain-digits match at the start of s, or -1.
+func (p *prefixRE) literal(s string) int {
+	for _, l := range p.lits {
+		if strings.HasPrefix(s, l) {
+			return len(l)
+		}
+	}
+	return -1
 }
 
 // may reports whether the regexp can match s in a way that matters.
@@ -133,7 +149,11 @@ func (r *region) load() {
 			}
 		}
 		r.idd = newPrefixRE(m.GetInternationalPrefix(), false)
-		r.npp = newPrefixRE(m.GetNationalPrefixForParsing(), m.GetNationalPrefixTransformRule() != "")
+		tr := m.GetNationalPrefixTransformRule()
+		r.npp = newPrefixRE(m.GetNationalPrefixForParsing(), tr != "")
+		if tr != "" {
+			r.npp.lits = nil // the library transforms even a plain match
+		}
 	})
 }
 
@@ -193,9 +213,11 @@ func mainRegion(cc int) *region {
 
 // ccPrefix finds the calling code digits start with, as extractCountryCode.
 func ccPrefix(digits string) (cc int, n int) {
+	byCC := phoneIndex().byCC
+	c := 0
 	for n = 1; n <= 3 && n <= len(digits); n++ {
-		c, _ := strconv.Atoi(digits[:n])
-		if _, ok := phoneIndex().byCC[c]; ok {
+		c = c*10 + int(digits[n-1]-'0')
+		if _, ok := byCC[c]; ok {
 			return c, n
 		}
 	}
@@ -245,6 +267,14 @@ func (r *region) stripNationalPrefix(nsn string) string {
 	if nsn == "" || !r.npp.may(nsn) {
 		return nsn
 	}
+	if r.npp.lits != nil {
+		// No group, so no transform: the prefix goes when the rest is viable.
+		n := r.npp.literal(nsn)
+		if n < 0 || r.viable(nsn) && !r.viable(nsn[n:]) {
+			return nsn
+		}
+		return nsn[n:]
+	}
 	loc := r.npp.re.FindStringSubmatchIndex(nsn)
 	if loc == nil {
 		return nsn
@@ -293,11 +323,19 @@ func (r *region) iddRest(digits string) (rest string, ok bool) {
 	if !r.idd.may(digits) {
 		return "", false
 	}
-	loc := r.idd.re.FindStringIndex(digits)
-	if loc == nil || loc[1] == 0 {
-		return "", false
+	if r.idd.lits != nil {
+		n := r.idd.literal(digits)
+		if n <= 0 {
+			return "", false
+		}
+		rest = digits[n:]
+	} else {
+		loc := r.idd.re.FindStringIndex(digits)
+		if loc == nil || loc[1] == 0 {
+			return "", false
+		}
+		rest = digits[loc[1]:]
 	}
-	rest = digits[loc[1]:]
 	if rest != "" && rest[0] == '0' {
 		return "", false
 	}
