@@ -100,10 +100,16 @@ func emailSyntax(w string) string {
 		return "has a quoted part before the @, which this tool does not accept: use a plain address"
 	}
 	if strings.ContainsAny(w, " \t\r\n") {
-		if strings.Count(w, "@") > 1 {
-			return "holds more than one address: put one address per row"
+		switch strings.Count(w, "@") {
+		case 0:
+			return "is text, not an address (it has no @): fill in the address, or delete the line if it is not a subscriber (a title, a note, a footer)"
+		case 1:
+			if before, after, ok := besideAddress(w); ok {
+				return fmt.Sprintf("has more than the address: delete %s", strings.Join(quoteAll(before, after), " and "))
+			}
+			return "contains a space: an address has no spaces, remove them"
 		}
-		return "contains a space: an address has no spaces, remove them"
+		return "holds more than one address: put one address per row"
 	}
 	switch n := strings.Count(w, "@"); {
 	case n == 0:
@@ -199,3 +205,44 @@ func isAtext(c byte) bool {
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// besideAddress finds a whole address among the words of w, as in
+// "carl@acme.example (Carl Jr)", and returns the text before and after it.
+func besideAddress(w string) (before, after string, ok bool) {
+	for _, word := range strings.Fields(w) {
+		if !strings.Contains(word, "@") {
+			continue
+		}
+		addr := strings.TrimRight(strings.TrimLeft(word, `<(["'`), `>)]"',;:.`)
+		if addr == "" || strings.ContainsAny(addr, " \t\r\n") || emailSyntax(addr) != "" {
+			return "", "", false
+		}
+		i := strings.Index(w, addr)
+		before, after = Trim(w[:i]), Trim(w[i+len(addr):])
+		// Only text set apart is surely not part of the address: "john
+		// smith@acme.com" may be john.smith.
+		wrapped := word[0] == '(' || word[0] == '[' || word[0] == '<'
+		return before, after, wrapped || isAside(before) && isAside(after)
+	}
+	return "", "", false
+}
+
+// isAside reports text in brackets or quotes, or none.
+func isAside(s string) bool {
+	if s == "" {
+		return true
+	}
+	closing := map[byte]byte{'(': ')', '[': ']', '"': '"', '\'': '\''}
+	c, ok := closing[s[0]]
+	return ok && len(s) >= 2 && s[len(s)-1] == c
+}
+
+func quoteAll(parts ...string) []string {
+	var q []string
+	for _, p := range parts {
+		if p != "" {
+			q = append(q, fmt.Sprintf("%q", p))
+		}
+	}
+	return q
+}

@@ -2,12 +2,14 @@ package check
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/wholesale-batch/wholesale-batch/column"
+	"github.com/wholesale-batch/wholesale-batch/sheet"
 )
 
 // Fields is one input row's values by column (all strings as read); the
@@ -56,6 +58,11 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 			*v = t
 			notes = append(notes, c.Name+" trimmed")
 		}
+	}
+	// A total or a repeated header is not a subscriber: saying so beats
+	// advice about the spaces in its "address".
+	if what := notSubscriber(clean); what != "" {
+		return clean, nil, []Problem{{Message: what}}
 	}
 	// Invisible characters (bidi marks around a number pasted from a
 	// contact card, zero-width spaces) are removed where that has one
@@ -278,4 +285,41 @@ func dropInvisible(s string, inside bool) (out, removed string) {
 		return out, "character " + names[0]
 	}
 	return out, "characters " + strings.Join(names, ", ")
+}
+
+// notSubscriber says what a row that is no subscriber is (a total line, a
+// repeated header), or returns "". Its email cell holds no address.
+func notSubscriber(f Fields) string {
+	if f.Email == "" || strings.Contains(f.Email, "@") {
+		return ""
+	}
+	if IsTotal(f.Email) {
+		return "a total line, not a subscriber: delete it"
+	}
+	if name, ok := sheet.Canonical(f.Email); ok && name == "email" {
+		return "a repeated header line: delete it"
+	}
+	headings := 0 // with --map the email heading may be one of the user's own
+	for _, c := range column.Table {
+		if v := *c.Field(&f); v != "" {
+			if name, ok := sheet.Canonical(v); ok && name == c.Name {
+				headings++
+			}
+		}
+	}
+	if headings >= 2 {
+		return "a repeated header line: delete it"
+	}
+	return ""
+}
+
+// totalLabel matches the labels of total lines: a report's "Grand Totals (4
+// records)", Excel's subtotals ("webex_calling Count", German "Gesamtergebnis",
+// French "Total général").
+var totalLabel = regexp.MustCompile(`(?i)^(grand[ -]?totals?|sub-?totals?|totals?|totaux|sum|summe|gesamt|gesamtergebnis|gesamtsumme|ergebnis|count|record count)(\s|[:(0-9]|$)|\s(totals?|count|sum|summe|ergebnis|anzahl)$`)
+
+// IsTotal reports a cell that labels a total line of a report rather than
+// a subscriber.
+func IsTotal(cell string) bool {
+	return totalLabel.MatchString(Trim(cell))
 }

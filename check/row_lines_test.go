@@ -130,3 +130,43 @@ func TestRowInvisibleCharacters(t *testing.T) {
 		})
 	}
 }
+
+// Lines that are not subscribers say so, and a note beside an address says
+// what to delete, instead of advice about spaces.
+func TestRowNotASubscriber(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Fields
+		want Problem
+	}{
+		{"report footer", Fields{Email: "Grand Totals (4 records)"}, Problem{"", "a total line, not a subscriber: delete it"}},
+		{"Excel subtotal", Fields{Email: "webex_calling Count", Package: "4"}, Problem{"", "a total line, not a subscriber: delete it"}},
+		{"German grand total", Fields{Email: "Gesamtergebnis"}, Problem{"", "a total line, not a subscriber: delete it"}},
+		{"French grand total", Fields{Email: "Total général"}, Problem{"", "a total line, not a subscriber: delete it"}},
+		{"repeated header", Fields{Email: "Email Address", FirstName: "First Name", Package: "Package"}, Problem{"", "a repeated header line: delete it"}},
+		{"repeated header, email mapped by --map", Fields{Email: "Work Mail", FirstName: "First Name", LastName: "Surname"}, Problem{"", "a repeated header line: delete it"}},
+		{"a footer's text", Fields{Email: "Confidential Information - Do Not Distribute"}, Problem{"email", `"Confidential Information - Do Not Distribute" is text, not an address (it has no @): fill in the address, or delete the line if it is not a subscriber (a title, a note, a footer)`}},
+		{"a note after the address", Fields{Email: "carl@acme.example (Carl Jr)"}, Problem{"email", `"carl@acme.example (Carl Jr)" has more than the address: delete "(Carl Jr)"`}},
+		{"the address in brackets", Fields{Email: "Carl Jr (carl@acme.example)"}, Problem{"email", `"Carl Jr (carl@acme.example)" has more than the address: delete "Carl Jr (" and ")"`}},
+		{"a word before: may be part of it", Fields{Email: "carl jr@acme.example"}, Problem{"email", `"carl jr@acme.example" contains a space: an address has no spaces, remove them`}},
+		{"a name like a total is still checked as an address", Fields{Email: "totally@acme"}, Problem{"email", `"totally@acme" has the domain "acme" without a dot: use the full domain, as in example.com`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, notes, problems := Row(tt.in, Options{})
+			if len(problems) != 1 || problems[0] != tt.want || notes != nil && tt.want.Field == "" {
+				t.Errorf("problems = %q, notes %q; want %q", problems, notes, tt.want)
+			}
+		})
+	}
+	for _, s := range []string{"Total", "Grand Total", "Totals: 12", "Sum 4", "Summe", "Sales Total", "Zwischensumme Anzahl"} {
+		if !IsTotal(s) {
+			t.Errorf("IsTotal(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"Totally Spies", "Countess", "Summer", "Anzahl", "ann@totals.example"} {
+		if IsTotal(s) {
+			t.Errorf("IsTotal(%q) = true", s)
+		}
+	}
+}

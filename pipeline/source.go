@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/wholesale-batch/wholesale-batch/check"
 	"github.com/wholesale-batch/wholesale-batch/column"
 	"github.com/wholesale-batch/wholesale-batch/sheet"
 )
@@ -276,6 +277,34 @@ func (s *Source) next() ([]string, string, error) {
 	}
 }
 
+// notSubscriber returns the text of a line that holds no address and reads
+// as a report's total ("Grand Totals (4 records)", an Excel subtotal: the
+// label comes first) or a footer (its one cell is words), or "" for any
+// other line.
+func (s *Source) notSubscriber(rec []string) string {
+	first, cells := "", 0
+	for _, c := range rec[min(s.header.First, len(rec)):] {
+		if strings.Contains(c, "@") {
+			return ""
+		}
+		if t := check.Trim(c); t != "" {
+			if cells == 0 {
+				first = t
+			}
+			cells++
+		}
+	}
+	switch {
+	case cells == 0:
+		return ""
+	case check.IsTotal(first):
+		return first
+	case cells == 1 && strings.ContainsAny(first, " \t"):
+		return first
+	}
+	return ""
+}
+
 func isBlank(rec []string) bool {
 	for _, c := range rec {
 		if strings.TrimSpace(c) != "" {
@@ -313,6 +342,14 @@ func (s *Source) Each(ctx context.Context, fn func(Row) error) error {
 				r.Prior[s.header.Raw[i]] = rec[i]
 			}
 			r.Raw = rec[min(first, len(rec)):]
+		}
+		if text := s.notSubscriber(rec); text != "" {
+			// A total or a footer line: the checks say what it is once they
+			// see its text, which is no address and no shape error.
+			if check.Trim(r.Fields.Email) == "" {
+				r.Fields.Email = text
+			}
+			problem = ""
 		}
 		if problem != "" {
 			r.Problems = append(r.Problems, Problem{Message: problem})

@@ -215,3 +215,32 @@ func TestSourceWrongDelimiterGiven(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A report's total and footer lines hold no address: their text goes where
+// the checks look for one (so they can say what the line is) and no shape
+// problem is added; other rows are left alone.
+func TestSourceTotalAndFooterLines(t *testing.T) {
+	rows, _ := readAll(t, "First Name,Email,Package\n"+
+		"Ann,ann@x.example,webex_meetings\n"+
+		"\"Grand Totals (4 records)\"\n"+ // row 3: the label in the first column, not the email one
+		",,webex_meetings Count\n"+ // row 4: an Excel subtotal in the column grouped by
+		"\"Confidential Information - Do Not Distribute\"\n"+ // row 5
+		"Ben\n") // row 6: one word, a row missing cells
+	want := []struct {
+		email, problems string
+	}{
+		{"ann@x.example", ""},
+		{"Grand Totals (4 records)", ""},
+		{"webex_meetings Count", ""},
+		{"Confidential Information - Do Not Distribute", ""},
+		{"", "this row has 1 cells but the header has 3"},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("%d rows", len(rows))
+	}
+	for i, w := range want {
+		if got := pipeline.ProblemText(rows[i].Problems); rows[i].Fields.Email != w.email || !strings.Contains(got, w.problems) || w.problems == "" && got != "" {
+			t.Errorf("line %d: email %q, problems %q; want %q, %q", rows[i].Line, rows[i].Fields.Email, got, w.email, w.problems)
+		}
+	}
+}
