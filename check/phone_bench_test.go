@@ -1,6 +1,10 @@
 package check
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/nyaruka/phonenumbers"
+)
 
 // benchPhone runs Phone over inputs in turn, one number per op.
 func benchPhone(b *testing.B, def string, inputs ...string) {
@@ -37,4 +41,29 @@ func BenchmarkPhoneNationalUS(b *testing.B) {
 
 func BenchmarkPhoneNationalGB(b *testing.B) {
 	benchPhone(b, "GB", "020 7946 0958", "07700 123456", "0113 496 0000")
+}
+
+// The library's own Parse and IsValidNumber on BenchmarkPhoneE164's numbers:
+// what each number would cost without the automata.
+func BenchmarkPhoneLibraryE164(b *testing.B) {
+	inputs := []string{"+12405551212", "+442079460958", "+4930123456", "+61293744000", "+33142685300", "+919876543210"}
+	i := 0
+	for b.Loop() {
+		n, err := phonenumbers.Parse(inputs[i], "US")
+		if err != nil || !phonenumbers.IsValidNumber(n) {
+			b.Fatal(inputs[i], err)
+		}
+		i++
+		if i == len(inputs) {
+			i = 0
+		}
+	}
+}
+
+// National numbers of countries whose prefixes need a regexp (AU's carrier
+// codes, BR's, AR's 15), read by this package.
+func BenchmarkPhoneNationalRegexp(b *testing.B) {
+	b.Run("AU", func(b *testing.B) { benchPhone(b, "AU", "02 5550 1234", "0491 570 156", "1300 975 707") })
+	b.Run("BR", func(b *testing.B) { benchPhone(b, "BR", "(11) 91234-5678", "011 91234 5678", "0 21 11 91234 5678") })
+	b.Run("AR", func(b *testing.B) { benchPhone(b, "AR", "011 4123-4567", "011 15-2345-6789", "0351 412-3456") })
 }
