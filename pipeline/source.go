@@ -72,6 +72,7 @@ type Source struct {
 	r      *csv.Reader
 	header Header
 	named  int // header cells up to the last one with a heading
+	email  int // position of the email column
 	blank  int
 	// row is the spreadsheet row of the last record read, lastEnd the
 	// physical line it ended on.
@@ -123,7 +124,7 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 	if layout.NoHeader {
 		// A bare list of addresses: its first line is the first address.
 		src.header = Header{Raw: []string{"email"}, Canonical: []string{"email"}, Delimiter: layout.Delimiter}
-		src.named, src.cols = 1, []*column.Column{&column.Table[column.Index("email")]}
+		src.named, src.email, src.cols = 1, 0, []*column.Column{&column.Table[column.Index("email")]}
 		return src, nil
 	}
 	var raw []string
@@ -168,7 +169,7 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 	for named > h.First+1 && strings.TrimSpace(raw[named-1]) == "" {
 		named--
 	}
-	src.header, src.named, src.cols = h, named, cols
+	src.header, src.named, src.email, src.cols = h, named, seen["email"], cols
 	return src, nil
 }
 
@@ -282,6 +283,9 @@ func (s *Source) next() ([]string, string, error) {
 // label comes first) or a footer (its one cell is words), or "" for any
 // other line.
 func (s *Source) notSubscriber(rec []string) string {
+	if i := s.email; i < len(rec) && strings.Contains(rec[i], "@") {
+		return "" // the common case, at the cost of one search
+	}
 	first, cells := "", 0
 	for _, c := range rec[min(s.header.First, len(rec)):] {
 		if strings.Contains(c, "@") {
@@ -303,6 +307,12 @@ func (s *Source) notSubscriber(rec []string) string {
 		return first
 	}
 	return ""
+}
+
+// hasReplacement reports U+FFFD in c; the byte search first is what keeps
+// the check off a row's cost.
+func hasReplacement(c string) bool {
+	return strings.IndexByte(c, 0xEF) >= 0 && strings.Contains(c, "\uFFFD")
 }
 
 func isBlank(rec []string) bool {
@@ -358,7 +368,7 @@ func (s *Source) Each(ctx context.Context, fn func(Row) error) error {
 			// U+FFFD stands for bytes the decoder could not read: sending it
 			// would put a garbled name in Webex. Addresses are the email
 			// check's (it refuses anything not ASCII).
-			if c != nil && c.Kind != column.Email && i < len(rec) && strings.Contains(rec[i], "\uFFFD") {
+			if c != nil && c.Kind != column.Email && i < len(rec) && hasReplacement(rec[i]) {
 				r.Problems = append(r.Problems, Problem{Field: c.Name, Message: fmt.Sprintf(
 					"%q holds a character that could not be read (shown as \uFFFD): the file is not in the encoding it was read in; save it as \"CSV UTF-8\" and try again", rec[i])})
 			}
