@@ -79,6 +79,7 @@ func decodeInput(f io.Reader, cfg *config) (*input, error) {
 		Match:         cfg.matcher(),
 		ResultColumns: report.Columns,
 		RenamePrefix:  report.RenamePrefix,
+		LookupOnly:    cfg.mode.followUp(),
 	})
 	if err != nil {
 		return nil, usagef("%s: %v", cfg.input, err)

@@ -73,7 +73,9 @@ type Source struct {
 	header Header
 	named  int // header cells up to the last one with a heading
 	email  int // position of the email column
-	blank  int
+	// lookupOnly: see SourceOptions.
+	lookupOnly bool
+	blank      int
 	// row is the spreadsheet row of the last record read, lastEnd the
 	// physical line it ended on.
 	row, lastEnd int
@@ -95,6 +97,10 @@ type SourceOptions struct {
 	// RenamePrefix marks an input column renamed in a result file because
 	// its name collides with a result column ("input_" + name).
 	RenamePrefix string
+	// LookupOnly: rows only name subscribers to look up (status,
+	// resend-consent, remove), so the text of a total or footer line is not
+	// put in the email field, where it would be looked up.
+	LookupOnly bool
 }
 
 // peekLen is how much of the input NewSource looks at to learn its layout
@@ -120,7 +126,7 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 	cr.Comma = layout.Delimiter
 	cr.FieldsPerRecord = -1 // ragged rows become invalid rows, not a failed run
 	cr.LazyQuotes = true    // a stray quote in a name is data, as Excel sees it
-	src := &Source{r: cr}
+	src := &Source{r: cr, lookupOnly: opt.LookupOnly}
 	if layout.NoHeader {
 		// A bare list of addresses: its first line is the first address.
 		src.header = Header{Raw: []string{"email"}, Canonical: []string{"email"}, Delimiter: layout.Delimiter}
@@ -353,7 +359,7 @@ func (s *Source) Each(ctx context.Context, fn func(Row) error) error {
 			}
 			r.Raw = rec[min(first, len(rec)):]
 		}
-		if text := s.notSubscriber(rec); text != "" {
+		if text := s.notSubscriber(rec); text != "" && !s.lookupOnly {
 			// A total or a footer line: the checks say what it is once they
 			// see its text, which is no address and no shape error.
 			if check.Trim(r.Fields.Email) == "" {

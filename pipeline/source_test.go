@@ -244,3 +244,17 @@ func TestSourceTotalAndFooterLines(t *testing.T) {
 		}
 	}
 }
+
+// For the commands that only look subscribers up, a footer's text is not
+// made an address to look up.
+func TestSourceFooterLookupOnly(t *testing.T) {
+	src, err := pipeline.NewSource(strings.NewReader("First Name,Email\nAnn,ann@x.example\n\"Grand Totals (1 record)\"\n"), pipeline.SourceOptions{LookupOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []pipeline.Row
+	_ = src.Each(context.Background(), func(r pipeline.Row) error { rows = append(rows, r); return nil })
+	if len(rows) != 2 || rows[1].Fields.Email != "" {
+		t.Fatalf("rows = %+v", rows)
+	}
+}
