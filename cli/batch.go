@@ -88,6 +88,7 @@ type config struct {
 	maxRemove     int64
 	canary        int
 	rowsSpec      string
+	encoding      sheet.Encoding
 	matchSpecs    []string
 	skipSpecs     []string
 	sel           selection
@@ -125,6 +126,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		shows(d.str(&cfg.output, "output", "o", "", "FILE", `result CSV, created only once every check has passed; "-" writes standard output`), shownRequired)
 	}
 	shows(d.value(&delimiterValue{r: &cfg.delimiter}, "delimiter", "CHAR", "input delimiter: , ; tab or |"), "sniffed")
+	shows(d.value(&encodingValue{e: &cfg.encoding}, "encoding", "NAME", "input encoding when detection gets it wrong: utf-8, utf-16le, utf-16be, windows-1252 (latin1) or mac-roman"), "detected")
 	d.value(&mapValue{maps: &cfg.maps}, "map", "HEADER=COLUMN", `map an input column to one of ours, e.g. "Work Phone=primaryPhoneNumber" (repeatable)`)
 	d.boolean(&cfg.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, E.164 numbers kept as text")
 
@@ -217,7 +219,9 @@ func encodingNote(in *input) string {
 	switch enc := in.dec.Encoding(); enc {
 	case sheet.UTF8, sheet.UTF8BOM:
 	case sheet.Windows1252:
-		parts = append(parts, "read as Windows-1252 (the file is not valid UTF-8; check accented names)")
+		parts = append(parts, "read as Windows-1252 (the file is not valid UTF-8; check accented names, or give --encoding)")
+	case sheet.MacRoman:
+		parts = append(parts, "read as Mac Roman (old Excel for Mac; check accented names, or give --encoding)")
 	default:
 		parts = append(parts, "read as "+string(enc))
 	}

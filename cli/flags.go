@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/wholesale-batch/wholesale-batch/sheet"
 )
 
 // Flag groups, in the order a command's help shows the ones it has: the
@@ -134,3 +137,18 @@ func (v *mapValue) Type() string { return "stringArray" }
 
 // GetSlice returns the values given, in order (pflag.SliceValue).
 func (v *mapValue) GetSlice() []string { return append([]string{}, v.given...) }
+
+// encodingValue is --encoding: a name sheet.ParseEncoding knows.
+type encodingValue struct{ e *sheet.Encoding }
+
+func (v *encodingValue) Set(s string) error {
+	e, err := sheet.ParseEncoding(s)
+	if err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "sheet: "))
+	}
+	*v.e = e
+	return nil
+}
+
+func (v *encodingValue) String() string { return string(*v.e) }
+func (v *encodingValue) Type() string   { return "encoding" }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/wholesale-batch/wholesale-batch/check"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
 	"github.com/wholesale-batch/wholesale-batch/sheet"
@@ -56,7 +57,7 @@ func openInput(cfg *config, env Env) (*input, error) {
 }
 
 func decodeInput(f io.Reader, cfg *config) (*input, error) {
-	r, enc, err := sheet.Decode(f)
+	r, enc, err := sheet.DecodeWith(f, sheet.Options{Encoding: cfg.encoding})
 	if errors.Is(err, sheet.ErrWorkbook) {
 		return nil, usagef("%s is a spreadsheet workbook, not CSV: in Excel use File > Save As > \"CSV UTF-8 (Comma delimited)\"", cfg.input)
 	}
@@ -127,7 +128,11 @@ func (c *config) matcher() func(string) (string, bool) {
 
 // headerWarnings tells the user about columns we will not send, with a
 // suggestion: they are kept in the output, never silently dropped.
-func headerWarnings(h pipeline.Header) []string {
+//
+// pkg is the run's default package: a calling package needs a number or an
+// extension, and a file without either column may hold one under a name we
+// do not know.
+func headerWarnings(h pipeline.Header, pkg string) []string {
 	var out []string
 	switch {
 	case h.Line == 0:
@@ -138,6 +143,7 @@ func headerWarnings(h pipeline.Header) []string {
 		out = append(out, fmt.Sprintf("the header is on line %d: lines 1-%d above it (titles, dates, headings, blank lines) are not read", h.Line, h.Line-1))
 	}
 	data := h.Data()
+	mapped := h.Canonical[h.First:]
 	named := len(data)
 	for named > 0 && strings.TrimSpace(data[named-1]) == "" {
 		named-- // empty headings at the end: a trailing delimiter, no column
@@ -151,15 +157,33 @@ func headerWarnings(h pipeline.Header) []string {
 			continue
 		}
 		msg := fmt.Sprintf("column %q is not one we send; it is kept in the output as it is", col)
-		if s := sheet.Suggest(col); s != "" {
-			msg += fmt.Sprintf(". Did you mean %s? Rename it, or pass --map %q", s, col+"="+s)
-		} else if why := sheet.WhyUnmapped(col); why != "" {
+		if to, why := sheet.SuggestMap(col, sampleOf(h, h.First+i), mapped...); to != "" {
+			msg += fmt.Sprintf(". %s Rename it, or pass --map %q", why, col+"="+to)
+		} else if why != "" {
 			msg += ". " + strings.ToUpper(why[:1]) + why[1:]
 		}
 		out = append(out, msg)
+	}
+	if pkg != "" && check.IsCalling(pkg) {
+		var samples [][]string
+		if len(h.Samples) > h.First {
+			samples = h.Samples[h.First:]
+		}
+		if i, to, why := sheet.NumberColumn(data, mapped, samples); i >= 0 {
+			out = append(out, fmt.Sprintf("%s needs primaryPhoneNumber or extension and the file has neither; column %q is not read. %s Rename it, or pass --map %q",
+				pkg, data[i], why, data[i]+"="+to))
+		}
 	}
 	if h.TrailingEmpty {
 		out = append(out, "the data rows end with an empty cell that the header does not have (a delimiter at the end of each line): it is ignored")
 	}
 	return out
+}
+
+// sampleOf is the first values of column i, nil when not read.
+func sampleOf(h pipeline.Header, i int) []string {
+	if i < len(h.Samples) {
+		return h.Samples[i]
+	}
+	return nil
 }

@@ -121,7 +121,7 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	if cfg.plan != "" && j.in.src.Header().First == 0 {
 		return nil, usagef("--plan %s is not a result file of precheck: it needs the precheck_result and request_hash columns that precheck writes", cfg.plan)
 	}
-	for _, w := range headerWarnings(j.in.src.Header()) {
+	for _, w := range headerWarnings(j.in.src.Header(), cfg.pkg) {
 		fmt.Fprintf(j.stderr, "wholesale-batch: %s\n", w)
 	}
 	if cfg.mode != modeValidate {

@@ -124,3 +124,23 @@ func TestExcelOutput(t *testing.T) {
 		t.Fatalf("no BOM or CRLF: %q", data[:40])
 	}
 }
+
+// A column we do not send is named with the exact --map to use when its
+// values say what it holds; a calling package without a number column is
+// pointed to the column that has the numbers.
+func TestHeaderSuggestionsFromValues(t *testing.T) {
+	in := writeFile(t, "in.csv", "E-Mail;Vorname;Nachname;Rufnr intern;Kunden-ID\n"+
+		"ann@acme.example;Ann;Ng;+49 30 1234567;c1\n"+
+		"ben@acme.example;Ben;Ott;+49 30 1234568;c1\n"+
+		"cy@acme.example;Cy;Wu;+49 30 1234569;c1\n")
+	out := filepath.Join(t.TempDir(), "out.csv")
+	_, _, stderr := run(t, nil, "validate", "--input", in, "--output", out, "--package", "webex_calling", "--default-country", "DE")
+	for _, want := range []string{
+		`--map "Rufnr intern=primaryPhoneNumber"`,
+		"webex_calling needs primaryPhoneNumber or extension and the file has neither",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}

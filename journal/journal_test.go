@@ -121,7 +121,7 @@ func TestJournalDamagedLinesAreSkippedAndNamed(t *testing.T) {
 	w.Close()
 	b, _ := os.ReadFile(path)
 	lines := bytes.SplitAfter(b, []byte("\n"))
-	lines[2] = []byte("{\"seq\":1,\"li\x00\xffne\":3, garbage\n") // bit rot in row 1's line
+	lines[2] = []byte("{\"seq\":1,\"li\x00\xffne\":3, garbage\n")                 // bit rot in row 1's line
 	lines[4] = []byte("{\"seq\":3,\"line\":5,\"kind\":\"result\",\"data\":{}}\n") // no key
 	os.WriteFile(path, bytes.Join(lines, nil), 0o600)
 

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -47,7 +48,14 @@ type Header struct {
 	// does not have (a delimiter at the end of each line). Such cells are
 	// dropped from every row: they shift nothing.
 	TrailingEmpty bool
+	// Samples are the first values of each column (Samples[i] for Raw[i],
+	// up to sampleRows of them), for suggestions about columns not used.
+	Samples [][]string
 }
+
+// sampleRows bounds Header.Samples: enough to tell a column of phone
+// numbers from one that holds a number once.
+const sampleRows = 20
 
 // Data returns the input's own header cells (what is passed through).
 func (h Header) Data() []string { return h.Raw[h.First:] }
@@ -146,6 +154,7 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 	}
 	h := Header{Raw: raw, Canonical: make([]string, len(raw)), First: resultPrefix(raw, opt.ResultColumns),
 		Delimiter: layout.Delimiter, TrailingEmpty: layout.TrailingEmpty, Line: src.row}
+	h.Samples = samples(prefix, layout, len(raw))
 	seen := map[string]int{}
 	for i := h.First; i < len(raw); i++ {
 		cell := raw[i]
@@ -245,6 +254,29 @@ func (s *Source) Header() Header { return s.header }
 
 // Blank is the number of blank rows skipped so far.
 func (s *Source) Blank() int { return s.blank }
+
+// samples reads the first data rows out of the bytes already peeked,
+// without consuming anything: the first values of each of width columns.
+func samples(prefix []byte, layout sheet.Layout, width int) [][]string {
+	cr := csv.NewReader(bytes.NewReader(prefix))
+	cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = layout.Delimiter, -1, true
+	out := make([][]string, width)
+	for n := 0; n < layout.Skip+1+sampleRows; n++ {
+		rec, err := cr.Read()
+		if err != nil {
+			break // the end, or a record the peek cut in two
+		}
+		if n <= layout.Skip {
+			continue // the header and the lines above it
+		}
+		for i := 0; i < width && i < len(rec); i++ {
+			if v := strings.TrimSpace(rec[i]); v != "" {
+				out[i] = append(out[i], v)
+			}
+		}
+	}
+	return out
+}
 
 // next reads the next non-blank record: its cells, and a problem with its
 // shape, if any; s.row is its spreadsheet row.

@@ -583,7 +583,7 @@ func TestStopEndsEveryWait(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := ratelimit.New(1)
 		l.Pause(time.Hour)
-		l2 := ratelimit.New(0.01) // a token every 100 s
+		l2 := ratelimit.New(0.01)                             // a token every 100 s
 		if err := l2.Wait(context.Background()); err != nil { // takes the only token
 			t.Fatal(err)
 		}

@@ -76,4 +76,3 @@ func ExampleParseMap() {
 	// Work Phone primaryPhoneNumber <nil>
 	// sheet: invalid column mapping "Work Phone=phone": unknown column "phone" (did you mean primaryPhoneNumber?); allowed: email, customerId, package, firstName, lastName, primaryPhoneNumber, extension, locationId, customerPrimaryEmail, provisioningId, externalCustomerId, subPartnerOrgId
 }
-

@@ -121,4 +121,3 @@ func (c *Customers) Resolve(work pipeline.Worker) pipeline.Worker {
 		return work(ctx, row)
 	}
 }
-
