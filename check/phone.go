@@ -3,7 +3,6 @@ package check
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -358,23 +357,28 @@ func ccCandidates(rest string) string {
 
 // reading is one way to understand the digits of a cell.
 type reading struct {
-	e164  string
-	cc    int
-	nsn   string // "" when its length is out of bounds
-	viaCC bool   // a national number that started with its own calling code
+	cc    *region // main region of the calling code; nil when none
+	nsn   string  // "" when its length is out of bounds
+	viaCC bool    // a national number that started with its own calling code
 }
 
-func (rd reading) valid() bool { return rd.nsn != "" && validNumber(rd.cc, rd.nsn) }
+// e164 is built only for the reading returned or named: it allocates.
+func (rd reading) e164() string {
+	if rd.cc == nil {
+		return ""
+	}
+	return "+" + rd.cc.ccStr + rd.nsn
+}
+
+func (rd reading) valid() bool { return rd.cc != nil && rd.nsn != "" && validNumber(rd.cc.cc, rd.nsn) }
 
 // readNational reads d, without an international prefix, in r's rules.
 func (r *region) readNational(d string) reading {
 	if rest, ok := r.nationalCC(d); ok {
 		main := mainRegion(r.cc)
-		nsn := main.afterCC(rest)
-		return reading{e164: "+" + r.ccStr + nsn, cc: r.cc, nsn: nsn, viaCC: true}
+		return reading{cc: main, nsn: main.afterCC(rest), viaCC: true}
 	}
-	nsn := r.afterCC(d)
-	return reading{e164: "+" + r.ccStr + nsn, cc: r.cc, nsn: nsn}
+	return reading{cc: mainRegion(r.cc), nsn: r.afterCC(d)}
 }
 
 // readPlus reads d as an international number whose '+' was lost.
@@ -386,8 +390,8 @@ func readPlus(d string) reading {
 	if cc == 0 {
 		return reading{}
 	}
-	nsn := mainRegion(cc).afterCC(d[n:])
-	return reading{e164: "+" + strconv.Itoa(cc) + nsn, cc: cc, nsn: nsn}
+	main := mainRegion(cc)
+	return reading{cc: main, nsn: main.afterCC(d[n:])}
 }
 
 // national reads digits without an international prefix as a number of def,
@@ -419,7 +423,7 @@ func (t phoneText) national(in, def string, home *region) (string, string, error
 		if rd.viaCC && home.cc != 1 {
 			why = "read the leading " + home.ccStr + " as the country code"
 		}
-		return rd.e164, why, nil
+		return rd.e164(), why, nil
 	}
 	if t.bare {
 		if err := damaged(in, d, def, home); err != nil {
@@ -434,7 +438,7 @@ func (t phoneText) national(in, def string, home *region) (string, string, error
 	if nsn == "" {
 		nsn = strings.TrimPrefix(d, np)
 	}
-	return "", "", fmt.Errorf("%q is not a valid %s number: %s; for a number of another country write + and the country code", in, def, whyInvalid(rd.cc, nsn, where))
+	return "", "", fmt.Errorf("%q is not a valid %s number: %s; for a number of another country write + and the country code", in, def, whyInvalid(home.cc, nsn, where))
 }
 
 // ambiguous reports a digits-only cell whose lost '+' and lost 0 readings are
@@ -443,20 +447,20 @@ func ambiguous(in, d, def string, home *region, rd reading) error {
 	var readings []string
 	seen := map[string]bool{}
 	if p := readPlus(d); p.valid() {
-		readings = append(readings, fmt.Sprintf("%s that lost its leading '+'", p.e164))
-		seen[p.e164] = true
+		readings = append(readings, fmt.Sprintf("%s that lost its leading '+'", p.e164()))
+		seen[p.e164()] = true
 	}
 	if np := home.meta.GetNationalPrefix(); (np == "0" || np == "") && d[0] != '0' {
-		if z := home.readNational("0" + d); z.valid() && !seen[z.e164] {
+		if z := home.readNational("0" + d); z.valid() && !seen[z.e164()] {
 			readings = append(readings, fmt.Sprintf("the %s number 0%s that lost its leading 0", def, d))
-			seen[z.e164] = true
+			seen[z.e164()] = true
 		}
 	}
-	if len(seen) < 2 && (len(seen) == 0 || seen[rd.e164]) {
+	if len(seen) < 2 && (len(seen) == 0 || seen[rd.e164()]) {
 		return nil
 	}
-	if !seen[rd.e164] {
-		readings = append(readings, "the "+def+" number "+rd.e164)
+	if !seen[rd.e164()] {
+		readings = append(readings, "the "+def+" number "+rd.e164())
 	}
 	return excelReadings(in, readings)
 }
@@ -468,7 +472,7 @@ func ambiguous(in, d, def string, home *region, rd reading) error {
 func damaged(in, d, def string, home *region) error {
 	var readings []string
 	if p := readPlus(d); p.valid() {
-		readings = append(readings, fmt.Sprintf("%s that lost its leading '+'", p.e164))
+		readings = append(readings, fmt.Sprintf("%s that lost its leading '+'", p.e164()))
 	}
 	if np := home.meta.GetNationalPrefix(); (np == "0" || np == "") && d[0] != '0' {
 		if home.readNational("0" + d).valid() {

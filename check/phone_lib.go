@@ -163,16 +163,22 @@ func (r *region) viable(nsn string) bool {
 	return r.valid == nil || r.valid.has(nsn, fGeneral)
 }
 
-// phoneData is the index of the library's metadata, built on first use.
+// phoneData is the index of the library's metadata. It is built at init
+// (the library has parsed its metadata then already; this only points into
+// it): the hot path reads it without a once-check per number.
 type phoneData struct {
 	byID  map[string]*region // ISO region codes
-	byCC  map[int][]*region  // in the library's order, main region first
+	byCC  [1000][]*region    // by calling code, in the library's order, main region first
 	isos  []string           // sorted
 	nonGe map[int]*region    // non-geographic entities (+800, +882...)
 }
 
-var phoneIndex = sync.OnceValue(func() *phoneData {
-	pd := &phoneData{byID: map[string]*region{}, byCC: map[int][]*region{}, nonGe: map[int]*region{}}
+var phoneIdx = buildPhoneIndex()
+
+func phoneIndex() *phoneData { return phoneIdx }
+
+func buildPhoneIndex() *phoneData {
+	pd := &phoneData{byID: map[string]*region{}, nonGe: map[int]*region{}}
 	coll, err := phonenumbers.MetadataCollection()
 	if err != nil {
 		panic("phonenumbers metadata: " + err.Error()) // embedded in the binary: cannot happen at run time
@@ -189,6 +195,9 @@ var phoneIndex = sync.OnceValue(func() *phoneData {
 	}
 	sort.Strings(pd.isos)
 	for cc := range phonenumbers.GetSupportedCallingCodes() {
+		if cc <= 0 || cc >= len(pd.byCC) {
+			continue
+		}
 		for _, id := range phonenumbers.GetRegionCodesForCountryCode(cc) {
 			if r := pd.byID[id]; r != nil {
 				pd.byCC[cc] = append(pd.byCC[cc], r)
@@ -198,12 +207,15 @@ var phoneIndex = sync.OnceValue(func() *phoneData {
 		}
 	}
 	return pd
-})
+}
 
 // mainRegion is the region whose rules the library uses for a calling code
 // (GetRegionCodeForCountryCode), or nil for an unknown code.
 func mainRegion(cc int) *region {
-	rs := phoneIndex().byCC[cc]
+	if cc <= 0 || cc >= len(phoneIdx.byCC) {
+		return nil
+	}
+	rs := phoneIdx.byCC[cc]
 	if len(rs) == 0 {
 		return nil
 	}
@@ -213,11 +225,10 @@ func mainRegion(cc int) *region {
 
 // ccPrefix finds the calling code digits start with, as extractCountryCode.
 func ccPrefix(digits string) (cc int, n int) {
-	byCC := phoneIndex().byCC
 	c := 0
 	for n = 1; n <= 3 && n <= len(digits); n++ {
 		c = c*10 + int(digits[n-1]-'0')
-		if _, ok := byCC[c]; ok {
+		if c > 0 && len(phoneIdx.byCC[c]) > 0 {
 			return c, n
 		}
 	}
@@ -362,7 +373,10 @@ func (r *region) nationalCC(digits string) (rest string, ok bool) {
 // number nsn: the region is picked as GetRegionCodeForNumber does (leading
 // digits, else the first region whose patterns take it), then checked.
 func validNumber(cc int, nsn string) bool {
-	rs := phoneIndex().byCC[cc]
+	if cc <= 0 || cc >= len(phoneIdx.byCC) {
+		return false
+	}
+	rs := phoneIdx.byCC[cc]
 	if len(rs) == 1 {
 		return rs[0].validHere(nsn)
 	}

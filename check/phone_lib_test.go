@@ -2,7 +2,6 @@ package check
 
 import (
 	"runtime"
-	"strconv"
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
@@ -76,7 +75,7 @@ func TestPhoneMatchesLibrary(t *testing.T) {
 			ourOK := rd.valid()
 			ourE := ""
 			if rd.nsn != "" {
-				ourE = "+" + strconv.Itoa(rd.cc) + rd.nsn
+				ourE = rd.e164()
 			}
 			if libOK != ourOK || (libE != "" && ourE != "" && libE != ourE) || (libOK && libE != ourE) {
 				bad++
