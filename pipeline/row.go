@@ -1,7 +1,10 @@
-// Package pipeline runs a batch: a source stage reads and checks rows in
-// input order, a pool of workers sends them to the API through one shared
-// limiter, and a sink writes results back in input order through a bounded
-// reorder window, so memory does not grow with the number of rows.
+// Package pipeline runs a batch and knows nothing of the API it calls: a
+// source stage reads rows (cells by position through the column table) and
+// checks them in input order, a pool of workers runs the command's Worker
+// on each (the tasks package has them), and a sink writes results back in
+// input order through a bounded reorder window, so memory does not grow
+// with the number of rows. Row, Result and the outcomes are its vocabulary;
+// the breaker stops a run that only fails.
 package pipeline
 
 import (
