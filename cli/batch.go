@@ -275,7 +275,7 @@ func (cfg *config) check() error {
 		return usagef("--output is required: where to write the per-row results (\"-\" for standard output)")
 	}
 	if !m.followUp() && !check.KnownCountry(cfg.country) {
-		return usagef("--default-country %q is not one we know the numbering of; use one of %s, or write numbers with +country code", cfg.country, strings.Join(check.Countries(), " "))
+		return usagef("--default-country %q is not one we know the numbering of; use %s, or write numbers with +country code", cfg.country, check.CountryHint())
 	}
 	if cfg.pkg != "" {
 		p, _, err := check.Package(cfg.pkg)
