@@ -14,7 +14,7 @@ import (
 // its other rows are provisioned only when every canary ended provisioned
 // or pending.
 type canaryVerdicts struct {
-	lines map[int]string // canary line -> customerId
+	byLine map[int]string // canary line -> customerId
 
 	mu     sync.Mutex
 	done   map[string]int    // customer -> canaries that went well
@@ -22,18 +22,18 @@ type canaryVerdicts struct {
 }
 
 func newCanaryVerdicts(lines map[int]string) *canaryVerdicts {
-	return &canaryVerdicts{lines: lines, done: map[string]int{}, failed: map[string]string{}}
+	return &canaryVerdicts{byLine: lines, done: map[string]int{}, failed: map[string]string{}}
 }
 
 func (c *canaryVerdicts) isCanary(row *pipeline.Row) bool {
-	_, ok := c.lines[row.Line]
+	_, ok := c.byLine[row.Line]
 	return ok
 }
 
 // add is the canary pass's sink: results in input order, not written (the
 // journal keeps them for the pass that writes).
 func (c *canaryVerdicts) add(r pipeline.Result) error {
-	cust := c.lines[r.Row.Line]
+	cust := c.byLine[r.Row.Line]
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if r.Provision == pipeline.Provisioned || r.Provision == pipeline.Pending {
@@ -79,10 +79,10 @@ func (c *canaryVerdicts) gate(work pipeline.Worker, precheck func(*pipeline.Row)
 	}
 }
 
-// print says how the canaries went, per customer.
-func (c *canaryVerdicts) print(w io.Writer) {
+// lines says how the canaries went, one line a customer.
+func (c *canaryVerdicts) lines() []string {
 	custs := map[string]bool{}
-	for _, cust := range c.lines {
+	for _, cust := range c.byLine {
 		custs[cust] = true
 	}
 	keys := make([]string, 0, len(custs))
@@ -90,12 +90,23 @@ func (c *canaryVerdicts) print(w io.Writer) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	fmt.Fprintln(w, "canaries:")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
 	for _, k := range keys {
 		if why, bad := c.failed[k]; bad {
-			fmt.Fprintf(w, "  %s: %s: its other rows are skipped\n", orDash(k), why)
+			out = append(out, fmt.Sprintf("%s: %s: its other rows are skipped", orDash(k), why))
 		} else {
-			fmt.Fprintf(w, "  %s: %d provisioned or pending: its other rows go\n", orDash(k), c.done[k])
+			out = append(out, fmt.Sprintf("%s: %d provisioned or pending: its other rows go", orDash(k), c.done[k]))
 		}
+	}
+	return out
+}
+
+// print says how the canaries went, per customer.
+func (c *canaryVerdicts) print(w io.Writer) {
+	fmt.Fprintln(w, "canaries:")
+	for _, l := range c.lines() {
+		fmt.Fprintf(w, "  %s\n", l)
 	}
 }

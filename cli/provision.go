@@ -55,6 +55,9 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 
 	// Confirmation, before the first POST.
 	plan.print(j.stderr, cfg.maxProvision)
+	if cfg.canary > 0 && len(plan.canary) > 0 {
+		fmt.Fprintf(j.stderr, "canaries: each customer's first %d rows that passed (%d rows) are provisioned first; a customer's other rows go only if all of its canaries end provisioned or pending\n", cfg.canary, len(plan.canary))
+	}
 	if n := plan.total(); n > 0 && !cfg.yes {
 		if !confirm(env, n) {
 			j.sum = plan.sum
@@ -97,6 +100,9 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	// canaries' results come back from the journal).
 	if err := j.nextPass(); err != nil {
 		return j.finish(err)
+	}
+	if canaries != nil {
+		j.sum.Canaries = canaries.lines() // the summary says it again at the end
 	}
 	precheckOf := func(row *pipeline.Row) (pipeline.Result, bool) { return j.jr.lookup(journal.KindPrecheck, row) }
 	work := pipeline.Guard(breaker(), skipInvalid(customers.Resolve(canaries.gate(provision, precheckOf))))

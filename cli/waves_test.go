@@ -116,7 +116,8 @@ func TestCanaryPerCustomer(t *testing.T) {
 	if posts["a3@acme.example"] != 0 || posts["a4@acme.example"] != 0 || posts["b3@beta.example"] != 1 {
 		t.Errorf("POSTs %v", posts)
 	}
-	if !strings.Contains(stderr, "cust-a: canary line 4 ended failed") || !strings.Contains(stderr, "cust-b: 2 provisioned or pending") {
+	if !strings.Contains(stderr, "canary  cust-a: canary line 4 ended failed") || !strings.Contains(stderr, "canary  cust-b: 2 provisioned or pending") ||
+		!strings.Contains(stderr, "each customer's first 2 rows that passed (4 rows) are provisioned first") {
 		t.Errorf("the canaries are not reported per customer:\n%s", stderr)
 	}
 }

@@ -63,6 +63,9 @@ func (s *Summary) Customers() []CustomerCount {
 // printCustomers writes the per-customer table when the run spans more
 // than one customer.
 func (s *Summary) printCustomers(w io.Writer) {
+	for _, c := range s.Canaries {
+		fmt.Fprintf(w, "canary  %s\n", c)
+	}
 	cs := s.Customers()
 	counted := 0
 	for _, c := range cs {

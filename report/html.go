@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"io"
@@ -45,6 +46,7 @@ type Failures struct {
 type failureRow struct {
 	Line       int
 	Email      string
+	Customer   string // the partner's id of the customer, else its customerId
 	Result     string // "failed", or "passed, provision failed"
 	HTTPStatus int
 	Codes      string // "10022; 10101"
@@ -91,6 +93,7 @@ func (f *Failures) Add(r pipeline.Result) {
 	if r.Row != nil {
 		fr.Line = r.Row.Line
 		fr.Email = truncate(r.Row.Fields.Email, maxEmailBytes)
+		fr.Customer = truncate(cmp.Or(r.Row.Fields.ExternalCustomerID, r.Row.Fields.CustomerID), maxEmailBytes)
 	}
 	if r.Provision != "" {
 		if fr.Result == "" {
@@ -457,7 +460,7 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 {{if .Rows}}<table>
 <thead><tr><th class="n">line</th><th>email</th><th>result</th><th>codes</th><th>message</th><th>suggested fix</th></tr></thead>
 <tbody>{{range .Rows}}
-<tr><td class="n">{{.Line}}</td><td>{{.Email}}</td><td>{{.Result}}{{with .HTTPStatus}}<div class="small">HTTP {{.}}</div>{{end}}</td><td>{{with .Codes}}<code>{{.}}</code>{{end}}{{with .Info}}<div class="small">info {{.}}</div>{{end}}</td><td>{{.Message}}{{with .TrackingID}}<div class="small">tracking id <code>{{.}}</code></div>{{end}}</td><td>{{.Fix}}</td></tr>{{end}}
+<tr><td class="n">{{.Line}}</td><td>{{.Email}}{{with .Customer}}<div class="small">customer {{.}}</div>{{end}}</td><td>{{.Result}}{{with .HTTPStatus}}<div class="small">HTTP {{.}}</div>{{end}}</td><td>{{with .Codes}}<code>{{.}}</code>{{end}}{{with .Info}}<div class="small">info {{.}}</div>{{end}}</td><td>{{.Message}}{{with .TrackingID}}<div class="small">tracking id <code>{{.}}</code></div>{{end}}</td><td>{{.Fix}}</td></tr>{{end}}
 </tbody>
 </table>{{if .Dropped}}
 <p>and {{thousands .Dropped}} more rows: see the result CSV{{with .Output}} ({{.}}){{end}}.</p>{{end}}{{else if .NoRows}}<p>The input had no data rows.</p>{{else}}<p>Every row passed.</p>{{end}}

@@ -26,6 +26,9 @@ type Summary struct {
 	Problems    map[string]int // invalid rows' problems by column
 	Ready       int            // rows an offline run found fit to send
 	codes       map[codeKey]*CodeCount
+	// Canaries says how each customer's canary rows went (provision
+	// --canary), one line a customer, for the end of the summary.
+	Canaries []string
 	// customers counts rows per customer (see customers.go).
 	customers        map[string]*CustomerCount
 	customersDropped int
