@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
@@ -17,6 +18,8 @@ type CustomerCount struct {
 	Rows       int            `json:"rows"`
 	Precheck   map[string]int `json:"precheck"`
 	Provision  map[string]int `json:"provision"`
+	// ErrorCodes counts the rows that carried each error code.
+	ErrorCodes map[string]int `json:"errorCodes"`
 }
 
 // maxCustomers bounds the per-customer table: a file of one row per
@@ -35,7 +38,7 @@ func (s *Summary) addCustomer(r pipeline.Result) {
 			s.customersDropped++
 			return
 		}
-		c = &CustomerCount{ID: id, Precheck: map[string]int{}, Provision: map[string]int{}}
+		c = &CustomerCount{ID: id, Precheck: map[string]int{}, Provision: map[string]int{}, ErrorCodes: map[string]int{}}
 		s.customers[id] = c
 	}
 	if c.ExternalID == "" {
@@ -48,6 +51,30 @@ func (s *Summary) addCustomer(r pipeline.Result) {
 	if r.Provision != "" {
 		c.Provision[r.Provision]++
 	}
+	if r.ErrorCodes != "" {
+		for _, code := range strings.Split(r.ErrorCodes, ";") {
+			c.ErrorCodes[code]++
+		}
+	}
+}
+
+// codesText is a customer's error codes, most frequent first: "10022 ×3, 10101 ×1".
+func (c CustomerCount) codesText() string {
+	codes := make([]string, 0, len(c.ErrorCodes))
+	for code := range c.ErrorCodes {
+		codes = append(codes, code)
+	}
+	sort.Slice(codes, func(i, j int) bool {
+		if c.ErrorCodes[codes[i]] != c.ErrorCodes[codes[j]] {
+			return c.ErrorCodes[codes[i]] > c.ErrorCodes[codes[j]]
+		}
+		return codes[i] < codes[j]
+	})
+	parts := make([]string, len(codes))
+	for i, code := range codes {
+		parts[i] = fmt.Sprintf("%s ×%d", code, c.ErrorCodes[code])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Customers returns the per-customer counts, by customerId.

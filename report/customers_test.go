@@ -21,7 +21,7 @@ func TestPerCustomerCounts(t *testing.T) {
 	for _, r := range []pipeline.Result{
 		{Row: row("c-acme", "acme-001"), Precheck: pipeline.Passed, Provision: pipeline.Provisioned, Final: true},
 		{Row: row("c-acme", "acme-001"), Precheck: pipeline.Passed, Provision: pipeline.Skipped, Final: true},
-		{Row: row("c-globex", ""), Precheck: pipeline.Failed, Provision: pipeline.Skipped, Final: true},
+		{Row: row("c-globex", ""), Precheck: pipeline.Failed, Provision: pipeline.Skipped, ErrorCodes: "10022", Final: true},
 		{Row: row("", "nope-9"), Precheck: pipeline.Invalid, Provision: pipeline.Skipped, Final: true},
 	} {
 		s.Add(r)
@@ -53,7 +53,7 @@ func TestPerCustomerCounts(t *testing.T) {
 	if err := report.WriteHTML(&page, info, s, report.RunFacts{}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(page.String(), `id="customers"`) || !strings.Contains(page.String(), "acme-001") {
+	if !strings.Contains(page.String(), `id="customers"`) || !strings.Contains(page.String(), "acme-001") || !strings.Contains(page.String(), "10022 ×1") {
 		t.Error("the report has no per-customer section")
 	}
 }

@@ -220,7 +220,7 @@ type htmlData struct {
 
 // htmlCustomer is one line of the per-customer table.
 type htmlCustomer struct {
-	ID, ExternalID                       string
+	ID, ExternalID, Codes                string
 	Rows, Passed, Failed, Invalid, Error int
 	Provisioned, Pending, Skipped        int
 }
@@ -317,7 +317,7 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 	}
 	if cs := s.Customers(); len(cs) > 1 {
 		for _, c := range cs {
-			d.Customers = append(d.Customers, htmlCustomer{ID: dash(c.ID), ExternalID: c.ExternalID, Rows: c.Rows,
+			d.Customers = append(d.Customers, htmlCustomer{ID: dash(c.ID), ExternalID: c.ExternalID, Codes: c.codesText(), Rows: c.Rows,
 				Passed: c.Precheck[pipeline.Passed], Failed: c.Precheck[pipeline.Failed], Invalid: c.Precheck[pipeline.Invalid],
 				Error: c.Precheck[pipeline.Error], Provisioned: c.Provision[pipeline.Provisioned], Pending: c.Provision[pipeline.Pending],
 				Skipped: c.Provision[pipeline.Skipped]})
@@ -442,9 +442,9 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 {{if .Customers}}<section id="customers">
 <h2>Per customer</h2>
 <table>
-<thead><tr><th>customerId</th><th>externalId</th><th class="n">rows</th><th class="n">passed</th><th class="n">failed</th><th class="n">invalid</th><th class="n">error</th><th class="n">provisioned</th><th class="n">pending</th><th class="n">skipped</th></tr></thead>
+<thead><tr><th>customerId</th><th>externalId</th><th class="n">rows</th><th class="n">passed</th><th class="n">failed</th><th class="n">invalid</th><th class="n">error</th><th class="n">provisioned</th><th class="n">pending</th><th class="n">skipped</th><th>error codes</th></tr></thead>
 <tbody>{{range .Customers}}
-<tr><td><code>{{.ID}}</code></td><td>{{.ExternalID}}</td><td class="n">{{thousands .Rows}}</td><td class="n">{{thousands .Passed}}</td><td class="n">{{thousands .Failed}}</td><td class="n">{{thousands .Invalid}}</td><td class="n">{{thousands .Error}}</td><td class="n">{{thousands .Provisioned}}</td><td class="n">{{thousands .Pending}}</td><td class="n">{{thousands .Skipped}}</td></tr>{{end}}
+<tr><td><code>{{.ID}}</code></td><td>{{.ExternalID}}</td><td class="n">{{thousands .Rows}}</td><td class="n">{{thousands .Passed}}</td><td class="n">{{thousands .Failed}}</td><td class="n">{{thousands .Invalid}}</td><td class="n">{{thousands .Error}}</td><td class="n">{{thousands .Provisioned}}</td><td class="n">{{thousands .Pending}}</td><td class="n">{{thousands .Skipped}}</td><td><code>{{.Codes}}</code></td></tr>{{end}}
 </tbody>
 </table>
 </section>
