@@ -32,14 +32,18 @@ func (s *Summary) addCustomer(r pipeline.Result) {
 		return
 	}
 	id := r.Row.Fields.CustomerID
-	c := s.customers[id]
+	key := id
+	if id == "" && r.Row.Fields.ExternalCustomerID != "" {
+		key = "\x00" + r.Row.Fields.ExternalCustomerID // not resolved: known by the partner's id alone
+	}
+	c := s.customers[key]
 	if c == nil {
 		if len(s.customers) >= maxCustomers {
 			s.customersDropped++
 			return
 		}
 		c = &CustomerCount{ID: id, Precheck: map[string]int{}, Provision: map[string]int{}, ErrorCodes: map[string]int{}}
-		s.customers[id] = c
+		s.customers[key] = c
 	}
 	if c.ExternalID == "" {
 		c.ExternalID = r.Row.Fields.ExternalCustomerID
@@ -83,7 +87,12 @@ func (s *Summary) Customers() []CustomerCount {
 	for _, c := range s.customers {
 		out = append(out, *c)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].ID != out[j].ID {
+			return out[i].ID < out[j].ID
+		}
+		return out[i].ExternalID < out[j].ExternalID
+	})
 	return out
 }
 
