@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,8 +95,10 @@ func TestCanaryPerCustomer(t *testing.T) {
 		"a3@acme.example,cust-a\n"+ // held back
 		"b3@beta.example,cust-b\n"+ // goes
 		"a4@acme.example,cust-a\n") // held back
-	out := filepath.Join(t.TempDir(), "out.csv")
-	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, provisionArgs(srv, in, out, "--customer-id", "", "--canary", "2")...)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.csv")
+	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, provisionArgs(srv, in, out, "--customer-id", "", "--canary", "2",
+		"--summary-json", filepath.Join(dir, "m.json"), "--report", filepath.Join(dir, "r.html"))...)
 	if code != cli.ExitPartial {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -115,6 +119,22 @@ func TestCanaryPerCustomer(t *testing.T) {
 	posts := srv.Server.Stats().PostsByEmail
 	if posts["a3@acme.example"] != 0 || posts["a4@acme.example"] != 0 || posts["b3@beta.example"] != 1 {
 		t.Errorf("POSTs %v", posts)
+	}
+	// The manifest and the report count each customer's rows.
+	m, _ := os.ReadFile(filepath.Join(dir, "m.json"))
+	var man struct {
+		Customers []struct {
+			ID        string         `json:"id"`
+			Rows      int            `json:"rows"`
+			Provision map[string]int `json:"provision"`
+		} `json:"customers"`
+	}
+	if err := json.Unmarshal(m, &man); err != nil || len(man.Customers) != 2 || man.Customers[0].ID != "cust-a" ||
+		man.Customers[0].Rows != 4 || man.Customers[0].Provision["skipped"] != 2 || man.Customers[1].Provision["provisioned"] != 3 {
+		t.Errorf("manifest customers %+v (%v)", man.Customers, err)
+	}
+	if page, _ := os.ReadFile(filepath.Join(dir, "r.html")); !strings.Contains(string(page), `id="customers"`) {
+		t.Error("the report has no per-customer section")
 	}
 	if !strings.Contains(stderr, "canary  cust-a: canary line 4 ended failed") || !strings.Contains(stderr, "canary  cust-b: 2 provisioned or pending") ||
 		!strings.Contains(stderr, "each customer's first 2 rows that passed (4 rows) are provisioned first") {
