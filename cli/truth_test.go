@@ -200,7 +200,8 @@ func TestSecondRunIntoTheSameOutputIsRefused(t *testing.T) {
 	go func() {
 		first <- cli.Run(context.Background(), args, cli.Env{Stdout: io.Discard, Stderr: &firstErr, Getenv: func(string) string { return token }})
 	}()
-	waitFor(t, 10*time.Second, func() bool { _, err := os.Stat(out + ".lock"); return err == nil })
+	// The holder writes who it is just after taking the lock: wait for that.
+	waitFor(t, 10*time.Second, func() bool { b, _ := os.ReadFile(out + ".lock"); return strings.Contains(string(b), "pid ") })
 
 	for _, second := range [][]string{
 		append(append([]string{}, args...), "--resume"), // the pasted resume command
