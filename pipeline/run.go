@@ -19,9 +19,14 @@ type Sink func(Result) error
 // Options size a run.
 type Options struct {
 	Concurrency int // workers; 1 if < 1
-	// Window bounds rows between the source and the sink: the memory of a
-	// run, and how far ahead of a slow row the others may run.
-	Window int
+	// Window bounds the results kept in memory: rows finished before an
+	// earlier, slower row wait for it there up to Window results, and
+	// beyond that in a temporary file in SpillDir ("" = the system's), so
+	// a row in backoff never holds up the rows behind it (the workers
+	// always have rows while the source has them) and memory does not
+	// grow while it waits.
+	Window   int
+	SpillDir string
 	// Prepare, if set, checks and normalises each row in input order before
 	// it reaches a worker (the place for checks that need the rows before it).
 	Prepare func(*Row)
@@ -72,7 +77,6 @@ func Run(ctx context.Context, src *Source, work Worker, sink Sink, opt Options) 
 
 	rows := make(chan *Row)
 	results := make(chan Result)
-	window := make(chan struct{}, opt.Window)
 	var g errgroup.Group
 
 	g.Go(func() error {
@@ -91,15 +95,9 @@ func Run(ctx context.Context, src *Source, work Worker, sink Sink, opt Options) 
 			r.Seq = seq
 			seq++
 			select {
-			case window <- struct{}{}:
-			case <-readCtx.Done():
-				return readCtx.Err()
-			}
-			select {
 			case rows <- &r:
 				return nil
 			case <-readCtx.Done():
-				<-window
 				return readCtx.Err()
 			}
 		})
@@ -133,21 +131,22 @@ func Run(ctx context.Context, src *Source, work Worker, sink Sink, opt Options) 
 	})
 
 	// The sink writes in input order; rows that finish early wait in
-	// pending, which the window keeps to at most opt.Window entries.
+	// the reorder buffer, not in the workers' way.
 	g.Go(func() error {
-		pending := map[int]Result{}
-		next := 0
+		order := newReorder(opt.Window, opt.SpillDir)
+		defer order.close()
 		var werr error
 		for res := range results {
-			pending[res.Row.Seq] = res
+			order.add(res)
 			for {
-				r, ok := pending[next]
+				r, ok, err := order.pop()
+				if err != nil && werr == nil {
+					werr = err
+					stop(werr)
+				}
 				if !ok {
 					break
 				}
-				delete(pending, next)
-				next++
-				<-window
 				if werr == nil {
 					if werr = sink(r); werr != nil {
 						werr = fmt.Errorf("writing results: %w", werr)

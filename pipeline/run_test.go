@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -59,42 +60,80 @@ func TestRunWritesEveryRowOnceInInputOrder(t *testing.T) {
 	})
 }
 
-func TestRunWindowBoundsRowsInFlight(t *testing.T) {
+func TestRunSlowRowDoesNotHoldUpTheOthers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		// Row 0 is stuck (a long Retry-After); the others are instant. The
-		// source must stop reading at the window, not buffer the whole file.
-		const window = 40
+		// Row 0 is stuck (a long backoff); the others are instant. They must
+		// all be worked meanwhile, their results waiting in memory up to the
+		// window and in a temporary file beyond it, and come out in order.
+		const n, window = 10000, 40
+		spill := t.TempDir()
 		release := make(chan struct{})
-		var read, written, maxAhead atomic.Int64
+		var worked atomic.Int64
 		work := func(ctx context.Context, r *pipeline.Row) pipeline.Result {
 			if r.Seq == 0 {
 				<-release
 			}
-			return pipeline.Result{Row: r, Final: true}
+			worked.Add(1)
+			return pipeline.Result{Row: r, Precheck: pipeline.Passed, Message: r.Fields.Email, Final: true}
 		}
-		prep := func(*pipeline.Row) {
-			ahead := read.Add(1) - written.Load()
-			if ahead > maxAhead.Load() {
-				maxAhead.Store(ahead)
+		var lines []int
+		_, wait := pipeline.Run(context.Background(), source(t, input(n)), work, func(r pipeline.Result) error {
+			if r.Message != r.Row.Fields.Email {
+				t.Errorf("line %d came back with another row's result %q", r.Row.Line, r.Message)
 			}
-		}
-		_, wait := pipeline.Run(context.Background(), source(t, input(10000)), work, func(pipeline.Result) error {
-			written.Add(1)
+			lines = append(lines, r.Row.Line)
 			return nil
-		}, pipeline.Options{Concurrency: 4, Window: window, Prepare: prep})
-		synctest.Wait() // everything that can run has run: the source is blocked
-		if got := read.Load(); got > window+1 {
-			t.Errorf("with row 0 stuck the source read %d rows; the window is %d", got, window)
+		}, pipeline.Options{Concurrency: 4, Window: window, SpillDir: spill})
+		synctest.Wait() // everything that can run has run
+		if got := worked.Load(); got != n-1 {
+			t.Errorf("with row 0 stuck %d rows were worked; want the other %d", got, n-1)
+		}
+		if len(lines) != 0 {
+			t.Errorf("wrote %d rows before row 0", len(lines))
 		}
 		close(release)
 		if err := wait(); err != nil {
 			t.Fatal(err)
 		}
-		if written.Load() != 10000 {
-			t.Fatalf("wrote %d rows", written.Load())
+		if len(lines) != n {
+			t.Fatalf("wrote %d rows, want %d", len(lines), n)
 		}
-		if maxAhead.Load() > window+1 {
-			t.Errorf("source ran %d rows ahead of the sink; window %d", maxAhead.Load(), window)
+		for i, l := range lines {
+			if l != i+2 {
+				t.Fatalf("row %d has line %d, want %d", i, l, i+2)
+			}
+		}
+		if files, _ := os.ReadDir(spill); len(files) != 0 {
+			t.Errorf("the spill file was left behind: %v", files)
+		}
+	})
+}
+
+func TestRunStuckWorkersStopTheSource(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Every worker is stuck: the source must not read ahead of them.
+		const workers = 4
+		release := make(chan struct{})
+		var read atomic.Int64
+		work := func(ctx context.Context, r *pipeline.Row) pipeline.Result {
+			<-release
+			return pipeline.Result{Row: r, Final: true}
+		}
+		written := 0
+		_, wait := pipeline.Run(context.Background(), source(t, input(10000)), work, func(pipeline.Result) error {
+			written++
+			return nil
+		}, pipeline.Options{Concurrency: workers, Prepare: func(*pipeline.Row) { read.Add(1) }})
+		synctest.Wait()
+		if got := read.Load(); got > workers+1 {
+			t.Errorf("with every worker stuck the source read %d rows", got)
+		}
+		close(release)
+		if err := wait(); err != nil {
+			t.Fatal(err)
+		}
+		if written != 10000 {
+			t.Fatalf("wrote %d rows", written)
 		}
 	})
 }
