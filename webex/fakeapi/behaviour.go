@@ -82,6 +82,12 @@ func (s *Server) fire(email, tag string, n int) bool {
 // transient applies the tags that act on every route (slow, e500, forbidden
 // and the first-requests ones) and reports whether it answered.
 func (s *Server) transient(x *exchange, email string) (answered bool) {
+	if n := s.opts.ThrottleFirst; n > 0 && s.fire(email, "\x00throttle-first", n) {
+		s.count(func(st *Stats) { st.Throttled429++ })
+		x.w.Header().Set("Retry-After", "1")
+		x.empty(http.StatusTooManyRequests)
+		return true
+	}
 	return s.transientFor(x, email, email)
 }
 

@@ -213,3 +213,23 @@ func TestLost(t *testing.T) {
 		}
 	})
 }
+
+func TestThrottleFirstIsPerEmail(t *testing.T) {
+	s := New(Options{ThrottleFirst: 2})
+	for i, want := range []int{429, 429, 200, 200} {
+		w := call(t, s, "POST", validateURL, precheckBody("alice@acme.com"))
+		if w.Code != want {
+			t.Fatalf("alice's request %d: %d, want %d", i+1, w.Code, want)
+		}
+		if want == 429 && (w.Header().Get("Retry-After") != "1" || w.Body.Len() != 0) {
+			t.Errorf("429 with Retry-After %q and body %q; want 1 and none", w.Header().Get("Retry-After"), w.Body)
+		}
+	}
+	// Another email has its own two, however fast it comes.
+	if w := call(t, s, "POST", validateURL, precheckBody("Bob@acme.com")); w.Code != 429 {
+		t.Errorf("bob's first request: %d, want 429", w.Code)
+	}
+	if st := s.Stats(); st.Throttled429 != 3 {
+		t.Errorf("Throttled429 = %d, want 3", st.Throttled429)
+	}
+}

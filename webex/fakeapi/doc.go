@@ -42,8 +42,8 @@
 // (503, empty body); Options.RateLimit (429, Retry-After, empty body); the
 // bearer token (401); routing (404/405); query parameters (400); for precheck
 // and provision the media type (415), JSON syntax (400), ValidateSchema (400)
-// and the spec's prose rules (400); then the email's behaviour tags; then the
-// state. DELETE and consentMove have no request body in the spec: an empty
+// and the spec's prose rules (400); then Options.ThrottleFirst (429 to an
+// email's first requests); then the email's behaviour tags; then the state. DELETE and consentMove have no request body in the spec: an empty
 // body passes whatever its Content-Type, a non-empty one is refused as Prism
 // refuses it, 415 on DELETE and 400 on consentMove (whose responses do not
 // list 415), before anything else. The routes that name a subscriber by id

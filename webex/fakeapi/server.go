@@ -37,6 +37,11 @@ type Options struct {
 	// FailureRate is the fraction (0..1, clamped) of requests answered 503
 	// at random before anything else, to prove retries eventually succeed.
 	FailureRate float64
+	// ThrottleFirst answers the first n requests naming each email (of
+	// precheck and provision) 429 with Retry-After: 1 and an empty body,
+	// whatever the request rate: 429s tied to rows, not to the rate, which
+	// an adaptive client must not take for a rate limit.
+	ThrottleFirst int
 	// Seed seeds FailureRate's randomness, so a test sees the same failures
 	// for the same sequence of requests.
 	Seed uint64
