@@ -263,7 +263,7 @@ func (m *mutatingTransport) last() []byte {
 // noPacer lets every attempt go at once.
 type noPacer struct{}
 
-func (noPacer) Wait(ctx context.Context) error { return ctx.Err() }
-func (noPacer) Throttle(time.Duration)         {}
-func (noPacer) Pause(time.Duration)            {}
-func (noPacer) Success()                       {}
+func (noPacer) Wait(ctx context.Context) error         { return ctx.Err() }
+func (noPacer) Throttle(time.Time, time.Duration) bool { return true }
+func (noPacer) Pause(time.Duration)                    {}
+func (noPacer) Success()                               {}

@@ -42,9 +42,15 @@ type Limiter struct {
 	recovering bool       // the last cut was blind: increase fast
 	probing    bool       // increasing since the last hold ended
 	served     window     // successes, to learn what the server really takes
-	throttles  int64
-	pauses     int64
-	waited     time.Duration
+	// Pool-wide pauses and the 429s that follow them, to tell 429s tied to
+	// rows from a rate limit (see Throttle).
+	pauseFrom   time.Time // start of the current or last pause
+	coldCounted time.Time // the end of the last pause whose first requests met a 429
+	coldPauses  int       // pauses in a row whose first requests met a 429
+	rowTied     time.Time // until then, a 429 holds its own request only
+	throttles   int64
+	pauses      int64
+	waited      time.Duration
 }
 
 // The adaptive rate's tuning. Every 429 costs the whole pool a Retry-After
@@ -58,6 +64,12 @@ const (
 	recoverStep      = 1.1              // factor per second after a blind halving
 	estimateCut      = 0.95             // of the served rate, to land just under the limit
 	maxHoldDoublings = 2                // of probeHold, after probes fail again and again at one rate
+	// A request sent this soon after a pool-wide pause of a second or
+	// more is "cold": the server had a whole Retry-After of quiet from us.
+	coldSpan     = 500 * time.Millisecond
+	coldPausesOK = 2                // pauses in a row whose cold requests met a 429: the 429s are tied to rows
+	rowTiedFor   = 30 * time.Second // then 429s are taken for a rate limit again, to check
+	floorShare   = 10               // the rate never falls below configured/floorShare
 )
 
 // New returns a limiter allowing perSecond requests per second in total;
@@ -66,7 +78,10 @@ func New(perSecond float64) *Limiter {
 	l := &Limiter{max: rate.Inf, turn: make(chan struct{}, 1), stopped: make(chan struct{})}
 	if perSecond > 0 {
 		l.max = rate.Limit(perSecond)
-		l.floor = rate.Limit(math.Max(perSecond/64, 0.1))
+		// Low enough for blind halvings to find a limit well under the
+		// configured rate (informed cuts use the served rate), high
+		// enough to keep a useful rate whatever the 429s mean.
+		l.floor = rate.Limit(math.Max(perSecond/floorShare, 0.1))
 	}
 	// Burst 1: requests are spread evenly instead of leaving in clumps that
 	// a server's own bucket would answer with 429.
@@ -174,34 +189,72 @@ func (l *Limiter) Pause(d time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.pauses++
-	if until := time.Now().Add(d); until.After(l.notBefore) {
-		l.notBefore = until
-	}
+	l.pause(time.Now(), d)
 }
 
-// Throttle records a 429 asking for a pause of d: every worker waits until
-// then, and the rate drops to what the server was observed to accept.
-func (l *Limiter) Throttle(d time.Duration) {
+// pause holds every worker until now+d, keeping track of where each pause
+// began.
+func (l *Limiter) pause(now time.Time, d time.Duration) {
+	until := now.Add(d)
+	if !until.After(l.notBefore) {
+		return
+	}
+	if !now.Before(l.notBefore) { // a new pause, not a longer one
+		if !l.coldCounted.Equal(l.notBefore) {
+			l.coldPauses = 0 // the last pause's first requests went through
+		}
+		l.pauseFrom = now
+	}
+	l.notBefore = until
+}
+
+// Throttle records a 429 to a request sent at sent, asking for a pause of
+// d. It reports whether every worker waits d (a rate limit: the rate also
+// drops to what the server was observed to accept) or only the caller
+// should (429s tied to rows, not to the rate).
+//
+// A rate limit lets requests through again after its Retry-After: a pause
+// of the whole pool refills any bucket or window. So when, twice in a row,
+// the first requests after a pause of a second or more meet a 429 again,
+// the 429s are about those rows (or their customer), and pausing everyone
+// and cutting the rate would only slow the run to a crawl: for the next
+// 30 s each such 429 holds its own row, and the rate goes back up. Then
+// 429s count as a rate limit again, in case the server's load changed.
+func (l *Limiter) Throttle(sent time.Time, d time.Duration) bool {
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.throttles++
+	if now.Before(l.rowTied) {
+		return false
+	}
+	if end := l.notBefore; !sent.Before(end) && sent.Sub(end) < coldSpan && end.Sub(l.pauseFrom) >= time.Second &&
+		!l.coldCounted.Equal(end) {
+		l.coldCounted = end
+		if l.coldPauses++; l.coldPauses >= coldPausesOK {
+			l.coldPauses = 0
+			l.rowTied = now.Add(rowTiedFor)
+			if l.max != rate.Inf {
+				l.lim.SetLimitAt(now, l.max)
+				l.holdUntil, l.lastChange, l.recovering, l.probing, l.prev, l.good = now, now, false, false, 0, 0
+			}
+			return false
+		}
+	}
 	// Served requests count from the end of the previous pause, or from
 	// the first request: the time before it (reading the input) served none.
 	pauseEnd := l.notBefore
 	if pauseEnd.Before(l.started) {
 		pauseEnd = l.started
 	}
-	if until := now.Add(d); until.After(l.notBefore) {
-		l.notBefore = until
-	}
+	l.pause(now, d)
 	if l.max == rate.Inf {
-		return // unlimited stays unlimited: the pauses alone pace us
+		return true // unlimited stays unlimited: the pauses alone pace us
 	}
 	// The 429s of requests already in flight describe the same overload:
 	// cut once per second at most.
 	if now.Sub(l.lastCut) < time.Second {
-		return
+		return true
 	}
 	l.lastCut = now
 	cur := l.lim.Limit()
@@ -245,6 +298,7 @@ func (l *Limiter) Throttle(d time.Duration) {
 	l.lastChange = l.notBefore
 	l.holdUntil = l.notBefore.Add(hold)
 	l.recovering, l.probing, l.prev = !informed, false, 0
+	return true
 }
 
 // Success records an answered request and, once per second without a 429
@@ -282,6 +336,7 @@ type Stats struct {
 	Configured float64       // requests/s asked for; 0 = unlimited
 	Current    float64       // the adaptive rate now; 0 = unlimited
 	Throttles  int64         // 429s seen
+	RowTied    bool          // 429s are taken as tied to rows, not to the rate, for now
 	Pauses     int64         // other answers with Retry-After
 	Paused     time.Duration // total time workers were held by Retry-After
 }
@@ -290,7 +345,7 @@ type Stats struct {
 func (l *Limiter) Stats() Stats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	s := Stats{Throttles: l.throttles, Pauses: l.pauses, Paused: l.waited}
+	s := Stats{Throttles: l.throttles, Pauses: l.pauses, Paused: l.waited, RowTied: time.Now().Before(l.rowTied)}
 	if l.max != rate.Inf {
 		s.Configured = float64(l.max)
 		s.Current = float64(l.lim.Limit())

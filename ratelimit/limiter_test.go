@@ -90,7 +90,7 @@ func TestUnlimited(t *testing.T) {
 			if last := at[len(at)-1]; last != 0 {
 				t.Errorf("New(%v): 10000 waits took %v, want none", perSecond, last)
 			}
-			l.Throttle(2 * time.Second) // a Retry-After still pauses the pool
+			l.Throttle(time.Now(), 2*time.Second) // a Retry-After still pauses the pool
 			l.Success()
 			start := time.Now()
 			if err := l.Wait(context.Background()); err != nil || time.Since(start) != 2*time.Second {
@@ -113,10 +113,10 @@ func TestThrottleHoldsEveryWaiter(t *testing.T) {
 		until   time.Duration              // nobody may pass in (at, until)
 		workers int
 	}{
-		{"waiters queued for tokens", 1, nil, 500 * time.Millisecond, 10 * time.Second, 10500 * time.Millisecond, 5},                                                 // promised tokens do not beat the pause
-		{"waiters already paused", 100, func(l *ratelimit.Limiter) { l.Throttle(time.Second) }, 500 * time.Millisecond, 5 * time.Second, 5500 * time.Millisecond, 8}, // a longer pause extends a running one
-		{"shorter pause does not shorten", 100, func(l *ratelimit.Limiter) { l.Throttle(5 * time.Second) }, time.Second, time.Second, 5 * time.Second, 8},            // the latest not-before wins
-		{"zero pause", 100, nil, 500 * time.Millisecond, 0, 500 * time.Millisecond, 4},                                                                               // Throttle(0) pauses nobody (it still cuts the rate)
+		{"waiters queued for tokens", 1, nil, 500 * time.Millisecond, 10 * time.Second, 10500 * time.Millisecond, 5},                                                             // promised tokens do not beat the pause
+		{"waiters already paused", 100, func(l *ratelimit.Limiter) { l.Throttle(time.Now(), time.Second) }, 500 * time.Millisecond, 5 * time.Second, 5500 * time.Millisecond, 8}, // a longer pause extends a running one
+		{"shorter pause does not shorten", 100, func(l *ratelimit.Limiter) { l.Throttle(time.Now(), 5*time.Second) }, time.Second, time.Second, 5 * time.Second, 8},              // the latest not-before wins
+		{"zero pause", 100, nil, 500 * time.Millisecond, 0, 500 * time.Millisecond, 4},                                                                                           // Throttle(0) pauses nobody (it still cuts the rate)
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -140,7 +140,7 @@ func TestThrottleHoldsEveryWaiter(t *testing.T) {
 					})
 				}
 				time.Sleep(c.at)
-				l.Throttle(c.d)
+				l.Throttle(time.Now(), c.d)
 				wg.Wait()
 				slices.Sort(at)
 				for _, p := range at {
@@ -163,20 +163,20 @@ func TestThrottleHoldsEveryWaiter(t *testing.T) {
 func TestThrottleCutsOncePerSecond(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := ratelimit.New(100)
-		l.Throttle(0)
+		l.Throttle(time.Now(), 0)
 		first := l.Stats().Current
 		if first >= 100 || first < 100.0/64 {
 			t.Fatalf("after one 429: %.2f/s, want a cut from 100/s", first)
 		}
 		for range 9 { // the 429s of requests already in flight: the same overload
 			time.Sleep(100 * time.Millisecond)
-			l.Throttle(0)
+			l.Throttle(time.Now(), 0)
 		}
 		if got := l.Stats().Current; got != first {
 			t.Errorf("9 more 429s within a second moved the rate from %.2f to %.2f", first, got)
 		}
 		time.Sleep(200 * time.Millisecond) // now 1.1 s after the first cut
-		l.Throttle(0)
+		l.Throttle(time.Now(), 0)
 		if got := l.Stats().Current; got >= first {
 			t.Errorf("a 429 1.1 s later left the rate at %.2f/s, want a second cut below %.2f", got, first)
 		}
@@ -192,16 +192,16 @@ func TestFloor(t *testing.T) {
 		rate  float64
 		floor float64
 	}{
-		{"rate/64", 128, 2},    // a sixty-fourth of the configured rate
-		{"0.1/s", 1, 0.1},      // never slower than one request per 10 s
-		{"0.1/s wins", 3, 0.1}, // 3/64 would be slower still
+		{"rate/10", 128, 12.8},   // a tenth of the configured rate
+		{"0.1/s", 1, 0.1},        // never slower than one request per 10 s
+		{"0.1/s wins", 0.5, 0.1}, // 0.5/10 would be slower still
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				l := ratelimit.New(c.rate)
 				for range 30 { // a server that refuses everything, for a minute
-					l.Throttle(0)
+					l.Throttle(time.Now(), 0)
 					time.Sleep(2 * time.Second)
 				}
 				if got := l.Stats().Current; math.Abs(got-c.floor) > 1e-9 {
@@ -230,7 +230,7 @@ func TestRecoversToConfiguredRate(t *testing.T) {
 					if i > 0 {
 						time.Sleep(2 * time.Second)
 					}
-					l.Throttle(time.Second)
+					l.Throttle(time.Now(), time.Second)
 				}
 				low := l.Stats().Current
 				if low >= 100 {
@@ -325,8 +325,8 @@ func TestAdaptsToServerLimit(t *testing.T) {
 							mu.Unlock()
 							if ok {
 								l.Success()
-							} else {
-								l.Throttle(retryAfter)
+							} else if !l.Throttle(time.Now(), retryAfter) {
+								t.Error("a rate limit taken for 429s tied to rows")
 							}
 						}
 					})
@@ -355,7 +355,7 @@ func TestStats(t *testing.T) {
 		if st := l.Stats(); st != (ratelimit.Stats{Configured: 8, Current: 8}) {
 			t.Errorf("fresh: %+v, want configured and current 8, nothing else", st)
 		}
-		l.Throttle(2 * time.Second)
+		l.Throttle(time.Now(), 2*time.Second)
 		var wg sync.WaitGroup
 		for range 3 { // three workers held 2 s each
 			wg.Go(func() { _ = l.Wait(context.Background()) })
@@ -381,7 +381,7 @@ func TestWaitContext(t *testing.T) {
 			cancel()
 			return ctx, cancel
 		}, context.Canceled, 0},
-		{"canceled while paused", func(l *ratelimit.Limiter) { l.Throttle(time.Hour) }, cancelAfter(300 * time.Millisecond), // returns at the cancel
+		{"canceled while paused", func(l *ratelimit.Limiter) { l.Throttle(time.Now(), time.Hour) }, cancelAfter(300 * time.Millisecond), // returns at the cancel
 			context.Canceled, 300 * time.Millisecond},
 		{"canceled while queued for a token", func(l *ratelimit.Limiter) { _ = l.Wait(context.Background()) }, cancelAfter(300 * time.Millisecond), // ditto
 			context.Canceled, 300 * time.Millisecond},
@@ -395,7 +395,7 @@ func TestWaitContext(t *testing.T) {
 				return context.WithTimeout(context.Background(), 500*time.Millisecond)
 			},
 			context.DeadlineExceeded, 0},
-		{"deadline during a pause", func(l *ratelimit.Limiter) { l.Throttle(time.Hour) }, // at the deadline
+		{"deadline during a pause", func(l *ratelimit.Limiter) { l.Throttle(time.Now(), time.Hour) }, // at the deadline
 			func() (context.Context, context.CancelFunc) {
 				return context.WithTimeout(context.Background(), 2*time.Second)
 			},
@@ -455,7 +455,7 @@ func TestRaisedRateDoesNotClump(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const configured = 20
 		l := ratelimit.New(configured)
-		l.Throttle(0)
+		l.Throttle(time.Now(), 0)
 		ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 		defer cancel()
 		type pass struct {
@@ -529,7 +529,7 @@ func TestFirstCutIgnoresTimeBeforeFirstRequest(t *testing.T) {
 				}
 				l.Success()
 			}
-			l.Throttle(time.Second)
+			l.Throttle(time.Now(), time.Second)
 			// Served 40/s: the cut lands just under it (95%), not at
 			// 40 × 1.5 s / 2 s × 95% as if the window had been serving
 			// for its whole 2 s.
@@ -556,7 +556,7 @@ func TestFindsARaisedServerLimit(t *testing.T) {
 					if ok, retryAfter := srv.serve(); ok {
 						l.Success()
 					} else {
-						l.Throttle(retryAfter)
+						l.Throttle(time.Now(), retryAfter)
 					}
 				}
 			})
@@ -612,4 +612,67 @@ func TestStopEndsEveryWait(t *testing.T) {
 			t.Errorf("a wait after Stop: %v", err)
 		}
 	})
+}
+
+func TestRowTied429sKeepTheRate(t *testing.T) {
+	// A server that refuses the first two attempts of every row with 429
+	// and Retry-After: 1, however slowly they come. Taking that for a rate
+	// limit (a pool-wide pause per 429, cuts to the floor) made 40 rows
+	// take 272 s. The limiter must notice and let each 429 hold its own row.
+	synctest.Test(t, func(t *testing.T) {
+		const configured, run = 20.0, 2 * time.Minute
+		l := ratelimit.New(configured)
+		ctx, cancel := context.WithTimeout(context.Background(), run)
+		defer cancel()
+		var mu sync.Mutex
+		requests, rows, pooled := 0, 0, 0
+		var wg sync.WaitGroup
+		for range 64 {
+			wg.Go(func() {
+				for {
+					for attempt := 1; ; attempt++ {
+						if l.Wait(ctx) != nil {
+							return
+						}
+						sent := time.Now()
+						mu.Lock()
+						requests++
+						mu.Unlock()
+						if attempt > 2 {
+							l.Success()
+							break
+						}
+						if l.Throttle(sent, time.Second) {
+							mu.Lock()
+							pooled++
+							mu.Unlock()
+						} else if !sleepCtx(ctx, time.Second) {
+							return
+						}
+					}
+					mu.Lock()
+					rows++
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		got := float64(requests) / run.Seconds()
+		t.Logf("%d requests (%.1f/s of %.0f/s), %d rows, %d 429s paused the pool", requests, got, configured, rows, pooled)
+		if got < 0.5*configured {
+			t.Errorf("%.1f requests/s: want at least half the configured %.0f/s", got, configured)
+		}
+		if st := l.Stats(); st.Current < configured/2 {
+			t.Errorf("the rate ends at %.2f/s: cut for 429s that are not about the rate", st.Current)
+		}
+	})
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-time.After(d):
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }

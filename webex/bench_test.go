@@ -48,10 +48,10 @@ func BenchmarkPrecheckDecode(b *testing.B) {
 // benchPacer is a pacer that never waits, so only the client is measured.
 type benchPacer struct{}
 
-func (benchPacer) Wait(ctx context.Context) error { return ctx.Err() }
-func (benchPacer) Throttle(time.Duration)         {}
-func (benchPacer) Pause(time.Duration)            {}
-func (benchPacer) Success()                       {}
+func (benchPacer) Wait(ctx context.Context) error         { return ctx.Err() }
+func (benchPacer) Throttle(time.Time, time.Duration) bool { return true }
+func (benchPacer) Pause(time.Duration)                    {}
+func (benchPacer) Success()                               {}
 
 // BenchmarkClientPrecheck: Client.Precheck end to end minus the wire:
 // encode, URL and headers, tracking id, per-attempt timeout context,

@@ -33,9 +33,11 @@ const maxBody = 1 << 20
 type Pacer interface {
 	// Wait blocks until the next attempt may start.
 	Wait(ctx context.Context) error
-	// Throttle tells the pacer we were too fast (a 429): every caller waits
-	// d, and an adaptive pacer slows down.
-	Throttle(d time.Duration)
+	// Throttle tells the pacer a request sent at sent got a 429 asking to
+	// wait d. It reports whether every caller waits d (we were too fast:
+	// an adaptive pacer also slows down) or only this call should (the
+	// pacer takes the 429s for ones tied to rows, not to the rate).
+	Throttle(sent time.Time, d time.Duration) (everyone bool)
 	// Pause tells the pacer the server asked every caller to wait d without
 	// saying we were too fast (a 423 or 503 with Retry-After).
 	Pause(d time.Duration)
@@ -287,7 +289,7 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		c.observe(a)
 		if shared {
 			if status == http.StatusTooManyRequests {
-				c.cfg.Pacer.Throttle(wait)
+				shared = c.cfg.Pacer.Throttle(start, wait)
 			} else {
 				c.cfg.Pacer.Pause(wait)
 			}

@@ -26,11 +26,12 @@ type recPacer struct {
 
 func (p *recPacer) Wait(ctx context.Context) error { p.waits.Add(1); return ctx.Err() }
 func (p *recPacer) Success()                       { p.successes.Add(1) }
-func (p *recPacer) Pause(d time.Duration)          { p.Throttle(d) }
-func (p *recPacer) Throttle(d time.Duration) {
+func (p *recPacer) Pause(d time.Duration)          { p.Throttle(time.Now(), d) }
+func (p *recPacer) Throttle(_ time.Time, d time.Duration) bool {
 	p.mu.Lock()
 	p.throttles = append(p.throttles, d)
 	p.mu.Unlock()
+	return true
 }
 
 func (p *recPacer) throttled() []time.Duration {

@@ -173,10 +173,10 @@ func TestProvisionIntent(t *testing.T) {
 // context: the stop alone must keep the call from sending.
 type neverWaits struct{}
 
-func (neverWaits) Wait(context.Context) error { return nil }
-func (neverWaits) Throttle(time.Duration)     {}
-func (neverWaits) Pause(time.Duration)        {}
-func (neverWaits) Success()                   {}
+func (neverWaits) Wait(context.Context) error             { return nil }
+func (neverWaits) Throttle(time.Time, time.Duration) bool { return true }
+func (neverWaits) Pause(time.Duration)                    {}
+func (neverWaits) Success()                               {}
 
 func TestStopSendingWhatEverThePacer(t *testing.T) {
 	var sent atomic.Int64

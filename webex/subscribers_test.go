@@ -17,10 +17,10 @@ import (
 
 type subPacer struct{}
 
-func (subPacer) Wait(ctx context.Context) error { return ctx.Err() }
-func (subPacer) Throttle(time.Duration)         {}
-func (subPacer) Pause(time.Duration)            {}
-func (subPacer) Success()                       {}
+func (subPacer) Wait(ctx context.Context) error         { return ctx.Err() }
+func (subPacer) Throttle(time.Time, time.Duration) bool { return true }
+func (subPacer) Pause(time.Duration)                    {}
+func (subPacer) Success()                               {}
 
 func subClient(t *testing.T, base string, timeout time.Duration) *webex.Client {
 	t.Helper()

@@ -95,7 +95,7 @@ func TestCancelStopsAtOnce(t *testing.T) {
 			func() webex.Pacer { return ratelimit.New(0) }},
 		{"pacer paused", func(w http.ResponseWriter, _ *http.Request) { ok(w) }, func() webex.Pacer { // cancel before the first attempt
 			l := ratelimit.New(10)
-			l.Throttle(time.Hour)
+			l.Throttle(time.Now(), time.Hour)
 			return l
 		}},
 		{"Retry-After pause", retryAfter, func() webex.Pacer { return ratelimit.New(10) }}, // cancel during a shared 60 s pause
