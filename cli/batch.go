@@ -67,6 +67,9 @@ type config struct {
 	credentials   string
 	sandbox       bool
 	maxRetries    int
+	retryFor      time.Duration
+	// set by the user: --max-retries alone is a hard count (see check)
+	maxRetriesSet, retryForSet func() bool
 	maxRetryAfter time.Duration
 	resume, force bool
 	delimiter     rune
@@ -174,7 +177,9 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		d.float(&cfg.rate, "rate", defaultRate, "N", "requests per second, all workers and retries included (0 = unlimited); lowered on 429, probed back up")
 		shows(d.integer(&cfg.concurrency, "concurrency", 0, "requests in flight at most; auto keeps --rate at up to 10 s latency (or --timeout), at most 512"), "auto")
 		d.duration(&cfg.timeout, "timeout", 30*time.Second, "per request")
-		d.integer(&cfg.maxRetries, "max-retries", 5, "retries per row for 429, 423, 500, 502, 503, 504, timeouts and resets (never other 4xx)")
+		mr := d.integer(&cfg.maxRetries, "max-retries", 5, "retries per row for 429, 423, 500, 502, 503, 504, timeouts and resets (never other 4xx), whatever the run's health")
+		rf := d.duration(&cfg.retryFor, "retry-for", 2*time.Minute, "past --max-retries, a row keeps retrying those faults while the run is healthy (under half of the last 10 s of requests failing), up to this long after its first attempt; 0 = stop at --max-retries (the default when only --max-retries is given)")
+		cfg.maxRetriesSet, cfg.retryForSet = func() bool { return mr.Changed }, func() bool { return rf.Changed }
 		d.duration(&cfg.maxRetryAfter, "max-retry-after", 60*time.Second, "cap on a server's Retry-After")
 		d.float(&cfg.abortRate, "abort-error-rate", 0.5, "R", "stop (exit 3) when more than R of the first --abort-after rows sent end in error")
 		d.integer(&cfg.abortAfter, "abort-after", 20, "how many first rows the error-rate breaker judges (0 = no breaker)")
@@ -304,6 +309,14 @@ func (cfg *config) check() error {
 	}
 	if cfg.maxRetries < 0 {
 		return usagef("--max-retries must be 0 or more, got %d", cfg.maxRetries)
+	}
+	if cfg.retryFor < 0 {
+		return usagef("--retry-for must be 0 (stop at --max-retries) or more, got %v", cfg.retryFor)
+	}
+	// A user who names a number of retries means it, unless they also
+	// give the time.
+	if cfg.maxRetriesSet != nil && cfg.maxRetriesSet() && !cfg.retryForSet() {
+		cfg.retryFor = 0
 	}
 	return nil
 }

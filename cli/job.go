@@ -176,7 +176,7 @@ func (j *job) connect(cfg *config, env Env) error {
 		OnBehalfOf: cfg.onBehalfOf,
 		Timeout:    cfg.timeout,
 		UserAgent:  "wholesale-batch/" + Version,
-		Retry:      webex.RetryPolicy{MaxAttempts: cfg.maxRetries + 1, MaxRetryAfter: cfg.maxRetryAfter},
+		Retry:      webex.RetryPolicy{MaxAttempts: cfg.maxRetries + 1, RetryFor: cfg.retryFor, MaxRetryAfter: cfg.maxRetryAfter},
 		Pacer:      j.limiter,
 		OnAttempt:  j.observe,
 	})

@@ -95,6 +95,8 @@ type Client struct {
 	runID string
 	seq   atomic.Uint64
 	retry RetryPolicy
+	// health of the run, for retries past MaxAttempts
+	health health
 	// stopped is closed by StopSending.
 	stopped  chan struct{}
 	stopOnce sync.Once
@@ -212,6 +214,7 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 	target := c.target(k)
 	var info CallInfo
 	renewed := false // the one repeat after a 401 with a token source
+	var first time.Time
 	for n := 1; ; n++ {
 		if err := c.wait(ctx); err != nil {
 			return info, reply{}, err
@@ -228,8 +231,13 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		info.Attempts = n
 		trackingID := fmt.Sprintf("WHOLESALE-BATCH_%s_%d", c.runID, c.seq.Add(1))
 		start := time.Now()
+		if n == 1 {
+			first = start
+		}
 		status, h, raw, err := c.attempt(ctx, method, target, body, tok, trackingID)
 		latency := time.Since(start)
+		// 429 and 423 say nothing of the run's health: the limiter handles them.
+		c.health.add(time.Now(), Retryable(status, err) && status != http.StatusTooManyRequests && status != http.StatusLocked)
 		info.Status = status
 		info.TrackingID = trackingID
 
@@ -268,7 +276,7 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		if ctx.Err() != nil {
 			return info, reply{}, ctx.Err()
 		}
-		retry := n < c.retry.MaxAttempts && Retryable(status, err) && (!k.once || safeToRepeat(status, err))
+		retry := Retryable(status, err) && (!k.once || safeToRepeat(status, err)) && c.mayRetry(n, first)
 		// A 429, or any answer with Retry-After, is about the whole client:
 		// the pacer makes every worker wait, even when this call gives up
 		// (the next row would walk into the same limit). Other failures
@@ -280,6 +288,10 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 				wait = c.retry.Backoff(n, apiErr.RetryAfter, apiErr.HasRetryAfter)
 			} else {
 				wait = c.retry.Backoff(n, 0, false)
+			}
+			// Past its retries, a call stops where the wait would end past its time.
+			if retry && n >= c.retry.MaxAttempts && time.Since(first)+wait > c.retry.RetryFor {
+				retry = false
 			}
 		}
 		a := Attempt{Method: method, Path: path, N: n, Status: status, Err: err, Latency: latency, Retry: retry}
@@ -307,6 +319,16 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 			return info, reply{}, err
 		}
 	}
+}
+
+// mayRetry says whether a call whose attempt n, first sent at first,
+// failed transiently may try again: within its retries always, past them
+// while the run is healthy and its time (RetryFor) lasts.
+func (c *Client) mayRetry(n int, first time.Time) bool {
+	if n < c.retry.MaxAttempts {
+		return true
+	}
+	return c.retry.RetryFor > 0 && time.Since(first) < c.retry.RetryFor && c.health.ok(time.Now())
 }
 
 // target is the call's URL under the base, with our sub-partner.

@@ -14,6 +14,10 @@ import (
 // RetryPolicy bounds how a call is repeated. Zero fields take the defaults.
 type RetryPolicy struct {
 	MaxAttempts   int           // attempts per call, first one included (default 6: 5 retries)
+	// RetryFor lets a call past MaxAttempts keep retrying transient faults
+	// while the run is healthy (see health), until RetryFor after its first
+	// attempt; 0 makes MaxAttempts the limit.
+	RetryFor      time.Duration
 	BaseDelay     time.Duration // first backoff (default 500ms)
 	MaxDelay      time.Duration // backoff cap (default 30s)
 	MaxRetryAfter time.Duration // cap on a server's Retry-After (default 60s)
