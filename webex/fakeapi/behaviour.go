@@ -83,7 +83,7 @@ func (s *Server) fire(email, tag string, n int) bool {
 // and the first-requests ones) and reports whether it answered.
 func (s *Server) transient(x *exchange, email string) (answered bool) {
 	if n := s.opts.ThrottleFirst; n > 0 && s.fire(email, "\x00throttle-first", n) {
-		s.count(func(st *Stats) { st.Throttled429++ })
+		s.count(func(st *Stats) { st.Throttled429++; st.RowThrottled429++ })
 		x.w.Header().Set("Retry-After", "1")
 		x.empty(http.StatusTooManyRequests)
 		return true

@@ -229,7 +229,7 @@ func TestThrottleFirstIsPerEmail(t *testing.T) {
 	if w := call(t, s, "POST", validateURL, precheckBody("Bob@acme.com")); w.Code != 429 {
 		t.Errorf("bob's first request: %d, want 429", w.Code)
 	}
-	if st := s.Stats(); st.Throttled429 != 3 {
-		t.Errorf("Throttled429 = %d, want 3", st.Throttled429)
+	if st := s.Stats(); st.Throttled429 != 3 || st.RowThrottled429 != 3 {
+		t.Errorf("Throttled429 = %d, RowThrottled429 = %d, want 3 and 3", st.Throttled429, st.RowThrottled429)
 	}
 }

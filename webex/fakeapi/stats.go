@@ -12,8 +12,11 @@ type Stats struct {
 	// requests routed to each operation: past the failure injection, rate
 	// limit and token check, whatever they were answered.
 	Prechecks, Provisions, Gets, Lists, Deletes, ConsentMoves int
-	// Throttled429 counts 429 answers: the rate limit and +throttle.
+	// Throttled429 counts 429 answers: the rate limit, ThrottleFirst and +throttle.
 	Throttled429 int
+	// RowThrottled429 counts those of ThrottleFirst (answered on the
+	// precheck and provision routes, so also counted there).
+	RowThrottled429 int
 	// Injected503 counts 503 answers: Options.FailureRate and +flaky.
 	Injected503 int
 	// Unauthorized counts 401 answers to API calls: a missing, wrong or
