@@ -70,39 +70,39 @@ type config struct {
 	retryFor      time.Duration
 	// set by the user: --max-retries alone is a hard count (see check)
 	maxRetriesSet, retryForSet func() bool
-	maxRetryAfter time.Duration
-	resume, force bool
-	delimiter     rune
-	maps          []columnMap
-	country       string
-	existingCall  bool
-	excel         bool
-	reportFile    string
-	summaryJSON   string
-	retryFile     string
-	retryFailed   bool
-	quiet         bool
-	logFormat     string
-	logLevel      string
-	flags         *pflag.FlagSet // as parsed, for the manifest
-	acceptPending bool
-	yes           bool
-	maxProvision  int64
-	maxRemove     int64
-	canary        int
-	rowsSpec      string
-	encoding      sheet.Encoding
-	matchSpecs    []string
-	skipSpecs     []string
-	sel           selection
-	olderThan     time.Duration
-	plan          string
-	planMaxAge    time.Duration
-	wait          bool
-	waitTimeout   time.Duration
-	abortRate     float64
-	abortAfter    int
-	args          []string // as given, for the resume command
+	maxRetryAfter              time.Duration
+	resume, force              bool
+	delimiter                  rune
+	maps                       []columnMap
+	country                    string
+	existingCall               bool
+	excel                      bool
+	reportFile                 string
+	summaryJSON                string
+	retryFile                  string
+	retryFailed                bool
+	quiet                      bool
+	logFormat                  string
+	logLevel                   string
+	flags                      *pflag.FlagSet // as parsed, for the manifest
+	acceptPending              bool
+	yes                        bool
+	maxProvision               int64
+	maxRemove                  int64
+	canary                     int
+	rowsSpec                   string
+	encoding                   sheet.Encoding
+	matchSpecs                 []string
+	skipSpecs                  []string
+	sel                        selection
+	olderThan                  time.Duration
+	plan                       string
+	planMaxAge                 time.Duration
+	wait                       bool
+	waitTimeout                time.Duration
+	abortRate                  float64
+	abortAfter                 int
+	args                       []string // as given, for the resume command
 }
 
 // Defaults: Webex publishes no numeric limit, so we start polite and let

@@ -13,7 +13,7 @@ import (
 
 // RetryPolicy bounds how a call is repeated. Zero fields take the defaults.
 type RetryPolicy struct {
-	MaxAttempts   int           // attempts per call, first one included (default 6: 5 retries)
+	MaxAttempts int // attempts per call, first one included (default 6: 5 retries)
 	// RetryFor lets a call past MaxAttempts keep retrying transient faults
 	// while the run is healthy (see health), until RetryFor after its first
 	// attempt; 0 makes MaxAttempts the limit.
