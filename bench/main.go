@@ -67,6 +67,7 @@ func main() {
 		serve     = flag.Bool("serve", false, "only serve a fake API on loopback (for runs of your own) until interrupted or -deadline")
 		serveLat  = flag.Duration("serve-latency", 0, "with -serve: latency of every answer")
 		serveRate = flag.Float64("serve-rate", 0, "with -serve: the fake's rate limit in requests/s (0 = none)")
+		serveFail = flag.Float64("serve-failures", 0, "with -serve: the share of requests answered 503 at random")
 	)
 	flag.Parse()
 	if *loop != "" {
@@ -82,7 +83,7 @@ func main() {
 	defer stop()
 
 	if *serve {
-		os.Exit(serveFake(ctx, *serveLat, *serveRate))
+		os.Exit(serveFake(ctx, *serveLat, *serveRate, *serveFail))
 	}
 
 	want := map[string]bool{}
@@ -157,11 +158,11 @@ func (b *bench) main(ctx context.Context, run func(string) bool, gotest bool, pr
 }
 
 // serveFake serves a fake API for manual runs until ctx ends.
-func serveFake(ctx context.Context, latency time.Duration, rate float64) int {
+func serveFake(ctx context.Context, latency time.Duration, rate, failures float64) int {
 	var tb [16]byte
 	_, _ = rand.Read(tb[:])
 	token := "bench-" + hex.EncodeToString(tb[:])
-	srv, err := fakeapi.Start(fakeapi.Options{Token: token, Latency: latency, RateLimit: rate})
+	srv, err := fakeapi.Start(fakeapi.Options{Token: token, Latency: latency, RateLimit: rate, FailureRate: failures})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 2

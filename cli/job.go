@@ -74,7 +74,11 @@ func (j *job) observe(a webex.Attempt) {
 	switch {
 	case a.Status == 429:
 		j.st.throttled.Add(1)
-		j.log.Warn("rate limited (429): the whole pool pauses", append(attrs, "wait", a.Wait)...)
+		if a.Alone {
+			j.log.Info("429 tied to this row, not to the rate: it waits alone", append(attrs, "wait", a.Wait)...)
+		} else {
+			j.log.Warn("rate limited (429): the whole pool pauses", append(attrs, "wait", a.Wait)...)
+		}
 	case a.Retry:
 		j.log.Info("retrying", append(attrs, "wait", a.Wait)...)
 	}

@@ -83,10 +83,27 @@ func New(perSecond float64) *Limiter {
 		// enough to keep a useful rate whatever the 429s mean.
 		l.floor = rate.Limit(math.Max(perSecond/floorShare, 0.1))
 	}
-	// Burst 1: requests are spread evenly instead of leaving in clumps that
-	// a server's own bucket would answer with 429.
-	l.lim = rate.NewLimiter(l.max, 1)
+	// A burst of 20 ms of requests: enough that a run whose waiters come
+	// back late now and then (a busy CPU, a slow write) catches up, since
+	// a bucket of one token forgets any time nobody waited on it; small enough that
+	// requests still leave spread out, not in clumps a server's own bucket
+	// would answer with 429. Below 50/s that is one request.
+	l.lim = rate.NewLimiter(l.max, burstOf(l.max))
 	return l
+}
+
+// burstOf is the bucket size for rate r: 20 ms of requests, at least one.
+func burstOf(r rate.Limit) int {
+	if r == rate.Inf {
+		return 1
+	}
+	return max(1, int(float64(r)/50))
+}
+
+// setRate changes the adaptive rate, and the burst with it.
+func (l *Limiter) setRate(now time.Time, r rate.Limit) {
+	l.lim.SetLimitAt(now, r)
+	l.lim.SetBurstAt(now, burstOf(r))
 }
 
 // ErrStopped is what Wait returns once Stop was called.
@@ -235,7 +252,7 @@ func (l *Limiter) Throttle(sent time.Time, d time.Duration) bool {
 			l.coldPauses = 0
 			l.rowTied = now.Add(rowTiedFor)
 			if l.max != rate.Inf {
-				l.lim.SetLimitAt(now, l.max)
+				l.setRate(now, l.max)
 				l.holdUntil, l.lastChange, l.recovering, l.probing, l.prev, l.good = now, now, false, false, 0, 0
 			}
 			return false
@@ -282,7 +299,7 @@ func (l *Limiter) Throttle(sent time.Time, d time.Duration) bool {
 	if next < l.floor {
 		next = l.floor
 	}
-	l.lim.SetLimitAt(now, next)
+	l.setRate(now, next)
 	// Probes that keep failing at the same rate say the server's limit is
 	// there: each costs the pool a pause, so space them out (30 s, 60 s,
 	// 120 s). A cut landing above the proven rate means the limit moved.
@@ -327,7 +344,7 @@ func (l *Limiter) Success() {
 		next = l.max
 	}
 	l.prev = cur
-	l.lim.SetLimitAt(now, next)
+	l.setRate(now, next)
 	l.lastChange = now
 }
 

@@ -68,6 +68,9 @@ type Attempt struct {
 	Latency      time.Duration // send to end of body
 	Retry        bool          // another attempt follows
 	Wait         time.Duration // the delay before it
+	// Alone is set on a 429 the pacer took as tied to its row: only this
+	// call waits, not the pool.
+	Alone bool
 }
 
 // Config sets a Client up. BaseURL, Token and Pacer are required.
@@ -284,10 +287,23 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		shared := apiErr != nil && (status == http.StatusTooManyRequests || apiErr.HasRetryAfter)
 		var wait time.Duration
 		if retry || shared {
+			// While the run is healthy a fault is bad luck, not overload:
+			// the backoff stays short (every attempt still goes through
+			// the pacer, so retries never exceed --rate). Otherwise it
+			// grows exponentially, to give a struggling server room.
+			// Past its retries a row's backoff grows again from there, so a
+			// row that always fails costs a few requests, not hundreds.
+			bn := n
+			if c.health.ok(time.Now()) {
+				bn = min(n, healthyBackoffStep)
+				if over := n - c.retry.MaxAttempts; over >= 0 {
+					bn = healthyBackoffStep + over
+				}
+			}
 			if apiErr != nil {
-				wait = c.retry.Backoff(n, apiErr.RetryAfter, apiErr.HasRetryAfter)
+				wait = c.retry.Backoff(bn, apiErr.RetryAfter, apiErr.HasRetryAfter)
 			} else {
-				wait = c.retry.Backoff(n, 0, false)
+				wait = c.retry.Backoff(bn, 0, false)
 			}
 			// Past its retries, a call stops where the wait would end past its time.
 			if retry && n >= c.retry.MaxAttempts && time.Since(first)+wait > c.retry.RetryFor {
@@ -298,14 +314,15 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		if retry {
 			a.Wait = wait
 		}
-		c.observe(a)
 		if shared {
 			if status == http.StatusTooManyRequests {
 				shared = c.cfg.Pacer.Throttle(start, wait)
+				a.Alone = !shared
 			} else {
 				c.cfg.Pacer.Pause(wait)
 			}
 		}
+		c.observe(a)
 		if !retry {
 			if apiErr != nil {
 				return info, reply{header: h}, apiErr

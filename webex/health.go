@@ -8,8 +8,9 @@ import (
 // health tells whether the run as a whole is doing well: what share of the
 // attempts of the last ten seconds met a transient fault (5xx, a timeout, a
 // reset). A row past its retries keeps trying while that share is low, so
-// a rare unlucky streak costs time, not the row; during an outage rows stop
-// at their retries, as the user set them.
+// a rare unlucky streak costs time, not the row, and its backoff stays
+// short; during an outage backoff grows and rows stop at their retries, as
+// the user set them.
 type health struct {
 	mu     sync.Mutex
 	tries  [10]int   // attempts, per second
@@ -19,9 +20,12 @@ type health struct {
 
 // healthyShare is the most transient faults among recent attempts at which
 // the run is still healthy; healthyMin the attempts needed to say so.
+// healthyBackoffStep caps the backoff step while healthy: with the default
+// 500 ms base, up to 1 s.
 const (
-	healthyShare = 0.5
-	healthyMin   = 20
+	healthyShare       = 0.5
+	healthyMin         = 10
+	healthyBackoffStep = 2
 )
 
 func (h *health) add(now time.Time, fault bool) {

@@ -64,7 +64,9 @@ func TestRetryForOutlastsAnUnluckyStreak(t *testing.T) {
 						}
 					})
 				}
+				start := time.Now()
 				_, info, err := cl.Precheck(context.Background(), webex.PrecheckRequest{Email: "unlucky@acme.com"})
+				took := time.Since(start)
 				cancel()
 				wg.Wait()
 				if (err != nil) != c.wantErr {
@@ -72,6 +74,11 @@ func TestRetryForOutlastsAnUnluckyStreak(t *testing.T) {
 				}
 				if info.Attempts != c.attempts {
 					t.Errorf("%d attempts, want %d", info.Attempts, c.attempts)
+				}
+				// While the run is healthy each backoff is at most a second:
+				// bad luck, not overload (exponential, nine would take ~a minute): 5 × 1 s, then 1, 2, 4, 8 s.
+				if !c.outage && took > 20*time.Second {
+					t.Errorf("%d attempts took %v: want at most 1 s of backoff each within its retries, then 1, 2, 4, 8 s while the run is healthy", info.Attempts, took)
 				}
 			})
 		})
@@ -110,8 +117,10 @@ func TestRetryForEnds(t *testing.T) {
 		if err == nil {
 			t.Fatal("a row that always fails succeeded")
 		}
-		if took > time.Minute || info.Attempts <= 6 {
-			t.Errorf("gave up after %v and %d attempts; want past 6 attempts and within the minute", took, info.Attempts)
+		// Past its retries the backoff grows again (1, 2, 4, 8, 16, 30 s):
+		// a row that always fails costs a handful of requests more.
+		if took > time.Minute || info.Attempts <= 6 || info.Attempts > 16 {
+			t.Errorf("gave up after %v and %d attempts; want 7 to 16 attempts within the minute", took, info.Attempts)
 		}
 	})
 }
