@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"html"
 	"regexp"
 	"strings"
 	"testing"
@@ -26,8 +27,8 @@ func htmlResults() []pipeline.Result {
 			Message: "The email is already associated with another organization.", TrackingID: "ROUTER_2", Attempts: 1, Final: true},
 		{Row: row(4, "cy@acme.example"), Precheck: pipeline.Failed, HTTPStatus: 400, ErrorCodes: "10022;10101", Descriptions: exists,
 			Message: "Two problems & more", TrackingID: "ROUTER_3", Attempts: 1, Final: true},
-		{Row: row(5, "<script>alert(1)</script>@evil.example"), Precheck: pipeline.Invalid,
-			Message: `email "<script>alert(1)</script>@evil.example" is not an email address (expected name@domain.tld)`, Final: true},
+		pipeline.Invalidated(&pipeline.Row{Line: 5, Fields: pipeline.Fields{Email: "<script>alert(1)</script>@evil.example"},
+			Problems: []pipeline.Problem{{Field: "email", Message: `"<script>alert(1)</script>@evil.example" contains "<" before the @, which is not allowed in an address: remove it`}}}),
 		{Row: row(6, "dee@acme.example"), Precheck: pipeline.Error, HTTPStatus: 503, Message: "Service Unavailable (after 6 attempts)",
 			TrackingID: "ROUTER_4", Attempts: 6, Final: true},
 		{Row: row(7, "eve@acme.example"), Precheck: pipeline.Error, HTTPStatus: 403, Message: "Forbidden", TrackingID: "ROUTER_5", Attempts: 1, Final: true},
@@ -59,7 +60,7 @@ func renderHTML(t *testing.T, results []pipeline.Result, max int, facts report.R
 
 func TestHTMLGolden(t *testing.T) {
 	page, _ := renderHTML(t, htmlResults(), 0, htmlFacts)
-	golden(t, "report.html", []byte(page))
+	golden(t, "html/report.html", []byte(page))
 }
 
 func TestHTMLStructure(t *testing.T) {
@@ -67,11 +68,12 @@ func TestHTMLStructure(t *testing.T) {
 	if fails.Total() != 6 || fails.Dropped() != 0 {
 		t.Errorf("Failures: %d rows, %d dropped; want 6 and 0", fails.Total(), fails.Dropped())
 	}
+	text := pageText(page)
 	for _, want := range []string{
 		"<!DOCTYPE html>",
 		"<title>wholesale-batch precheck: today.csv</title>", // command and input name
 		"2025-06-01 02:15:00 UTC",                            // run time
-		`id="counts"`, `id="outcomes"`, `id="codes"`, `id="rows"`,
+		`id="fix"`, `id="counts"`, `id="outcomes"`, `id="codes"`, `id="rows"`,
 		`<style>`,
 		"Rows that did not pass (6)",
 		"&lt;script&gt;alert(1)&lt;/script&gt;@evil.example",  // escaped
@@ -79,11 +81,11 @@ func TestHTMLStructure(t *testing.T) {
 		"Look up errorCode 10101",                             // unknown code
 		"Transient: rerun with the retry file (--retry-file)", // error
 		"spark-admin:wholesale_subscribers_write",             // 403
-		"Nothing was sent: correct the row",                   // invalid
+		"Remove it",                                           // invalid: the check's own fix
 		"continue the run with --resume",                      // unfinished
 		"results-2025-06-01.csv",
 	} {
-		if !strings.Contains(page, want) {
+		if !strings.Contains(page, want) && !strings.Contains(text, want) {
 			t.Errorf("the page lacks %q", want)
 		}
 	}
@@ -93,19 +95,46 @@ func TestHTMLStructure(t *testing.T) {
 			t.Errorf("the page contains %q", bad)
 		}
 	}
-	// One row per failure, each with six cells.
-	body := page[strings.Index(page, "<tbody>"):strings.Index(page, "</tbody>")]
-	if n := strings.Count(body, "<tr>"); n != 6 {
-		t.Errorf("%d table rows, want 6", n)
+	// Six kinds of problem, one row each: one line each in "What to fix",
+	// then one table each, of one row with six cells.
+	fix := section(t, page, "fix")
+	if n := strings.Count(fix, "<tr>"); n != 1+6 {
+		t.Errorf("%d rows in What to fix, want a heading and 6", n)
 	}
-	for _, tr := range regexp.MustCompile(`(?s)<tr>.*?</tr>`).FindAllString(body, -1) {
-		if n := strings.Count(tr, "<td"); n != 6 {
-			t.Errorf("a row has %d cells, want 6: %s", n, tr)
+	rows := section(t, page, "rows")
+	if n := strings.Count(rows, "<tbody>"); n != 6 {
+		t.Errorf("%d groups of rows, want 6", n)
+	}
+	for _, body := range regexp.MustCompile(`(?s)<tbody>.*?</tbody>`).FindAllString(rows, -1) {
+		trs := regexp.MustCompile(`(?s)<tr>.*?</tr>`).FindAllString(body, -1)
+		if len(trs) != 1 {
+			t.Errorf("%d rows in a table, want 1: %s", len(trs), body)
+		}
+		for _, tr := range trs {
+			if n := strings.Count(tr, "<td"); n != 6 {
+				t.Errorf("a row has %d cells, want 6: %s", n, tr)
+			}
 		}
 	}
-	if len(page) > 12<<10 {
+	if len(page) > 16<<10 {
 		t.Errorf("the page is %d bytes for 8 rows; keep it small", len(page))
 	}
+}
+
+// pageText is the page as a reader sees it: no tags, no escapes.
+func pageText(page string) string {
+	return html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(page, ""))
+}
+
+// section returns the HTML of the page's section with that id.
+func section(t *testing.T, page, id string) string {
+	t.Helper()
+	i := strings.Index(page, `<section id="`+id+`">`)
+	if i < 0 {
+		t.Fatalf("the page has no section %q", id)
+	}
+	j := strings.Index(page[i:], "</section>")
+	return page[i : i+j]
 }
 
 // TestHTMLBounded: the table keeps the first rows and points to the CSV
@@ -124,8 +153,8 @@ func TestHTMLBounded(t *testing.T) {
 	if !strings.Contains(page, "and 12,345 more rows: see the result CSV (results-2025-06-01.csv).") {
 		t.Error("the page does not say how many rows it left out")
 	}
-	if n := strings.Count(page, "<td class=\"n\">"); n != 3+4+1 { // 3 rows + 4 outcome bars + 1 code bar
-		t.Errorf("%d numeric cells, want 8", n)
+	if n := strings.Count(page, "<td class=\"n\">"); n != 1+3+4+1 { // 1 kind, 3 rows, 4 outcome bars, 1 code bar
+		t.Errorf("%d numeric cells, want 9", n)
 	}
 }
 

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# render-report.sh: look at the HTML report in a real browser.
+#
+# Builds the tool, runs the README's first command (precheck against the
+# built-in sandbox API on samples/subscribers.csv) with --report, then runs a
+# generated file of a few thousand rows that share one problem, and renders
+# both reports with headless Chromium at a desktop width (1280) and a phone
+# width (390). Prints the paths of the pages and the PNGs; open them.
+#
+#   scripts/render-report.sh [OUTDIR]     # default: a new temporary folder
+#
+# Env: CHROMIUM (default chromium), ROWS (default 3000), HEIGHT (default 1600).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+out=${1:-$(mktemp -d "${TMPDIR:-/tmp}/render-report.XXXXXX")}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+chromium=${CHROMIUM:-chromium}
+rows=${ROWS:-3000}
+height=${HEIGHT:-1600}
+work=$(mktemp -d "${TMPDIR:-/tmp}/render-report-work.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+go build -o "$work/wholesale-batch" .
+
+# A run exits 1 when some rows do not pass: that is the point here.
+run() {
+	local code=0
+	"$work/wholesale-batch" "$@" --no-progress --quiet || code=$?
+	if [ "$code" -gt 1 ]; then
+		echo "render-report: wholesale-batch $* exited $code" >&2
+		exit "$code"
+	fi
+}
+
+# 1. The sample: every kind of outcome.
+run precheck --sandbox --input samples/subscribers.csv --output "$work/sample.csv" --report "$out/sample.html"
+
+# 2. The same mistake on every row (a domain without its ".com"), plus a
+#    few other problems, the way a sales export goes wrong.
+{
+	echo "email,customerId,package,firstName,lastName,primaryPhoneNumber,extension"
+	for ((i = 1; i <= rows; i++)); do
+		printf 'user%05d@acme,Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSL2FjbWU,webex_meetings,User,N%05d,,\n' "$i" "$i"
+		if ((i % 1000 == 0)); then
+			printf 'extra%05d@acme.example,Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSL2FjbWU,webex_calling,Extra,N%05d,2.40555E+10,\n' "$i" "$i"
+		fi
+	done
+} >"$work/same.csv"
+run validate --input "$work/same.csv" --output "$work/same-results.csv" --report "$out/same-problem.html"
+
+shot() { # shot PAGE WIDTH PNG
+	local profile
+	profile=$(mktemp -d "$work/chromium.XXXXXX")
+	"$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--hide-scrollbars --user-data-dir="$profile" --screenshot="$3" \
+		--window-size="$2,$height" "file://$1" >/dev/null 2>&1
+	[ -s "$3" ] || { echo "render-report: no screenshot for $1" >&2; exit 1; }
+}
+
+for page in sample same-problem; do
+	shot "$out/$page.html" 1280 "$out/$page-desktop.png"
+	shot "$out/$page.html" 390 "$out/$page-phone.png"
+done
+
+ls -l "$out"/*.html "$out"/*.png | awk '{print $5, $NF}'
