@@ -81,8 +81,8 @@ func TestHTMLStructure(t *testing.T) {
 		"Look up errorCode 10101",                             // unknown code
 		"Transient: rerun with the retry file (--retry-file)", // error
 		"spark-admin:wholesale_subscribers_write",             // 403
-		"Remove it",                                           // invalid: the check's own fix
-		"continue the run with --resume",                      // unfinished
+		"Remove it",                      // invalid: the check's own fix
+		"continue the run with --resume", // unfinished
 		"results-2025-06-01.csv",
 	} {
 		if !strings.Contains(page, want) && !strings.Contains(text, want) {
