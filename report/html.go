@@ -76,7 +76,7 @@ type group struct {
 type failureRow struct {
 	Line       int
 	Email      string
-	Customer   string // the partner's id of the customer, else its customerId
+	Customer   string // the partner's id of the customer, else its customerId; shown when the run has several
 	Result     string // "failed", or "passed, provision failed"
 	Outcome    string // the class of Result, for its colour
 	HTTPStatus int
@@ -122,17 +122,13 @@ func (f *Failures) Add(r pipeline.Result) {
 	}
 	is := Issues(r)
 	var fr *failureRow
-	var counted [4]*group // a row's groups, to count it once in each
-	n := 0
+	counted := make([]*group, 0, 4) // a row's groups, to count it once in each
 	for _, i := range is {
 		g := f.group(i)
-		if slices.Contains(counted[:n], g) {
+		if slices.Contains(counted, g) {
 			continue
 		}
-		if n < len(counted) {
-			counted[n] = g
-			n++
-		}
+		counted = append(counted, g)
 		g.rows++
 		if len(g.lines) < firstLines {
 			g.lines = append(g.lines, line)
@@ -199,7 +195,14 @@ func newFailureRow(r pipeline.Result, is []Issue) *failureRow {
 		Issues:     make([]rowIssue, len(is)),
 	}
 	for n, i := range is {
-		ri := rowIssue{Message: truncate(i.Message, maxMessageBytes), Fix: truncate(i.Fix, maxMessageBytes)}
+		msg := i.Message
+		if r.Precheck == pipeline.Invalid && i.Label == "email" && r.Row != nil && msg != "" &&
+			strings.HasPrefix(msg, `"`+r.Row.Fields.Email+`" `) && strconv.Quote(r.Row.Fields.Email) == `"`+r.Row.Fields.Email+`"` {
+			// The email cell beside it shows the address; a quoted one that
+			// reveals a hidden character is kept.
+			msg = dropValue(msg)
+		}
+		ri := rowIssue{Message: truncate(msg, maxMessageBytes), Fix: truncate(i.Fix, maxMessageBytes)}
 		if r.Precheck == pipeline.Invalid {
 			ri.Column = i.Label
 		}
@@ -653,7 +656,7 @@ code,.status{white-space:nowrap}.unit{display:none}code{font-family:ui-monospace
 <thead><tr><th class="n">line</th><th>email</th><th>result</th><th>codes</th><th>message</th><th>suggested fix</th></tr></thead>
 {{range .Groups}}<tbody>
 <tr class="kind"><th colspan="6"><h3>{{template "kind" .}} <span class="small">· {{thousands .Rows}} {{if eq .Rows 1}}row{{else}}rows{{end}}</span></h3></th></tr>{{range .List}}
-<tr><td class="n"><span class="unit">line </span>{{.Line}}</td><td class="{{if gt (len .Email) 64}}long{{else}}who{{end}}">{{.Email}}{{with .Customer}}<div class="small id">customer {{.}}</div>{{end}}</td><td class="st"><span class="status">{{.Result}}</span>{{with .HTTPStatus}}<div class="small status">HTTP {{.}}</div>{{end}}</td><td class="st">{{with .Codes}}<code>{{.}}</code>{{end}}{{with .Info}}<div class="small status">info {{.}}</div>{{end}}</td><td class="msg">{{range .Issues}}<div>{{with .Column}}<code>{{.}}</code> {{end}}{{flags .Message}}</div>{{end}}{{with .TrackingID}}<div class="small">tracking id <code class="id">{{.}}</code></div>{{end}}</td><td class="msg fix">{{$multi := gt (len .Issues) 1}}{{range .Issues}}{{if .Fix}}<div>{{if and $multi .Column}}<code>{{.Column}}</code> {{end}}{{flags .Fix}}</div>{{end}}{{end}}</td></tr>{{end}}{{if .More}}
+<tr><td class="n"><span class="unit">line </span>{{.Line}}</td><td class="{{if gt (len .Email) 64}}long{{else}}who{{end}}">{{.Email}}{{if $.Customers}}{{with .Customer}}<div class="small id">customer {{.}}</div>{{end}}{{end}}</td><td class="st"><span class="status">{{.Result}}</span>{{with .HTTPStatus}}<div class="small status">HTTP {{.}}</div>{{end}}</td><td class="st">{{with .Codes}}<code>{{.}}</code>{{end}}{{with .Info}}<div class="small status">info {{.}}</div>{{end}}</td><td class="msg">{{range .Issues}}<div>{{with .Column}}<code>{{.}}</code> {{end}}{{flags .Message}}</div>{{end}}{{with .TrackingID}}<div class="small">tracking id <code class="id">{{.}}</code></div>{{end}}</td><td class="msg fix">{{$multi := gt (len .Issues) 1}}{{range .Issues}}{{if .Fix}}<div>{{if and $multi .Column}}<code>{{.Column}}</code> {{end}}{{flags .Fix}}</div>{{end}}{{end}}</td></tr>{{end}}{{if .More}}
 <tr class="more"><td colspan="6">and {{thousands .More}} more {{if eq .More 1}}row{{else}}rows{{end}}: see the result CSV{{with $.Output}} ({{.}}){{end}}.</td></tr>{{end}}
 </tbody>
 {{end}}</table></div>
