@@ -588,7 +588,7 @@ h1{font-size:1.5em;margin:0 0 .2em}h2{font-size:1.15em;margin:1.6em 0 .5em;borde
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.3em .5em;border-bottom:1px solid #e2e2e2}
 th{background:#f4f4f4;white-space:nowrap}td{overflow-wrap:break-word}.n{text-align:right;white-space:nowrap}.small{color:#555;font-size:.85em}
-.msg{min-width:14em}.lines{min-width:8em}.id,.long{overflow-wrap:anywhere;white-space:normal}
+.msg{min-width:14em}.lines{min-width:12em}.id,.long{overflow-wrap:anywhere;white-space:normal}
 .chart td{border:0;padding:.15em .5em}.chart .track{width:60%}
 .bar{height:0;border-top:1em solid #888;min-width:1px}
 .tag{display:inline-block;white-space:nowrap;font-size:.8em;line-height:1.3;padding:0 .4em;border:1px solid #888;border-left-width:.5em;border-radius:3px;color:#333}

@@ -8,8 +8,10 @@
 # width (390). Prints the paths of the pages and the PNGs; open them.
 #
 #   scripts/render-report.sh [OUTDIR]     # default: a new temporary folder
+#   DOCS=1 scripts/render-report.sh       # also refresh the README's screenshots in docs/
 #
 # Env: CHROMIUM (default chromium), ROWS (default 3000), HEIGHT (default 1600).
+# A screenshot is the window: HEIGHT crops it.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,10 +26,12 @@ trap 'rm -rf "$work"' EXIT
 
 go build -o "$work/wholesale-batch" .
 
-# A run exits 1 when some rows do not pass: that is the point here.
+# A run exits 1 when some rows do not pass: that is the point here. It runs
+# in $work, so the page names its files as a person would ("same.csv").
+cp samples/subscribers.csv "$work/"
 run() {
 	local code=0
-	"$work/wholesale-batch" "$@" --no-progress --quiet || code=$?
+	(cd "$work" && ./wholesale-batch "$@" --no-progress --quiet) || code=$?
 	if [ "$code" -gt 1 ]; then
 		echo "render-report: wholesale-batch $* exited $code" >&2
 		exit "$code"
@@ -35,7 +39,7 @@ run() {
 }
 
 # 1. The sample: every kind of outcome.
-run precheck --sandbox --input samples/subscribers.csv --output "$work/sample.csv" --report "$out/sample.html"
+run precheck --sandbox --input subscribers.csv --output results.csv --report "$out/sample.html"
 
 # 2. The same mistake on every row (a domain without its ".com"), plus a
 #    few other problems, the way a sales export goes wrong.
@@ -48,7 +52,7 @@ run precheck --sandbox --input samples/subscribers.csv --output "$work/sample.cs
 		fi
 	done
 } >"$work/same.csv"
-run validate --input "$work/same.csv" --output "$work/same-results.csv" --report "$out/same-problem.html"
+run validate --input same.csv --output same-results.csv --report "$out/same-problem.html"
 
 shot() { # shot PAGE WIDTH PNG
 	local profile
@@ -64,5 +68,14 @@ for page in sample same-problem; do
 	shot "$out/$page.html" 1280 "$out/$page-desktop.png"
 	shot "$out/$page.html" 390 "$out/$page-phone.png"
 done
+
+# The README's pictures: the page of many rows with one problem on a
+# desktop, the sample's on a phone; cut short to stay small.
+if [ "${DOCS:-}" = 1 ]; then
+	mkdir -p docs
+	height=1000 shot "$out/same-problem.html" 1280 docs/report-desktop.png
+	height=1500 shot "$out/sample.html" 390 docs/report-phone.png
+	ls -l docs/report-*.png | awk '{print $5, $NF}'
+fi
 
 ls -l "$out"/*.html "$out"/*.png | awk '{print $5, $NF}'
