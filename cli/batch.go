@@ -178,7 +178,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		shows(d.integer(&cfg.concurrency, "concurrency", 0, "requests in flight at most; auto keeps --rate at up to 10 s latency (or --timeout), at most 512"), "auto")
 		d.duration(&cfg.timeout, "timeout", 30*time.Second, "per request")
 		mr := d.integer(&cfg.maxRetries, "max-retries", 5, "retries per row for 429, 423, 500, 502, 503, 504, timeouts and resets (never other 4xx), whatever the run's health")
-		rf := d.duration(&cfg.retryFor, "retry-for", 2*time.Minute, "past --max-retries, a row keeps retrying those faults while the run is healthy (under half of the last 10 s of requests failing), up to this long after its first attempt; 0 = stop at --max-retries (the default when only --max-retries is given)")
+		rf := d.duration(&cfg.retryFor, "retry-for", 2*time.Minute, "past --max-retries, a row keeps retrying those faults while its streak is bad luck in a healthy run (under half of the last 10 s of requests failing), up to this long after its first attempt; 0 = stop at --max-retries (the default when only --max-retries is given)")
 		cfg.maxRetriesSet, cfg.retryForSet = func() bool { return mr.Changed }, func() bool { return rf.Changed }
 		d.duration(&cfg.maxRetryAfter, "max-retry-after", 60*time.Second, "cap on a server's Retry-After")
 		d.float(&cfg.abortRate, "abort-error-rate", 0.5, "R", "stop (exit 3) when more than R of the first --abort-after rows sent end in error")

@@ -291,14 +291,9 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 			// the backoff stays short (every attempt still goes through
 			// the pacer, so retries never exceed --rate). Otherwise it
 			// grows exponentially, to give a struggling server room.
-			// Past its retries a row's backoff grows again from there, so a
-			// row that always fails costs a few requests, not hundreds.
 			bn := n
 			if c.health.ok(time.Now()) {
 				bn = min(n, healthyBackoffStep)
-				if over := n - c.retry.MaxAttempts; over >= 0 {
-					bn = healthyBackoffStep + over
-				}
 			}
 			if apiErr != nil {
 				wait = c.retry.Backoff(bn, apiErr.RetryAfter, apiErr.HasRetryAfter)
@@ -340,12 +335,15 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 
 // mayRetry says whether a call whose attempt n, first sent at first,
 // failed transiently may try again: within its retries always, past them
-// while the run is healthy and its time (RetryFor) lasts.
+// while its time (RetryFor) lasts and its streak is bad luck in a healthy
+// run (see health.unlucky). n counts every attempt of the call: a streak
+// broken by an answer such as a 429 is still counted whole, which only
+// errs toward stopping.
 func (c *Client) mayRetry(n int, first time.Time) bool {
 	if n < c.retry.MaxAttempts {
 		return true
 	}
-	return c.retry.RetryFor > 0 && time.Since(first) < c.retry.RetryFor && c.health.ok(time.Now())
+	return c.retry.RetryFor > 0 && time.Since(first) < c.retry.RetryFor && c.health.unlucky(time.Now(), n)
 }
 
 // target is the call's URL under the base, with our sub-partner.

@@ -1,6 +1,7 @@
 package webex
 
 import (
+	"math"
 	"sync"
 	"time"
 )
@@ -10,7 +11,8 @@ import (
 // reset). A row past its retries keeps trying while that share is low, so
 // a rare unlucky streak costs time, not the row, and its backoff stays
 // short; during an outage backoff grows and rows stop at their retries, as
-// the user set them.
+// the user set them; a row that fails far more often than the rest stops
+// there too.
 type health struct {
 	mu     sync.Mutex
 	tries  [10]int   // attempts, per second
@@ -19,13 +21,14 @@ type health struct {
 }
 
 // healthyShare is the most transient faults among recent attempts at which
-// the run is still healthy; healthyMin the attempts needed to say so.
+// the run is still healthy; healthyMin the faults it takes to say it is not.
 // healthyBackoffStep caps the backoff step while healthy: with the default
 // 500 ms base, up to 1 s.
 const (
 	healthyShare       = 0.5
 	healthyMin         = 10
 	healthyBackoffStep = 2
+	plausibleStreak    = 1e-6
 )
 
 func (h *health) add(now time.Time, fault bool) {
@@ -42,18 +45,38 @@ func (h *health) add(now time.Time, fault bool) {
 	}
 }
 
-// ok reports whether the last ten seconds saw enough attempts, and few
-// enough faults among them.
-func (h *health) ok(now time.Time) bool {
+// counts returns the attempts and faults of the last ten seconds.
+func (h *health) counts(now time.Time) (tries, faults int) {
 	sec := now.Unix()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	tries, faults := 0, 0
 	for i := range h.tries {
 		if sec-h.stamp[i] < int64(len(h.tries)) {
 			tries += h.tries[i]
 			faults += h.faults[i]
 		}
 	}
-	return tries >= healthyMin && float64(faults) < healthyShare*float64(tries)
+	return tries, faults
+}
+
+// ok reports whether the last ten seconds are free of an outage's
+// evidence: fewer than healthyMin faults, or fewer than healthyShare of
+// the attempts. Few attempts are no evidence: at the end of a run the
+// only ones left are the unlucky rows' retries.
+func (h *health) ok(now time.Time) bool {
+	tries, faults := h.counts(now)
+	return faults < healthyMin || float64(faults) < healthyShare*float64(tries)
+}
+
+// unlucky reports whether a row whose last streak attempts all failed may
+// be having bad luck: the run is healthy, and at its recent fault share
+// such a streak is not rarer than one row in a million. A longer streak is
+// about the row (a request the server always fails), and retrying it would
+// only spend the rate.
+func (h *health) unlucky(now time.Time, streak int) bool {
+	tries, faults := h.counts(now)
+	if tries == 0 || faults >= healthyMin && float64(faults) >= healthyShare*float64(tries) {
+		return false
+	}
+	return math.Pow(float64(faults)/float64(tries), float64(streak)) >= plausibleStreak
 }

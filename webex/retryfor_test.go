@@ -13,62 +13,87 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
-// A row that meets a long streak of 503s while the rest of the run is
-// fine keeps retrying past --max-retries for --retry-for; during an outage
-// (every request failing) rows stop at their retries.
+// weather answers the rows other than the one under test: healthy, with
+// 3 in 10 requests answered 503, or all 503 (an outage).
+type weather int
+
+const (
+	fine weather = iota
+	stormy
+	outage
+)
+
+// runWith calls Precheck for email while four workers keep the rest of the
+// run going under w, and returns the call's attempts, time and error. row
+// answers the row under test's n-th request: true for a 503.
+func runWith(t *testing.T, w weather, retry webex.RetryPolicy, email string, row func(n int) bool) (webex.CallInfo, time.Duration, error) {
+	var mu sync.Mutex
+	rowN, others := 0, 0
+	h := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		var body struct{ Email string }
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		mu.Lock()
+		fail := false
+		if body.Email == email {
+			rowN++
+			fail = row(rowN)
+		} else {
+			others++
+			fail = w == outage || w == stormy && others%10 < 3
+		}
+		mu.Unlock()
+		if fail {
+			rw.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		ok(rw)
+	})
+	cl, _ := newClient(t, memBase, func(cfg *webex.Config) {
+		cfg.HTTP = memHTTP(h)
+		cfg.Retry = retry
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := 0; ctx.Err() == nil; i++ {
+				_, _, _ = cl.Precheck(ctx, webex.PrecheckRequest{Email: fmt.Sprintf("u%d.%d@acme.com", w, i)})
+				time.Sleep(50 * time.Millisecond)
+			}
+		})
+	}
+	time.Sleep(3 * time.Second) // the run is under way
+	start := time.Now()
+	_, info, err := cl.Precheck(context.Background(), webex.PrecheckRequest{Email: email})
+	took := time.Since(start)
+	cancel()
+	wg.Wait()
+	return info, took, err
+}
+
+// A row that meets a long streak of 503s in a run that meets 503s too
+// keeps retrying past --max-retries (its streak is bad luck at the run's
+// fault rate), with short backoffs; with --retry-for 0, during an outage,
+// or when only this row fails (the streak is about the row), it stops at
+// its retries.
 func TestRetryForOutlastsAnUnluckyStreak(t *testing.T) {
+	nine := func(n int) bool { return n <= 9 } // nine 503s in a row, then an answer
 	cases := []struct {
 		name     string
+		weather  weather
 		retryFor time.Duration
-		outage   bool // every request fails, not only the unlucky row's
 		wantErr  bool
 		attempts int
 	}{
-		{"healthy run, time budget", 2 * time.Minute, false, false, 10},
-		{"healthy run, count only", 0, false, true, 6},
-		{"outage", 2 * time.Minute, true, true, 6},
+		{"stormy run, time budget", stormy, 2 * time.Minute, false, 10},
+		{"stormy run, count only", stormy, 0, true, 6},
+		{"fine run: the row is the problem", fine, 2 * time.Minute, true, 6},
+		{"outage", outage, 2 * time.Minute, true, 6},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				var mu sync.Mutex
-				unlucky := 0
-				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					var body struct{ Email string }
-					_ = json.NewDecoder(r.Body).Decode(&body)
-					mu.Lock()
-					defer mu.Unlock()
-					if body.Email == "unlucky@acme.com" {
-						if unlucky++; unlucky <= 9 { // nine 503s in a row, then an answer
-							w.WriteHeader(http.StatusServiceUnavailable)
-							return
-						}
-					} else if c.outage {
-						w.WriteHeader(http.StatusServiceUnavailable)
-						return
-					}
-					ok(w)
-				})
-				cl, _ := newClient(t, memBase, func(cfg *webex.Config) {
-					cfg.HTTP = memHTTP(h)
-					cfg.Retry = webex.RetryPolicy{MaxAttempts: 6, RetryFor: c.retryFor}
-				})
-				// The rest of the run: a steady flow of other rows.
-				ctx, cancel := context.WithCancel(context.Background())
-				var wg sync.WaitGroup
-				for w := range 4 {
-					wg.Go(func() {
-						for i := 0; ctx.Err() == nil; i++ {
-							_, _, _ = cl.Precheck(ctx, webex.PrecheckRequest{Email: fmt.Sprintf("u%d.%d@acme.com", w, i)})
-							time.Sleep(50 * time.Millisecond)
-						}
-					})
-				}
-				start := time.Now()
-				_, info, err := cl.Precheck(context.Background(), webex.PrecheckRequest{Email: "unlucky@acme.com"})
-				took := time.Since(start)
-				cancel()
-				wg.Wait()
+				info, took, err := runWith(t, c.weather, webex.RetryPolicy{MaxAttempts: 6, RetryFor: c.retryFor}, "unlucky@acme.com", nine)
 				if (err != nil) != c.wantErr {
 					t.Fatalf("err = %v, want error %v", err, c.wantErr)
 				}
@@ -76,51 +101,45 @@ func TestRetryForOutlastsAnUnluckyStreak(t *testing.T) {
 					t.Errorf("%d attempts, want %d", info.Attempts, c.attempts)
 				}
 				// While the run is healthy each backoff is at most a second:
-				// bad luck, not overload (exponential, nine would take ~a minute): 5 × 1 s, then 1, 2, 4, 8 s.
-				if !c.outage && took > 20*time.Second {
-					t.Errorf("%d attempts took %v: want at most 1 s of backoff each within its retries, then 1, 2, 4, 8 s while the run is healthy", info.Attempts, took)
+				// bad luck, not overload (exponential, nine would take ~a minute).
+				if c.weather != outage && took > time.Duration(info.Attempts-1)*time.Second {
+					t.Errorf("%d attempts took %v: want at most 1 s of backoff each while the run is healthy", info.Attempts, took)
 				}
 			})
 		})
 	}
 }
 
-// Past its retries a row stops when its time is up, even in a healthy run.
+// Past its retries a row stops once its streak is no longer bad luck at
+// the run's fault rate (0.3^12 is under one in a million), or when
+// --retry-for is up, whichever comes first.
 func TestRetryForEnds(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var body struct{ Email string }
-			_ = json.NewDecoder(r.Body).Decode(&body)
-			if body.Email == "doomed@acme.com" {
-				w.WriteHeader(http.StatusBadGateway)
-				return
-			}
-			ok(w)
+	always := func(int) bool { return true }
+	cases := []struct {
+		name     string
+		retryFor time.Duration
+		attempts int
+	}{
+		{"streak", 2 * time.Minute, 12},
+		{"time", 4 * time.Second, 0}, // 0: whatever fits in 4 s, fewer than 12
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				info, took, err := runWith(t, stormy, webex.RetryPolicy{MaxAttempts: 6, RetryFor: c.retryFor}, "doomed@acme.com", always)
+				if err == nil {
+					t.Fatal("a row that always fails succeeded")
+				}
+				if c.attempts > 0 && (info.Attempts < c.attempts-1 || info.Attempts > c.attempts+1) {
+					t.Errorf("gave up after %d attempts, want about %d", info.Attempts, c.attempts)
+				}
+				if c.attempts == 0 && info.Attempts >= 12 {
+					t.Errorf("gave up after %d attempts: the streak, not the time, ended it", info.Attempts)
+				}
+				if took > c.retryFor {
+					t.Errorf("gave up after %v, past --retry-for %v", took, c.retryFor)
+				}
+			})
 		})
-		cl, _ := newClient(t, memBase, func(cfg *webex.Config) {
-			cfg.HTTP = memHTTP(h)
-			cfg.Retry = webex.RetryPolicy{MaxAttempts: 6, RetryFor: time.Minute}
-		})
-		ctx, cancel := context.WithCancel(context.Background())
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			for i := 0; ctx.Err() == nil; i++ {
-				_, _, _ = cl.Precheck(ctx, webex.PrecheckRequest{Email: fmt.Sprintf("u%d@acme.com", i)})
-				time.Sleep(20 * time.Millisecond)
-			}
-		})
-		start := time.Now()
-		_, info, err := cl.Precheck(context.Background(), webex.PrecheckRequest{Email: "doomed@acme.com"})
-		took := time.Since(start)
-		cancel()
-		wg.Wait()
-		if err == nil {
-			t.Fatal("a row that always fails succeeded")
-		}
-		// Past its retries the backoff grows again (1, 2, 4, 8, 16, 30 s):
-		// a row that always fails costs a handful of requests more.
-		if took > time.Minute || info.Attempts <= 6 || info.Attempts > 16 {
-			t.Errorf("gave up after %v and %d attempts; want 7 to 16 attempts within the minute", took, info.Attempts)
-		}
-	})
+	}
 }
