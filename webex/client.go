@@ -240,7 +240,7 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		status, h, raw, err := c.attempt(ctx, method, target, body, tok, trackingID)
 		latency := time.Since(start)
 		// 429 and 423 say nothing of the run's health: the limiter handles them.
-		c.health.add(time.Now(), Retryable(status, err) && status != http.StatusTooManyRequests && status != http.StatusLocked)
+		c.health.add(time.Now(), Retryable(status, err) && status != http.StatusTooManyRequests && status != http.StatusLocked, n == 1)
 		info.Status = status
 		info.TrackingID = trackingID
 

@@ -8,16 +8,22 @@ import (
 
 // health tells whether the run as a whole is doing well: what share of the
 // attempts of the last ten seconds met a transient fault (5xx, a timeout, a
-// reset). A row past its retries keeps trying while that share is low, so
-// a rare unlucky streak costs time, not the row, and its backoff stays
-// short; during an outage backoff grows and rows stop at their retries, as
-// the user set them; a row that fails far more often than the rest stops
-// there too.
+// reset), and of the run's first attempts. While the first is low a fault's
+// backoff stays short, and a row past its retries keeps trying while its
+// streak is plausible bad luck at the second, so a rare unlucky streak
+// costs time, not the row; during an outage backoff grows and rows stop
+// at their retries, as the user set them; a row that fails far more often
+// than the rest stops there too.
 type health struct {
 	mu     sync.Mutex
 	tries  [10]int   // attempts, per second
 	faults [10]int   // of which transient faults
 	stamp  [10]int64 // which second each slot holds
+	// The fault share of first attempts, averaged over about the last
+	// firstMemory of them: the run's weather, which the retries of a few
+	// unlucky rows (the only traffic at the end of a run) do not skew.
+	firstShare float64
+	firstN     int
 }
 
 // healthyShare is the most transient faults among recent attempts at which
@@ -29,13 +35,22 @@ const (
 	healthyMin         = 10
 	healthyBackoffStep = 2
 	plausibleStreak    = 1e-6
+	firstMemory        = 200
 )
 
-func (h *health) add(now time.Time, fault bool) {
+func (h *health) add(now time.Time, fault, first bool) {
 	sec := now.Unix()
 	i := sec % int64(len(h.tries))
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if first {
+		h.firstN++
+		x := 0.0
+		if fault {
+			x = 1
+		}
+		h.firstShare += (x - h.firstShare) / float64(min(h.firstN, firstMemory))
+	}
 	if h.stamp[i] != sec {
 		h.stamp[i], h.tries[i], h.faults[i] = sec, 0, 0
 	}
@@ -69,14 +84,16 @@ func (h *health) ok(now time.Time) bool {
 }
 
 // unlucky reports whether a row whose last streak attempts all failed may
-// be having bad luck: the run is healthy, and at its recent fault share
-// such a streak is not rarer than one row in a million. A longer streak is
-// about the row (a request the server always fails), and retrying it would
-// only spend the rate.
+// be having bad luck: the run is healthy, and at the fault share of its
+// first attempts such a streak is not rarer than one row in a million. A
+// longer streak is about the row (a request the server always fails), and
+// retrying it would only spend the rate.
 func (h *health) unlucky(now time.Time, streak int) bool {
-	tries, faults := h.counts(now)
-	if tries == 0 || faults >= healthyMin && float64(faults) >= healthyShare*float64(tries) {
+	if !h.ok(now) {
 		return false
 	}
-	return math.Pow(float64(faults)/float64(tries), float64(streak)) >= plausibleStreak
+	h.mu.Lock()
+	p := h.firstShare
+	h.mu.Unlock()
+	return math.Pow(p, float64(streak)) >= plausibleStreak
 }
