@@ -186,7 +186,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 	}
 
 	d.in(groupReports)
-	d.str(&cfg.reportFile, "report", "", "", "FILE", "one self-contained HTML page: counts, charts, every row that did not pass with the fix")
+	d.str(&cfg.reportFile, "report", "", "", "FILE", "one self-contained HTML page: what to fix first (problems grouped by kind, each fix once), counts, charts, the first rows of each kind with their own fix")
 	d.str(&cfg.summaryJSON, "summary-json", "", "", "FILE", "run manifest (JSON) for machines: version, times, redacted command line, input SHA-256, config, counts, codes, rates, exit code")
 	d.str(&cfg.retryFile, "retry-file", "", "", "FILE", "the rows that ended in error, in the input's own format; rows a --resume will send are left out")
 	d.boolean(&cfg.retryFailed, "retry-failed", "", "with --retry-file: also the rows the API refused for a data reason")
