@@ -2,7 +2,7 @@
 // works under, each scenario side by side with its limit in the same run on
 // the same machine, and prints a table of the ratios (see BENCHMARKS.md).
 //
-//	go run ./bench                 # everything: go test benchmarks, then the four scenarios
+//	go run ./bench                 # everything: go test benchmarks, then the five scenarios
 //	go run ./bench -gotest=false   # the scenarios only
 //	go run ./bench -quick          # smaller inputs, for a quick look (figures not comparable)
 //	go run ./bench -only pacing,memory
@@ -53,7 +53,7 @@ func main() {
 		loopN     = flag.Int("n", 0, "internal: requests of the load loop")
 		loopC     = flag.Int("c", 0, "internal: concurrency of the load loop")
 		quick     = flag.Bool("quick", false, "smaller inputs (a tenth), for a quick look; the figures are not the published ones")
-		only      = flag.String("only", "", "comma-separated scenarios to run: overhead, pacing, latency, memory (default: all)")
+		only      = flag.String("only", "", "comma-separated scenarios to run: overhead, pacing, latency, memory, faults (default: all)")
 		gotest    = flag.Bool("gotest", true, "also run the go test benchmarks of the hot paths first")
 		keep      = flag.Bool("keep", false, "keep the temporary directory (inputs, outputs, tool stderr)")
 		profile   = flag.String("profile", "", "instead of the scenarios, profile one unlimited run of the tool (cli.Run in a child) and write cpu.pprof and heap.pprof into this directory")
