@@ -304,7 +304,7 @@ func (t phoneText) international(in, rest string, prefix int) (string, string, e
 		if t.paren0-prefix != n {
 			return "", "", fmt.Errorf("%q has \"(0)\" somewhere other than right after the country code: write it as +<country code> (0)<number> or without the (0)", in)
 		}
-		if main.meta.GetNationalPrefix() != "0" {
+		if main.meta.nationalPrefix != "0" {
 			// No trunk 0 to drop: the 0 may belong to the number (Italy keeps
 			// it). Take the one reading that is a number, never a guess.
 			kept, dropped := main.afterCC("0"+raw), main.afterCC(raw)
@@ -337,7 +337,7 @@ func (t phoneText) international(in, rest string, prefix int) (string, string, e
 
 // prefixNote says what the national prefix rules did to raw.
 func prefixNote(r *region, raw, nsn string) string {
-	if np := r.meta.GetNationalPrefix(); np != "" && raw == np+nsn {
+	if np := r.meta.nationalPrefix; np != "" && raw == np+nsn {
 		return "dropped the trunk " + np + " after +" + r.ccStr
 	}
 	return fmt.Sprintf("read %s as %s by the national prefix rules of %s", raw, nsn, r.id)
@@ -408,7 +408,7 @@ func (t phoneText) national(in, def string, home *region) (string, string, error
 		d = "0" + d // "(0)20 7946 0958": the bracketed trunk prefix of a national number
 	}
 	rd := home.readNational(d)
-	np := home.meta.GetNationalPrefix()
+	np := home.meta.nationalPrefix
 	if rd.valid() {
 		if t.bare && home.cc != 1 && (rd.viaCC || np != "" && !strings.HasPrefix(d, np)) {
 			// A digits-only cell that lacks the trunk prefix its country
@@ -450,7 +450,7 @@ func ambiguous(in, d, def string, home *region, rd reading) error {
 		readings = append(readings, fmt.Sprintf("%s that lost its leading '+'", p.e164()))
 		seen[p.e164()] = true
 	}
-	if np := home.meta.GetNationalPrefix(); (np == "0" || np == "") && d[0] != '0' {
+	if np := home.meta.nationalPrefix; (np == "0" || np == "") && d[0] != '0' {
 		if z := home.readNational("0" + d); z.valid() && !seen[z.e164()] {
 			readings = append(readings, fmt.Sprintf("the %s number 0%s that lost its leading 0", def, d))
 			seen[z.e164()] = true
@@ -474,7 +474,7 @@ func damaged(in, d, def string, home *region) error {
 	if p := readPlus(d); p.valid() {
 		readings = append(readings, fmt.Sprintf("%s that lost its leading '+'", p.e164()))
 	}
-	if np := home.meta.GetNationalPrefix(); (np == "0" || np == "") && d[0] != '0' {
+	if np := home.meta.nationalPrefix; (np == "0" || np == "") && d[0] != '0' {
 		if home.readNational("0" + d).valid() {
 			readings = append(readings, fmt.Sprintf("the %s number 0%s that lost its leading 0", def, d))
 		}

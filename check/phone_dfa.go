@@ -1,10 +1,11 @@
 package check
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"regexp/syntax"
-	"sort"
+	"slices"
 )
 
 // maxNSN is libphonenumber's longest national significant number.
@@ -59,41 +60,53 @@ func compileDigits(pattern string) (*syntax.Prog, error) {
 
 // buildDFA determinises parts by subset construction. A state is the length
 // read so far, the leading-digits bit and the set of live instructions of
-// every part.
+// every part. It runs once per region, on the region's first number, so its
+// scratch space is reused across states: what it allocates is close to what
+// it keeps.
 func buildDFA(parts []dfaPart) (*dfa, error) {
 	type pos struct{ part, pc uint32 }
 	d := &dfa{}
 	ids := map[string]int32{}
-	var sets [][]pos
 	var depths []int
 	var keyBuf []byte
+	// The instruction sets of the states, one after another: state s has
+	// sets[setEnd[s]:setEnd[s+1]].
+	var sets []pos
+	setEnd := []int{0}
+	var set []pos // the set of the state being added
+	// mark[part][pc] == stamp: the instruction is already in the closure of
+	// the current add.
+	mark := make([][]uint32, len(parts))
+	for i, p := range parts {
+		mark[i] = make([]uint32, len(p.prog.Inst))
+	}
+	stamp := uint32(0)
 
 	// closure adds the instructions reachable from pc without input to set,
 	// and reports whether the part can end here.
-	var closure func(part int, pc uint32, seen map[pos]bool, set *[]pos) (match bool, err error)
-	closure = func(part int, pc uint32, seen map[pos]bool, set *[]pos) (bool, error) {
-		p := pos{uint32(part), pc}
-		if seen[p] {
+	var closure func(part int, pc uint32) (match bool, err error)
+	closure = func(part int, pc uint32) (bool, error) {
+		if mark[part][pc] == stamp {
 			return false, nil
 		}
-		seen[p] = true
+		mark[part][pc] = stamp
 		in := &parts[part].prog.Inst[pc]
 		switch in.Op {
 		case syntax.InstAlt, syntax.InstAltMatch:
-			m1, err := closure(part, in.Out, seen, set)
+			m1, err := closure(part, in.Out)
 			if err != nil {
 				return false, err
 			}
-			m2, err := closure(part, in.Arg, seen, set)
+			m2, err := closure(part, in.Arg)
 			return m1 || m2, err
 		case syntax.InstCapture, syntax.InstNop:
-			return closure(part, in.Out, seen, set)
+			return closure(part, in.Out)
 		case syntax.InstMatch:
 			return true, nil
 		case syntax.InstFail:
 			return false, nil
 		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
-			*set = append(*set, p)
+			set = append(set, pos{uint32(part), pc})
 			return false, nil
 		}
 		return false, errors.New("phone pattern uses an anchor or word boundary")
@@ -111,11 +124,11 @@ func buildDFA(parts []dfaPart) (*dfa, error) {
 	}
 	// add interns the state reached with the given starts (part, pc) at depth.
 	add := func(starts []pos, depth int, lead bool) (int32, error) {
-		seen := map[pos]bool{}
-		var set []pos
+		stamp++
+		set = set[:0]
 		var gen, anyType, lenGen bool
 		for _, st := range starts {
-			m, err := closure(int(st.part), st.pc, seen, &set)
+			m, err := closure(int(st.part), st.pc)
 			if err != nil {
 				return 0, err
 			}
@@ -134,11 +147,11 @@ func buildDFA(parts []dfaPart) (*dfa, error) {
 				lead = true
 			}
 		}
-		sort.Slice(set, func(i, j int) bool {
-			if set[i].part != set[j].part {
-				return set[i].part < set[j].part
+		slices.SortFunc(set, func(a, b pos) int {
+			if a.part != b.part {
+				return cmp.Compare(a.part, b.part)
 			}
-			return set[i].pc < set[j].pc
+			return cmp.Compare(a.pc, b.pc)
 		})
 		var fl uint8
 		if gen {
@@ -162,12 +175,13 @@ func buildDFA(parts []dfaPart) (*dfa, error) {
 		if id, ok := ids[string(keyBuf)]; ok {
 			return id, nil
 		}
-		if len(sets) >= maxDFAStates {
+		if len(depths) >= maxDFAStates {
 			return 0, errDFASize
 		}
-		id := int32(len(sets))
+		id := int32(len(depths))
 		ids[string(keyBuf)] = id
-		sets = append(sets, set)
+		sets = append(sets, set...)
+		setEnd = append(setEnd, len(sets))
 		depths = append(depths, depth)
 		d.flags = append(d.flags, fl)
 		d.next = append(d.next, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1)
@@ -181,14 +195,17 @@ func buildDFA(parts []dfaPart) (*dfa, error) {
 	if _, err := add(starts, 0, false); err != nil {
 		return nil, err
 	}
-	for s := 0; s < len(sets); s++ {
+	for s := 0; s < len(depths); s++ {
 		if depths[s] == maxNSN {
 			continue
 		}
 		lead := d.flags[s]&fLead != 0
+		// add appends to sets, and may move it: this state's set stays
+		// where it was read from.
+		cur := sets[setEnd[s]:setEnd[s+1]]
 		for c := rune('0'); c <= '9'; c++ {
 			starts = starts[:0]
-			for _, p := range sets[s] {
+			for _, p := range cur {
 				in := &parts[p.part].prog.Inst[p.pc]
 				if in.MatchRune(c) {
 					starts = append(starts, pos{p.part, in.Out})
@@ -206,8 +223,8 @@ func buildDFA(parts []dfaPart) (*dfa, error) {
 	}
 	// States only lead to deeper ones, so reverse creation order (BFS by
 	// depth) sees every successor first.
-	d.lens = make([]uint32, len(sets))
-	for s := len(sets) - 1; s >= 0; s-- {
+	d.lens = make([]uint32, len(depths))
+	for s := len(depths) - 1; s >= 0; s-- {
 		var m uint32
 		if d.flags[s]&fValid != 0 {
 			m = 1

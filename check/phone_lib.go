@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
 // This file reads numbers with libphonenumber's data (github.com/nyaruka/phonenumbers,
@@ -19,11 +18,48 @@ import (
 // call (tens of µs a number); here the validity patterns become automata
 // (phone_dfa.go) and the few parsing regexps run only when their first digit
 // can match. TestPhoneMatchesLibrary holds the two together.
+//
+// The library itself is linked into the tests only. Importing it decodes and
+// unmarshals the metadata of every region, short numbers included, and
+// compiles about twenty regexps at init, whatever the input: about 5 MiB of the
+// tool's peak resident memory for a sheet of one country. The part of its data
+// read here is copied into phone_data.go instead (static data, nothing to
+// decode; TestPhoneData regenerates it and fails when it differs from the
+// library's).
+
+// regionData is the part of one region's libphonenumber metadata this package
+// reads, as generated into phone_data.go.
+type regionData struct {
+	id                          string // ISO region code, or "001" for a non-geographic entity
+	cc                          int
+	internationalPrefix         string
+	nationalPrefix              string
+	nationalPrefixForParsing    string
+	nationalPrefixTransformRule string
+	leadingDigits               string
+	general                     phoneDesc
+	localOnly                   []int32     // the general description's local-only lengths
+	types                       []phoneDesc // the number types with a pattern, in the order getNumberTypeHelper tries them
+}
+
+// phoneDesc is a PhoneNumberDesc: a national number pattern and the lengths a
+// number matching it may have.
+type phoneDesc struct {
+	pattern string
+	lens    []int32
+}
+
+// callingCode lists the regions of a calling code in the library's order
+// (GetRegionCodesForCountryCode), main region first.
+type callingCode struct {
+	cc      int
+	regions []string
+}
 
 // region is one libphonenumber region (or non-geographic entity, id "001").
 type region struct {
 	id    string
-	meta  *phonenumbers.PhoneMetadata
+	meta  *regionData
 	cc    int
 	ccStr string
 
@@ -116,41 +152,43 @@ func firstDigits(prog *syntax.Prog) (mask uint16, empty bool) {
 func (r *region) load() {
 	r.once.Do(func() {
 		m := r.meta
-		g := m.GetGeneralDesc()
 		var parts []dfaPart
 		ok := true
-		add := func(kind int, d *phonenumbers.PhoneNumberDesc) {
-			pat := d.GetNationalNumberPattern()
-			if pat == "" {
+		add := func(kind int, d phoneDesc) {
+			if d.pattern == "" {
 				return // matches only the empty string, which is never an NSN
 			}
-			prog, err := compileDigits(pat)
+			prog, err := compileDigits(d.pattern)
 			if err != nil {
 				ok = false
 				return
 			}
-			parts = append(parts, dfaPart{prog: prog, lens: d.GetPossibleLength(), kind: kind})
+			parts = append(parts, dfaPart{prog: prog, lens: d.lens, kind: kind})
 		}
-		add(partGeneral, g)
-		// The types getNumberTypeHelper tries; a number is valid when it
-		// matches the general description and one of these.
-		for _, d := range []*phonenumbers.PhoneNumberDesc{m.GetPremiumRate(), m.GetTollFree(), m.GetSharedCost(),
-			m.GetVoip(), m.GetPersonalNumber(), m.GetPager(), m.GetUan(), m.GetVoicemail(), m.GetFixedLine(), m.GetMobile()} {
-			add(partType, d)
+		add(partGeneral, m.general)
+		// A number is valid when it matches the general description and one
+		// of the types. A type the same as an earlier one (fixed line and
+		// mobile in North America) adds nothing but the cost of compiling it.
+		for i, d := range m.types {
+			if !slices.ContainsFunc(m.types[:i], func(e phoneDesc) bool {
+				return e.pattern == d.pattern && slices.Equal(e.lens, d.lens)
+			}) {
+				add(partType, d)
+			}
 		}
 		if ok && len(parts) > 0 && parts[0].kind == partGeneral {
 			if d, err := buildDFA(parts); err == nil {
 				r.valid = d
 			}
 		}
-		if ld := m.GetLeadingDigits(); ld != "" {
+		if ld := m.leadingDigits; ld != "" {
 			if prog, err := compileDigits(ld); err == nil {
 				r.lead, _ = buildDFA([]dfaPart{{prog: prog, kind: partLead}})
 			}
 		}
-		r.idd = newPrefixRE(m.GetInternationalPrefix(), false)
-		tr := m.GetNationalPrefixTransformRule()
-		r.npp = newPrefixRE(m.GetNationalPrefixForParsing(), tr != "")
+		r.idd = newPrefixRE(m.internationalPrefix, false)
+		tr := m.nationalPrefixTransformRule
+		r.npp = newPrefixRE(m.nationalPrefixForParsing, tr != "")
 		if tr != "" {
 			r.npp.lits = nil // the library transforms even a plain match
 		}
@@ -163,9 +201,9 @@ func (r *region) viable(nsn string) bool {
 	return r.valid == nil || r.valid.has(nsn, fGeneral)
 }
 
-// phoneData is the index of the library's metadata. It is built at init
-// (the library has parsed its metadata then already; this only points into
-// it): the hot path reads it without a once-check per number.
+// phoneData is the index of the metadata in phone_data.go. It is built at
+// init (it only points into the static data): the hot path reads it without
+// a once-check per number.
 type phoneData struct {
 	byID  map[string]*region // ISO region codes
 	byCC  [1000][]*region    // by calling code, in the library's order, main region first
@@ -178,14 +216,12 @@ var phoneIdx = buildPhoneIndex()
 func phoneIndex() *phoneData { return phoneIdx }
 
 func buildPhoneIndex() *phoneData {
-	pd := &phoneData{byID: map[string]*region{}, nonGe: map[int]*region{}}
-	coll, err := phonenumbers.MetadataCollection()
-	if err != nil {
-		panic("phonenumbers metadata: " + err.Error()) // embedded in the binary: cannot happen at run time
-	}
-	for _, m := range coll.GetMetadata() {
-		r := &region{id: m.GetId(), meta: m, cc: int(m.GetCountryCode())}
-		r.ccStr = strconv.Itoa(r.cc)
+	pd := &phoneData{byID: make(map[string]*region, len(phoneRegions)), nonGe: map[int]*region{}}
+	rs := make([]region, len(phoneRegions))
+	for i := range phoneRegions {
+		m := &phoneRegions[i]
+		r := &rs[i]
+		r.id, r.meta, r.cc, r.ccStr = m.id, m, m.cc, strconv.Itoa(m.cc)
 		if r.id == "001" {
 			pd.nonGe[r.cc] = r
 			continue
@@ -194,15 +230,15 @@ func buildPhoneIndex() *phoneData {
 		pd.isos = append(pd.isos, r.id)
 	}
 	sort.Strings(pd.isos)
-	for cc := range phonenumbers.GetSupportedCallingCodes() {
-		if cc <= 0 || cc >= len(pd.byCC) {
+	for _, c := range phoneCallingCodes {
+		if c.cc <= 0 || c.cc >= len(pd.byCC) {
 			continue
 		}
-		for _, id := range phonenumbers.GetRegionCodesForCountryCode(cc) {
+		for _, id := range c.regions {
 			if r := pd.byID[id]; r != nil {
-				pd.byCC[cc] = append(pd.byCC[cc], r)
-			} else if r := pd.nonGe[cc]; r != nil && id == "001" {
-				pd.byCC[cc] = append(pd.byCC[cc], r)
+				pd.byCC[c.cc] = append(pd.byCC[c.cc], r)
+			} else if r := pd.nonGe[c.cc]; r != nil && id == "001" {
+				pd.byCC[c.cc] = append(pd.byCC[c.cc], r)
 			}
 		}
 	}
@@ -246,13 +282,12 @@ const (
 
 // testLength is testNumberLength for the general description.
 func (r *region) testLength(nsn string) int {
-	g := r.meta.GetGeneralDesc()
-	ls := g.GetPossibleLength()
+	ls := r.meta.general.lens
 	if len(ls) == 0 || ls[0] == -1 {
 		return lenInvalid
 	}
 	n := int32(len(nsn))
-	for _, l := range g.GetPossibleLengthLocalOnly() {
+	for _, l := range r.meta.localOnly {
 		if l == n {
 			return lenLocalOnly
 		}
@@ -292,7 +327,7 @@ func (r *region) stripNationalPrefix(nsn string) string {
 	}
 	viable := r.viable(nsn)
 	groups := len(loc)/2 - 1
-	tr := r.meta.GetNationalPrefixTransformRule()
+	tr := r.meta.nationalPrefixTransformRule
 	if tr == "" || loc[groups*2] < 0 {
 		if viable && !r.viable(nsn[loc[1]:]) {
 			return nsn
@@ -477,7 +512,7 @@ func whyInvalid(cc int, nsn, where string) string {
 		if cc == 1 {
 			return fmt.Sprintf("it has %d digits%s; North American numbers have 10", n, where)
 		}
-		return fmt.Sprintf("it has %d digits%s; %s numbers have %s", n, where, name, lengthsText(r.meta.GetGeneralDesc().GetPossibleLength()))
+		return fmt.Sprintf("it has %d digits%s; %s numbers have %s", n, where, name, lengthsText(r.meta.general.lens))
 	case lenLocalOnly:
 		return fmt.Sprintf("it has %d digits%s, a local number without its area code: add the area code", n, where)
 	}
