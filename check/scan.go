@@ -60,7 +60,11 @@ func (s *Scanner) add(k uint64) {
 	s.n++
 	if s.spill == nil && len(s.buf) < s.limit {
 		if s.buf == nil {
-			s.buf = make([]uint64, 0, min(s.limit, 4096))
+			// The whole buffer at once: growing it by doubling would leave
+			// about as much again as garbage on a big file, and the pages a
+			// small file never fills are never touched, so they cost no
+			// resident memory.
+			s.buf = make([]uint64, 0, s.limit)
 		}
 		s.buf = append(s.buf, k)
 		return
