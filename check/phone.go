@@ -438,7 +438,7 @@ func (t phoneText) national(in, def string, home *region) (string, string, error
 	if nsn == "" {
 		nsn = strings.TrimPrefix(d, np)
 	}
-	return "", "", fmt.Errorf("%q is not a valid %s number: %s; for a number of another country write + and the country code", in, def, whyInvalid(home.cc, nsn, where))
+	return "", "", fmt.Errorf("%q is not a valid %s number: %s; for a number of another country write + and the country code, or give the file's country with --default-country", in, def, whyInvalid(home.cc, nsn, where))
 }
 
 // ambiguous reports a digits-only cell whose lost '+' and lost 0 readings are

@@ -164,6 +164,9 @@ func headerWarnings(h pipeline.Header, pkg string) []string {
 		}
 		out = append(out, msg)
 	}
+	if pkg == "" {
+		pkg = callingInFile(h)
+	}
 	if pkg != "" && check.IsCalling(pkg) {
 		var samples [][]string
 		if len(h.Samples) > h.First {
@@ -178,6 +181,22 @@ func headerWarnings(h pipeline.Header, pkg string) []string {
 		out = append(out, "the data rows end with an empty cell that the header does not have (a delimiter at the end of each line): it is ignored")
 	}
 	return out
+}
+
+// callingInFile is the first calling package named in the first values of
+// the file's package column, "" when there is none.
+func callingInFile(h pipeline.Header) string {
+	for i, name := range h.Canonical {
+		if name != "package" {
+			continue
+		}
+		for _, v := range sampleOf(h, i) {
+			if p, _, err := check.Package(v); err == nil && check.IsCalling(p) {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 // sampleOf is the first values of column i, nil when not read.
