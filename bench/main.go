@@ -58,7 +58,7 @@ func main() {
 		keep      = flag.Bool("keep", false, "keep the temporary directory (inputs, outputs, tool stderr)")
 		profile   = flag.String("profile", "", "instead of the scenarios, profile one unlimited run of the tool (cli.Run in a child) and write cpu.pprof and heap.pprof into this directory")
 		profRows  = flag.Int("profile-rows", 200_000, "rows of the profiled run")
-		deadline  = flag.Duration("deadline", 9*time.Minute+30*time.Second, "stop everything after this long")
+		deadline  = flag.Duration("deadline", 15*time.Minute, "stop everything after this long")
 		tokenFlag = flag.String("token", "", "internal: token of the load loop")
 		timeout   = flag.Duration("timeout", 2*time.Minute, "internal: bound of the load loop")
 		tool      = flag.Bool("as-tool", false, "internal: act as the wholesale-batch binary on the arguments after --, with profiling")
