@@ -84,7 +84,7 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 		}
 	}
 	if clean.Email == "" {
-		problems = append(problems, Problem{Field: "email", Message: "email is empty: every row needs the subscriber's email address"})
+		problems = append(problems, Problem{Field: "email", Message: "empty: every row needs the subscriber's email address"})
 	}
 	// A line break typed in a cell (Alt+Enter) must not reach the API: text
 	// gets a space instead, a number or id is refused (the email check says

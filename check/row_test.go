@@ -41,7 +41,7 @@ func TestRow(t *testing.T) {
 			in:       Fields{Email: " ", Package: "webex_meetings"},
 			want:     Fields{Package: "webex_meetings"},
 			notes:    []string{"email trimmed"},
-			problems: []Problem{{"email", "email is empty: every row needs the subscriber's email address"}},
+			problems: []Problem{{"email", "empty: every row needs the subscriber's email address"}},
 		},
 		{
 			name:     "bad email keeps its trimmed value",

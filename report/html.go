@@ -642,14 +642,14 @@ code,.status{white-space:nowrap}.unit{display:none}code{font-family:ui-monospace
 </tbody>
 </table></div>
 </section>
-{{end}}<section id="codes">
+{{end}}{{if or .Codes (ne .Command "validate")}}<section id="codes">
 <h2>Codes</h2>
 {{if .Codes}}<div class="scroll"><table class="chart">{{range .Codes}}
 <tr><td><code>{{.Label}}</code></td><td class="track"><div class="bar {{.Class}}" style="width:{{css .Width}}"></div></td><td class="n">{{thousands .N}}</td><td class="small msg">{{.Note}}</td></tr>{{end}}
 </table></div>{{if .MoreCodes}}
 <p class="small">and {{thousands .MoreCodes}} more codes: see the result CSV.</p>{{end}}{{else}}<p>No codes were returned.</p>{{end}}
 </section>
-{{if .Groups}}<section id="rows">
+{{end}}{{if .Groups}}<section id="rows">
 <h2>Rows that did not pass ({{thousands .Failing}})</h2>
 <p class="small">Under each problem, its first {{.PerKind}} rows; every row is in the result CSV{{with .Output}} ({{.}}){{end}}.</p>
 <div class="scroll"><table class="rows stack">

@@ -165,11 +165,23 @@ func TestHTMLEmptyRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := buf.String()
-	for _, want := range []string{"wholesale-batch validate: standard input", "The input had no data rows.", "No codes were returned.",
+	for _, want := range []string{"wholesale-batch validate: standard input", "The input had no data rows.",
 		"Exit code 3: the run stopped early", "Stopped: interrupted &lt;now&gt;"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}
+	}
+	// validate sends nothing: no section for the API's codes.
+	if strings.Contains(page, `id="codes"`) {
+		t.Error("a validate page has a Codes section")
+	}
+	info.Command = "precheck"
+	buf.Reset()
+	if err := report.WriteHTML(&buf, info, nil, report.RunFacts{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "No codes were returned.") {
+		t.Error("a precheck page without codes does not say so")
 	}
 }
 
