@@ -58,6 +58,7 @@ type api struct {
 // stats counts HTTP attempts, from any worker.
 type stats struct {
 	requests, retries, throttled atomic.Int64
+	alone                        atomic.Int64 // 429s tied to their row
 }
 
 // observe counts and logs one HTTP attempt.
@@ -75,6 +76,7 @@ func (j *job) observe(a webex.Attempt) {
 	case a.Status == 429:
 		j.st.throttled.Add(1)
 		if a.Alone {
+			j.st.alone.Add(1)
 			j.log.Info("429 tied to this row, not to the rate: it waits alone", append(attrs, "wait", a.Wait)...)
 		} else {
 			j.log.Warn("rate limited (429): the whole pool pauses", append(attrs, "wait", a.Wait)...)
@@ -381,6 +383,7 @@ func (j *job) facts(runErr error) report.RunFacts {
 		Requests:  j.st.requests.Load(),
 		Retries:   j.st.retries.Load(),
 		Throttled: j.st.throttled.Load(),
+		RowTied:   j.st.alone.Load(),
 		Output:    j.cfg.output,
 		Encoding:  encodingNote(j.in),
 		Offline:   j.client == nil,

@@ -113,9 +113,10 @@ type ManifestRate struct {
 	Requests       int64   `json:"requests"`
 	Retries        int64   `json:"retries"`
 	Throttled429   int64   `json:"throttled429"`
-	ConfiguredRate float64 `json:"configuredRate"` // requests/s, 0 = unlimited
-	FinalRate      float64 `json:"finalRate"`      // the adaptive rate at the end
-	LatencyP50Ms   float64 `json:"latencyP50Ms"`   // per HTTP attempt; 0 when none
+	RowTied429     int64   `json:"rowTied429,omitempty"` // of which tied to their row: only that row waited
+	ConfiguredRate float64 `json:"configuredRate"`       // requests/s, 0 = unlimited
+	FinalRate      float64 `json:"finalRate"`            // the adaptive rate at the end
+	LatencyP50Ms   float64 `json:"latencyP50Ms"`         // per HTTP attempt; 0 when none
 	LatencyP95Ms   float64 `json:"latencyP95Ms"`
 }
 
@@ -145,6 +146,7 @@ func NewManifest(info RunInfo, s *Summary, f RunFacts, lat *Latencies) Manifest 
 			Requests:       f.Requests,
 			Retries:        f.Retries,
 			Throttled429:   f.Throttled,
+			RowTied429:     f.RowTied,
 			ConfiguredRate: f.RateLimit,
 			FinalRate:      f.RateNow,
 		},

@@ -134,6 +134,7 @@ type RunFacts struct {
 	Requests   int64   // HTTP attempts
 	Retries    int64   // attempts after the first
 	Throttled  int64   // 429 answers
+	RowTied    int64   // of which taken as tied to their row: only that row waited
 	RateLimit  float64 // configured requests/s, 0 = unlimited
 	RateNow    float64 // the adaptive rate at the end
 	Output     string
@@ -207,7 +208,11 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	if f.RateLimit > 0 {
 		rate = fmt.Sprintf("%.3g/s configured, %.3g/s at the end", f.RateLimit, f.RateNow)
 	}
-	fmt.Fprintf(tw, "requests\t%d (%d retries, %d answered 429)\n", f.Requests, f.Retries, f.Throttled)
+	tied := ""
+	if f.RowTied > 0 {
+		tied = fmt.Sprintf(", %d of them tied to rows: only those rows waited", f.RowTied)
+	}
+	fmt.Fprintf(tw, "requests\t%d (%d retries, %d answered 429%s)\n", f.Requests, f.Retries, f.Throttled, tied)
 	eff := 0.0
 	if secs := f.Elapsed.Seconds(); secs > 0 {
 		eff = float64(f.Requests) / secs
