@@ -219,10 +219,10 @@ func (j *job) close() {
 	j.cleanup = nil
 }
 
-// write is the sink: the one place a finished row is counted and written.
+// write is the sink: the one place a finished row is counted and written
+// (the progress bar counts rows as the workers finish them).
 func (j *job) write(r pipeline.Result) error {
 	j.sum.Add(r)
-	j.bar.add()
 	if j.fails != nil {
 		j.fails.Add(r)
 	}
@@ -295,7 +295,7 @@ func (j *job) run(ctx context.Context, work pipeline.Worker, sink pipeline.Sink,
 
 // runSelected is run over the rows that also pass only (nil: all).
 func (j *job) runSelected(ctx context.Context, work pipeline.Worker, sink pipeline.Sink, workers int, only func(*pipeline.Row) bool) error {
-	opt := pipeline.Options{Concurrency: workers, Prepare: j.prep.Prepare}
+	opt := pipeline.Options{Concurrency: workers, Prepare: j.prep.Prepare, Finished: func(pipeline.Result) { j.bar.add() }}
 	if j.client != nil {
 		opt.StopSending = j.client.StopSending
 	}

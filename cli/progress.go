@@ -34,7 +34,7 @@ func newProgress(cfg *config, env Env, total int) *progress {
 	return &progress{bar: b}
 }
 
-// add is called by the sink alone, once per written row.
+// add is called once per finished row, from any worker.
 func (p *progress) add() {
 	if p.bar != nil {
 		_ = p.bar.Add(1)

@@ -40,6 +40,11 @@ type Options struct {
 	// is told of each.
 	Select  func(*Row) bool
 	Skipped func(*Row)
+	// Finished, if set, is told of each result as a worker finishes it,
+	// from that worker, before it waits for its turn to be written: the
+	// place for progress, which must show work done, not rows written
+	// (those wait for the slowest row before them).
+	Finished func(Result)
 }
 
 // Stop ends a run early. Stop(nil) is an interrupt: no new rows, the rows in
@@ -116,6 +121,9 @@ func Run(ctx context.Context, src *Source, work Worker, sink Sink, opt Options) 
 		workers.Go(func() error {
 			for r := range rows {
 				res := work(workCtx, r)
+				if opt.Finished != nil {
+					opt.Finished(res)
+				}
 				if res.Fatal != nil {
 					stop(res.Fatal)
 				}

@@ -68,7 +68,7 @@ func TestRunSlowRowDoesNotHoldUpTheOthers(t *testing.T) {
 		const n, window = 10000, 40
 		spill := t.TempDir()
 		release := make(chan struct{})
-		var worked atomic.Int64
+		var worked, finished atomic.Int64
 		work := func(ctx context.Context, r *pipeline.Row) pipeline.Result {
 			if r.Seq == 0 {
 				<-release
@@ -83,10 +83,14 @@ func TestRunSlowRowDoesNotHoldUpTheOthers(t *testing.T) {
 			}
 			lines = append(lines, r.Row.Line)
 			return nil
-		}, pipeline.Options{Concurrency: 4, Window: window, SpillDir: spill})
+		}, pipeline.Options{Concurrency: 4, Window: window, SpillDir: spill, Finished: func(pipeline.Result) { finished.Add(1) }})
 		synctest.Wait() // everything that can run has run
 		if got := worked.Load(); got != n-1 {
 			t.Errorf("with row 0 stuck %d rows were worked; want the other %d", got, n-1)
+		}
+		// Progress counts work done, not rows written.
+		if got := finished.Load(); got != n-1 {
+			t.Errorf("Finished was told of %d rows; want the %d done", got, n-1)
 		}
 		if len(lines) != 0 {
 			t.Errorf("wrote %d rows before row 0", len(lines))
