@@ -111,35 +111,34 @@ func TestRetryForOutlastsAnUnluckyStreak(t *testing.T) {
 }
 
 // Past its retries a row stops once its streak is no longer bad luck at
-// the run's fault rate (0.3^12 is under one in a million), or when
-// --retry-for is up, whichever comes first.
+// the run's fault share (about 0.3 here: 0.3^12 is under one in a million,
+// the share moves a little with the interleaving), or when --retry-for is
+// up, whichever comes first.
 func TestRetryForEnds(t *testing.T) {
 	always := func(int) bool { return true }
-	cases := []struct {
-		name     string
-		retryFor time.Duration
-		attempts int
-	}{
-		{"streak", 2 * time.Minute, 12},
-		{"time", 4 * time.Second, 0}, // 0: whatever fits in 4 s, fewer than 12
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				info, took, err := runWith(t, stormy, webex.RetryPolicy{MaxAttempts: 6, RetryFor: c.retryFor}, "doomed@acme.com", always)
-				if err == nil {
-					t.Fatal("a row that always fails succeeded")
-				}
-				if c.attempts > 0 && (info.Attempts < c.attempts-1 || info.Attempts > c.attempts+1) {
-					t.Errorf("gave up after %d attempts, want about %d", info.Attempts, c.attempts)
-				}
-				if c.attempts == 0 && info.Attempts >= 12 {
-					t.Errorf("gave up after %d attempts: the streak, not the time, ended it", info.Attempts)
-				}
-				if took > c.retryFor {
-					t.Errorf("gave up after %v, past --retry-for %v", took, c.retryFor)
-				}
-			})
+	t.Run("streak", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			info, took, err := runWith(t, stormy, webex.RetryPolicy{MaxAttempts: 6, RetryFor: 2 * time.Minute}, "doomed@acme.com", always)
+			if err == nil {
+				t.Fatal("a row that always fails succeeded")
+			}
+			if info.Attempts < 8 || info.Attempts > 16 || took > time.Minute {
+				t.Errorf("gave up after %d attempts and %v; want about 12 (8 to 16), well within --retry-for", info.Attempts, took)
+			}
 		})
-	}
+	})
+	t.Run("time", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			const retryFor = 3 * time.Second
+			info, took, err := runWith(t, stormy, webex.RetryPolicy{MaxAttempts: 6, RetryFor: retryFor}, "doomed@acme.com", always)
+			if err == nil {
+				t.Fatal("a row that always fails succeeded")
+			}
+			// --max-retries are granted whatever the time; the retries past
+			// them end within --retry-for.
+			if info.Attempts > 6 && took > retryFor {
+				t.Errorf("gave up after %v and %d attempts: past --retry-for %v", took, info.Attempts, retryFor)
+			}
+		})
+	})
 }
