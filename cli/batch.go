@@ -68,41 +68,39 @@ type config struct {
 	sandbox       bool
 	maxRetries    int
 	retryFor      time.Duration
-	// set by the user: --max-retries alone is a hard count (see check)
-	maxRetriesSet, retryForSet func() bool
-	maxRetryAfter              time.Duration
-	resume, force              bool
-	delimiter                  rune
-	maps                       []columnMap
-	country                    string
-	existingCall               bool
-	excel                      bool
-	reportFile                 string
-	summaryJSON                string
-	retryFile                  string
-	retryFailed                bool
-	quiet                      bool
-	logFormat                  string
-	logLevel                   string
-	flags                      *pflag.FlagSet // as parsed, for the manifest
-	acceptPending              bool
-	yes                        bool
-	maxProvision               int64
-	maxRemove                  int64
-	canary                     int
-	rowsSpec                   string
-	encoding                   sheet.Encoding
-	matchSpecs                 []string
-	skipSpecs                  []string
-	sel                        selection
-	olderThan                  time.Duration
-	plan                       string
-	planMaxAge                 time.Duration
-	wait                       bool
-	waitTimeout                time.Duration
-	abortRate                  float64
-	abortAfter                 int
-	args                       []string // as given, for the resume command
+	maxRetryAfter time.Duration
+	resume, force bool
+	delimiter     rune
+	maps          []columnMap
+	country       string
+	existingCall  bool
+	excel         bool
+	reportFile    string
+	summaryJSON   string
+	retryFile     string
+	retryFailed   bool
+	quiet         bool
+	logFormat     string
+	logLevel      string
+	flags         *pflag.FlagSet // as parsed, for the manifest
+	acceptPending bool
+	yes           bool
+	maxProvision  int64
+	maxRemove     int64
+	canary        int
+	rowsSpec      string
+	encoding      sheet.Encoding
+	matchSpecs    []string
+	skipSpecs     []string
+	sel           selection
+	olderThan     time.Duration
+	plan          string
+	planMaxAge    time.Duration
+	wait          bool
+	waitTimeout   time.Duration
+	abortRate     float64
+	abortAfter    int
+	args          []string // as given, for the resume command
 }
 
 // Defaults: Webex publishes no numeric limit, so we start polite and let
@@ -177,9 +175,8 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		d.float(&cfg.rate, "rate", defaultRate, "N", "requests per second, all workers and retries included (0 = unlimited); lowered on 429, probed back up")
 		shows(d.integer(&cfg.concurrency, "concurrency", 0, "requests in flight at most; auto keeps --rate at up to 10 s latency (or --timeout), at most 512"), "auto")
 		d.duration(&cfg.timeout, "timeout", 30*time.Second, "per request")
-		mr := d.integer(&cfg.maxRetries, "max-retries", 5, "retries per row for 429, 423, 500, 502, 503, 504, timeouts and resets (never other 4xx), whatever the run's health")
-		rf := d.duration(&cfg.retryFor, "retry-for", 2*time.Minute, "past --max-retries, a row keeps retrying those faults while its streak is bad luck in a healthy run (under half of the last 10 s of requests failing), up to this long after its first attempt; 0 = stop at --max-retries (the default when only --max-retries is given)")
-		cfg.maxRetriesSet, cfg.retryForSet = func() bool { return mr.Changed }, func() bool { return rf.Changed }
+		d.integer(&cfg.maxRetries, "max-retries", 5, "retries per row for 429, 423, 500, 502, 503, 504, timeouts and resets (never other 4xx), whatever the run's health")
+		d.duration(&cfg.retryFor, "retry-for", 2*time.Minute, "past --max-retries, a row keeps retrying those faults while its streak is bad luck in a healthy run (under half of the last 10 s of requests failing), up to this long after its first attempt; 0 = stop at --max-retries (the default when only --max-retries is given)")
 		d.duration(&cfg.maxRetryAfter, "max-retry-after", 60*time.Second, "cap on a server's Retry-After")
 		d.float(&cfg.abortRate, "abort-error-rate", 0.5, "R", "stop (exit 3) when more than R of the first --abort-after rows sent end in error")
 		d.integer(&cfg.abortAfter, "abort-after", 20, "how many first rows the error-rate breaker judges (0 = no breaker)")
@@ -315,7 +312,7 @@ func (cfg *config) check() error {
 	}
 	// A user who names a number of retries means it, unless they also
 	// give the time.
-	if cfg.maxRetriesSet != nil && cfg.maxRetriesSet() && !cfg.retryForSet() {
+	if cfg.flags != nil && cfg.flags.Changed("max-retries") && !cfg.flags.Changed("retry-for") {
 		cfg.retryFor = 0
 	}
 	return nil

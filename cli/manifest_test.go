@@ -167,6 +167,24 @@ func TestManifestRedactsARun(t *testing.T) {
 	if v := m["config"].(map[string]any)["token-file"]; v != "" {
 		t.Errorf("token-file not given: config has %q, want \"\"", v)
 	}
+	if v := m["config"].(map[string]any)["retry-for"]; v != "2m0s" {
+		t.Errorf("retry-for by default: config has %q, want 2m0s", v)
+	}
+
+	// --max-retries alone is a hard count: no retries past it; with
+	// --retry-for as well, both as given. The manifest says what applied.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--max-retries", "3"}, "0s"},
+		{[]string{"--max-retries", "3", "--retry-for", "30s"}, "30s"},
+	} {
+		m = read(t, append([]string{"precheck", "--sandbox"}, c.args...)...)
+		if v := m["config"].(map[string]any)["retry-for"]; v != c.want {
+			t.Errorf("%v: config has retry-for %q, want %s", c.args, v, c.want)
+		}
+	}
 }
 
 func toStrings(v any) []string {

@@ -26,15 +26,6 @@ type reorder struct {
 
 type extent struct{ off, n int64 }
 
-// spilled is a result as the file holds it: the row with it (Result leaves
-// its Row out of its JSON form, which is the journal's). gob keeps every
-// byte of a string, where JSON would replace invalid UTF-8.
-type spilled struct {
-	Row     *Row
-	Result  Result
-	Resumed bool
-}
-
 func newReorder(memCap int, dir string) *reorder {
 	return &reorder{mem: map[int]Result{}, memCap: max(memCap, 1), dir: dir, spills: map[int]extent{}}
 }
@@ -63,13 +54,12 @@ func (o *reorder) pop() (Result, bool, error) {
 	if _, err := o.file.ReadAt(b, e.off); err != nil {
 		return Result{}, false, fmt.Errorf("reading back a finished row from %s: %w", o.file.Name(), err)
 	}
-	var s spilled
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&s); err != nil {
+	var r Result
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&r); err != nil {
 		return Result{}, false, fmt.Errorf("reading back a finished row from %s: %w", o.file.Name(), err)
 	}
-	s.Result.Row, s.Result.Resumed = s.Row, s.Resumed
 	o.next++
-	return s.Result, true, nil
+	return r, true, nil
 }
 
 func (o *reorder) spill(res Result) error {
@@ -84,10 +74,12 @@ func (o *reorder) spill(res Result) error {
 		_ = os.Remove(f.Name())
 	}
 	o.buf.Reset()
+	// gob, not the journal's JSON: it keeps the Row and Resumed, and every
+	// byte of a string, where JSON would replace invalid UTF-8. One encoder
+	// per record, so each can be decoded alone, in any order.
 	r := res
-	r.Row, r.Fatal = nil, nil // the row once; Fatal has stopped the run already
-	// One encoder per record, so each can be decoded alone, in any order.
-	if err := gob.NewEncoder(&o.buf).Encode(spilled{Row: res.Row, Result: r, Resumed: res.Resumed}); err != nil {
+	r.Fatal = nil // an interface gob cannot encode; it has stopped the run already
+	if err := gob.NewEncoder(&o.buf).Encode(r); err != nil {
 		return err
 	}
 	n, err := o.file.WriteAt(o.buf.Bytes(), o.end)

@@ -353,7 +353,6 @@ type Stats struct {
 	Configured float64       // requests/s asked for; 0 = unlimited
 	Current    float64       // the adaptive rate now; 0 = unlimited
 	Throttles  int64         // 429s seen
-	RowTied    bool          // 429s are taken as tied to rows, not to the rate, for now
 	Pauses     int64         // other answers with Retry-After
 	Paused     time.Duration // total time workers were held by Retry-After
 }
@@ -362,7 +361,7 @@ type Stats struct {
 func (l *Limiter) Stats() Stats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	s := Stats{Throttles: l.throttles, Pauses: l.pauses, Paused: l.waited, RowTied: time.Now().Before(l.rowTied)}
+	s := Stats{Throttles: l.throttles, Pauses: l.pauses, Paused: l.waited}
 	if l.max != rate.Inf {
 		s.Configured = float64(l.max)
 		s.Current = float64(l.lim.Limit())
