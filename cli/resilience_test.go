@@ -112,12 +112,7 @@ func TestInterruptSendsNoQueuedRow(t *testing.T) {
 // some rows need the retries --retry-for grants while the run is healthy.
 func TestUnluckyStreaksCostTimeNotRows(t *testing.T) {
 	srv := fake(t, fakeapi.Options{FailureRate: 0.4, Seed: 11})
-	var b strings.Builder
-	b.WriteString("email\n")
-	for i := range 1000 {
-		fmt.Fprintf(&b, "user%d@acme.example\n", i)
-	}
-	in := writeFile(t, "in.csv", b.String())
+	in := emailsFile(t, 1000)
 	out := filepath.Join(t.TempDir(), "out.csv")
 	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "precheck", "--base-url", srv.URL, "--input", in,
 		"--output", out, "--rate", "0", "--concurrency", "256")
@@ -144,12 +139,7 @@ func TestUnluckyStreaksCostTimeNotRows(t *testing.T) {
 // The run must notice, let each 429 hold only its row, and say so.
 func TestRowTied429sKeepTheRunGoing(t *testing.T) {
 	srv := fake(t, fakeapi.Options{ThrottleFirst: 2})
-	var b strings.Builder
-	b.WriteString("email\n")
-	for i := range 40 {
-		fmt.Fprintf(&b, "user%d@acme.example\n", i)
-	}
-	in := writeFile(t, "in.csv", b.String())
+	in := emailsFile(t, 40)
 	out := filepath.Join(t.TempDir(), "out.csv")
 	manifest := filepath.Join(t.TempDir(), "run.json")
 	start := time.Now()
