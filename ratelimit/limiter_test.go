@@ -616,6 +616,57 @@ func TestStopEndsEveryWait(t *testing.T) {
 	})
 }
 
+// tiedRun is a run of 64 workers for the length of ctx against a server
+// that refuses the first two requests of every row with 429 and
+// Retry-After: 1, whatever the rate; serve, if set, is a limit in front of
+// it (each request spends one of its tokens). A 429 the limiter does not
+// take for everyone holds its own row. It counts the requests sent, the
+// rows done, the 429s that paused the pool and those of the limit.
+type tiedRun struct{ requests, rows, pooled, byLimit int }
+
+func runTied(ctx context.Context, l *ratelimit.Limiter, serve func() (bool, time.Duration)) tiedRun {
+	var mu sync.Mutex
+	var r tiedRun
+	count := func(n *int) { mu.Lock(); *n++; mu.Unlock() }
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Go(func() {
+			for {
+				for tied := 0; ; {
+					if l.Wait(ctx) != nil {
+						return
+					}
+					sent := time.Now()
+					count(&r.requests)
+					ok, retryAfter := true, time.Duration(0)
+					if serve != nil {
+						ok, retryAfter = serve()
+					}
+					switch {
+					case ok && tied < 2:
+						tied++
+						ok, retryAfter = false, time.Second
+					case !ok:
+						count(&r.byLimit)
+					}
+					if ok {
+						l.Success()
+						break
+					}
+					if l.Throttle(sent, retryAfter) {
+						count(&r.pooled)
+					} else if !sleepCtx(ctx, retryAfter) {
+						return
+					}
+				}
+				count(&r.rows)
+			}
+		})
+	}
+	wg.Wait()
+	return r
+}
+
 func TestRowTied429sKeepTheRate(t *testing.T) {
 	// A server that refuses the first two attempts of every row with 429
 	// and Retry-After: 1, however slowly they come. Taking that for a rate
@@ -626,41 +677,9 @@ func TestRowTied429sKeepTheRate(t *testing.T) {
 		l := ratelimit.New(configured)
 		ctx, cancel := context.WithTimeout(context.Background(), run)
 		defer cancel()
-		var mu sync.Mutex
-		requests, rows, pooled := 0, 0, 0
-		var wg sync.WaitGroup
-		for range 64 {
-			wg.Go(func() {
-				for {
-					for attempt := 1; ; attempt++ {
-						if l.Wait(ctx) != nil {
-							return
-						}
-						sent := time.Now()
-						mu.Lock()
-						requests++
-						mu.Unlock()
-						if attempt > 2 {
-							l.Success()
-							break
-						}
-						if l.Throttle(sent, time.Second) {
-							mu.Lock()
-							pooled++
-							mu.Unlock()
-						} else if !sleepCtx(ctx, time.Second) {
-							return
-						}
-					}
-					mu.Lock()
-					rows++
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
-		got := float64(requests) / run.Seconds()
-		t.Logf("%d requests (%.1f/s of %.0f/s), %d rows, %d 429s paused the pool", requests, got, configured, rows, pooled)
+		r := runTied(ctx, l, nil)
+		got := float64(r.requests) / run.Seconds()
+		t.Logf("%d requests (%.1f/s of %.0f/s), %d rows, %d 429s paused the pool", r.requests, got, configured, r.rows, r.pooled)
 		if got < 0.5*configured {
 			t.Errorf("%.1f requests/s: want at least half the configured %.0f/s", got, configured)
 		}
@@ -715,42 +734,8 @@ func TestRowTied429sOverARealLimit(t *testing.T) {
 		srv := newServer(limit)
 		ctx, cancel := context.WithTimeout(context.Background(), run)
 		defer cancel()
-		var mu sync.Mutex
-		rows, byLimit := 0, 0
-		var wg sync.WaitGroup
-		for range 64 {
-			wg.Go(func() {
-				for {
-					for tied := 0; ; {
-						if l.Wait(ctx) != nil {
-							return
-						}
-						sent := time.Now()
-						ok, retryAfter := srv.serve()
-						switch {
-						case ok && tied < 2:
-							tied++
-							ok, retryAfter = false, time.Second
-						case !ok:
-							mu.Lock()
-							byLimit++
-							mu.Unlock()
-						}
-						if ok {
-							l.Success()
-							break
-						}
-						if !l.Throttle(sent, retryAfter) && !sleepCtx(ctx, retryAfter) {
-							return
-						}
-					}
-					mu.Lock()
-					rows++
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
+		r := runTied(ctx, l, srv.serve)
+		rows, byLimit := r.rows, r.byLimit
 		most := limit / 3 * run.Seconds()
 		t.Logf("%d rows of at most %.0f (%.0f%%); %d requests refused by the real limit", rows, most, 100*float64(rows)/most, byLimit)
 		if float64(rows) < 0.8*most {
