@@ -279,14 +279,14 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		if ctx.Err() != nil {
 			return info, reply{}, ctx.Err()
 		}
-		retry := Retryable(status, err) && (!k.once || safeToRepeat(status, err)) && c.mayRetry(n, first)
+		retryable := Retryable(status, err) && (!k.once || safeToRepeat(status, err))
 		// A 429, or any answer with Retry-After, is about the whole client:
 		// the pacer makes every worker wait, even when this call gives up
 		// (the next row would walk into the same limit). Other failures
 		// back off alone.
 		shared := apiErr != nil && (status == http.StatusTooManyRequests || apiErr.HasRetryAfter)
 		var wait time.Duration
-		if retry || shared {
+		if retryable || shared {
 			// While the run is healthy a fault is bad luck, not overload:
 			// the backoff stays short (every attempt still goes through
 			// the pacer, so retries never exceed --rate). Otherwise it
@@ -300,11 +300,8 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 			} else {
 				wait = c.retry.Backoff(bn, 0, false)
 			}
-			// Past its retries, a call stops where the wait would end past its time.
-			if retry && n >= c.retry.MaxAttempts && time.Since(first)+wait > c.retry.RetryFor {
-				retry = false
-			}
 		}
+		retry := retryable && c.mayRetry(n, time.Since(first)+wait)
 		a := Attempt{Method: method, Path: path, N: n, Status: status, Err: err, Latency: latency, Retry: retry}
 		if retry {
 			a.Wait = wait
@@ -333,17 +330,17 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 	}
 }
 
-// mayRetry says whether a call whose attempt n, first sent at first,
-// failed transiently may try again: within its retries always, past them
-// while its time (RetryFor) lasts and its streak is bad luck in a healthy
-// run (see health.unlucky). n counts every attempt of the call: a streak
-// broken by an answer such as a 429 is still counted whole, which only
-// errs toward stopping.
-func (c *Client) mayRetry(n int, first time.Time) bool {
+// mayRetry says whether a call whose attempt n failed transiently may try
+// again after wait, by when done has passed since its first attempt:
+// within its retries always, past them while its time (RetryFor) lasts and
+// its streak is bad luck in a healthy run (see health.unlucky). n counts
+// every attempt of the call: a streak broken by an answer such as a 429 is
+// still counted whole, which only errs toward stopping.
+func (c *Client) mayRetry(n int, done time.Duration) bool {
 	if n < c.retry.MaxAttempts {
 		return true
 	}
-	return c.retry.RetryFor > 0 && time.Since(first) < c.retry.RetryFor && c.health.unlucky(time.Now(), n)
+	return done <= c.retry.RetryFor && c.health.unlucky(time.Now(), n)
 }
 
 // target is the call's URL under the base, with our sub-partner.
