@@ -245,18 +245,8 @@ func (l *Limiter) Throttle(sent time.Time, d time.Duration) bool {
 	if now.Before(l.rowTied) {
 		return false
 	}
-	if end := l.notBefore; !sent.Before(end) && sent.Sub(end) < coldSpan && end.Sub(l.pauseFrom) >= time.Second &&
-		!l.coldCounted.Equal(end) {
-		l.coldCounted = end
-		if l.coldPauses++; l.coldPauses >= coldPausesOK {
-			l.coldPauses = 0
-			l.rowTied = now.Add(rowTiedFor)
-			if l.max != rate.Inf {
-				l.setRate(now, l.max)
-				l.holdUntil, l.lastChange, l.recovering, l.probing, l.prev, l.good = now, now, false, false, 0, 0
-			}
-			return false
-		}
+	if l.tiedToRows(now, sent) {
+		return false
 	}
 	// Served requests count from the end of the previous pause, or from
 	// the first request: the time before it (reading the input) served none.
@@ -315,6 +305,29 @@ func (l *Limiter) Throttle(sent time.Time, d time.Duration) bool {
 	l.lastChange = l.notBefore
 	l.holdUntil = l.notBefore.Add(hold)
 	l.recovering, l.probing, l.prev = !informed, false, 0
+	return true
+}
+
+// tiedToRows counts a 429 to a request sent just after a pool-wide pause
+// of a second or more (once per pause), and on the coldPausesOK-th such
+// pause in a row starts the time during which 429s hold their own row,
+// with the rate back at the configured one.
+func (l *Limiter) tiedToRows(now, sent time.Time) bool {
+	end := l.notBefore
+	cold := !sent.Before(end) && sent.Sub(end) < coldSpan && end.Sub(l.pauseFrom) >= time.Second
+	if !cold || l.coldCounted.Equal(end) {
+		return false
+	}
+	l.coldCounted = end
+	if l.coldPauses++; l.coldPauses < coldPausesOK {
+		return false
+	}
+	l.coldPauses = 0
+	l.rowTied = now.Add(rowTiedFor)
+	if l.max != rate.Inf {
+		l.setRate(now, l.max)
+		l.holdUntil, l.lastChange, l.recovering, l.probing, l.prev, l.good = now, now, false, false, 0, 0
+	}
 	return true
 }
 
