@@ -46,3 +46,27 @@ func TestReorderSpillKeepsEveryField(t *testing.T) {
 		}
 	}
 }
+
+// A reorder file that cannot be read back (damaged, cut short) is an
+// error, never a made-up or empty result in the row's place.
+func TestReorderDamagedSpillIsAnError(t *testing.T) {
+	o := newReorder(1, t.TempDir())
+	defer o.close()
+	row := func(seq int) Result {
+		return Result{Row: &Row{Seq: seq, Line: seq + 2, Fields: Fields{Email: "a@x.example"}}, Precheck: Passed, Final: true}
+	}
+	o.add(row(1)) // memory
+	o.add(row(2)) // the file
+	if err := o.file.Truncate(3); err != nil {
+		t.Fatal(err)
+	}
+	o.add(row(0))
+	for seq := range 2 {
+		if _, ok, err := o.pop(); !ok || err != nil {
+			t.Fatalf("seq %d: ok=%v err=%v", seq, ok, err)
+		}
+	}
+	if r, ok, err := o.pop(); err == nil || ok {
+		t.Fatalf("a cut-short record came back as ok=%v %+v", ok, r)
+	}
+}
