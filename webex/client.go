@@ -172,16 +172,19 @@ func (c *Client) Precheck(ctx context.Context, req PrecheckRequest) (PrecheckRes
 	if err != nil {
 		return out, CallInfo{}, err
 	}
-	info, rep, err := c.do(ctx, call{method: http.MethodPost, path: "/wholesale/subscribers/validate", body: body, onBehalfOf: req.OnBehalfOf})
-	if err != nil {
-		return out, info, err
-	}
-	if raw := bytes.TrimSpace(rep.body); len(raw) > 0 {
-		if jerr := json.Unmarshal(raw, &out); jerr != nil {
-			return out, info, fmt.Errorf("HTTP %d with an unreadable body: %v [trackingId %s]", info.Status, jerr, info.TrackingID)
+	// Precheck changes nothing, so an unreadable 2xx (a proxy's page, a body
+	// cut short) is retried like a 502; an empty body is read as no verdict.
+	decode := func(status int, raw []byte) error {
+		out = PrecheckResponse{}
+		if raw := bytes.TrimSpace(raw); len(raw) > 0 {
+			if jerr := json.Unmarshal(raw, &out); jerr != nil {
+				return answerError(status, raw, "a precheck answer", jerr)
+			}
 		}
+		return nil
 	}
-	return out, info, nil
+	info, _, err := c.do(ctx, call{method: http.MethodPost, path: "/wholesale/subscribers/validate", body: body, onBehalfOf: req.OnBehalfOf, decode: decode})
+	return out, info, err
 }
 
 // Passed applies the API's pass rule: a 2xx whose message is "success".
@@ -203,6 +206,10 @@ type call struct {
 	beforeSend func() error
 	// onBehalfOf is this call's sub-partner org; Config.OnBehalfOf when "".
 	onBehalfOf string
+	// decode, if not nil, reads a 2xx answer's body; its *AnswerError
+	// makes the attempt a transient fault, retried as a 502 is (only set
+	// on calls that are safe to repeat).
+	decode func(status int, raw []byte) error
 }
 
 // reply is what a call got back: its last answer's body and headers.
@@ -239,16 +246,22 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		}
 		status, h, raw, err := c.attempt(ctx, method, target, body, tok, trackingID)
 		latency := time.Since(start)
+		if err == nil && status >= 200 && status < 300 && k.decode != nil {
+			err = k.decode(status, raw) // an unreadable answer is a fault, not an answer
+			if ae := (*AnswerError)(nil); errors.As(err, &ae) && ae.TrackingID == "" {
+				ae.TrackingID = cmp.Or(h.Get("Trackingid"), trackingID)
+			}
+		}
 		// 429 and 423 say nothing of the run's health: the limiter handles them.
 		c.health.add(time.Now(), Retryable(status, err) && status != http.StatusTooManyRequests && status != http.StatusLocked, n == 1)
 		info.Status = status
 		info.TrackingID = trackingID
 
+		if tid := h.Get("Trackingid"); tid != "" {
+			info.TrackingID = tid
+		}
 		var apiErr *APIError
 		if err == nil {
-			if tid := h.Get("Trackingid"); tid != "" {
-				info.TrackingID = tid
-			}
 			if status >= 200 && status < 300 {
 				c.cfg.Pacer.Success()
 				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency})

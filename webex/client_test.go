@@ -237,12 +237,18 @@ func TestPrecheckResponse(t *testing.T) {
 	}
 }
 
+// TestPrecheckUnreadable2xx: a precheck answered 200 with a body that is
+// not an answer, every time, ends after the retries with an error naming
+// what came back and the tracking id.
 func TestPrecheckUnreadable2xx(t *testing.T) {
 	base := serve(t, func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "<html>ok</html>") })
 	cl, _ := newClient(t, base, nil)
 	_, info, err := cl.Precheck(context.Background(), email)
-	if err == nil || !strings.Contains(err.Error(), "HTTP 200") || !strings.Contains(err.Error(), info.TrackingID) {
+	if err == nil || !strings.Contains(err.Error(), "HTTP 200 with an HTML page") || !strings.Contains(err.Error(), info.TrackingID) {
 		t.Errorf("err = %v, want an HTTP 200 unreadable-body error naming the tracking id", err)
+	}
+	if info.Attempts != fastRetry.MaxAttempts {
+		t.Errorf("%d attempts, want %d: an unreadable answer is retried like a 502", info.Attempts, fastRetry.MaxAttempts)
 	}
 }
 
@@ -718,7 +724,9 @@ func TestProvisionAnswersThatAreNotASubscriber(t *testing.T) {
 		{"empty object", `{}`, "HTTP 200 without a subscriber id: body {}", 200},
 		{"empty body", ``, "HTTP 200 with a body that is not a subscriber", 200},
 		{"a list page", `{"items":[{"id":"x"}]}`, "without a subscriber id", 200},
-		{"html", `<html>ok</html>`, "not a subscriber", 201},
+		{"html", `<html>ok</html>`, "not a subscriber", 200},
+		{"201, not a documented status", `{"id":"x","status":"provisioned"}`, "HTTP 201 with body {\"id\":\"x\",\"status\":\"provisioned\"}, not the documented 200 or 202", 201},
+		{"204", ``, "HTTP 204 with an empty body, not the documented 200 or 202", 204},
 		{"status but no id", `{"status":"provisioned"}`, "without a subscriber id", 202},
 	}
 	for _, c := range cases {

@@ -170,3 +170,65 @@ func redirectError(status int, h http.Header, base *url.URL) *RedirectError {
 	}
 	return e
 }
+
+// AnswerError is a 2xx answer that is not what the call documents: a body
+// that cannot be read (a proxy's HTML page, a body cut short), a list
+// without items, a subscriber without an id, or a write answered with
+// another status than its own (a DELETE answered 200 instead of 204).
+// Nothing in it proves the call was done. A read-only call retries it like
+// a 502; a write never counts it as done (see the callers).
+type AnswerError struct {
+	Status     int
+	Want       string // what the API documents, e.g. "the documented 204"
+	Body       string // a short, one-line view of what came back
+	TrackingID string
+	Err        error // why the body could not be read, if that was the fault
+}
+
+func (e *AnswerError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP %d with %s", e.Status, e.Body)
+	if e.Err != nil {
+		fmt.Fprintf(&b, " (%v)", e.Err)
+	}
+	if e.Want != "" {
+		b.WriteString(", not ")
+		b.WriteString(e.Want)
+	}
+	if e.TrackingID != "" {
+		fmt.Fprintf(&b, " [trackingId %s]", e.TrackingID)
+	}
+	return b.String()
+}
+
+func (e *AnswerError) Unwrap() error { return e.Err }
+
+// answerError describes what a 2xx brought back instead of want; do (or
+// the caller) adds the tracking id.
+func answerError(status int, raw []byte, want string, err error) *AnswerError {
+	return &AnswerError{Status: status, Want: want, Body: snippet(raw), Err: err}
+}
+
+// snippet shows a body in a message: short, on one line, and named for
+// what it looks like when it is an HTML page (a proxy's sign-in or error page).
+func snippet(raw []byte) string {
+	s := strings.Join(strings.Fields(string(raw)), " ")
+	if s == "" {
+		return "an empty body"
+	}
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:120]) + "…"
+	}
+	if l := strings.ToLower(s); strings.HasPrefix(l, "<!doctype html") || strings.HasPrefix(l, "<html") {
+		return "an HTML page (body " + s + ")"
+	}
+	return "body " + s
+}
+
+// unexpected is the *AnswerError of a write whose 2xx is not the one its
+// call documents.
+func unexpected(info CallInfo, raw []byte, want string) *AnswerError {
+	ae := answerError(info.Status, raw, want, nil)
+	ae.TrackingID = info.TrackingID
+	return ae
+}

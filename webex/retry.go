@@ -55,14 +55,19 @@ func Retryable(status int, err error) bool {
 	return false
 }
 
-// transient is true for transport failures a retry can cure: timeouts,
-// resets, refused connections, a server closing the connection early.
+// transient is true for failures a retry can cure: timeouts, resets,
+// refused connections, a server closing the connection early, a 2xx whose
+// body is not the call's answer (*AnswerError).
 func transient(err error) bool {
 	if errors.Is(err, context.Canceled) {
 		return false // the user or the run stopped us
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errAttemptTimeout) {
 		return true
+	}
+	var ae *AnswerError
+	if errors.As(err, &ae) {
+		return true // a 2xx that is not the call's answer: a proxy's page, a body cut short
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

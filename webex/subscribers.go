@@ -38,7 +38,11 @@ func (c *Client) Provision(ctx context.Context, req ProvisionRequest, intent fun
 		return sub, info, err
 	}
 	// The server answered 2xx, so it may have acted; a body that is not a
-	// subscriber with an id says nothing of how.
+	// subscriber with an id, or another status than the documented 200 and
+	// 202, says nothing of how.
+	if info.Status != http.StatusOK && info.Status != http.StatusAccepted {
+		return Subscriber{}, info, &InDoubtError{Answered: true, Err: unexpected(info, raw, "the documented 200 or 202 with a subscriber")}
+	}
 	if jerr := json.Unmarshal(raw, &sub); jerr != nil {
 		return sub, info, &InDoubtError{Answered: true, Err: fmt.Errorf("HTTP %d with a body that is not a subscriber (%v): %s", info.Status, jerr, snippet(raw))}
 	}
@@ -46,18 +50,6 @@ func (c *Client) Provision(ctx context.Context, req ProvisionRequest, intent fun
 		return sub, info, &InDoubtError{Answered: true, Err: fmt.Errorf("HTTP %d without a subscriber id: %s", info.Status, snippet(raw))}
 	}
 	return sub, info, nil
-}
-
-// snippet shows a body in a message: short, on one line.
-func snippet(raw []byte) string {
-	s := strings.Join(strings.Fields(string(raw)), " ")
-	if s == "" {
-		return "an empty body"
-	}
-	if r := []rune(s); len(r) > 120 {
-		s = string(r[:120]) + "…"
-	}
-	return "body " + s
 }
 
 // InDoubtError is a provisioning request whose outcome is unknown: the
@@ -98,19 +90,41 @@ func inDoubt(info CallInfo, err error) bool {
 // GetSubscriber reads one subscriber by id, with its current status.
 func (c *Client) GetSubscriber(ctx context.Context, id string) (Subscriber, CallInfo, error) {
 	var sub Subscriber
-	info, rep, err := c.do(ctx, call{method: http.MethodGet, path: "/wholesale/subscribers/" + url.PathEscape(id)})
-	if err != nil {
-		return sub, info, err
+	decode := func(status int, raw []byte) error {
+		sub = Subscriber{}
+		if err := json.Unmarshal(raw, &sub); err != nil {
+			return answerError(status, raw, "a subscriber", err)
+		}
+		if strings.TrimSpace(sub.ID) == "" {
+			return answerError(status, raw, "a subscriber with an id", nil)
+		}
+		return nil
 	}
-	if err := json.Unmarshal(rep.body, &sub); err != nil {
-		return sub, info, fmt.Errorf("HTTP %d with an unreadable subscriber: %v", info.Status, err)
-	}
-	return sub, info, nil
+	info, _, err := c.do(ctx, call{method: http.MethodGet, path: "/wholesale/subscribers/" + url.PathEscape(id), decode: decode})
+	return sub, info, err
 }
 
-// listPage is the body of GET /wholesale/subscribers.
-type listPage struct {
-	Items []Subscriber `json:"items"`
+// listPage is the body of GET /wholesale/subscribers. Items is a pointer
+// so that a body without it (`{}`) is told from an empty list: only the
+// latter says "none".
+type listPage[T any] struct {
+	Items *[]T `json:"items"`
+}
+
+// listDecoder reads one page of a list into *items; a body that is not a
+// list with items is an *AnswerError (retried: a list changes nothing).
+func listDecoder[T any](items *[]T, what string) func(int, []byte) error {
+	return func(status int, raw []byte) error {
+		var lp listPage[T]
+		if err := json.Unmarshal(raw, &lp); err != nil {
+			return answerError(status, raw, what, err)
+		}
+		if lp.Items == nil {
+			return answerError(status, raw, what+" with items", nil)
+		}
+		*items = *lp.Items
+		return nil
+	}
 }
 
 // pageSize is the API's maximum page.
@@ -126,17 +140,14 @@ func (c *Client) FindByEmail(ctx context.Context, email string) ([]Subscriber, C
 	q := url.Values{"email": {email}, "max": {strconv.Itoa(pageSize)}}
 	path := "/wholesale/subscribers"
 	for page := 0; page < 1000; page++ {
-		info, rep, err := c.do(ctx, call{method: http.MethodGet, path: path, query: q})
+		var items []Subscriber
+		info, rep, err := c.do(ctx, call{method: http.MethodGet, path: path, query: q, decode: listDecoder(&items, "a subscriber list")})
 		total.Attempts += info.Attempts
 		total.Status, total.TrackingID = info.Status, info.TrackingID
 		if err != nil {
 			return found, total, err
 		}
-		var lp listPage
-		if err := json.Unmarshal(rep.body, &lp); err != nil {
-			return found, total, fmt.Errorf("HTTP %d with an unreadable subscriber list: %v", info.Status, err)
-		}
-		for _, s := range lp.Items {
+		for _, s := range items {
 			if equalFoldEmail(s.Email, email) {
 				found = append(found, s)
 			}
@@ -147,11 +158,11 @@ func (c *Client) FindByEmail(ctx context.Context, email string) ([]Subscriber, C
 			}
 			continue
 		}
-		if len(lp.Items) < pageSize {
+		if len(items) < pageSize {
 			return found, total, nil
 		}
 		off, _ := strconv.Atoi(q.Get("offset"))
-		q.Set("offset", strconv.Itoa(off+len(lp.Items)))
+		q.Set("offset", strconv.Itoa(off+len(items)))
 	}
 	return found, total, fmt.Errorf("the subscriber search for %s did not end after 1000 pages", email)
 }
@@ -201,22 +212,32 @@ func (c *Client) relative(next *url.URL) (string, url.Values, error) {
 // Wholesale Subscriber and a Webex user" (204). A DELETE is safe to repeat,
 // so transient failures are retried; a 404 comes back as an *APIError, and
 // the caller decides whether it means "already removed" (after an attempt
-// whose answer was lost) or "never there".
+// whose answer was lost) or "never there". Only the documented 204 is done:
+// another 2xx (a proxy's sign-in page, `{}`) comes back as an *AnswerError,
+// and the caller looks the subscriber up to learn whether it is gone.
 //
 // intent, if not nil, runs once, when the request has its turn at the
 // pacer, before anything is sent: the place to journal "about to remove".
 func (c *Client) RemoveSubscriber(ctx context.Context, id string, intent func() error) (CallInfo, error) {
-	info, _, err := c.do(ctx, call{method: http.MethodDelete, path: "/wholesale/subscribers/" + url.PathEscape(id), beforeSend: intent})
+	info, rep, err := c.do(ctx, call{method: http.MethodDelete, path: "/wholesale/subscribers/" + url.PathEscape(id), beforeSend: intent})
+	if err == nil && info.Status != http.StatusNoContent {
+		return info, unexpected(info, rep.body, "the documented 204")
+	}
 	return info, err
 }
 
 // ResendConsent asks Webex to send the consent email of a subscriber that
-// is pending_user_migration again (204). The path is used as the spec
+// is pending_user_migration again (204; any other 2xx is an *InDoubtError). The path is used as the spec
 // prints it, without /wholesale. It is not idempotent (each success sends
 // an email): an attempt the server may have acted on is never repeated
 // here; the caller gets an *InDoubtError and looks the status up first.
 func (c *Client) ResendConsent(ctx context.Context, id string, intent func() error) (CallInfo, error) {
-	info, _, err := c.do(ctx, call{method: http.MethodPost, path: "/subscribers/" + url.PathEscape(id) + "/emails/consentMove", once: true, beforeSend: intent})
+	info, rep, err := c.do(ctx, call{method: http.MethodPost, path: "/subscribers/" + url.PathEscape(id) + "/emails/consentMove", once: true, beforeSend: intent})
+	if err == nil && info.Status != http.StatusNoContent {
+		// Not the documented 204 (a proxy's page, `{}`): nothing says the
+		// email went out, and asking again may send a second one.
+		return info, &InDoubtError{Answered: true, Err: unexpected(info, rep.body, "the documented 204")}
+	}
 	if err != nil && inDoubt(info, err) {
 		var re *RedirectError
 		return info, &InDoubtError{Err: err, Answered: errors.As(err, &re)}
@@ -233,19 +254,14 @@ func (c *Client) FindCustomers(ctx context.Context, externalID, subPartner strin
 	q := url.Values{"externalId": {externalID}, "max": {strconv.Itoa(pageSize)}}
 	path := "/wholesale/customers"
 	for page := 0; page < 100; page++ {
-		info, rep, err := c.do(ctx, call{method: http.MethodGet, path: path, query: q, onBehalfOf: subPartner})
+		var items []Customer
+		info, rep, err := c.do(ctx, call{method: http.MethodGet, path: path, query: q, onBehalfOf: subPartner, decode: listDecoder(&items, "a customer list")})
 		total.Attempts += info.Attempts
 		total.Status, total.TrackingID = info.Status, info.TrackingID
 		if err != nil {
 			return found, total, err
 		}
-		var lp struct {
-			Items []Customer `json:"items"`
-		}
-		if err := json.Unmarshal(rep.body, &lp); err != nil {
-			return found, total, fmt.Errorf("HTTP %d with an unreadable customer list: %v", info.Status, err)
-		}
-		for _, cu := range lp.Items {
+		for _, cu := range items {
 			if cu.ExternalID == externalID {
 				found = append(found, cu)
 			}
@@ -256,11 +272,11 @@ func (c *Client) FindCustomers(ctx context.Context, externalID, subPartner strin
 			}
 			continue
 		}
-		if len(lp.Items) < pageSize {
+		if len(items) < pageSize {
 			return found, total, nil
 		}
 		off, _ := strconv.Atoi(q.Get("offset"))
-		q.Set("offset", strconv.Itoa(off+len(lp.Items)))
+		q.Set("offset", strconv.Itoa(off+len(items)))
 	}
 	return found, total, fmt.Errorf("the customer search for externalId %s did not end after 100 pages", externalID)
 }
