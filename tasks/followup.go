@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,8 +24,10 @@ const (
 )
 
 // current looks the row's subscriber up as it is now: by the subscriber id
-// the input carries, else by email (the one of the row's customer when
-// several share it). found=false with a nil error is "no such subscriber".
+// the input carries, else by email, in the row's customer when it names
+// one. found=false with a nil error is "no such subscriber"; several
+// subscribers with the email and no customer to choose between them are an
+// error naming their customers.
 func current(ctx context.Context, c *webex.Client, row *pipeline.Row, res *pipeline.Result) (webex.Subscriber, bool, error) {
 	if id := strings.TrimSpace(row.Prior[priorSubscriberID]); id != "" {
 		sub, info, err := c.GetSubscriber(ctx, id)
@@ -46,12 +49,36 @@ func current(ctx context.Context, c *webex.Client, row *pipeline.Row, res *pipel
 	if err != nil {
 		return webex.Subscriber{}, false, err
 	}
+	var match []webex.Subscriber
 	for _, s := range subs {
-		if cust := row.Fields.CustomerID; cust == "" || s.CustomerID == "" || s.CustomerID == cust {
-			return s, true, nil
+		if inCustomer(s, row.Fields) {
+			match = append(match, s)
 		}
 	}
-	return webex.Subscriber{}, false, nil
+	switch len(match) {
+	case 0:
+		return webex.Subscriber{}, false, nil
+	case 1:
+		return match[0], true, nil
+	}
+	customers := make([]string, len(match))
+	for i, s := range match {
+		customers[i] = cmp.Or(s.CustomerID, s.ExternalCustomerID, "(no customer) subscriber "+s.ID)
+	}
+	return webex.Subscriber{}, false, fmt.Errorf("%d subscribers have the email %s, in customers %s: give the row a customerId (or subscriber_id) to say which", len(match), email, strings.Join(customers, ", "))
+}
+
+// inCustomer reports whether s may be the row's subscriber: in the
+// customer the row names (by customerId, else externalCustomerId), or any
+// when it names none or the API does not say.
+func inCustomer(s webex.Subscriber, f pipeline.Fields) bool {
+	if cust := strings.TrimSpace(f.CustomerID); cust != "" && s.CustomerID != "" {
+		return s.CustomerID == cust
+	}
+	if ext := strings.TrimSpace(f.ExternalCustomerID); ext != "" && s.ExternalCustomerID != "" {
+		return s.ExternalCustomerID == ext
+	}
+	return true
 }
 
 // StatusChecker is the worker of status: read-only, one look-up a row.
@@ -147,15 +174,26 @@ func (s *ConsentSender) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 	if s.Now != nil {
 		now = s.Now
 	}
-	if changed, err := time.Parse(time.RFC3339, sub.LastStatusChange); err == nil && now().Sub(changed) < s.OlderThan {
-		res.Consent = pipeline.TooRecent
-		res.Message = fmt.Sprintf("pending since %s, within --older-than %s: not sent yet", changed.UTC().Format(time.RFC3339), s.OlderThan)
-		return res
+	if s.OlderThan > 0 {
+		// lastStatusChange is optional: an absent (or unreadable) one is an
+		// unknown age, never an old one.
+		changed, err := time.Parse(time.RFC3339, strings.TrimSpace(sub.LastStatusChange))
+		switch {
+		case err != nil:
+			res.Consent = pipeline.TooRecent
+			res.Message = fmt.Sprintf("the API gives no readable lastStatusChange (%q), so how long it has been pending is unknown: not sent under --older-than %s (--older-than 0 sends regardless)", sub.LastStatusChange, s.OlderThan)
+			return res
+		case now().Sub(changed) < s.OlderThan:
+			res.Consent = pipeline.TooRecent
+			res.Message = fmt.Sprintf("pending since %s, within --older-than %s: not sent yet", changed.UTC().Format(time.RFC3339), s.OlderThan)
+			return res
+		}
 	}
 	info, err := s.Client.ResendConsent(ctx, sub.ID, func() error { return s.Intents.Record(row) })
 	res.Attempts += info.Attempts
 	res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
 	var doubt *webex.InDoubtError
+	var ae *webex.APIError
 	switch {
 	case err == nil:
 		res.Consent = pipeline.Sent
@@ -163,11 +201,38 @@ func (s *ConsentSender) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 	case errors.As(err, &doubt):
 		res.Consent = pipeline.Error
 		res.Message = "unknown whether the consent email went out (" + doubt.Err.Error() + "): not sent again in this run"
+	case errors.As(err, &ae) && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusConflict || ae.Status == http.StatusNotFound):
+		// Refused: perhaps the subscriber changed since the look-up (the
+		// user consented, or it was removed). A look-up says which.
+		s.refused(ctx, &res, sub.ID, err)
 	default:
 		ClassifyError(ctx, &res, err)
 		res.Consent = outcomeOf(err)
 	}
 	return res
+}
+
+// refused reads the subscriber again after consentMove refused it: no
+// longer pending is not_pending, gone is not_found (nothing was sent
+// either way); still pending, the refusal stands as failed.
+func (s *ConsentSender) refused(ctx context.Context, res *pipeline.Result, id string, refusal error) {
+	ClassifyError(ctx, res, refusal)
+	res.Consent = outcomeOf(refusal)
+	said := res.Message
+	sub, info, err := s.Client.GetSubscriber(ctx, id)
+	res.Attempts += info.Attempts
+	var ae *webex.APIError
+	switch {
+	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
+		res.Consent = pipeline.NotFound
+		res.Message = "the subscriber is gone (consentMove answered: " + said + "): nothing sent"
+	case err != nil:
+		res.Message = said + "; reading the subscriber again failed too: " + err.Error()
+	case sub.Status != statusPending:
+		res.Consent = pipeline.NotPending
+		res.SubscriberStatus, res.LastStatusChange = sub.Status, sub.LastStatusChange
+		res.Message = "status now " + sub.Status + " (it changed since the look-up; consentMove answered: " + said + "): nothing to consent to, nothing sent"
+	}
 }
 
 // Remover is the worker of remove: it deletes each subscriber an earlier
@@ -182,11 +247,24 @@ type Remover struct {
 	started atomic.Int64
 }
 
-// Removable reports whether remove takes row: it has a subscriber id and
-// the run that wrote it provisioned it or left it pending.
+// Removable reports whether remove takes row: the run that wrote it
+// provisioned the subscriber, left it pending or in an in-between status
+// (it has a subscriber id), or may have created it (provision_result
+// error: the answer was lost; it is looked up by email).
 func Removable(row *pipeline.Row) bool {
 	p := row.Prior[priorProvision]
-	return strings.TrimSpace(row.Prior[priorSubscriberID]) != "" && (p == pipeline.Provisioned || p == pipeline.Pending)
+	if p == pipeline.Error {
+		return true
+	}
+	if strings.TrimSpace(row.Prior[priorSubscriberID]) == "" {
+		return false
+	}
+	switch p {
+	case "", pipeline.Failed, pipeline.Skipped, pipeline.Invalid, pipeline.NotSent, pipeline.NotFound:
+		// Nothing of ours to remove: a failed row's id is another's subscriber.
+		return false
+	}
+	return true
 }
 
 // Work removes row's subscriber.
@@ -195,7 +273,10 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	res := pipeline.Result{Row: row, Final: true, SubscriberID: id, SubscriberStatus: row.Prior[priorStatus]}
 	if !Removable(row) {
 		res.Remove = pipeline.Skipped
-		res.Message = "not removed: the input's run did not provision this row (no subscriber_id, or provision_result not provisioned or pending)"
+		res.Message = "not removed: the input's run did not create this row's subscriber (provision_result " + cmp.Or(row.Prior[priorProvision], "empty") + ")"
+		if id == "" && row.Prior[priorProvision] != pipeline.Error {
+			res.Message = "not removed: the input's run did not create this row's subscriber (no subscriber_id, provision_result " + cmp.Or(row.Prior[priorProvision], "empty") + ")"
+		}
 		return res
 	}
 	if r.Max > 0 && r.started.Add(1) > r.Max {
@@ -203,14 +284,43 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		res.Message = fmt.Sprintf("not removed: --max-remove %d reached", r.Max)
 		return res
 	}
+	if id == "" {
+		// In doubt: the provisioning answer was lost. Whatever exists
+		// under the email in the row's customer is that run's.
+		sub, found, err := current(ctx, r.Client, row, &res)
+		switch {
+		case err != nil:
+			ClassifyError(ctx, &res, err)
+			res.Remove = outcomeOf(err)
+			if res.Remove == pipeline.Failed {
+				res.Remove = pipeline.Error // the look-up failed, not the row
+			}
+			res.Message = "the provisioning outcome was unknown, and looking the subscriber up by email failed: " + res.Message
+			return res
+		case !found && r.Intents.Sent(row):
+			// The intent is journaled only after a look-up found it.
+			res.Remove = pipeline.Removed
+			res.Message = "removed by an earlier attempt whose answer was lost (found by email then, not found now)"
+			return res
+		case !found:
+			res.Remove = pipeline.NotFound
+			res.Message = "no subscriber with this email (in the row's customer): the provisioning whose answer was lost created none; nothing removed"
+			return res
+		}
+		id = sub.ID
+		res.SubscriberID, res.SubscriberStatus = sub.ID, sub.Status
+	}
 	earlier := r.Intents.Sent(row)
 	info, err := r.Client.RemoveSubscriber(ctx, id, func() error { return r.Intents.Record(row) })
 	res.Attempts += info.Attempts
 	res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
 	var ae *webex.APIError
+	var odd *webex.AnswerError
 	switch {
 	case err == nil:
 		res.Remove = pipeline.Removed
+	case errors.As(err, &odd):
+		r.confirm(ctx, &res, id, odd)
 	case errors.As(err, &ae) && ae.Status == http.StatusNotFound && (earlier || info.Attempts > 1):
 		res.Remove = pipeline.Removed
 		res.Message = "removed by an earlier attempt whose answer was lost (now not found)"
@@ -227,4 +337,24 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		}
 	}
 	return res
+}
+
+// confirm looks the subscriber up after a DELETE answered with something
+// other than the documented 204: gone is removed, still there is error
+// naming the answer.
+func (r *Remover) confirm(ctx context.Context, res *pipeline.Result, id string, odd *webex.AnswerError) {
+	_, info, err := r.Client.GetSubscriber(ctx, id)
+	res.Attempts += info.Attempts
+	var ae *webex.APIError
+	switch {
+	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
+		res.Remove = pipeline.Removed
+		res.Message = "the API answered " + odd.Error() + "; a look-up finds the subscriber gone"
+	case err != nil:
+		res.Remove = pipeline.Error
+		res.Message = "not counted as removed: the API answered " + odd.Error() + ", and looking the subscriber up failed: " + err.Error()
+	default:
+		res.Remove = pipeline.Error
+		res.Message = "not removed: the API answered " + odd.Error() + ", and the subscriber is still there"
+	}
 }

@@ -24,6 +24,16 @@ const (
 	tagPending    = "pending"
 	tagLost       = "lost"
 	tagSubfail    = "subfail"
+
+	// Answers the API never gives, as a proxy or a broken front gives them.
+	tagHTML200   = "html200"
+	tagCut200    = "cut200"
+	tagSignIn    = "signin"
+	tagOK200     = "ok200"
+	tagNoItems   = "noitems"
+	tagNoChange  = "nochange"
+	tagConsented = "consented"
+	tagTwin      = "twin"
 )
 
 // Durations of the slow behaviours: +slow's extra latency, and +lost's hold
@@ -64,7 +74,7 @@ func tagsOf(email string) tagSet {
 var firstRequests = []struct {
 	tag string
 	n   int
-}{{tagThrottle, 1}, {tagLocked, 1}, {tagHTML, 1}, {tagFlaky, 2}}
+}{{tagThrottle, 1}, {tagLocked, 1}, {tagHTML, 1}, {tagFlaky, 2}, {tagHTML200, 1}, {tagCut200, 1}}
 
 // fire reports whether tag still has one of its n spoiled requests left for
 // email, and uses it up.
@@ -128,7 +138,37 @@ func (s *Server) transientFor(x *exchange, source, key string) (answered bool) {
 		case tagFlaky:
 			s.count(func(st *Stats) { st.Injected503++ })
 			x.empty(http.StatusServiceUnavailable)
+		case tagHTML200:
+			x.html(http.StatusOK, errorPage)
+		case tagCut200:
+			x.w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+			x.w.WriteHeader(http.StatusOK)
+			_, _ = x.w.Write([]byte(`{"message":"succ`))
 		}
+		return true
+	}
+	return false
+}
+
+// Pages a proxy in front of the API answers with 200 instead of passing
+// the request on.
+const (
+	errorPage  = "<!DOCTYPE html><html><head><title>Service unavailable</title></head><body><p>Please try again later.</p></body></html>\n"
+	signInPage = "<!DOCTYPE html><html><head><title>Sign in</title></head><body><form method=\"post\" action=\"/login\">" +
+		"<input name=\"user\"><input name=\"password\" type=\"password\"></form></body></html>\n"
+)
+
+// frontAnswered applies +signin and +ok200 to a write (provision, DELETE,
+// consentMove): a front that answers 200 itself and passes nothing on. It
+// reports whether it answered.
+func (s *Server) frontAnswered(x *exchange, email string, ok200 bool) bool {
+	t := tagsOf(email)
+	switch {
+	case t[tagSignIn]:
+		x.html(http.StatusOK, signInPage)
+		return true
+	case ok200 && t[tagOK200]:
+		x.json(http.StatusOK, map[string]any{})
 		return true
 	}
 	return false
@@ -198,6 +238,9 @@ func (s *Server) provision(x *exchange) {
 	email := body["email"].(string) // required string, per the schema
 	s.count(func(st *Stats) { st.PostsByEmail[strings.ToLower(email)]++ })
 	if s.screen(x, email, body) {
+		return
+	}
+	if s.frontAnswered(x, email, false) {
 		return
 	}
 	t := tagsOf(email)
@@ -296,7 +339,14 @@ func (s *Server) list(x *exchange) {
 	if f.email != "" && s.transient(x, f.email) {
 		return
 	}
+	if f.email != "" && tagsOf(f.email)[tagNoItems] {
+		x.json(http.StatusOK, map[string]any{})
+		return
+	}
 	page, more := s.search(f, offset, limit)
+	if f.email != "" && tagsOf(f.email)[tagTwin] && !more {
+		page = append(page, twins(page, f)...)
+	}
 	if more {
 		next := url.Values{}
 		for k, v := range q {
@@ -324,7 +374,7 @@ func (s *Server) remove(x *exchange, id string) {
 		x.fail(http.StatusNotFound, "Subscriber not found.")
 		return
 	}
-	if s.transient(x, sub.Email) {
+	if s.transient(x, sub.Email) || s.frontAnswered(x, sub.Email, true) {
 		return
 	}
 	if _, ok := s.drop(id); !ok { // a concurrent DELETE won, e.g. during +slow
@@ -352,8 +402,15 @@ func (s *Server) consentMove(x *exchange, id string) {
 		x.fail(http.StatusNotFound, "Subscriber not found.")
 		return
 	}
-	if s.transient(x, sub.Email) {
+	if s.transient(x, sub.Email) || s.frontAnswered(x, sub.Email, true) {
 		return
+	}
+	if tagsOf(sub.Email)[tagConsented] {
+		// The user accepted the consent email a moment ago.
+		if sub, ok := s.consent(id); ok {
+			x.fail(http.StatusBadRequest, fmt.Sprintf("The subscriber is not pending user migration (status %q): no consent email was sent.", sub.Status))
+			return
+		}
 	}
 	sub, found, sent := s.sendConsent(id) // again: +slow may have waited past a change
 	switch {
@@ -368,4 +425,21 @@ func (s *Server) consentMove(x *exchange, id string) {
 		return // sent, but the client never hears of it: an in-doubt POST
 	}
 	x.noContent()
+}
+
+// twins are +twin's second subscribers with the same email, one for each
+// of page, in another customer ("twin-" + its customerId) and pending user
+// migration. They live only in search answers: a GET of their id is 404.
+func twins(page []Subscriber, f listFilter) []Subscriber {
+	var out []Subscriber
+	for _, sub := range page {
+		tw := sub.clone()
+		tw.ID, tw.PersonID = sub.ID+"-twin", ""
+		tw.CustomerID, tw.ExternalCustomerID = "twin-"+sub.CustomerID, "twin-"+sub.ExternalCustomerID
+		tw.Status = StatusPendingUserMigration
+		if f.match(tw) {
+			out = append(out, tw)
+		}
+	}
+	return out
 }

@@ -284,6 +284,10 @@ func (s *Server) listCustomers(x *exchange) {
 	if f.externalID != "" && s.transientFor(x, f.externalID, externalIDKey(f.externalID)) {
 		return
 	}
+	if f.externalID != "" && tagsOf(f.externalID)[tagNoItems] {
+		x.json(http.StatusOK, map[string]any{})
+		return
+	}
 	page, more := s.searchCustomers(f, offset, limit)
 	if more {
 		next := url.Values{}

@@ -91,9 +91,30 @@
 //	                                  counts the email in Stats.ConsentsSent
 //	+subfail     provision            200, status "error", errors [{errorCode 10110 (fake)}]
 //
+// The next tags give answers the API never gives, as a proxy or a broken
+// front in between gives them, so a client can prove it trusts only the
+// documented answer:
+//
+//	+html200     all                  first request: 200 with an HTML error page
+//	+cut200      all                  first request: 200, JSON cut short ({"message":"succ)
+//	+signin      provision, DELETE,   every request: 200 with an HTML sign-in page; nothing
+//	             consentMove          is done (no subscriber created, removed or emailed)
+//	+ok200       DELETE, consentMove  every request: 200 {}; nothing is done
+//	+noitems     search               every search by the email: 200 {} (no items member)
+//	+nochange    reads                the subscriber has no lastStatusChange (optional in
+//	                                  the spec)
+//	+consented   consentMove          the user accepts just before: a pending subscriber
+//	                                  becomes provisioned and the answer is 400, "not pending
+//	                                  user migration (status "provisioned")"
+//	+twin        search               the email is also held by a second subscriber, in
+//	                                  customer "twin-" + the first's customerId, pending user
+//	                                  migration, id the first's + "-twin" (search answers
+//	                                  only: a GET of that id is 404)
+//
 // The customer routes apply the tags of the "all" rows to the externalId
 // they concern, with counts of their own: the list's externalId filter
-// (acme+e500 always fails, acme+flaky fails twice), a GET's customer's.
+// (acme+e500 always fails, acme+flaky fails twice), a GET's customer's;
+// +noitems on the externalId filter answers the customer list 200 {}.
 //
 // A customerId starting with "unknown" answers 404 "Customer not found",
 // errorCode 10404 (fake), on precheck and provision. An email without exactly

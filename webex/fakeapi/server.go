@@ -407,6 +407,13 @@ func (x *exchange) fail(status int, message string, items ...ErrorItem) {
 	x.json(status, errorBody{Message: message, Errors: items, TrackingID: x.trackingID})
 }
 
+// html writes an HTML page, as a proxy or gateway does.
+func (x *exchange) html(status int, page string) {
+	x.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	x.w.WriteHeader(status)
+	_, _ = x.w.Write([]byte(page))
+}
+
 // empty writes a status with no body, as gateways do for 429 and 503.
 func (x *exchange) empty(status int) {
 	x.w.Header().Set("Content-Length", "0")

@@ -87,6 +87,9 @@ func (r *record) view(now time.Time) Subscriber {
 	if s.Status == StatusProvisioned {
 		s.PersonID = r.personID
 	}
+	if tagsOf(s.Email)[tagNoChange] {
+		s.LastStatusChange = time.Time{} // optional in the spec: left out
+	}
 	return s
 }
 
@@ -306,4 +309,19 @@ func (s *Server) sendConsent(id string) (sub Subscriber, found, sent bool) {
 	}
 	s.stats.ConsentsSent[strings.ToLower(sub.Email)]++
 	return sub, true, true
+}
+
+// consent is the user accepting the consent email: the subscriber with id,
+// if pending_user_migration, becomes provisioned now. It returns the
+// subscriber as seen then and whether it was pending.
+func (s *Server) consent(id string) (Subscriber, bool) {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.byID[id]
+	if !ok || r.view(now).Status != StatusPendingUserMigration {
+		return Subscriber{}, false
+	}
+	r.sub.Status, r.sub.LastStatusChange, r.readyAt = StatusProvisioned, now.UTC(), time.Time{}
+	return r.view(now), true
 }
