@@ -37,7 +37,10 @@ func (b *Breaker) Observe(r Result) error {
 	if r.Provision != "" {
 		outcome = r.Provision // the provisioning pass is judged on its own calls
 	}
-	if b == nil || outcome == Invalid || outcome == Skipped || !r.Final || r.Resumed {
+	// A row left unfinished counts when it ended in error (a lost answer
+	// whose look-up failed too is as broken as any): only the rows the run
+	// stopped (Guard leaves those out) or never sent are not judged.
+	if b == nil || outcome == Invalid || outcome == Skipped || (!r.Final && outcome != Error) || r.Resumed {
 		return nil
 	}
 	b.mu.Lock()
@@ -75,6 +78,9 @@ func Guard(b *Breaker, w Worker) Worker {
 	}
 	return func(ctx context.Context, row *Row) Result {
 		res := w(ctx, row)
+		if ctx.Err() != nil {
+			return res // stopped: the row says nothing of the API's health
+		}
 		if err := b.Observe(res); err != nil && res.Fatal == nil {
 			res.Fatal = err
 		}

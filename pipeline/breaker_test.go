@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -13,6 +14,8 @@ func TestBreaker(t *testing.T) {
 	}
 	errRow, ok, forbidden := res(pipeline.Error, 503), res(pipeline.Passed, 200), res(pipeline.Failed, 403)
 	invalid := res(pipeline.Invalid, 0)
+	lostProvision := pipeline.Result{Precheck: pipeline.Passed, Provision: pipeline.Error, HTTPStatus: 502, Final: false}
+	notSent := pipeline.Result{Precheck: pipeline.NotSent, Final: false}
 	cases := []struct {
 		name   string
 		rows   []pipeline.Result
@@ -33,6 +36,10 @@ func TestBreaker(t *testing.T) {
 		{"forbidden", repeat(forbidden, 6), 4, "spark-admin:wholesale_subscribers_write"},
 		// a 403 among passes is a row's problem, not the token's
 		{"one 403", append([]pipeline.Result{ok}, repeat(forbidden, 6)...), -1, ""},
+		// provisioning rows whose POST and look-up got 502: unfinished, but errors all the same
+		{"unfinished errors", repeat(lostProvision, 15), 10, "11 of the first 11"},
+		// rows the run never sent are not judged
+		{"not sent", append(repeat(notSent, 30), repeat(ok, 20)...), -1, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -62,4 +69,28 @@ func repeat(r pipeline.Result, n int) []pipeline.Result {
 		out[i] = r
 	}
 	return out
+}
+
+// TestGuardIgnoresStoppedRows: rows that end because the run was stopped
+// say nothing of the API: they never trip the breaker.
+func TestGuardIgnoresStoppedRows(t *testing.T) {
+	b := &pipeline.Breaker{AbortAfter: 20, ErrorRate: 0.5}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	w := pipeline.Guard(b, func(context.Context, *pipeline.Row) pipeline.Result {
+		return pipeline.Result{Provision: pipeline.Error, Final: false, Message: "no answer: the run was stopped"}
+	})
+	for range 30 {
+		if r := w(ctx, &pipeline.Row{}); r.Fatal != nil {
+			t.Fatalf("tripped on a stopped row: %v", r.Fatal)
+		}
+	}
+	// The same rows in a running run trip it.
+	tripped := false
+	for range 30 {
+		tripped = tripped || w(context.Background(), &pipeline.Row{}).Fatal != nil
+	}
+	if !tripped {
+		t.Error("30 unfinished errors in a running run did not trip the breaker")
+	}
 }

@@ -76,7 +76,7 @@ func (p *Provisioner) Work(ctx context.Context, row *pipeline.Row, pre pipeline.
 				// The server answered, but not with a subscriber: sending
 				// again would most likely get the same answer.
 				res.Provision, res.Final = pipeline.Error, false
-				res.Message = fmt.Sprintf("not counted as provisioned: the API answered %s, and no subscriber %s was found; --resume looks it up again before sending", doubt.Err, req.Email)
+				res.Message = fmt.Sprintf("not counted as provisioned: %s, and no subscriber %s was found; --resume looks it up again before sending", answered(doubt.Err), req.Email)
 				return res
 			}
 		}
@@ -253,4 +253,13 @@ func (p *Provisioner) waitFor(ctx context.Context, sub webex.Subscriber, res *pi
 		every = min(every*3/2, 15*time.Second)
 	}
 	return sub, nil
+}
+
+// answered names what the server answered, once: a redirect's error says
+// "the API answered" itself, the others start at the status.
+func answered(err error) string {
+	if msg := err.Error(); !strings.HasPrefix(msg, "the API answered") {
+		return "the API answered " + msg
+	}
+	return err.Error()
 }
