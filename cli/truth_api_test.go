@@ -327,3 +327,19 @@ func TestRedirectMessageSaysItOnce(t *testing.T) {
 		}
 	}
 }
+
+// Case 20: an input cell that starts with a carriage return comes back with
+// it (behind the quote that keeps a spreadsheet from running it), not
+// starting with a line feed.
+func TestCellStartingWithCRComesBack(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	in := writeFile(t, "in.csv", "email,firstName\nann@acme.example,\"\rAnn\"\n")
+	out := filepath.Join(t.TempDir(), "out.csv")
+	if code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "0"); code != cli.ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	rows := readCSV(t, out)
+	if got := rows[0]["firstName"]; got != "'\rAnn" {
+		t.Errorf("firstName written %q, want %q", got, "'\rAnn")
+	}
+}

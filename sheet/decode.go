@@ -159,7 +159,10 @@ func (d *Decoder) FirstReplacedLine() int64 { return d.state.firstLine }
 // delimiter, which is not known yet, and a lone CR inside a quoted cell is a
 // line break within the cell anyway, which encoding/csv then returns as "\n".
 // A CR followed by LF inside a quoted cell is left alone (encoding/csv itself
-// turns it into "\n"), so the field value is the same either way.
+// turns it into "\n"), so the field value is the same either way. But in a
+// file whose first 64 KiB hold an LF, lines end in LF or CRLF and a lone CR
+// is data: it is kept, so a cell that starts with a CR comes back as it was,
+// not starting with an LF.
 //
 // A file detection gets wrong can be read with DecodeWith and the encoding
 // named.
@@ -211,7 +214,7 @@ func decode(r io.Reader, peek int, force Encoding) (*Decoder, Encoding, error) {
 	if _, err := br.Discard(bomLen); err != nil {
 		return nil, "", fmt.Errorf("sheet: reading input: %w", err) // unreachable: the BOM was peeked
 	}
-	st := &decodeState{enc: enc, line: 1, crOnly: loneCROnly(prefix)}
+	st := &decodeState{enc: enc, line: 1, crOnly: loneCROnly(prefix), keepCR: bytes.IndexByte(prefix, '\n') >= 0}
 	var first transform.Transformer
 	if m == modeUTF16LE || m == modeUTF16BE {
 		first = &utf16Decoder{st: st, bigEndian: m == modeUTF16BE}
@@ -219,7 +222,7 @@ func decode(r io.Reader, peek int, force Encoding) (*Decoder, Encoding, error) {
 		first = &byteDecoder{st: st, mode: m, initMode: m}
 	}
 	return &Decoder{
-		r:     transform.NewReader(br, transform.Chain(first, crToLF{})),
+		r:     transform.NewReader(br, lineEndings(first, st.keepCR)),
 		state: st,
 	}, enc, nil
 }
@@ -328,4 +331,13 @@ func looksUTF16(p []byte) (le, be bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// lineEndings adds the lone-CR conversion to t, unless lone CRs are data
+// (keepCR: the file's lines end in LF or CRLF).
+func lineEndings(t transform.Transformer, keepCR bool) transform.Transformer {
+	if keepCR {
+		return t
+	}
+	return transform.Chain(t, crToLF{})
 }

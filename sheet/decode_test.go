@@ -67,8 +67,10 @@ var decodeCases = []struct {
 	{"utf16le lone cr", utf16Bytes("a\rb\r", false, true), "a\nb\n", UTF16LE, 0, 0},
 	// Lone CR in Windows-1252 as well.
 	{"windows-1252 lone cr", []byte("Ren\xe9\rAnn\r"), "René\nAnn\n", Windows1252, 0, 0},
-	// CR CR LF: the first CR is lone (LF), the second belongs to CRLF.
-	{"cr cr lf", []byte("a\r\r\nb"), "a\n\r\nb", UTF8, 0, 0},
+	// CR CR LF: lines end in CRLF, so the first CR is data, kept.
+	{"cr cr lf", []byte("a\r\r\nb"), "a\r\r\nb", UTF8, 0, 0},
+	// A cell that starts with a CR in a file of LF lines keeps it.
+	{"lf file, cell starting with cr", []byte("email,name\nann@x.com,\"\rAnn\"\n"), "email,name\nann@x.com,\"\rAnn\"\n", UTF8, 0, 0},
 	// CRLF inside a quoted cell is left alone; encoding/csv makes it "\n".
 	{"quoted crlf", []byte("name,note\r\nAnn,\"line1\r\nline2\"\r\n"), "name,note\r\nAnn,\"line1\r\nline2\"\r\n", UTF8, 0, 0},
 	// A lone CR inside a quoted cell becomes LF: still a line break in the cell.
@@ -79,8 +81,10 @@ var decodeCases = []struct {
 	{"mixed within prefix", []byte("name\nZoë\nA\xff\xfeB\n"), "name\nZoÃ«\nAÿþB\n", Windows1252, 0, 0},
 	// With a BOM the file is UTF-8 by declaration: invalid bytes are replaced.
 	{"utf8 bom then invalid", []byte("\xEF\xBB\xBFname\r\nRen\xe9\r\n"), "name\r\nRen\uFFFD\r\n", UTF8BOM, 1, 2},
-	// Lines count lone CR and CRLF as one break each.
-	{"line counting", []byte("\xEF\xBB\xBFa\r\nb\rc\nd\xff"), "a\r\nb\nc\nd\uFFFD", UTF8BOM, 1, 4},
+	// Lines count CRLF as one break; in a file of LF lines a lone CR is data.
+	{"line counting", []byte("\xEF\xBB\xBFa\r\nb\rc\nd\xff"), "a\r\nb\rc\nd\uFFFD", UTF8BOM, 1, 3},
+	// Lines count lone CRs where they end lines.
+	{"line counting, lone cr", []byte("\xEF\xBB\xBFa\rb\rc\rd\xff"), "a\nb\nc\nd\uFFFD", UTF8BOM, 1, 4},
 	// A U+FFFD encoded in the UTF-8 input is kept and not counted.
 	{"utf8 real fffd", []byte("a\uFFFDb"), "a\uFFFDb", UTF8, 0, 0},
 	// A truncated multi-byte rune at EOF: not UTF-8, so Windows-1252.
@@ -124,7 +128,7 @@ func TestDecodeOneByteReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "Zoë Müller 😀\r\nx\ny"; string(got) != want {
+	if want := "Zoë Müller 😀\r\nx\ry"; string(got) != want { // CRLF lines: the lone CR is data
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
@@ -139,7 +143,6 @@ func TestDecodeCSVQuotedLineBreaks(t *testing.T) {
 		{"crlf file, crlf in cell", "name,note\r\nAnn,\"a\r\nb\"\r\n"},  // Excel on Windows
 		{"lone cr file, lone cr in cell", "name,note\rAnn,\"a\rb\"\r"},  // classic Mac export
 		{"lf file, lf in cell", "name,note\nAnn,\"a\nb\"\n"},            // Google Sheets, Alt+Enter
-		{"crlf file, lone cr in cell", "name,note\r\nAnn,\"a\rb\"\r\n"}, // mixed exporter
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,6 +158,18 @@ func TestDecodeCSVQuotedLineBreaks(t *testing.T) {
 				t.Errorf("records = %q, want 2 records with note \"a\\nb\"", recs)
 			}
 		})
+	}
+	// In a file of CRLF (or LF) lines a lone CR is the cell's own: kept, so a
+	// cell starting with one comes back as it was.
+	for _, in := range []string{"name,note\r\nAnn,\"a\rb\"\r\n", "name,note\nAnn,\"\rAnn\"\n"} {
+		rd, _, err := Decode(strings.NewReader(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(rd).ReadAll()
+		if err != nil || len(recs) != 2 || !strings.Contains(recs[1][1], "\r") || strings.Contains(recs[1][1], "\n") {
+			t.Errorf("%q: records = %q (%v), want the lone CR kept in the cell", in, recs, err)
+		}
 	}
 }
 

@@ -31,6 +31,7 @@ const (
 type decodeState struct {
 	enc       Encoding
 	crOnly    bool // the prefix ends its lines with a lone CR: a late code page is Mac Roman
+	keepCR    bool // the prefix holds an LF: a lone CR is data, not a line break
 	replaced  int64
 	firstLine int64
 	line      int64 // 1-based line of the next character written
@@ -41,6 +42,10 @@ type decodeState struct {
 func (s *decodeState) note(r rune) {
 	switch r {
 	case '\r':
+		if s.keepCR {
+			s.prevCR = false // data, or a CRLF whose LF counts
+			return
+		}
 		s.line++
 		s.prevCR = true
 	case '\n':
