@@ -292,7 +292,8 @@ error (nothing sent), 3 run stopped early: finished rows are written and the res
 	commandHelp[modeRemove] = struct{ short, long, usage, examples, exit string }{
 		short: "undo a provisioning run: remove the subscribers it made",
 		long: `Removes (DELETE /wholesale/subscribers/{id}) each subscriber a provisioning run made: rows of
-its result file with a subscriber_id and provision_result provisioned or pending; the others are
+its result file with a subscriber_id and provision_result provisioned, pending or in between, and
+rows in doubt (provision_result error), looked up by email in their customer first; the others are
 skipped. In the API's words this "removes the mapping between Wholesale Subscriber and a Webex
 user". First it shows what will go, per customer and package, and asks you to type the number of
 subscribers (--yes for cron). Exactly once: the intent is journaled before each DELETE, and a

@@ -248,7 +248,8 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		latency := time.Since(start)
 		if err == nil && status >= 200 && status < 300 && k.decode != nil {
 			err = k.decode(status, raw) // an unreadable answer is a fault, not an answer
-			if ae := (*AnswerError)(nil); errors.As(err, &ae) && ae.TrackingID == "" {
+			var ae *AnswerError
+			if errors.As(err, &ae) && ae.TrackingID == "" {
 				ae.TrackingID = cmp.Or(h.Get("Trackingid"), trackingID)
 			}
 		}
