@@ -140,9 +140,9 @@ func TestDecodeCSVQuotedLineBreaks(t *testing.T) {
 		name string
 		in   string
 	}{
-		{"crlf file, crlf in cell", "name,note\r\nAnn,\"a\r\nb\"\r\n"},  // Excel on Windows
-		{"lone cr file, lone cr in cell", "name,note\rAnn,\"a\rb\"\r"},  // classic Mac export
-		{"lf file, lf in cell", "name,note\nAnn,\"a\nb\"\n"},            // Google Sheets, Alt+Enter
+		{"crlf file, crlf in cell", "name,note\r\nAnn,\"a\r\nb\"\r\n"}, // Excel on Windows
+		{"lone cr file, lone cr in cell", "name,note\rAnn,\"a\rb\"\r"}, // classic Mac export
+		{"lf file, lf in cell", "name,note\nAnn,\"a\nb\"\n"},           // Google Sheets, Alt+Enter
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
