@@ -273,10 +273,11 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	res := pipeline.Result{Row: row, Final: true, SubscriberID: id, SubscriberStatus: row.Prior[priorStatus]}
 	if !Removable(row) {
 		res.Remove = pipeline.Skipped
-		res.Message = "not removed: the input's run did not create this row's subscriber (provision_result " + cmp.Or(row.Prior[priorProvision], "empty") + ")"
-		if id == "" && row.Prior[priorProvision] != pipeline.Error {
-			res.Message = "not removed: the input's run did not create this row's subscriber (no subscriber_id, provision_result " + cmp.Or(row.Prior[priorProvision], "empty") + ")"
+		why := "provision_result " + cmp.Or(row.Prior[priorProvision], "empty")
+		if id == "" {
+			why = "no subscriber_id, " + why
 		}
+		res.Message = "not removed: the input's run did not create this row's subscriber (" + why + ")"
 		return res
 	}
 	if r.Max > 0 && r.started.Add(1) > r.Max {
