@@ -77,9 +77,39 @@ func checkOutputs(cfg *config) error {
 			}
 		}
 	}
+	if err := noReplace(cfg); err != nil {
+		return err
+	}
 	for _, f := range files {
 		if err := creatable(f.path); err != nil {
 			return usagef("%s %s cannot be written: %v; nothing was sent", f.flag, f.path, err)
+		}
+	}
+	return nil
+}
+
+// noReplace refuses to replace a file a run names as an output unless
+// --overwrite is given: a finished provisioning run's result file is the
+// only record of the subscriber ids remove needs. A journal beside the
+// output means an unfinished run: openJournal refuses or resumes it, and
+// a resumed run rewrites its own files.
+func noReplace(cfg *config) error {
+	if cfg.overwrite {
+		return nil
+	}
+	if cfg.output != "-" {
+		if _, err := os.Stat(journal.Path(cfg.output)); err == nil {
+			return nil
+		}
+	}
+	for _, f := range []struct{ flag, path string }{
+		{"--output", cfg.output}, {"--report", cfg.reportFile}, {"--summary-json", cfg.summaryJSON}, {"--retry-file", cfg.retryFile},
+	} {
+		if f.path == "" || f.path == "-" {
+			continue
+		}
+		if st, err := os.Stat(f.path); err == nil && st.Mode().IsRegular() {
+			return usagef("%s %s exists (an earlier run's?): add --overwrite to replace it, or choose another name; nothing was sent", f.flag, f.path)
 		}
 	}
 	return nil
