@@ -419,8 +419,8 @@ func (j *job) facts(runErr error) report.RunFacts {
 		ls := j.limiter.Stats()
 		f.RateLimit, f.RateNow = ls.Configured, ls.Current
 	}
-	if j.cfg.output == "-" {
-		f.Output = ""
+	if j.cfg.output == "-" || j.out == nil {
+		f.Output = "" // standard output, or not created: the run stopped before its first row
 	}
 	for _, file := range []report.File{{Label: "report", Path: j.cfg.reportFile}, {Label: "manifest", Path: j.cfg.summaryJSON}, {Label: "retry file", Path: j.cfg.retryFile}} {
 		if file.Path != "" {
@@ -454,6 +454,9 @@ func (j *job) writeArtefacts(f report.RunFacts, code int) ([]report.File, []stri
 			m.Config["base-url"] = j.baseURL // the sandbox's, not the default it did not use
 		}
 		m.Outputs = report.ManifestOutputs{Results: j.cfg.output, Report: j.cfg.reportFile, SummaryJSON: j.cfg.summaryJSON, RetryFile: j.cfg.retryFile}
+		if j.out == nil {
+			m.Outputs.Results, m.Outputs.RetryFile = "", "" // not created: the run stopped before its first row
+		}
 		m.Input.Path = j.cfg.input
 		switch {
 		case j.digest != nil:

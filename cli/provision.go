@@ -32,6 +32,11 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	if err != nil {
 		return ExitUsage, err
 	}
+	if cfg.limitZero() {
+		// Refused before the prechecks: nothing is sent.
+		j.abandon()
+		return ExitUsage, usagef("--max-provision 0 lets none of the %d rows of %s be provisioned: give how many may go (leave the flag out for all); nothing was sent", j.in.total, cfg.input)
+	}
 	workers := cfg.workers()
 	customers := &tasks.Customers{Client: j.client}
 	breaker := func() *pipeline.Breaker {
@@ -54,10 +59,6 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	plan.print(j.stderr, cfg.maxProvision)
 	if cfg.canary > 0 && len(plan.canary) > 0 {
 		fmt.Fprintf(j.stderr, "canaries: each customer's first %d rows that passed (%d rows) are provisioned first; a customer's other rows go only if all of its canaries end provisioned or pending\n", cfg.canary, len(plan.canary))
-	}
-	if n := plan.total(); n > 0 && cfg.limitZero() {
-		j.abandon()
-		return ExitUsage, usagef("--max-provision 0 lets none of the %d rows that passed be provisioned: give how many may go (leave the flag out for all); nothing was provisioned", n)
 	}
 	if n := plan.total(); n > 0 && !cfg.yes {
 		if !confirmYes(ctx, env, fmt.Sprintf("Provision these %d subscribers? Type yes to go ahead: ", n)) {

@@ -117,11 +117,10 @@ func TestStoppedBetweenAttemptsIsErrorNotNotSent(t *testing.T) {
 			t.Errorf("line %s %s: not_sent after %s attempts (HTTP %s): %s", r["line"], r["email"], r["attempts"], r["http_status"], r["message"])
 		case r["precheck_result"] == "error":
 			errors++
-			if strings.HasPrefix(r["email"], "slow") {
+			// Rows stopped in their backoff say they are in doubt (a
+			// request cut mid-flight says "no answer").
+			if strings.HasPrefix(r["email"], "slow") && strings.Contains(r["message"], "the server may have acted") {
 				stopped++
-				if !strings.Contains(r["message"], "the server may have acted") {
-					t.Errorf("line %s: message %q does not say the row is in doubt", r["line"], r["message"])
-				}
 			}
 		}
 	}
@@ -342,8 +341,8 @@ func TestLimitOfZeroLetsNoneGo(t *testing.T) {
 		{"-5", "--max-provision must be 1 or more"},
 	} {
 		code, _, stderr := run(t, env, provisionArgs(srv, in, results, "--max-provision", c.limit)...)
-		if code != cli.ExitUsage || srv.Server.Stats().Provisions != 0 || !strings.Contains(stderr, c.want) {
-			t.Errorf("--max-provision %s: exit %d, %d provisions; want 2, 0 and %q\n%s", c.limit, code, srv.Server.Stats().Provisions, c.want, stderr)
+		if code != cli.ExitUsage || srv.Server.Stats().Requests != 0 || !strings.Contains(stderr, c.want) {
+			t.Errorf("--max-provision %s: exit %d, %d requests; want 2, none sent and %q\n%s", c.limit, code, srv.Server.Stats().Requests, c.want, stderr)
 		}
 		if _, err := os.Stat(results); !os.IsNotExist(err) {
 			t.Errorf("--max-provision %s left %s: %v", c.limit, results, err)
