@@ -27,7 +27,7 @@ type resumable struct {
 	// resumed: the journal is an earlier run's, continued; a run that
 	// leaves nothing behind keeps it.
 	resumed bool
-	w    *journal.Writer
+	w       *journal.Writer
 	// damaged lists the old journal's unreadable lines: their rows are
 	// unknown, so every POST is preceded by a look-up.
 	damaged []int
