@@ -110,6 +110,9 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 		return nil, err
 	}
 	j.onClose(release) // released last, after every file is closed
+	if err := noReplace(cfg); err != nil {
+		return nil, err
+	}
 	if cfg.mode != modeValidate {
 		if err := j.connect(cfg, env); err != nil {
 			return nil, err

@@ -77,9 +77,6 @@ func checkOutputs(cfg *config) error {
 			}
 		}
 	}
-	if err := noReplace(cfg); err != nil {
-		return err
-	}
 	for _, f := range files {
 		if err := creatable(f.path); err != nil {
 			return usagef("%s %s cannot be written: %v; nothing was sent", f.flag, f.path, err)
@@ -89,7 +86,8 @@ func checkOutputs(cfg *config) error {
 }
 
 // noReplace refuses to replace a file a run names as an output unless
-// --overwrite is given: a finished provisioning run's result file is the
+// --overwrite is given (checked under the locks, so a run still writing
+// them is named as such instead): a finished provisioning run's result file is the
 // only record of the subscriber ids remove needs. A journal beside the
 // output means an unfinished run: openJournal refuses or resumes it, and
 // a resumed run rewrites its own files.
