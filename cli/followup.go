@@ -102,13 +102,13 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 	if err := j.cfg.sel.none(selected, rows); err != nil {
 		return 0, err
 	}
-	if j.cfg.mode == modeRemove && j.cfg.maxRemove > 0 && int64(total) > j.cfg.maxRemove {
-		fmt.Fprintf(j.stderr, "%d subscribers could be removed; at most %d of them go (--max-remove), the rest are skipped\n", total, j.cfg.maxRemove)
-		total = int(j.cfg.maxRemove)
-	}
+	capped := j.cfg.mode == modeRemove && j.cfg.maxRemove > 0 && int64(total) > j.cfg.maxRemove
 	verb := "to remove"
-	if j.cfg.mode == modeConsent {
+	switch {
+	case j.cfg.mode == modeConsent:
 		verb = "that may get the consent email again (each is looked up first)"
+	case capped:
+		verb = "that could be removed"
 	}
 	fmt.Fprintf(j.stderr, "%d subscribers %s", total, verb)
 	if total == 0 {
@@ -127,6 +127,11 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 		fmt.Fprintf(tw, "  %s\t%s\t%d\n", orDash(k[0]), orDash(k[1]), groups[k])
 	}
 	tw.Flush()
+	if capped {
+		// The plan counts what will be sent: the number to type too.
+		fmt.Fprintf(j.stderr, "at most %d of them go (--max-remove): %d subscribers to remove, the rest are skipped\n", j.cfg.maxRemove, j.cfg.maxRemove)
+		return int(j.cfg.maxRemove), nil
+	}
 	return total, nil
 }
 

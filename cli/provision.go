@@ -55,6 +55,13 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 		return j.finish(err)
 	}
 
+	if plan.sum.Rows == 0 {
+		if err := cfg.sel.none(0, j.unselected); err != nil {
+			j.abandon()
+			return ExitUsage, err
+		}
+	}
+
 	// Confirmation, before the first POST.
 	plan.print(j.stderr, cfg.maxProvision)
 	if cfg.canary > 0 && len(plan.canary) > 0 {
