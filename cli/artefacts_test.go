@@ -36,7 +36,7 @@ func TestTokenAppearsInNoOutput(t *testing.T) {
 		os.Remove(out + ".journal")
 		code, stdout, stderr := run(t, map[string]string{"WEBEX_TOKEN": secret}, append([]string{"precheck", "--base-url", srv.URL,
 			"--input", in, "--output", out, "--report", html, "--summary-json", manifest, "--retry-file", retry,
-			"--max-retries", "2", "--rate", "0"}, args...)...)
+			"--max-retries", "2", "--rate", "0", "--overwrite"}, args...)...)
 		if code != cli.ExitPartial {
 			t.Fatalf("exit %d\n%s", code, stderr)
 		}

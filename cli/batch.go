@@ -75,6 +75,7 @@ type config struct {
 	country       string
 	existingCall  bool
 	excel         bool
+	overwrite     bool
 	reportFile    string
 	summaryJSON   string
 	retryFile     string
@@ -130,6 +131,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 	shows(d.value(&encodingValue{e: &cfg.encoding}, "encoding", "NAME", "input encoding when detection gets it wrong: utf-8, utf-16le, utf-16be, windows-1252 (latin1) or mac-roman"), "detected")
 	d.value(&mapValue{maps: &cfg.maps}, "map", "HEADER=COLUMN", `map an input column to one of ours, e.g. "Work Phone=primaryPhoneNumber" (repeatable)`)
 	d.boolean(&cfg.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, E.164 numbers kept as text")
+	d.boolean(&cfg.overwrite, "overwrite", "", "replace --output, --report, --summary-json or --retry-file if it exists (a run never replaces an earlier run's file without it; --resume continues its own)")
 
 	d.in(groupSelect)
 	d.str(&cfg.rowsSpec, "rows", "", "", "SPEC", "only these lines, as the result file numbers them (header = 1): e.g. 2-500,750")
@@ -301,6 +303,12 @@ func (cfg *config) check() error {
 	if cfg.abortRate < 0 || cfg.abortRate > 1 {
 		return usagef("--abort-error-rate is a share between 0 and 1, got %g", cfg.abortRate)
 	}
+	if cfg.maxProvision < 0 {
+		return usagef("--max-provision must be 1 or more (leave it out for no limit), got %d", cfg.maxProvision)
+	}
+	if cfg.maxRemove < 0 {
+		return usagef("--max-remove must be 1 or more (leave it out for no limit), got %d", cfg.maxRemove)
+	}
 	if cfg.canary < 0 {
 		return usagef("--canary must be 0 (none) or more, got %d", cfg.canary)
 	}
@@ -316,6 +324,21 @@ func (cfg *config) check() error {
 		cfg.retryFor = 0
 	}
 	return nil
+}
+
+// limitZero reports --max-provision 0 or --max-remove 0 given: none may
+// go, which a run refuses with the count rather than read as "no limit".
+func (c *config) limitZero() bool {
+	if c.flags == nil {
+		return false
+	}
+	switch c.mode {
+	case modeProvision:
+		return c.flags.Changed("max-provision") && c.maxProvision == 0
+	case modeRemove:
+		return c.flags.Changed("max-remove") && c.maxRemove == 0
+	}
+	return false
 }
 
 // workers sizes the pool. The shared limiter releases requests at --rate,
@@ -336,13 +359,15 @@ func (c *config) workers() int {
 
 func stopReason(err error) string {
 	if errors.Is(err, pipeline.ErrInterrupted) {
-		return "interrupted: rows waiting for their turn were not sent (written not_sent), rows not reached are not in the results; --resume sends both"
+		return "interrupted: rows waiting for their turn were not sent (written not_sent), rows stopped between attempts are error (the server may have acted), rows not reached are not in the results; --resume finishes them all"
 	}
 	return err.Error()
 }
 
-// exitCode is 0 only when every row reached the goal of the command.
-func exitCode(m mode, s *report.Summary, acceptPending bool) int {
+// exitCode is 0 only when every row reached the goal of the command (see
+// the README's table of outcomes). capped counts the rows remove skipped
+// for --max-remove only: they are still there.
+func exitCode(m mode, s *report.Summary, acceptPending bool, capped int) int {
 	ok := false
 	switch m {
 	case modeValidate:
@@ -356,9 +381,13 @@ func exitCode(m mode, s *report.Summary, acceptPending bool) int {
 	case modeStatus:
 		ok = s.Provision[pipeline.Provisioned] == s.Rows
 	case modeConsent:
-		ok = s.Consent[pipeline.Error]+s.Consent[pipeline.Failed]+s.Consent[pipeline.NotSent] == 0
+		// Sent, or nothing to send: not pending any more, or pending for
+		// less than --older-than. not_found is not the aim reached.
+		ok = s.Consent[pipeline.Sent]+s.Consent[pipeline.NotPending]+s.Consent[pipeline.TooRecent] == s.Rows
 	case modeRemove:
-		ok = s.Remove[pipeline.Error]+s.Remove[pipeline.Failed]+s.Remove[pipeline.NotSent] == 0
+		// Removed, or skipped as made by no run; not_found (someone else
+		// removed it, or a wrong id) and --max-remove's skips are not.
+		ok = s.Remove[pipeline.Removed]+s.Remove[pipeline.Skipped]-capped == s.Rows
 	default:
 		ok = s.Outcomes[pipeline.Passed] == s.Rows
 	}

@@ -248,7 +248,7 @@ func TestTokenFile(t *testing.T) {
 	if err := os.Chmod(tf, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := run(t, nil, "precheck", "--base-url", srv.URL, "--token-file", tf, "--input", in, "--output", out)
+	code, _, stderr := run(t, nil, "precheck", "--base-url", srv.URL, "--token-file", tf, "--input", in, "--output", out, "--overwrite")
 	if code != cli.ExitUsage || !strings.Contains(stderr, "chmod 600") {
 		t.Fatalf("world-readable token file: exit %d: %s", code, stderr)
 	}

@@ -257,8 +257,8 @@ wholesale-batch provision --plan FILE --output FILE [flags]`,
   wholesale-batch provision -i subs.csv -o results.csv --yes --resume`,
 		exit: `Exit codes: 0 every row was provisioned (pending too with --accept-pending), 1 some rows
 were not (see the result file), 2 usage or input error (nothing sent), 3 run stopped early (401,
-a burst of 403, the error-rate breaker, an interrupt, the confirmation declined): finished rows
-are written and the resume command is printed.`,
+a burst of 403, the error-rate breaker, an interrupt): finished rows are written and the resume
+command is printed. A declined confirmation exits 1 and leaves no file.`,
 	},
 }
 
@@ -286,8 +286,9 @@ may send and asks first (--yes for cron).`,
 		usage: "wholesale-batch resend-consent --input FILE --output FILE [flags]",
 		examples: `  wholesale-batch status --input results.csv --output status.csv
   wholesale-batch resend-consent --input status.csv --output consent.csv --older-than 72h --yes`,
-		exit: `Exit codes: 0 no row ended in error, 1 some did (see the result file), 2 usage or input
-error (nothing sent), 3 run stopped early: finished rows are written and the resume command is printed.`,
+		exit: `Exit codes: 0 every row sent, not pending or too recent, 1 any other (not_found too; or the
+confirmation declined: no file left), 2 usage or input error (nothing sent), 3 run stopped early:
+finished rows are written and the resume command is printed.`,
 	}
 	commandHelp[modeRemove] = struct{ short, long, usage, examples, exit string }{
 		short: "undo a provisioning run: remove the subscribers it made",
@@ -303,9 +304,10 @@ remove_result: removed, not_found, skipped, failed or error.`,
 		examples: `  wholesale-batch remove --input results.csv --output removed.csv     # shows what will go, asks
   wholesale-batch remove -i results.csv -o removed.csv --yes --max-remove 10
   wholesale-batch remove -i results.csv -o removed.csv --yes --resume`,
-		exit: `Exit codes: 0 no row ended in error, 1 some did (see the result file), 2 usage or input
-error (nothing sent), 3 run stopped early (or the confirmation declined): finished rows are written
-and the resume command is printed.`,
+		exit: `Exit codes: 0 every row removed or skipped as made by no run, 1 any other (not_found and
+--max-remove's skips too; or the confirmation declined: no file left), 2 usage or input error, a file
+that is not a result of provision or status (nothing sent), 3 run stopped early: finished rows are
+written and the resume command is printed.`,
 	}
 }
 

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/wholesale-batch/wholesale-batch/check"
@@ -36,15 +33,26 @@ func runFollowUp(ctx context.Context, cfg *config, env Env) (int, error) {
 	if cfg.mode.confirms() {
 		n, err := j.showPlan(ctx)
 		if err != nil {
-			return j.finish(err)
+			j.abandon()
+			return ExitUsage, err
 		}
-		if n > 0 && !cfg.yes && !j.confirmFollowUp(n) {
-			fmt.Fprintf(env.Stderr, "wholesale-batch: not confirmed: nothing was sent\n")
-			return j.finish(errNotConfirmed)
+		if n > 0 && cfg.limitZero() {
+			j.abandon()
+			return ExitUsage, usagef("--max-remove 0 lets none of the %d subscribers be removed: give how many may go (leave the flag out for all); nothing was removed", n)
+		}
+		if n > 0 && !cfg.yes && !j.confirmFollowUp(ctx, n) {
+			if cfg.mode == modeRemove {
+				return j.declined("no subscriber was removed")
+			}
+			return j.declined("no consent email was sent")
+		}
+		if err := j.openOut(); err != nil {
+			j.abandon()
+			return ExitUsage, err
 		}
 	}
 	breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
-	work = pipeline.Guard(breaker, j.jr.wrap(j.debugRequests(work)))
+	work = pipeline.Guard(breaker, j.jr.wrap(truthful(j.debugRequests(work), cfg.mode.followUpOutcome)))
 	return j.finish(j.run(ctx, work, j.write, cfg.workers()))
 }
 
@@ -57,8 +65,16 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 	}
 	defer in.close()
 	groups := map[[2]string]int{}
-	total := 0
+	total, rows, selected, results := 0, 0, 0, 0
 	err = in.src.Each(ctx, func(r pipeline.Row) error {
+		rows++
+		if r.Prior["provision_result"] != "" {
+			results++
+		}
+		if !j.cfg.sel.empty() && !j.cfg.sel.takes(&r) {
+			return nil
+		}
+		selected++
 		take := false
 		switch j.cfg.mode {
 		case modeRemove:
@@ -80,9 +96,19 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := j.notRemovable(in.src.Header(), rows, results); err != nil {
+		return 0, err
+	}
+	if err := j.cfg.sel.none(selected, rows); err != nil {
+		return 0, err
+	}
+	capped := j.cfg.mode == modeRemove && j.cfg.maxRemove > 0 && int64(total) > j.cfg.maxRemove
 	verb := "to remove"
-	if j.cfg.mode == modeConsent {
+	switch {
+	case j.cfg.mode == modeConsent:
 		verb = "that may get the consent email again (each is looked up first)"
+	case capped:
+		verb = "that could be removed"
 	}
 	fmt.Fprintf(j.stderr, "%d subscribers %s", total, verb)
 	if total == 0 {
@@ -101,27 +127,36 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 		fmt.Fprintf(tw, "  %s\t%s\t%d\n", orDash(k[0]), orDash(k[1]), groups[k])
 	}
 	tw.Flush()
-	if j.cfg.mode == modeRemove && j.cfg.maxRemove > 0 && int64(total) > j.cfg.maxRemove {
-		fmt.Fprintf(j.stderr, "at most %d of them (--max-remove); the rest are skipped\n", j.cfg.maxRemove)
+	if capped {
+		// The plan counts what will be sent: the number to type too.
+		fmt.Fprintf(j.stderr, "at most %d of them go (--max-remove): %d subscribers to remove, the rest are skipped\n", j.cfg.maxRemove, j.cfg.maxRemove)
+		return int(j.cfg.maxRemove), nil
 	}
 	return total, nil
 }
 
 // confirmFollowUp asks on the terminal. Removing takes typing the number
-// of subscribers, so a reflexive "y" cannot undo a whole migration.
-func (j *job) confirmFollowUp(n int) bool {
-	r := bufio.NewReader(j.env.Stdin)
+// of subscribers that will go.
+func (j *job) confirmFollowUp(ctx context.Context, n int) bool {
 	if j.cfg.mode == modeRemove {
-		fmt.Fprintf(j.env.Stderr, "This removes %d subscribers. Type %d to go ahead: ", n, n)
-		line, _ := r.ReadString('\n')
-		got, err := strconv.Atoi(strings.TrimSpace(line))
-		return err == nil && got == n
+		return confirmCount(ctx, j.env, fmt.Sprintf("This removes %d subscribers. Type %d to go ahead: ", n, n), n)
 	}
-	fmt.Fprintf(j.env.Stderr, "Send the consent email again to up to %d subscribers? Type yes to go ahead: ", n)
-	line, _ := r.ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true
+	return confirmYes(ctx, j.env, fmt.Sprintf("Send the consent email again to up to %d subscribers? Type yes to go ahead: ", n))
+}
+
+// notRemovable refuses a remove whose input is not a result file of a
+// provisioning run (or of status): a plain list of emails, or a precheck's
+// result, names no subscriber this tool made.
+func (j *job) notRemovable(h pipeline.Header, rows, results int) error {
+	if j.cfg.mode != modeRemove || rows == 0 {
+		return nil
 	}
-	return false
+	need := "remove takes the result file of provision (or of status): rows with a subscriber_id and provision_result provisioned or pending"
+	switch {
+	case h.First == 0:
+		return usagef("%s is not a result file of this tool (it has no subscriber_id or provision_result column): %s; nothing was sent", j.cfg.input, need)
+	case results == 0:
+		return usagef("%s is a result file, but none of its %d rows has a provision_result (a precheck or validate result?): %s; nothing was sent", j.cfg.input, rows, need)
+	}
+	return nil
 }

@@ -40,6 +40,7 @@ type job struct {
 	sum        *report.Summary
 	fails      *report.Failures // rows for the HTML report, if asked for
 	unselected int              // rows --rows, --match and --skip left out
+	capped     int              // rows --max-remove skipped
 	bar        *progress
 
 	cleanup []func() // run by close, last first
@@ -109,6 +110,9 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 		return nil, err
 	}
 	j.onClose(release) // released last, after every file is closed
+	if err := noReplace(cfg); err != nil {
+		return nil, err
+	}
 	if cfg.mode != modeValidate {
 		if err := j.connect(cfg, env); err != nil {
 			return nil, err
@@ -141,9 +145,16 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 				fmt.Fprintf(env.Stderr, "wholesale-batch: %s\n", note)
 			}
 		}
+		if err := j.keepsJournaled(ctx); err != nil {
+			return nil, err
+		}
 	}
-	if j.out, err = openResults(cfg, env, j.in, j.jr != nil); err != nil {
-		return nil, err
+	// A command that asks first creates its files only once confirmed
+	// (openOut), so a declined run leaves none and replaces none.
+	if !cfg.mode.confirms() {
+		if err := j.openOut(); err != nil {
+			return nil, err
+		}
 	}
 	// Read ahead only once nothing can refuse the run any more: a refusal
 	// comes at once, not after a pass over a large file.
@@ -159,6 +170,16 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	j.bar = newProgress(cfg, env, j.in.total)
 	ready = true
 	return j, nil
+}
+
+// openOut creates the result and retry files.
+func (j *job) openOut() error {
+	out, err := openResults(j.cfg, j.env, j.in, j.jr != nil)
+	if err != nil {
+		return err
+	}
+	j.out = out
+	return nil
 }
 
 // connect sets up the API client: credentials, base URL, limiter.
@@ -223,6 +244,9 @@ func (j *job) close() {
 // (the progress bar counts rows as the workers finish them).
 func (j *job) write(r pipeline.Result) error {
 	j.sum.Add(r)
+	if r.Remove == pipeline.Skipped && r.Row != nil && tasks.Removable(r.Row) {
+		j.capped++ // one remove would have taken: --max-remove left it
+	}
 	if j.fails != nil {
 		j.fails.Add(r)
 	}
@@ -328,6 +352,12 @@ func (j *job) runSelected(ctx context.Context, work pipeline.Worker, sink pipeli
 // summary, and decides the exit code. A side file (retry file, report,
 // manifest) that fails is named, but does not change the rows' exit code.
 func (j *job) finish(runErr error) (int, error) {
+	if runErr == nil && j.sum.Rows == 0 {
+		if err := j.cfg.sel.none(0, j.unselected); err != nil {
+			j.abandon()
+			return ExitUsage, err
+		}
+	}
 	defer j.close()
 	retrySide, flushErr := j.out.close()
 	var sideErrs []string
@@ -348,7 +378,7 @@ func (j *job) finish(runErr error) (int, error) {
 			err = fmt.Errorf("%s: %w (rows before it are written)", j.cfg.input, runErr)
 		}
 	default:
-		code = exitCode(j.cfg.mode, j.sum, j.cfg.acceptPending)
+		code = exitCode(j.cfg.mode, j.sum, j.cfg.acceptPending, j.capped)
 	}
 	j.sum.NotSelected = j.unselected
 	facts := j.facts(runErr)
@@ -370,7 +400,7 @@ func (j *job) finish(runErr error) (int, error) {
 	} else {
 		j.out.retryHint(j.stderr)
 	}
-	if err == nil && j.sum.Rows == 0 {
+	if err == nil && j.sum.Rows == 0 && j.unselected == 0 {
 		fmt.Fprintln(j.stderr, "wholesale-batch: the input has a header but no data rows")
 	}
 	return code, err
@@ -392,8 +422,8 @@ func (j *job) facts(runErr error) report.RunFacts {
 		ls := j.limiter.Stats()
 		f.RateLimit, f.RateNow = ls.Configured, ls.Current
 	}
-	if j.cfg.output == "-" {
-		f.Output = ""
+	if j.cfg.output == "-" || j.out == nil {
+		f.Output = "" // standard output, or not created: the run stopped before its first row
 	}
 	for _, file := range []report.File{{Label: "report", Path: j.cfg.reportFile}, {Label: "manifest", Path: j.cfg.summaryJSON}, {Label: "retry file", Path: j.cfg.retryFile}} {
 		if file.Path != "" {
@@ -427,6 +457,9 @@ func (j *job) writeArtefacts(f report.RunFacts, code int) ([]report.File, []stri
 			m.Config["base-url"] = j.baseURL // the sandbox's, not the default it did not use
 		}
 		m.Outputs = report.ManifestOutputs{Results: j.cfg.output, Report: j.cfg.reportFile, SummaryJSON: j.cfg.summaryJSON, RetryFile: j.cfg.retryFile}
+		if j.out == nil {
+			m.Outputs.Results, m.Outputs.RetryFile = "", "" // not created: the run stopped before its first row
+		}
 		m.Input.Path = j.cfg.input
 		switch {
 		case j.digest != nil:
@@ -475,7 +508,7 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 	if j.client != nil {
 		breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
 		customers := &tasks.Customers{Client: j.client}
-		work = pipeline.Guard(breaker, customers.Resolve(j.jr.wrap(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work))))
+		work = pipeline.Guard(breaker, customers.Resolve(j.jr.wrap(truthful(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work), precheckOutcome))))
 		workers = cfg.workers()
 	}
 	return j.finish(j.run(ctx, work, j.write, workers))

@@ -85,6 +85,34 @@ func checkOutputs(cfg *config) error {
 	return nil
 }
 
+// noReplace refuses to replace a file a run names as an output unless
+// --overwrite is given (checked under the locks, so a run still writing
+// them is named as such instead): a finished provisioning run's result file is the
+// only record of the subscriber ids remove needs. A journal beside the
+// output means an unfinished run: openJournal refuses or resumes it, and
+// a resumed run rewrites its own files.
+func noReplace(cfg *config) error {
+	if cfg.overwrite {
+		return nil
+	}
+	if cfg.output != "-" {
+		if _, err := os.Stat(journal.Path(cfg.output)); err == nil {
+			return nil
+		}
+	}
+	for _, f := range []struct{ flag, path string }{
+		{"--output", cfg.output}, {"--report", cfg.reportFile}, {"--summary-json", cfg.summaryJSON}, {"--retry-file", cfg.retryFile},
+	} {
+		if f.path == "" || f.path == "-" {
+			continue
+		}
+		if st, err := os.Stat(f.path); err == nil && st.Mode().IsRegular() {
+			return usagef("%s %s exists (an earlier run's?): add --overwrite to replace it, or choose another name; nothing was sent", f.flag, f.path)
+		}
+	}
+	return nil
+}
+
 // creatable checks that path can be opened for writing: an existing file
 // is opened without truncating it, a new one is tried as a temporary file
 // in its directory and removed.

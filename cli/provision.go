@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -35,6 +32,11 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	if err != nil {
 		return ExitUsage, err
 	}
+	if cfg.limitZero() {
+		// Refused before the prechecks: nothing is sent.
+		j.abandon()
+		return ExitUsage, usagef("--max-provision 0 lets none of the %d rows of %s be provisioned: give how many may go (leave the flag out for all); nothing was sent", j.in.total, cfg.input)
+	}
 	workers := cfg.workers()
 	customers := &tasks.Customers{Client: j.client}
 	breaker := func() *pipeline.Breaker {
@@ -46,11 +48,18 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	// the journal, so a row's identity there is what it sends.
 	plan := newPlanCount(cfg.canary)
 	pass1 := pipeline.Guard(breaker(), customers.Resolve(
-		j.jr.wrapKind(journal.KindPrecheck, j.fromPlan(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work)))))
+		j.jr.wrapKind(journal.KindPrecheck, j.fromPlan(truthful(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work), precheckOutcome)))))
 	if err := j.run(ctx, pass1, plan.add, workers); err != nil {
 		j.sum = plan.sum
 		fmt.Fprintln(j.stderr, "stopped during the precheck pass: nothing was provisioned")
 		return j.finish(err)
+	}
+
+	if plan.sum.Rows == 0 {
+		if err := cfg.sel.none(0, j.unselected); err != nil {
+			j.abandon()
+			return ExitUsage, err
+		}
 	}
 
 	// Confirmation, before the first POST.
@@ -59,11 +68,13 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 		fmt.Fprintf(j.stderr, "canaries: each customer's first %d rows that passed (%d rows) are provisioned first; a customer's other rows go only if all of its canaries end provisioned or pending\n", cfg.canary, len(plan.canary))
 	}
 	if n := plan.total(); n > 0 && !cfg.yes {
-		if !confirm(env, n) {
-			j.sum = plan.sum
-			fmt.Fprintln(env.Stderr, "wholesale-batch: not confirmed: nothing was provisioned")
-			return j.finish(errNotConfirmed)
+		if !confirmYes(ctx, env, fmt.Sprintf("Provision these %d subscribers? Type yes to go ahead: ", n)) {
+			return j.declined("no subscriber was provisioned")
 		}
+	}
+	if err := j.openOut(); err != nil {
+		j.abandon()
+		return ExitUsage, err
 	}
 
 	prov := &tasks.Provisioner{Client: j.client, Intents: j.jr, Max: cfg.maxProvision, Wait: cfg.wait, WaitTimeout: cfg.waitTimeout}
@@ -77,7 +88,9 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 		if pre.PlanNote != "" {
 			row.Notes = append(row.Notes, pre.PlanNote)
 		}
-		return prov.Work(ctx, row, pre)
+		res := prov.Work(ctx, row, pre)
+		inDoubtIfSent(&res, &res.Provision, pre.Attempts)
+		return res
 	})
 
 	// Pass 2a, with --canary N: each customer's first N rows that passed,
@@ -140,19 +153,6 @@ func (j *job) nextPass() error {
 	}
 	j.bar = newProgress(j.cfg, j.env, in.total)
 	return nil
-}
-
-var errNotConfirmed = errors.New("not confirmed; nothing was provisioned")
-
-// confirm asks on the terminal; only "y" or "yes" goes ahead.
-func confirm(env Env, n int) bool {
-	fmt.Fprintf(env.Stderr, "Provision these %d subscribers? Type yes to go ahead: ", n)
-	line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true
-	}
-	return false
 }
 
 // fromPlan answers a row from a plan (an earlier precheck result file)

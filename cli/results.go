@@ -50,7 +50,15 @@ func openResults(cfg *config, env Env, in *input, resumable bool) (*results, err
 		return nil, err
 	}
 	if r.retryFile != nil {
-		r.retry = report.NewRetryWriter(r.retryFile, in.src.Header().Data(), in.delim, cfg.retryFailed)
+		h := in.src.Header()
+		if cfg.mode.followUp() && h.First > 0 {
+			// A result file given back: its result cells come back too,
+			// so the retry file is an input of the same command.
+			r.retry = report.NewRetryWriter(r.retryFile, h.Raw, in.delim, cfg.retryFailed)
+			r.retry.Prior = h.Raw[:h.First]
+		} else {
+			r.retry = report.NewRetryWriter(r.retryFile, h.Data(), in.delim, cfg.retryFailed)
+		}
 		// Rows a --resume will send are left out: following both the retry
 		// file and the resume command would send them twice.
 		r.retry.Resumable = resumable
@@ -69,6 +77,9 @@ func (r *results) write(res pipeline.Result) error {
 // close flushes and closes both files. side names a retry file that
 // failed (and is removed); the error is the result CSV's.
 func (r *results) close() (side string, err error) {
+	if r == nil {
+		return "", nil // never opened: the run stopped before it wrote a row
+	}
 	err = errors.Join(r.csv.Flush(), r.closeCSV())
 	if r.retryFile == nil {
 		return "", err
@@ -88,13 +99,13 @@ func (r *results) close() (side string, err error) {
 
 // retryHint is the next step for the rows in the retry file, if any.
 func (r *results) retryHint(w io.Writer) {
-	if r.retry != nil && r.retryErr == nil && r.retry.Count() > 0 {
+	if r != nil && r.retry != nil && r.retryErr == nil && r.retry.Count() > 0 {
 		fmt.Fprintf(w, "%d rows to retry in %s: run again with --input %s\n", r.retry.Count(), r.retryPath, r.retryPath)
 	}
 }
 
 // retryOK reports whether the retry file exists and is whole.
-func (r *results) retryOK() bool { return r.retry != nil && r.retryErr == nil }
+func (r *results) retryOK() bool { return r != nil && r.retry != nil && r.retryErr == nil }
 
 // extraColumns are the result columns a command writes besides the usual.
 func extraColumns(m mode) []string {

@@ -23,11 +23,18 @@ import (
 // --resume, the journal of the earlier run it continues.
 type resumable struct {
 	path string
-	old  *journal.Index // nil for a fresh run
-	w    *journal.Writer
+	old  *journal.Index // nil for a fresh run (until a second pass reloads it)
+	// resumed: the journal is an earlier run's, continued; a run that
+	// leaves nothing behind keeps it.
+	resumed bool
+	w       *journal.Writer
 	// damaged lists the old journal's unreadable lines: their rows are
 	// unknown, so every POST is preceded by a look-up.
 	damaged []int
+	// unknown: an earlier journal of this run was lost (see
+	// journal.Header.Unknown): every row may have been sent.
+	unknown bool
+	emptied bool // this run found the journal empty
 	// input is the fingerprint of this run's input, for the manifest too.
 	input report.ManifestInput
 }
@@ -73,6 +80,8 @@ func openJournal(cfg *config) (*resumable, error) {
 			return nil, usagef("cannot create the journal: %v", unwrapPath(err))
 		}
 		return &resumable{path: path, w: w, input: report.ManifestInput{Path: cfg.input, SizeBytes: size, SHA256: sum}}, nil
+	case errors.Is(err, journal.ErrEmpty):
+		return resumeEmpty(cfg, path, hdr)
 	case err != nil:
 		return nil, usagef("cannot read the journal: %v", err)
 	}
@@ -98,7 +107,27 @@ func openJournal(cfg *config) (*resumable, error) {
 		old.Close()
 		return nil, usagef("cannot reopen the journal: %v", unwrapPath(err))
 	}
-	return &resumable{path: path, old: old, w: w, damaged: old.Damaged, input: report.ManifestInput{Path: cfg.input, SizeBytes: size, SHA256: sum}}, nil
+	return &resumable{path: path, old: old, resumed: true, unknown: old.Header.Unknown, w: w, damaged: old.Damaged, input: report.ManifestInput{Path: cfg.input, SizeBytes: size, SHA256: sum}}, nil
+}
+
+// resumeEmpty answers a journal of 0 bytes: a run killed before its
+// first line reached the disk. What it sent is unknown, so only --resume
+// --force goes on, as for a damaged header: a new journal that says so,
+// every row done again, each subscriber looked up before a write.
+func resumeEmpty(cfg *config, path string, hdr journal.Header) (*resumable, error) {
+	switch {
+	case !cfg.resume:
+		return nil, usagef("%s is empty: an earlier %s run into %s stopped before it recorded anything, so what it sent is unknown. Add --resume --force to continue it (every row is done again; provisioning and remove look each subscriber up first), or delete %s to start over",
+			path, cfg.mode, cfg.output, path)
+	case !cfg.force:
+		return nil, usagef("%s is empty, so it cannot be checked against this run: add --force to resume anyway (every row is done again; provisioning and remove look each subscriber up first), or delete %s to start over", path, path)
+	}
+	hdr.Unknown = true
+	w, err := journal.Create(path, hdr)
+	if err != nil {
+		return nil, usagef("cannot create the journal: %v", unwrapPath(err))
+	}
+	return &resumable{path: path, w: w, resumed: true, unknown: true, emptied: true, input: report.ManifestInput{Path: cfg.input, SizeBytes: hdr.InputSize, SHA256: hdr.InputHash}}, nil
 }
 
 func orWord(s, word string) string {
@@ -110,6 +139,9 @@ func orWord(s, word string) string {
 
 // damagedNote names the journal lines that could not be read, for stderr.
 func (r *resumable) damagedNote() string {
+	if r != nil && r.emptied {
+		return fmt.Sprintf("%s was empty: every row is done again, and provisioning and remove look each subscriber up before sending", r.path)
+	}
 	if r == nil || len(r.damaged) == 0 {
 		return ""
 	}
@@ -188,6 +220,7 @@ func (r *resumable) reload() error {
 		return err
 	}
 	r.old, r.damaged = ix, ix.Damaged
+	r.unknown = r.unknown || ix.Header.Unknown
 	return nil
 }
 
@@ -200,6 +233,9 @@ func intentKey(row *pipeline.Row) string {
 // Sent reports that an earlier run may have sent row's POST: it journaled
 // an intent for the email, or lost lines of its journal.
 func (r *resumable) Sent(row *pipeline.Row) bool {
+	if r != nil && r.unknown {
+		return true
+	}
 	if r == nil || r.old == nil {
 		return false
 	}

@@ -129,3 +129,23 @@ func (s *selection) takes(row *pipeline.Row) bool {
 	}
 	return true
 }
+
+// none refuses a selection that took no row of an input that has some:
+// a pattern that matches nothing is a mistake to name, not a run with
+// nothing to do.
+func (s *selection) none(selected, rows int) error {
+	if s.empty() || selected > 0 || rows == 0 {
+		return nil
+	}
+	var flags []string
+	if len(s.rows) > 0 {
+		flags = append(flags, "--rows")
+	}
+	if len(s.match) > 0 {
+		flags = append(flags, "--match")
+	}
+	if len(s.skip) > 0 {
+		flags = append(flags, "--skip")
+	}
+	return usagef("%s selected 0 of %d rows: nothing was sent; check the line numbers or patterns against the input", strings.Join(flags, " and "), rows)
+}

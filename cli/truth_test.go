@@ -450,7 +450,7 @@ func TestOutputFilesArePrivate(t *testing.T) {
 	os.Chmod(out, 0o644)
 	files := []string{out, filepath.Join(dir, "r.html"), filepath.Join(dir, "m.json"), filepath.Join(dir, "retry.csv")}
 	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "precheck", "--base-url", srv.URL, "--input", in, "--output", out,
-		"--rate", "0", "--max-retries", "0", "--report", files[1], "--summary-json", files[2], "--retry-file", files[3])
+		"--rate", "0", "--max-retries", "0", "--report", files[1], "--summary-json", files[2], "--retry-file", files[3], "--overwrite")
 	if code != cli.ExitPartial {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}

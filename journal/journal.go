@@ -34,6 +34,10 @@ type Header struct {
 	InputSize int64     `json:"inputSize"`
 	InputHash string    `json:"inputSha256"`
 	Started   time.Time `json:"started"`
+	// Unknown: this journal replaces one that was lost (empty), so what
+	// the runs before it sent is unknown; a caller treats every row as
+	// possibly sent, in every run that continues this one.
+	Unknown bool `json:"unknownBefore,omitempty"`
 }
 
 // FormatVersion 2 added Entry.Key; older journals are refused.
@@ -253,6 +257,10 @@ type loc struct {
 // ErrNoJournal reports that there is nothing to resume.
 var ErrNoJournal = errors.New("no journal")
 
+// ErrEmpty reports a journal of 0 bytes: a run killed before its header
+// reached the disk. Which run it was is unknown, and so is what it sent.
+var ErrEmpty = errors.New("the journal is empty")
+
 // Load reads the journal at path. A torn last line (a crash mid-write) is
 // ignored; a damaged line elsewhere is skipped and listed in Damaged.
 func Load(path string) (*Index, error) {
@@ -290,7 +298,7 @@ func (ix *Index) scan(path string) error {
 		if errors.Is(err, io.EOF) {
 			switch {
 			case n == 1 && len(line) == 0:
-				return fmt.Errorf("journal %s is empty", path)
+				return fmt.Errorf("%w: %s", ErrEmpty, path)
 			case n == 1:
 				ix.Damaged = append(ix.Damaged, 1) // even the header is torn
 			}
@@ -321,6 +329,25 @@ func (ix *Index) scan(path string) error {
 			}
 		}
 		off += int64(len(line))
+	}
+	return nil
+}
+
+// Each calls fn with the last entry of every key of kind, in no order,
+// until fn returns an error.
+func (ix *Index) Each(kind string, fn func(Entry) error) error {
+	for _, l := range ix.kinds[kind] {
+		b := make([]byte, l.size)
+		if _, err := ix.f.ReadAt(b, l.off); err != nil {
+			return err
+		}
+		var e Entry
+		if err := json.Unmarshal(b, &e); err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
 	}
 	return nil
 }

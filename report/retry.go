@@ -36,7 +36,16 @@ type RetryWriter struct {
 	// sent, or stopped mid-request) are for --resume and are left out here.
 	// Without one (standard output), they are written: the retry file is
 	// then the only way to send them.
-	Resumable     bool
+	Resumable bool
+	// Prior names the leading columns of the header given to
+	// NewRetryWriter that a result file given back as input carries before
+	// the row's own cells (pipeline.Header.Raw[:First]); each row writes its
+	// Row.Prior cells there. The follow-up commands need them back (the
+	// subscriber_id, the statuses) and the header's renamed columns
+	// (input_email) are read as the person's only after them, so the retry
+	// file is the same kind of file as the input.
+	Prior         []string
+	full          []string
 	w             *csv.Writer
 	width         int
 	includeFailed bool
@@ -66,8 +75,8 @@ func NewRetryWriter(w io.Writer, header []string, delimiter rune, includeFailed 
 	return rw
 }
 
-// Qualifies reports whether r belongs in a retry file: its precheck or its
-// provisioning ended in error (see Resumable for rows not finished) (no definite answer: retries exhausted, a
+// Qualifies reports whether r belongs in a retry file: its precheck, its
+// provisioning, its consent email or its removal ended in error (see Resumable for rows not finished) (no definite answer: retries exhausted, a
 // transport failure, the run stopped with the row in flight), or, with
 // includeFailed, was refused. A provisioning error is retried too: if the
 // subscriber was in fact created, the next run says so (errorCode 10022)
@@ -76,13 +85,16 @@ func (rw *RetryWriter) Qualifies(r pipeline.Result) bool {
 	if !r.Final && rw.Resumable {
 		return false
 	}
-	if r.Precheck == pipeline.NotSent || r.Provision == pipeline.NotSent {
+	is := func(o string) bool {
+		return r.Precheck == o || r.Provision == o || r.Consent == o || r.Remove == o
+	}
+	if is(pipeline.NotSent) {
 		return !rw.Resumable
 	}
-	if r.Precheck == pipeline.Error || r.Provision == pipeline.Error {
+	if is(pipeline.Error) {
 		return true
 	}
-	return rw.includeFailed && (r.Precheck == pipeline.Failed || r.Provision == pipeline.Failed)
+	return rw.includeFailed && is(pipeline.Failed)
 }
 
 // Add writes r's original cells if it qualifies, and ignores it otherwise.
@@ -103,13 +115,22 @@ func (rw *RetryWriter) Add(r pipeline.Result) error {
 		return fmt.Errorf("retry file: the cells of input line %d are not known, so the row cannot be written back as it was", line)
 	}
 	rec := r.Row.Raw
+	if len(rw.Prior) > 0 {
+		full := rw.full[:0]
+		for _, name := range rw.Prior {
+			full = append(full, r.Row.Prior[name])
+		}
+		rec = append(full, r.Row.Raw...)
+		rw.full = rec
+	}
 	if len(rec) < rw.width {
 		if cap(rw.record) < rw.width {
 			rw.record = make([]string, rw.width)
 		}
-		rec = rw.record[:rw.width]
-		n := copy(rec, r.Row.Raw)
-		clear(rec[n:])
+		padded := rw.record[:rw.width]
+		n := copy(padded, rec)
+		clear(padded[n:])
+		rec = padded
 	}
 	if rw.err = rw.w.Write(rec); rw.err != nil {
 		return rw.err

@@ -39,7 +39,7 @@ run() {
 }
 
 # 1. The sample: every kind of outcome.
-run precheck --sandbox --input subscribers.csv --output results.csv --report "$out/sample.html"
+run precheck --sandbox --input subscribers.csv --output results.csv --report "$out/sample.html" --overwrite
 
 # 2. The same mistake on every row (a domain without its ".com"), plus a
 #    few other problems, the way a sales export goes wrong.
@@ -52,7 +52,7 @@ run precheck --sandbox --input subscribers.csv --output results.csv --report "$o
 		fi
 	done
 } >"$work/same.csv"
-run validate --input same.csv --output same-results.csv --report "$out/same-problem.html"
+run validate --input same.csv --output same-results.csv --report "$out/same-problem.html" --overwrite
 
 shot() { # shot PAGE WIDTH PNG
 	local profile

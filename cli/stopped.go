@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
+)
+
+// inDoubtIfSent keeps not_sent to its meaning: no request of the row's
+// step left the machine. A row the run stopped while it waited between
+// attempts (a backoff after a 502, a look-up after a lost answer) sent
+// some: it is error, in doubt where a write may have happened, and stays
+// unfinished so --resume looks it up or sends it again. outcome picks the
+// step's outcome; sent is how many attempts the row had made before the
+// step (a provisioning row carries its precheck's).
+func inDoubtIfSent(res *pipeline.Result, outcome *string, sent int) {
+	if *outcome != pipeline.NotSent || res.Attempts <= sent {
+		return
+	}
+	*outcome = pipeline.Error
+	res.Final = false
+	last := "no answer"
+	if res.HTTPStatus != 0 {
+		last = fmt.Sprintf("HTTP %d", res.HTTPStatus)
+	}
+	res.Message = fmt.Sprintf("stopped after %d attempts (last: %s) without an answer that counts: the server may have acted; not done: --resume finishes it", res.Attempts-sent, last)
+}
+
+// truthful applies inDoubtIfSent to the outcome pick chooses.
+func truthful(work pipeline.Worker, pick func(*pipeline.Result) *string) pipeline.Worker {
+	return func(ctx context.Context, row *pipeline.Row) pipeline.Result {
+		res := work(ctx, row)
+		inDoubtIfSent(&res, pick(&res), 0)
+		return res
+	}
+}
+
+// precheckOutcome picks a precheck's outcome (precheck, and provision's
+// first pass).
+func precheckOutcome(res *pipeline.Result) *string { return &res.Precheck }
+
+// followUpOutcome picks the outcome of status, resend-consent or remove.
+func (m mode) followUpOutcome(res *pipeline.Result) *string {
+	switch m {
+	case modeConsent:
+		return &res.Consent
+	case modeRemove:
+		return &res.Remove
+	}
+	return &res.Provision // status writes provision_result
+}
