@@ -368,13 +368,14 @@ type Stats struct {
 	Throttles  int64         // 429s seen
 	Pauses     int64         // other answers with Retry-After
 	Paused     time.Duration // total time workers were held by Retry-After
+	Burst      int           // requests the bucket lets through at once at the configured rate
 }
 
 // Stats returns the current figures.
 func (l *Limiter) Stats() Stats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	s := Stats{Throttles: l.throttles, Pauses: l.pauses, Paused: l.waited}
+	s := Stats{Throttles: l.throttles, Pauses: l.pauses, Paused: l.waited, Burst: burstOf(l.max)}
 	if l.max != rate.Inf {
 		s.Configured = float64(l.max)
 		s.Current = float64(l.lim.Limit())
