@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -385,7 +386,13 @@ func (j *job) finish(runErr error) (int, error) {
 		facts.Files = slices.DeleteFunc(facts.Files, func(f report.File) bool { return f.Path == j.cfg.retryFile })
 	}
 
-	j.sum.Print(j.stderr, facts)
+	var sum strings.Builder
+	j.sum.Print(&sum, facts)
+	if colourWanted(j.env) {
+		fmt.Fprint(j.stderr, colourOutcomes(sum.String()))
+	} else {
+		fmt.Fprint(j.stderr, sum.String())
+	}
 	for _, e := range sideErrs {
 		fmt.Fprintf(j.env.Stderr, "wholesale-batch: warning: %s\n", e)
 	}

@@ -75,3 +75,26 @@ func TestConsoleKeepsTheBarBelow(t *testing.T) {
 		t.Fatalf("after the bar cleared: %q", out.String())
 	}
 }
+
+func TestColourOutcomes(t *testing.T) {
+	in := "rows              5\n  passed          2\n  failed          1\n  provision pending  1\nrequests          9 (0 retries)\n"
+	want := "rows              5\n  \x1b[32mpassed\x1b[0m          2\n  \x1b[31mfailed\x1b[0m          1\n  provision \x1b[33mpending\x1b[0m  1\nrequests          9 (0 retries)\n"
+	if got := colourOutcomes(in); got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	for _, c := range []struct {
+		tty     bool
+		noColor string
+		want    bool
+	}{{true, "", true}, {true, "1", false}, {false, "", false}} {
+		env := Env{StderrTTY: c.tty, Getenv: func(k string) string {
+			if k == "NO_COLOR" {
+				return c.noColor
+			}
+			return ""
+		}}
+		if got := colourWanted(env); got != c.want {
+			t.Errorf("tty=%v NO_COLOR=%q: %v", c.tty, c.noColor, got)
+		}
+	}
+}
