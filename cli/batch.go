@@ -190,7 +190,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 	d.str(&cfg.retryFile, "retry-file", "", "", "FILE", "the rows that ended in error, in the input's own format; rows a --resume will send are left out")
 	d.boolean(&cfg.retryFailed, "retry-failed", "", "with --retry-file: also the rows the API refused for a data reason")
 	d.boolean(&cfg.quiet, "quiet", "q", "only errors on stderr (for cron): no summary, no warnings")
-	d.str(&cfg.logFormat, "log-format", "", "text", "FORMAT", "log/slog logs on stderr: text or json")
+	d.str(&cfg.logFormat, "log-format", "", "auto", "FORMAT", "log/slog logs on stderr: text (logfmt), json, or auto: sentences in a terminal, text elsewhere")
 	d.str(&cfg.logLevel, "log-level", "", "warn", "LEVEL", "debug (every row and request body), info (retries), warn (429s) or error")
 	d.boolean(&cfg.noProgress, "no-progress", "", "no progress bar (it is shown only when stderr is a terminal)")
 
@@ -288,8 +288,8 @@ func (cfg *config) check() error {
 		}
 		cfg.pkg = p
 	}
-	if cfg.logFormat != "text" && cfg.logFormat != "json" {
-		return usagef("--log-format must be text or json, got %q", cfg.logFormat)
+	if cfg.logFormat != "text" && cfg.logFormat != "json" && cfg.logFormat != "auto" {
+		return usagef("--log-format must be text, json or auto, got %q", cfg.logFormat)
 	}
 	if _, err := parseLevel(cfg.logLevel); err != nil {
 		return usagef("--log-level: %v", err)

@@ -171,7 +171,7 @@ func (inv *invocation) batchCommand(m mode) *cobra.Command {
 		}
 	}
 	complete("delimiter", ",", ";", "tab", "|")
-	complete("log-format", "text", "json")
+	complete("log-format", "auto", "text", "json")
 	complete("log-level", "debug", "info", "warn", "error")
 	complete("default-country", check.Countries()...)
 	complete("package", check.Packages...)

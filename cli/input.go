@@ -156,13 +156,14 @@ func headerWarnings(h pipeline.Header, pkg string) []string {
 			out = append(out, fmt.Sprintf("column %d has no heading; it is kept in the output as it is", i+1))
 			continue
 		}
+		// A column of the person's own (a department, a note) is kept in
+		// the output and needs no word; one that looks like ours does.
 		msg := fmt.Sprintf("column %q is not one we send; it is kept in the output as it is", col)
 		if to, why := sheet.SuggestMap(col, sampleOf(h, h.First+i), mapped...); to != "" {
-			msg += fmt.Sprintf(". %s Rename it, or pass --map %q", why, col+"="+to)
+			out = append(out, msg+fmt.Sprintf(". %s Rename it, or pass --map %q", why, col+"="+to))
 		} else if why != "" {
-			msg += ". " + strings.ToUpper(why[:1]) + why[1:]
+			out = append(out, msg+". "+strings.ToUpper(why[:1])+why[1:])
 		}
-		out = append(out, msg)
 	}
 	if pkg == "" {
 		pkg = callingInFile(h)

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,6 +28,7 @@ type job struct {
 	start  time.Time
 	log    *slog.Logger
 	stderr io.Writer // the summary and warnings; io.Discard with --quiet
+	con    *console  // stderr shared with the progress bar
 
 	api // nil client for validate
 
@@ -60,11 +63,34 @@ type api struct {
 type stats struct {
 	requests, retries, throttled atomic.Int64
 	alone                        atomic.Int64 // 429s tied to their row
+
+	mu          sync.Mutex
+	first, last time.Time // the earliest and latest start of an attempt
+}
+
+// sent records when one attempt started.
+func (s *stats) sent(at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.first.IsZero() || at.Before(s.first) {
+		s.first = at
+	}
+	if at.After(s.last) {
+		s.last = at
+	}
+}
+
+// sending is the time from the first attempt's start to the last's.
+func (s *stats) sending() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last.Sub(s.first)
 }
 
 // observe counts and logs one HTTP attempt.
 func (j *job) observe(a webex.Attempt) {
 	j.st.requests.Add(1)
+	j.st.sent(time.Now().Add(-a.Latency))
 	if a.N > 1 {
 		j.st.retries.Add(1)
 	}
@@ -91,11 +117,12 @@ func (j *job) observe(a webex.Attempt) {
 // written: output paths and lock, token, base URL, input header, journal,
 // output files. A refusal leaves nothing behind.
 func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
-	j := &job{cfg: cfg, env: env, start: time.Now(), stderr: env.Stderr}
+	con := newConsole(env.Stderr)
+	j := &job{cfg: cfg, env: env, start: time.Now(), con: con, stderr: con}
 	if cfg.quiet {
 		j.stderr = io.Discard
 	}
-	j.log = newLogger(env.Stderr, cfg)
+	j.log = newLogger(con, cfg, env.StderrTTY)
 	ready := false
 	defer func() {
 		if !ready {
@@ -167,7 +194,7 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 		j.fails = report.NewFailures(0)
 	}
 	j.warnTokenLife()
-	j.bar = newProgress(cfg, env, j.in.total)
+	j.bar = newProgress(cfg, env, j.con, j.in.total)
 	ready = true
 	return j, nil
 }
@@ -337,7 +364,7 @@ func (j *job) runSelected(ctx context.Context, work pipeline.Worker, sink pipeli
 		select {
 		case <-ctx.Done():
 			j.bar.clear()
-			fmt.Fprintln(j.env.Stderr, "wholesale-batch: interrupted: finishing the requests in flight (rows still waiting are not sent), then writing results (interrupt again to quit at once)")
+			fmt.Fprintln(j.con, "wholesale-batch: interrupted: finishing the requests in flight (rows still waiting are not sent), then writing results (interrupt again to quit at once)")
 			stop(nil)
 		case <-done:
 		}
@@ -389,7 +416,13 @@ func (j *job) finish(runErr error) (int, error) {
 		facts.Files = slices.DeleteFunc(facts.Files, func(f report.File) bool { return f.Path == j.cfg.retryFile })
 	}
 
-	j.sum.Print(j.stderr, facts)
+	var sum strings.Builder
+	j.sum.Print(&sum, facts)
+	if colourWanted(j.env) {
+		fmt.Fprint(j.stderr, colourOutcomes(sum.String()))
+	} else {
+		fmt.Fprint(j.stderr, sum.String())
+	}
 	for _, e := range sideErrs {
 		fmt.Fprintf(j.env.Stderr, "wholesale-batch: warning: %s\n", e)
 	}
@@ -411,6 +444,7 @@ func (j *job) facts(runErr error) report.RunFacts {
 		Elapsed:   time.Since(j.start),
 		Blank:     j.in.src.Blank(),
 		Requests:  j.st.requests.Load(),
+		Sending:   j.st.sending(),
 		Retries:   j.st.retries.Load(),
 		Throttled: j.st.throttled.Load(),
 		RowTied:   j.st.alone.Load(),
@@ -420,7 +454,7 @@ func (j *job) facts(runErr error) report.RunFacts {
 	}
 	if j.limiter != nil {
 		ls := j.limiter.Stats()
-		f.RateLimit, f.RateNow = ls.Configured, ls.Current
+		f.RateLimit, f.RateNow, f.Burst = ls.Configured, ls.Current, ls.Burst
 	}
 	if j.cfg.output == "-" || j.out == nil {
 		f.Output = "" // standard output, or not created: the run stopped before its first row

@@ -20,16 +20,22 @@ func parseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
-// newLogger logs to stderr in the chosen format. The token never reaches
-// it: no log line is built from headers or the config's secrets.
-func newLogger(w io.Writer, cfg *config) *slog.Logger {
+// newLogger logs to stderr in the chosen format: --log-format auto (the
+// default) writes short sentences in a terminal and logfmt elsewhere, so a
+// person reads "warning: rate limited (429): …" and a log collector still
+// gets key=value. The token never reaches it: no log line is built from
+// headers or the config's secrets.
+func newLogger(w io.Writer, cfg *config, terminal bool) *slog.Logger {
 	level, _ := parseLevel(cfg.logLevel)
 	if cfg.quiet && level < slog.LevelError {
 		level = slog.LevelError
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	if cfg.logFormat == "json" {
+	switch {
+	case cfg.logFormat == "json":
 		return slog.New(slog.NewJSONHandler(w, opts))
+	case cfg.logFormat == "auto" && terminal:
+		return slog.New(newSentenceHandler(w, level))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }

@@ -151,7 +151,7 @@ func (j *job) nextPass() error {
 	if j.prep.Dupes != nil {
 		j.prep.Dupes.Reset() // the same rows again: none is a duplicate of itself
 	}
-	j.bar = newProgress(j.cfg, j.env, in.total)
+	j.bar = newProgress(j.cfg, j.env, j.con, in.total)
 	return nil
 }
 

@@ -28,20 +28,12 @@ type Limiter struct {
 	stopped  chan struct{}
 	stopOnce sync.Once
 
-	mu         sync.Mutex
-	max        rate.Limit // what the user asked for
-	floor      rate.Limit // never go below this
-	notBefore  time.Time  // no request starts before this (Retry-After)
-	started    time.Time  // of the first Wait
-	lastChange time.Time  // of the adaptive rate, to pace increases
-	lastCut    time.Time  // one cut per burst of 429s, not one per 429
-	holdUntil  time.Time  // no increase before this: a cut rate is kept a while
-	good       rate.Limit // the rate that lasted a whole hold without a 429; 0 = none
-	prev       rate.Limit // the rate before the last increase since the last cut; 0 = none
-	probeFails int        // probes that failed in a row, each back to good
-	recovering bool       // the last cut was blind: increase fast
-	probing    bool       // increasing since the last hold ended
-	served     window     // successes, to learn what the server really takes
+	mu        sync.Mutex
+	max       rate.Limit // what the user asked for
+	notBefore time.Time  // no request starts before this (Retry-After)
+	started   time.Time  // of the first Wait
+	policy    policy     // decides the adaptive rate; the Limiter applies it
+	served    window     // successes, to learn what the server really takes
 	// Pool-wide pauses and the 429s that follow them, to tell 429s tied to
 	// rows from a rate limit (see Throttle).
 	pauseFrom   time.Time // start of the current or last pause
@@ -81,8 +73,9 @@ func New(perSecond float64) *Limiter {
 		// Low enough for blind halvings to find a limit well under the
 		// configured rate (informed cuts use the served rate), high
 		// enough to keep a useful rate whatever the 429s mean.
-		l.floor = rate.Limit(math.Max(perSecond/floorShare, 0.1))
+		l.policy.floor = rate.Limit(math.Max(perSecond/floorShare, 0.1))
 	}
+	l.policy.max = l.max
 	// A burst of 20 ms of requests: enough that a run whose waiters come
 	// back late now and then (a busy CPU, a slow write) catches up, since
 	// a bucket of one token forgets any time nobody waited on it; small enough that
@@ -258,53 +251,10 @@ func (l *Limiter) Throttle(sent time.Time, d time.Duration) bool {
 	if l.max == rate.Inf {
 		return true // unlimited stays unlimited: the pauses alone pace us
 	}
-	// The 429s of requests already in flight describe the same overload:
-	// cut once per second at most.
-	if now.Sub(l.lastCut) < time.Second {
-		return true
+	got, span := l.served.rate(now, pauseEnd)
+	if next, change := l.policy.throttled(now, l.notBefore, l.lim.Limit(), got, span); change {
+		l.setRate(now, next)
 	}
-	l.lastCut = now
-	cur := l.lim.Limit()
-	if l.good >= cur {
-		l.good = 0 // refused at or below the proven rate: the server's limit fell
-	}
-	// Multiplicative decrease, unless something better is known.
-	next, informed, failedProbe := cur/2, false, false
-	// A probe above a rate that lasted a whole hold failed: go back to it.
-	if l.good > next {
-		next, informed, failedProbe = l.good, true, true
-	}
-	// Recovering fast from a blind cut, the step before this one held.
-	if l.recovering && l.prev > next {
-		next, informed = l.prev, true
-	}
-	// What the server served since the last pause is a better guess of
-	// its limit, once there is a second of it: before that the server's
-	// own burst hides its rate, and the pause itself would hide it too.
-	if got, span := l.served.rate(now, pauseEnd); span >= time.Second {
-		if est := rate.Limit(got) * estimateCut; est > next && est < cur {
-			next, informed = est, true
-		}
-	}
-	if next < l.floor {
-		next = l.floor
-	}
-	l.setRate(now, next)
-	// Probes that keep failing at the same rate say the server's limit is
-	// there: each costs the pool a pause, so space them out (30 s, 60 s,
-	// 120 s). A cut landing above the proven rate means the limit moved.
-	if failedProbe && next <= l.good {
-		l.probeFails++
-	} else {
-		l.probeFails = 0
-	}
-	hold := probeHold << min(l.probeFails, maxHoldDoublings)
-	if !informed {
-		hold = blindHold
-	}
-	l.lastChange = l.notBefore
-	l.holdUntil = l.notBefore.Add(hold)
-	l.recovering, l.probing, l.prev = !informed, false, 0
 	return true
 }
 
@@ -325,40 +275,20 @@ func (l *Limiter) tiedToRows(now, sent time.Time) bool {
 	l.coldPauses = 0
 	l.rowTied = now.Add(rowTiedFor)
 	if l.max != rate.Inf {
-		l.setRate(now, l.max)
-		l.holdUntil, l.lastChange, l.recovering, l.probing, l.prev, l.good = now, now, false, false, 0, 0
+		l.setRate(now, l.policy.tiedToRows(now))
 	}
 	return true
 }
 
-// Success records an answered request and, once per second without a 429
-// and after the hold that follows a cut, raises the rate toward the
-// configured maximum: by 10% a second after a blind cut, else gently.
+// Success records an answered request; the policy may raise the rate.
 func (l *Limiter) Success() {
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.served.add(now)
-	cur := l.lim.Limit()
-	if cur >= l.max || now.Before(l.holdUntil) || now.Sub(l.lastChange) < time.Second {
-		return
+	if next, change := l.policy.succeeded(now, l.lim.Limit()); change {
+		l.setRate(now, next)
 	}
-	if !l.probing && !l.recovering {
-		l.good = cur // it lasted the whole hold: a failed probe comes back here
-	}
-	l.probing = true
-	// Additive increase: 2% of the target per second, so probing from 3%
-	// under the server's limit takes a few seconds to overshoot it.
-	next := cur + l.max*probeStep
-	if l.recovering {
-		next = max(next, cur*recoverStep)
-	}
-	if next > l.max {
-		next = l.max
-	}
-	l.prev = cur
-	l.setRate(now, next)
-	l.lastChange = now
 }
 
 // Stats is a snapshot for the summary.
@@ -368,13 +298,14 @@ type Stats struct {
 	Throttles  int64         // 429s seen
 	Pauses     int64         // other answers with Retry-After
 	Paused     time.Duration // total time workers were held by Retry-After
+	Burst      int           // requests the bucket lets through at once at the configured rate
 }
 
 // Stats returns the current figures.
 func (l *Limiter) Stats() Stats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	s := Stats{Throttles: l.throttles, Pauses: l.pauses, Paused: l.waited}
+	s := Stats{Throttles: l.throttles, Pauses: l.pauses, Paused: l.waited, Burst: burstOf(l.max)}
 	if l.max != rate.Inf {
 		s.Configured = float64(l.max)
 		s.Current = float64(l.lim.Limit())

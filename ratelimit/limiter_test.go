@@ -354,7 +354,7 @@ func TestAdaptsToServerLimit(t *testing.T) {
 func TestStats(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := ratelimit.New(8)
-		if st := l.Stats(); st != (ratelimit.Stats{Configured: 8, Current: 8}) {
+		if st := l.Stats(); st != (ratelimit.Stats{Configured: 8, Current: 8, Burst: 1}) {
 			t.Errorf("fresh: %+v, want configured and current 8, nothing else", st)
 		}
 		l.Throttle(time.Now(), 2*time.Second)

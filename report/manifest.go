@@ -116,6 +116,7 @@ type ManifestRate struct {
 	RowTied429     int64   `json:"rowTied429,omitempty"` // of which tied to their row: only that row waited
 	ConfiguredRate float64 `json:"configuredRate"`       // requests/s, 0 = unlimited
 	FinalRate      float64 `json:"finalRate"`            // the adaptive rate at the end
+	SentRate       float64 `json:"sentRate,omitempty"`   // requests/s as sent, after the first burst (RunFacts.EffectiveRate)
 	LatencyP50Ms   float64 `json:"latencyP50Ms"`         // per HTTP attempt; 0 when none
 	LatencyP95Ms   float64 `json:"latencyP95Ms"`
 }
@@ -152,6 +153,9 @@ func NewManifest(info RunInfo, s *Summary, f RunFacts, lat *Latencies) Manifest 
 		},
 		ExitCode:   info.ExitCode,
 		StopReason: f.StopReason,
+	}
+	if r, ok := f.EffectiveRate(); ok {
+		m.Rate.SentRate = r
 	}
 	if lat != nil && lat.Count() > 0 {
 		m.Rate.LatencyP50Ms = millis(lat.Quantile(0.50))

@@ -129,9 +129,15 @@ func (s *Summary) Codes() []CodeCount {
 
 // RunFacts are the figures of a run that do not come from its rows.
 type RunFacts struct {
-	Elapsed    time.Duration
-	Blank      int     // blank rows skipped
-	Requests   int64   // HTTP attempts
+	Elapsed  time.Duration
+	Blank    int   // blank rows skipped
+	Requests int64 // HTTP attempts
+	// Sending is the time from the first request's start to the last's;
+	// Burst the requests the limiter lets go at once. The effective rate is
+	// the requests after the first burst over Sending: a paced run reads
+	// its rate, never above it, whatever the time before the first request.
+	Sending    time.Duration
+	Burst      int
 	Retries    int64   // attempts after the first
 	Throttled  int64   // 429 answers
 	RowTied    int64   // of which taken as tied to their row: only that row waited
@@ -213,15 +219,26 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 		tied = fmt.Sprintf(", %d of them tied to rows: only those rows waited", f.RowTied)
 	}
 	fmt.Fprintf(tw, "requests\t%d (%d retries, %d answered 429%s)\n", f.Requests, f.Retries, f.Throttled, tied)
-	eff := 0.0
-	if secs := f.Elapsed.Seconds(); secs > 0 {
-		eff = float64(f.Requests) / secs
+	if eff, ok := f.EffectiveRate(); ok {
+		fmt.Fprintf(tw, "rate\t%.1f requests/s sent; limit %s\n", eff, rate)
+	} else {
+		fmt.Fprintf(tw, "rate\tlimit %s\n", rate)
 	}
-	fmt.Fprintf(tw, "rate\t%.1f requests/s effective; limit %s\n", eff, rate)
 	fmt.Fprintf(tw, "elapsed\t%s\n", f.Elapsed.Round(time.Millisecond))
 	f.printTail(tw)
 	tw.Flush()
 	s.printCustomers(w)
+}
+
+// EffectiveRate is the rate the requests were sent at, once the first
+// burst has gone (see Sending); false when too few requests were sent to
+// tell.
+func (f RunFacts) EffectiveRate() (float64, bool) {
+	n := f.Requests - int64(max(f.Burst, 1))
+	if n <= 0 || f.Sending <= 0 {
+		return 0, false
+	}
+	return float64(n) / f.Sending.Seconds(), true
 }
 
 func (f RunFacts) printTail(tw io.Writer) {

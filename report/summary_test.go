@@ -25,7 +25,7 @@ func TestSummaryGolden(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	s.Print(&buf, report.RunFacts{Elapsed: 93*time.Second + 456*time.Millisecond, Blank: 2, Requests: 40, Retries: 6, Throttled: 3,
-		RateLimit: 10, RateNow: 7.5, Output: "results.csv", Encoding: "read as utf-16le", StopReason: "interrupted"})
+		RateLimit: 10, RateNow: 7.5, Sending: 78 * time.Second, Burst: 1, Output: "results.csv", Encoding: "read as utf-16le", StopReason: "interrupted"})
 	golden(t, "summary.txt", buf.Bytes())
 
 	var off bytes.Buffer
