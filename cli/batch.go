@@ -12,48 +12,16 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/wholesale-batch/wholesale-batch/check"
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
 	"github.com/wholesale-batch/wholesale-batch/sheet"
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
-type mode int
-
-const (
-	modePrecheck mode = iota
-	modeValidate
-	modeProvision
-	modeStatus  // follow-up: look each subscriber up
-	modeConsent // follow-up: resend-consent
-	modeRemove  // follow-up: undo a run
-)
-
-func (m mode) String() string {
-	switch m {
-	case modeValidate:
-		return "validate"
-	case modeProvision:
-		return "provision"
-	case modeStatus:
-		return "status"
-	case modeConsent:
-		return "resend-consent"
-	case modeRemove:
-		return "remove"
-	}
-	return "precheck"
-}
-
-// followUp reports whether m acts on subscribers an earlier run made.
-func (m mode) followUp() bool { return m == modeStatus || m == modeConsent || m == modeRemove }
-
-// confirms reports whether m changes things and so asks first (or --yes).
-func (m mode) confirms() bool { return m == modeProvision || m == modeConsent || m == modeRemove }
-
 // config is everything a batch run needs, parsed from flags.
 type config struct {
-	mode          mode
+	cmd           *command.Command // its table entry
 	input, output string
 	baseURL       string
 	rate          float64
@@ -111,16 +79,16 @@ const (
 	maxAutoWorkers = 512
 )
 
-// newFlagSet defines the flags of mode m into cfg, grouped for help (see
+// newFlagSet defines the flags of command m into cfg, grouped for help (see
 // flagDefs): the one definition both the command's help and parse use.
-func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
-	fs := pflag.NewFlagSet(m.String(), pflag.ContinueOnError)
+func newFlagSet(m *command.Command, cfg *config) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(m.Name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false // help shows them grouped, in this order
 	d := &flagDefs{fs: fs}
 
 	d.in(groupIO)
-	if m == modeProvision {
+	if m == command.Provision {
 		shows(d.str(&cfg.input, "input", "i", "", "FILE", "input CSV"), shownRequired+" unless --plan")
 		shows(d.str(&cfg.output, "output", "o", "", "FILE", "result CSV, created only once every check has passed"), shownRequired)
 	} else {
@@ -138,16 +106,16 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 	d.strings(&cfg.matchSpecs, "match", "COLUMN=REGEX", "only rows whose COLUMN (its heading or our column name) matches REGEX (repeatable: all must match)")
 	d.strings(&cfg.skipSpecs, "skip", "COLUMN=REGEX", "not the rows whose COLUMN matches REGEX (repeatable: any skips)")
 
-	if m == modeConsent || m == modeRemove {
+	if m == command.ResendConsent || m == command.Remove {
 		d.in(groupProvision)
 		d.boolean(&cfg.yes, "yes", "y", "no confirmation prompt (required when standard input is not a terminal)")
-		if m == modeConsent {
+		if m == command.ResendConsent {
 			d.duration(&cfg.olderThan, "older-than", 72*time.Hour, "only subscribers pending for longer than this")
 		} else {
 			shows(d.int64(&cfg.maxRemove, "max-remove", 0, "remove at most N subscribers; the rest are skipped"), "all")
 		}
 	}
-	if m == modeProvision {
+	if m == command.Provision {
 		d.in(groupProvision)
 		d.boolean(&cfg.yes, "yes", "y", "no confirmation prompt (required when standard input is not a terminal)")
 		shows(d.int64(&cfg.maxProvision, "max-provision", 0, "provision at most N rows; the rest are skipped"), "all")
@@ -159,7 +127,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		d.integer(&cfg.canary, "canary", 0, "provision each customer's first N rows that passed first; its other rows go only if all N end provisioned or pending")
 	}
 
-	if !m.followUp() {
+	if !m.FollowUp {
 		d.in(groupRows)
 		d.str(&cfg.customerID, "customer-id", "", "", "ID", "customerId for rows whose cell is blank")
 		d.str(&cfg.pkg, "package", "", "", "NAME", `package for rows whose cell is blank (human wordings such as "Webex Calling" are accepted)`)
@@ -167,7 +135,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		d.boolean(&cfg.existingCall, "existing-calling", "", "the users already have Webex Calling: calling packages need no number or extension")
 	}
 
-	if m != modeValidate {
+	if !m.Offline {
 		d.in(groupAPI)
 		d.str(&cfg.baseURL, "base-url", "", webex.DefaultBaseURL, "URL", "API base: requests go to {base}/wholesale/subscribers/...; plain http:// only to loopback")
 		d.str(&cfg.credentials, "credentials", "", "", "FILE", "an integration's or service app's client id, secret and refresh token (JSON, mode 600): access tokens are refreshed as they expire, the file keeps the rotated refresh token; wins over --token-file and $WEBEX_TOKEN")
@@ -194,7 +162,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 	d.str(&cfg.logLevel, "log-level", "", "warn", "LEVEL", "debug (every row and request body), info (retries), warn (429s) or error")
 	d.boolean(&cfg.noProgress, "no-progress", "", "no progress bar (it is shown only when stderr is a terminal)")
 
-	if m != modeValidate {
+	if !m.Offline {
 		d.in(groupResume)
 		d.boolean(&cfg.resume, "resume", "", "continue an interrupted or crashed run into the same --output: rows done are not sent again")
 		d.boolean(&cfg.force, "force", "", "with --resume: resume although the input changed")
@@ -238,7 +206,7 @@ func encodingNote(in *input) string {
 // check checks the values of a run's flags against each other; cobra has
 // already parsed them (and reported unknown flags and bad values).
 func (cfg *config) check() error {
-	m := cfg.mode
+	m := cfg.cmd
 	if cfg.rowsSpec != "" {
 		r, err := parseRows(cfg.rowsSpec)
 		if err != nil {
@@ -267,18 +235,18 @@ func (cfg *config) check() error {
 		cfg.input = cfg.plan
 	}
 	if cfg.input == "" {
-		return usagef("--input is required: the CSV of subscribers (see wholesale-batch %s --help)", m)
+		return usagef("--input is required: the CSV of subscribers (see wholesale-batch %s --help)", m.Name)
 	}
-	if m == modeProvision && (cfg.input == "-" || cfg.output == "-") {
+	if m == command.Provision && (cfg.input == "-" || cfg.output == "-") {
 		return usagef("provision needs --input and --output files, not \"-\": it reads the input twice and keeps its journal beside the output")
 	}
-	if (m == modeConsent || m == modeRemove) && (cfg.input == "-" || cfg.output == "-") {
-		return usagef("%s needs --input and --output files, not \"-\": it keeps its journal beside the output, so that nothing is done twice", m)
+	if (m == command.ResendConsent || m == command.Remove) && (cfg.input == "-" || cfg.output == "-") {
+		return usagef("%s needs --input and --output files, not \"-\": it keeps its journal beside the output, so that nothing is done twice", m.Name)
 	}
 	if cfg.output == "" {
 		return usagef("--output is required: where to write the per-row results (\"-\" for standard output)")
 	}
-	if !m.followUp() && !check.KnownCountry(cfg.country) {
+	if !m.FollowUp && !check.KnownCountry(cfg.country) {
 		return usagef("--default-country %q is not one we know the numbering of; use %s, or write numbers with +country code", cfg.country, check.CountryHint())
 	}
 	if cfg.pkg != "" {
@@ -332,13 +300,7 @@ func (c *config) limitZero() bool {
 	if c.flags == nil {
 		return false
 	}
-	switch c.mode {
-	case modeProvision:
-		return c.flags.Changed("max-provision") && c.maxProvision == 0
-	case modeRemove:
-		return c.flags.Changed("max-remove") && c.maxRemove == 0
-	}
-	return false
+	return c.flags.Changed("max-provision") && c.maxProvision == 0 || c.flags.Changed("max-remove") && c.maxRemove == 0
 }
 
 // workers sizes the pool. The shared limiter releases requests at --rate,
@@ -364,34 +326,10 @@ func stopReason(err error) string {
 	return err.Error()
 }
 
-// exitCode is 0 only when every row reached the goal of the command (see
-// the README's table of outcomes). capped counts the rows remove skipped
-// for --max-remove only: they are still there.
-func exitCode(m mode, s *report.Summary, acceptPending bool, capped int) int {
-	ok := false
-	switch m {
-	case modeValidate:
-		ok = s.Outcomes[pipeline.Invalid] == 0
-	case modeProvision:
-		done := s.Provision[pipeline.Provisioned]
-		if acceptPending {
-			done += s.Provision[pipeline.Pending]
-		}
-		ok = done == s.Rows
-	case modeStatus:
-		ok = s.Provision[pipeline.Provisioned] == s.Rows
-	case modeConsent:
-		// Sent, or nothing to send: not pending any more, or pending for
-		// less than --older-than. not_found is not the aim reached.
-		ok = s.Consent[pipeline.Sent]+s.Consent[pipeline.NotPending]+s.Consent[pipeline.TooRecent] == s.Rows
-	case modeRemove:
-		// Removed, or skipped as made by no run; not_found (someone else
-		// removed it, or a wrong id) and --max-remove's skips are not.
-		ok = s.Remove[pipeline.Removed]+s.Remove[pipeline.Skipped]-capped == s.Rows
-	default:
-		ok = s.Outcomes[pipeline.Passed] == s.Rows
-	}
-	if ok {
+// exitCode is 0 only when every row reached the aim of the command, as its
+// table entry says (see the README's table of outcomes).
+func exitCode(s *report.Summary, acceptPending bool) int {
+	if s.AllReached(acceptPending) {
 		return ExitOK
 	}
 	return ExitPartial

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/wholesale-batch/wholesale-batch/check"
+	"github.com/wholesale-batch/wholesale-batch/command"
 )
 
 // invocation is one Run: the command tree built for it and what the
@@ -23,8 +24,9 @@ type invocation struct {
 	err  error
 }
 
-// commandOrder is the order help lists commands in.
-var commandOrder = []string{"precheck", "validate", "provision", "status", "resend-consent", "remove", "completion", "version", "help"}
+// commandOrder is the order help lists commands in: the table's, then
+// the tool's own.
+var commandOrder = append(command.Names(), "completion", "version", "help")
 
 // newRoot builds the command tree of one invocation. Every output goes to
 // env: cobra falls back to os.Stdout and os.Stderr only when a writer is
@@ -79,8 +81,8 @@ func newRoot(env Env) *invocation {
 	root.SetUsageFunc(func(cmd *cobra.Command) error { writeHelp(cmd.OutOrStderr(), cmd); return nil })
 	root.SetFlagErrorFunc(inv.flagError)
 
-	for _, m := range []mode{modePrecheck, modeValidate, modeProvision, modeStatus, modeConsent, modeRemove} {
-		root.AddCommand(inv.batchCommand(m))
+	for _, c := range command.Table {
+		root.AddCommand(inv.batchCommand(c))
 	}
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
@@ -126,10 +128,10 @@ changes). The manifest (--summary-json) records the same.`,
 const exitCodesHelp = `Exit codes: 0 every row passed, 1 some rows did not, 2 usage or input error (nothing sent),
 3 run stopped early (401, interrupt): finished rows are written.`
 
-// batchCommand is precheck, validate or provision.
-func (inv *invocation) batchCommand(m mode) *cobra.Command {
+// batchCommand is one command of the table.
+func (inv *invocation) batchCommand(m *command.Command) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     m.String(),
+		Use:     m.Name,
 		Short:   commandHelp[m].short,
 		Long:    commandHelp[m].long,
 		Example: commandHelp[m].examples,
@@ -140,7 +142,7 @@ func (inv *invocation) batchCommand(m mode) *cobra.Command {
 		Args: cobra.ArbitraryArgs, // checked below, with a message that says where files go
 	}
 	// The command's flags are the run's config: cobra parses them once.
-	cfg := &config{mode: m}
+	cfg := &config{cmd: m}
 	fs := newFlagSet(m, cfg)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		inv.ran = true
@@ -148,15 +150,15 @@ func (inv *invocation) batchCommand(m mode) *cobra.Command {
 			inv.code, inv.err = ExitUsage, usagef("unexpected argument %q: the input file goes in --input", args[0])
 			return nil
 		}
-		cfg.args, cfg.flags = append([]string{m.String()}, inv.raw...), fs
+		cfg.args, cfg.flags = append([]string{m.Name}, inv.raw...), fs
 		if err := cfg.check(); err != nil {
 			inv.code, inv.err = ExitUsage, err
 			return nil
 		}
 		switch {
-		case m == modeProvision:
+		case m == command.Provision:
 			inv.code, inv.err = runProvision(cmd.Context(), cfg, inv.env)
-		case m.followUp():
+		case m.FollowUp:
 			inv.code, inv.err = runFollowUp(cmd.Context(), cfg, inv.env)
 		default:
 			inv.code, inv.err = execute(cmd.Context(), cfg, inv.env)
@@ -180,8 +182,8 @@ func (inv *invocation) batchCommand(m mode) *cobra.Command {
 
 // commandHelp is the text of each run command's help. The long texts are
 // reflowed (see writeHelp); examples are shown as they are.
-var commandHelp = map[mode]struct{ short, long, usage, examples, exit string }{
-	modePrecheck: {
+var commandHelp = map[*command.Command]struct{ short, long, usage, examples, exit string }{
+	command.Precheck: {
 		short: "ask the API whether each row would provision",
 		long: `Asks the Webex API whether each row would provision (POST
 /v1/wholesale/subscribers/validate), through one rate-limited pool, and writes one result row per
@@ -212,7 +214,7 @@ are not sent again.`,
 input error (nothing sent), 3 run stopped early (401, a burst of 403, the error-rate breaker, an
 interrupt): finished rows are written and the resume command is printed.`,
 	},
-	modeValidate: {
+	command.Validate: {
 		short: "check the file offline: no token, no network",
 		long: `Checks the file offline (no token, no network) and writes the same result format:
 precheck_result is "invalid" for rows that would be refused, with the column and the fix, and
@@ -233,7 +235,7 @@ person's own columns come back beside the results.`,
 		exit: `Exit codes: 0 every row is valid, 1 some rows are not (see the result file), 2 usage or
 input error, 3 the result file could not be written.`,
 	},
-	modeProvision: {
+	command.Provision: {
 		short: "precheck, then provision the rows that pass",
 		long: `Prechecks every valid row, shows what will be provisioned (rows per customer and
 package) and asks, then provisions the rows that passed, each exactly once: a request whose
@@ -263,7 +265,7 @@ command is printed. A declined confirmation exits 1 and leaves no file.`,
 }
 
 func init() {
-	commandHelp[modeStatus] = struct{ short, long, usage, examples, exit string }{
+	commandHelp[command.Status] = struct{ short, long, usage, examples, exit string }{
 		short: "look each subscriber up: who is provisioned, who is pending",
 		long: `Read-only. Looks each row's subscriber up: by its subscriber_id when the input is a result
 file of provision, else by email. Writes provision_result (provisioned, pending, not_found, error,
@@ -276,7 +278,7 @@ the subscriber carries. A nightly job runs it on yesterday's results to see who 
 		exit: `Exit codes: 0 every row is provisioned, 1 some are not (see the result file), 2 usage or
 input error (nothing sent), 3 run stopped early: finished rows are written.`,
 	}
-	commandHelp[modeConsent] = struct{ short, long, usage, examples, exit string }{
+	commandHelp[command.ResendConsent] = struct{ short, long, usage, examples, exit string }{
 		short: "send the consent email again to those still pending",
 		long: `For each row whose subscriber is pending_user_migration (looked up first: the input's status
 may be stale) and has been so for longer than --older-than, asks Webex to send the consent email
@@ -290,7 +292,7 @@ may send and asks first (--yes for cron).`,
 confirmation declined: no file left), 2 usage or input error (nothing sent), 3 run stopped early:
 finished rows are written and the resume command is printed.`,
 	}
-	commandHelp[modeRemove] = struct{ short, long, usage, examples, exit string }{
+	commandHelp[command.Remove] = struct{ short, long, usage, examples, exit string }{
 		short: "undo a provisioning run: remove the subscribers it made",
 		long: `Removes (DELETE /wholesale/subscribers/{id}) each subscriber a provisioning run made: rows of
 its result file with a subscriber_id and provision_result provisioned, pending or in between, and
@@ -397,7 +399,8 @@ func (inv *invocation) unknownCommand(name string) error {
 	if strings.ContainsAny(name, "./\\") {
 		return usagef("unknown command %q: the command comes first and the file goes in --input, e.g. wholesale-batch precheck --input %s --output results.csv", name, name)
 	}
-	return usagef("unknown command %q: the commands are precheck, validate and provision (see wholesale-batch --help)", name)
+	names := command.Names()
+	return usagef("unknown command %q: the commands are %s and %s (see wholesale-batch --help)", name, strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }
 
 // singleDashLong refuses -input and -rate=5: Go's flag package read them

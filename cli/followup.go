@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/wholesale-batch/wholesale-batch/check"
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/tasks"
 )
@@ -14,23 +15,23 @@ import (
 // runFollowUp runs status, resend-consent or remove: the same pipeline,
 // limiter, journal, outputs and exit codes as precheck and provision.
 func runFollowUp(ctx context.Context, cfg *config, env Env) (int, error) {
-	if cfg.mode.confirms() && !cfg.yes && !env.StdinTTY {
-		return ExitUsage, usagef("%s changes subscribers and asks for confirmation first; no one can answer here (standard input is not a terminal): add --yes to confirm in advance", cfg.mode)
+	if err := cfg.canAsk(env); err != nil {
+		return ExitUsage, err
 	}
 	j, err := newJob(ctx, cfg, env)
 	if err != nil {
 		return ExitUsage, err
 	}
 	var work pipeline.Worker
-	switch cfg.mode {
-	case modeStatus:
+	switch cfg.cmd {
+	case command.Status:
 		work = (&tasks.StatusChecker{Client: j.client}).Work
-	case modeConsent:
+	case command.ResendConsent:
 		work = (&tasks.ConsentSender{Client: j.client, Intents: j.jr, OlderThan: cfg.olderThan}).Work
-	case modeRemove:
+	case command.Remove:
 		work = (&tasks.Remover{Client: j.client, Intents: j.jr, Max: cfg.maxRemove}).Work
 	}
-	if cfg.mode.confirms() {
+	if p := cfg.cmd.Prompt; p != nil {
 		n, err := j.showPlan(ctx)
 		if err != nil {
 			j.abandon()
@@ -40,19 +41,15 @@ func runFollowUp(ctx context.Context, cfg *config, env Env) (int, error) {
 			j.abandon()
 			return ExitUsage, usagef("--max-remove 0 lets none of the %d subscribers be removed: give how many may go (leave the flag out for all); nothing was removed", n)
 		}
-		if n > 0 && !cfg.yes && !j.confirmFollowUp(ctx, n) {
-			if cfg.mode == modeRemove {
-				return j.declined("no subscriber was removed")
-			}
-			return j.declined("no consent email was sent")
+		if n > 0 && !cfg.yes && !j.confirm(ctx, n) {
+			return j.declined(p.NotDone)
 		}
 		if err := j.openOut(); err != nil {
 			j.abandon()
 			return ExitUsage, err
 		}
 	}
-	breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
-	work = pipeline.Guard(breaker, j.jr.wrap(truthful(j.debugRequests(work), cfg.mode.followUpOutcome)))
+	work = pipeline.Guard(j.breaker(), j.jr.wrap(truthful(j.debugRequests(work), cfg.cmd.Last().Field)))
 	return j.finish(j.run(ctx, work, j.write, cfg.workers()))
 }
 
@@ -76,10 +73,10 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 		}
 		selected++
 		take := false
-		switch j.cfg.mode {
-		case modeRemove:
+		switch j.cfg.cmd {
+		case command.Remove:
 			take = tasks.Removable(&r)
-		case modeConsent:
+		case command.ResendConsent:
 			st := r.Prior["subscriber_status"]
 			take = st == "" || st == "pending_user_migration" || r.Prior["provision_result"] == pipeline.Pending
 		}
@@ -102,10 +99,10 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 	if err := j.cfg.sel.none(selected, rows); err != nil {
 		return 0, err
 	}
-	capped := j.cfg.mode == modeRemove && j.cfg.maxRemove > 0 && int64(total) > j.cfg.maxRemove
+	capped := j.cfg.maxRemove > 0 && int64(total) > j.cfg.maxRemove
 	verb := "to remove"
 	switch {
-	case j.cfg.mode == modeConsent:
+	case j.cfg.cmd == command.ResendConsent:
 		verb = "that may get the consent email again (each is looked up first)"
 	case capped:
 		verb = "that could be removed"
@@ -135,20 +132,36 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 	return total, nil
 }
 
-// confirmFollowUp asks on the terminal. Removing takes typing the number
-// of subscribers that will go.
-func (j *job) confirmFollowUp(ctx context.Context, n int) bool {
-	if j.cfg.mode == modeRemove {
-		return confirmCount(ctx, j.env, fmt.Sprintf("This removes %d subscribers. Type %d to go ahead: ", n, n), n)
+// confirm asks on the terminal, in the words of the command's prompt, for
+// n rows. Some take typing the number of subscribers (TypeCount).
+func (j *job) confirm(ctx context.Context, n int) bool {
+	p := j.cfg.cmd.Prompt
+	if p.TypeCount {
+		return confirmCount(ctx, j.env, fmt.Sprintf(p.Question, n, n), n)
 	}
-	return confirmYes(ctx, j.env, fmt.Sprintf("Send the consent email again to up to %d subscribers? Type yes to go ahead: ", n))
+	return confirmYes(ctx, j.env, fmt.Sprintf(p.Question, n))
+}
+
+// canAsk refuses, before anything is sent, a command that asks first when
+// no one can answer and --yes was not given.
+func (cfg *config) canAsk(env Env) error {
+	if p := cfg.cmd.Prompt; p != nil && !cfg.yes && !env.StdinTTY {
+		return usagef("%s %s and asks for confirmation first; no one can answer here (standard input is not a terminal): add --yes to confirm in advance", cfg.cmd.Name, p.Changes)
+	}
+	return nil
+}
+
+// breaker is a new error-rate breaker of the run, judging rows as the
+// command table says.
+func (j *job) breaker() *pipeline.Breaker {
+	return &pipeline.Breaker{AbortAfter: j.cfg.abortAfter, ErrorRate: j.cfg.abortRate, ForbiddenBurst: 5, Judge: j.cfg.cmd.Judge}
 }
 
 // notRemovable refuses a remove whose input is not a result file of a
 // provisioning run (or of status): a plain list of emails, or a precheck's
 // result, names no subscriber this tool made.
 func (j *job) notRemovable(h pipeline.Header, rows, results int) error {
-	if j.cfg.mode != modeRemove || rows == 0 {
+	if j.cfg.cmd != command.Remove || rows == 0 {
 		return nil
 	}
 	need := "remove takes the result file of provision (or of status): rows with a subscriber_id and provision_result provisioned or pending"

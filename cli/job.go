@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/check"
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/ratelimit"
 	"github.com/wholesale-batch/wholesale-batch/report"
@@ -43,7 +44,6 @@ type job struct {
 	sum        *report.Summary
 	fails      *report.Failures // rows for the HTML report, if asked for
 	unselected int              // rows --rows, --match and --skip left out
-	capped     int              // rows --max-remove skipped
 	bar        *progress
 
 	cleanup []func() // run by close, last first
@@ -140,7 +140,7 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	if err := noReplace(cfg); err != nil {
 		return nil, err
 	}
-	if cfg.mode != modeValidate {
+	if !cfg.cmd.Offline {
 		if err := j.connect(cfg, env); err != nil {
 			return nil, err
 		}
@@ -161,7 +161,7 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	for _, w := range headerWarnings(j.in.src.Header(), cfg.pkg) {
 		fmt.Fprintf(j.stderr, "wholesale-batch: %s\n", w)
 	}
-	if cfg.mode != modeValidate {
+	if !cfg.cmd.Offline {
 		if j.jr, err = openJournal(cfg); err != nil {
 			return nil, err
 		}
@@ -178,7 +178,7 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	}
 	// A command that asks first creates its files only once confirmed
 	// (openOut), so a declined run leaves none and replaces none.
-	if !cfg.mode.confirms() {
+	if cfg.cmd.Prompt == nil {
 		if err := j.openOut(); err != nil {
 			return nil, err
 		}
@@ -189,9 +189,9 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	if j.in.regular {
 		j.scan(ctx)
 	}
-	j.sum = report.NewSummary()
+	j.sum = report.NewSummary(cfg.cmd)
 	if cfg.reportFile != "" {
-		j.fails = report.NewFailures(0)
+		j.fails = report.NewFailures(cfg.cmd, 0)
 	}
 	j.warnTokenLife()
 	j.bar = newProgress(cfg, env, j.con, j.in.total)
@@ -248,9 +248,7 @@ func (j *job) warnTokenLife() {
 		return
 	}
 	requests := float64(j.in.total)
-	if c.mode == modeProvision {
-		requests *= 2 // a precheck and a POST a row
-	}
+	requests *= float64(len(c.cmd.Steps())) // provision: a precheck and a POST a row
 	if d := time.Duration(requests / c.rate * float64(time.Second)); d > 12*time.Hour {
 		fmt.Fprintf(j.stderr, "wholesale-batch: this run needs about %.0f hours at --rate %g, and a personal access token lasts 12 hours: with --credentials FILE (an integration's refresh token) the token is renewed as it expires\n", d.Hours(), c.rate)
 	}
@@ -271,14 +269,11 @@ func (j *job) close() {
 // (the progress bar counts rows as the workers finish them).
 func (j *job) write(r pipeline.Result) error {
 	j.sum.Add(r)
-	if r.Remove == pipeline.Skipped && r.Row != nil && tasks.Removable(r.Row) {
-		j.capped++ // one remove would have taken: --max-remove left it
-	}
 	if j.fails != nil {
 		j.fails.Add(r)
 	}
 	if j.log.Enabled(context.Background(), slog.LevelDebug) {
-		j.log.Debug("row", "line", r.Row.Line, "email", r.Row.Fields.Email, "precheck", r.Precheck, "provision", r.Provision,
+		j.log.Debug("row", "line", r.Row.Line, "email", r.Row.Fields.Email, "precheck", r.Precheck, "outcome", r.Outcome,
 			"status", r.HTTPStatus, "errorCodes", r.ErrorCodes, "attempts", r.Attempts, "trackingId", r.TrackingID)
 	}
 	return j.out.write(r)
@@ -286,13 +281,13 @@ func (j *job) write(r pipeline.Result) error {
 
 // preparer builds the offline checks of this run.
 func (j *job) preparer() *pipeline.Preparer {
-	if j.cfg.mode.followUp() {
+	if j.cfg.cmd.FollowUp {
 		return &pipeline.Preparer{LookupOnly: true}
 	}
 	return &pipeline.Preparer{
 		Defaults:    pipeline.Defaults{CustomerID: j.cfg.customerID, Package: j.cfg.pkg},
-		Check:       check.Options{DefaultCountry: j.cfg.country, ExistingCalling: j.cfg.existingCall, NeedCustomer: j.cfg.mode == modeProvision},
-		NeedPackage: j.cfg.mode == modeProvision,
+		Check:       check.Options{DefaultCountry: j.cfg.country, ExistingCalling: j.cfg.existingCall, NeedCustomer: j.cfg.cmd == command.Provision},
+		NeedPackage: j.cfg.cmd == command.Provision,
 	}
 }
 
@@ -405,7 +400,7 @@ func (j *job) finish(runErr error) (int, error) {
 			err = fmt.Errorf("%s: %w (rows before it are written)", j.cfg.input, runErr)
 		}
 	default:
-		code = exitCode(j.cfg.mode, j.sum, j.cfg.acceptPending, j.capped)
+		code = exitCode(j.sum, j.cfg.acceptPending)
 	}
 	j.sum.NotSelected = j.unselected
 	facts := j.facts(runErr)
@@ -475,7 +470,7 @@ func (j *job) facts(runErr error) report.RunFacts {
 // failed.
 func (j *job) writeArtefacts(f report.RunFacts, code int) ([]report.File, []string) {
 	var failed, notWritten []string
-	info := report.RunInfo{Tool: "wholesale-batch", Version: Version, Command: j.cfg.mode.String(), Input: j.cfg.input,
+	info := report.RunInfo{Tool: "wholesale-batch", Version: Version, Command: j.cfg.cmd.Name, Input: j.cfg.input,
 		Start: j.start, End: time.Now(), ExitCode: code}
 	if j.cfg.reportFile != "" {
 		if err := writeFile(j.cfg.reportFile, func(w io.Writer) error { return report.WriteHTML(w, info, j.sum, f, j.fails) }); err != nil {
@@ -540,9 +535,8 @@ func execute(ctx context.Context, cfg *config, env Env) (int, error) {
 	var work pipeline.Worker = validateOnly
 	workers := 1
 	if j.client != nil {
-		breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
 		customers := &tasks.Customers{Client: j.client}
-		work = pipeline.Guard(breaker, customers.Resolve(j.jr.wrap(truthful(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work), precheckOutcome))))
+		work = pipeline.Guard(j.breaker(), customers.Resolve(j.jr.wrap(truthful(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work), command.PrecheckStep.Field))))
 		workers = cfg.workers()
 	}
 	return j.finish(j.run(ctx, work, j.write, workers))

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/journal"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
@@ -17,8 +18,8 @@ import (
 
 func runProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	// Refuse before anything is sent, not after an hour of prechecks.
-	if !cfg.yes && !env.StdinTTY {
-		return ExitUsage, usagef("provision changes customers' organisations and licences and asks for confirmation first; no one can answer here (standard input is not a terminal): add --yes to confirm in advance")
+	if err := cfg.canAsk(env); err != nil {
+		return ExitUsage, err
 	}
 	return executeProvision(ctx, cfg, env)
 }
@@ -39,16 +40,14 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	}
 	workers := cfg.workers()
 	customers := &tasks.Customers{Client: j.client}
-	breaker := func() *pipeline.Breaker {
-		return &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
-	}
+	breaker := j.breaker
 
 	// Pass 1: prechecks, journaled; nothing is written to the output yet.
 	// Customers named by externalCustomerId are resolved first, outside
 	// the journal, so a row's identity there is what it sends.
 	plan := newPlanCount(cfg.canary)
 	pass1 := pipeline.Guard(breaker(), customers.Resolve(
-		j.jr.wrapKind(journal.KindPrecheck, j.fromPlan(truthful(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work), precheckOutcome)))))
+		j.jr.wrapKind(journal.KindPrecheck, j.fromPlan(truthful(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work), command.PrecheckStep.Field)))))
 	if err := j.run(ctx, pass1, plan.add, workers); err != nil {
 		j.sum = plan.sum
 		fmt.Fprintln(j.stderr, "stopped during the precheck pass: nothing was provisioned")
@@ -68,8 +67,8 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 		fmt.Fprintf(j.stderr, "canaries: each customer's first %d rows that passed (%d rows) are provisioned first; a customer's other rows go only if all of its canaries end provisioned or pending\n", cfg.canary, len(plan.canary))
 	}
 	if n := plan.total(); n > 0 && !cfg.yes {
-		if !confirmYes(ctx, env, fmt.Sprintf("Provision these %d subscribers? Type yes to go ahead: ", n)) {
-			return j.declined("no subscriber was provisioned")
+		if !j.confirm(ctx, n) {
+			return j.declined(cfg.cmd.Prompt.NotDone)
 		}
 	}
 	if err := j.openOut(); err != nil {
@@ -82,14 +81,14 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 		pre, ok := j.jr.lookup(journal.KindPrecheck, row)
 		if !ok {
 			// Only a file changed between the passes gets here.
-			return pipeline.Result{Row: row, Precheck: pipeline.Error, Provision: pipeline.Skipped, Final: true,
+			return pipeline.Result{Row: row, Precheck: pipeline.Error, Outcome: pipeline.Skipped, Final: true,
 				Message: "no precheck result for this row: the input changed during the run; run again"}
 		}
 		if pre.PlanNote != "" {
 			row.Notes = append(row.Notes, pre.PlanNote)
 		}
 		res := prov.Work(ctx, row, pre)
-		inDoubtIfSent(&res, &res.Provision, pre.Attempts)
+		inDoubtIfSent(&res, &res.Outcome, pre.Attempts)
 		return res
 	})
 
@@ -128,8 +127,8 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 func skipInvalid(work pipeline.Worker) pipeline.Worker {
 	return func(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		r := work(ctx, row)
-		if r.Precheck == pipeline.Invalid && r.Provision == "" {
-			r.Provision = pipeline.Skipped
+		if r.Precheck == pipeline.Invalid && r.Outcome == "" {
+			r.Outcome = pipeline.Skipped
 		}
 		return r
 	}
@@ -208,7 +207,7 @@ type planCount struct {
 }
 
 func newPlanCount(canaryN int) *planCount {
-	return &planCount{sum: report.NewSummary(), groups: map[[2]string]int{}, canaryN: canaryN,
+	return &planCount{sum: report.NewSummary(command.Provision), groups: map[[2]string]int{}, canaryN: canaryN,
 		perCust: map[string]int{}, canary: map[int]string{}}
 }
 

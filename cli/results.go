@@ -35,7 +35,7 @@ func openResults(cfg *config, env Env, in *input, resumable bool) (*results, err
 		return nil, err
 	}
 	r := &results{closeCSV: closeOut, path: cfg.output}
-	r.csv, err = report.NewCSVWriter(out, report.CSVOptions{InputHeader: in.src.Header().Data(), Excel: cfg.excel, Extra: extraColumns(cfg.mode)})
+	r.csv, err = report.NewCSVWriter(out, report.CSVOptions{InputHeader: in.src.Header().Data(), Excel: cfg.excel, Command: cfg.cmd})
 	if err == nil && cfg.retryFile != "" {
 		r.retryPath = cfg.retryFile
 		if r.retryFile, err = createPrivate(cfg.retryFile); err != nil {
@@ -51,13 +51,13 @@ func openResults(cfg *config, env Env, in *input, resumable bool) (*results, err
 	}
 	if r.retryFile != nil {
 		h := in.src.Header()
-		if cfg.mode.followUp() && h.First > 0 {
+		if cfg.cmd.FollowUp && h.First > 0 {
 			// A result file given back: its result cells come back too,
 			// so the retry file is an input of the same command.
-			r.retry = report.NewRetryWriter(r.retryFile, h.Raw, in.delim, cfg.retryFailed)
+			r.retry = report.NewRetryWriter(r.retryFile, cfg.cmd, h.Raw, in.delim, cfg.retryFailed)
 			r.retry.Prior = h.Raw[:h.First]
 		} else {
-			r.retry = report.NewRetryWriter(r.retryFile, h.Data(), in.delim, cfg.retryFailed)
+			r.retry = report.NewRetryWriter(r.retryFile, cfg.cmd, h.Data(), in.delim, cfg.retryFailed)
 		}
 		// Rows a --resume will send are left out: following both the retry
 		// file and the resume command would send them twice.
@@ -106,16 +106,3 @@ func (r *results) retryHint(w io.Writer) {
 
 // retryOK reports whether the retry file exists and is whole.
 func (r *results) retryOK() bool { return r != nil && r.retry != nil && r.retryErr == nil }
-
-// extraColumns are the result columns a command writes besides the usual.
-func extraColumns(m mode) []string {
-	switch m {
-	case modeStatus:
-		return []string{report.LastStatusChange}
-	case modeConsent:
-		return []string{report.LastStatusChange, report.ConsentResult}
-	case modeRemove:
-		return []string{report.RemoveResult}
-	}
-	return nil
-}

@@ -66,7 +66,7 @@ func openJournal(cfg *config) (*resumable, error) {
 	if err != nil {
 		return nil, usagef("cannot read the input: %v", unwrapPath(err))
 	}
-	hdr := journal.Header{Tool: "wholesale-batch " + Version, Command: cfg.mode.String(), Input: cfg.input,
+	hdr := journal.Header{Tool: "wholesale-batch " + Version, Command: cfg.cmd.Name, Input: cfg.input,
 		InputSize: size, InputHash: sum, Started: time.Now().UTC()}
 
 	old, err := journal.Load(path)
@@ -118,7 +118,7 @@ func resumeEmpty(cfg *config, path string, hdr journal.Header) (*resumable, erro
 	switch {
 	case !cfg.resume:
 		return nil, usagef("%s is empty: an earlier %s run into %s stopped before it recorded anything, so what it sent is unknown. Add --resume --force to continue it (every row is done again; provisioning and remove look each subscriber up first), or delete %s to start over",
-			path, cfg.mode, cfg.output, path)
+			path, cfg.cmd.Name, cfg.output, path)
 	case !cfg.force:
 		return nil, usagef("%s is empty, so it cannot be checked against this run: add --force to resume anyway (every row is done again; provisioning and remove look each subscriber up first), or delete %s to start over", path, path)
 	}

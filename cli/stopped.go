@@ -36,17 +36,3 @@ func truthful(work pipeline.Worker, pick func(*pipeline.Result) *string) pipelin
 	}
 }
 
-// precheckOutcome picks a precheck's outcome (precheck, and provision's
-// first pass).
-func precheckOutcome(res *pipeline.Result) *string { return &res.Precheck }
-
-// followUpOutcome picks the outcome of status, resend-consent or remove.
-func (m mode) followUpOutcome(res *pipeline.Result) *string {
-	switch m {
-	case modeConsent:
-		return &res.Consent
-	case modeRemove:
-		return &res.Remove
-	}
-	return &res.Provision // status writes provision_result
-}
