@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/wholesale-batch/wholesale-batch/cli"
+	"github.com/wholesale-batch/wholesale-batch/command"
+	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
 )
 
@@ -126,6 +128,79 @@ func TestUnknownCommandListsEveryCommand(t *testing.T) {
 	for _, name := range []string{"precheck", "validate", "provision", "status", "resend-consent", "remove"} {
 		if !strings.Contains(stderr, name) {
 			t.Errorf("the message does not name %s: %s", name, stderr)
+		}
+	}
+}
+
+// TestEveryCommandThroughRun runs each command of the table against an API
+// that answers every request 503: 2 rows end in error (exit 1, both in the
+// retry file, the summary, the manifest, not "every row" in the report),
+// and 40 trip the breaker (exit 3). validate sends nothing: its rows are
+// invalid instead. A command added to the table needs its arguments here.
+func TestEveryCommandThroughRun(t *testing.T) {
+	srv := brokenAPI(t)
+	args := map[string]func(in string) []string{
+		"precheck":       func(in string) []string { return []string{"--input", in} },
+		"validate":       func(in string) []string { return []string{"--input", in} },
+		"provision":      func(in string) []string { return []string{"--input", in, "--customer-id", "c1", "--package", "webex_meetings", "--yes"} },
+		"status":         func(in string) []string { return []string{"--input", in} },
+		"resend-consent": func(in string) []string { return []string{"--input", in, "--yes", "--older-than", "0s"} },
+		"remove":         func(in string) []string { return []string{"--input", in, "--yes"} },
+	}
+	for _, cmd := range command.Table {
+		argsOf, ok := args[cmd.Name]
+		if !ok {
+			t.Errorf("%s: no arguments in TestEveryCommandThroughRun", cmd.Name)
+			continue
+		}
+		// The first step errs (provision's precheck: nothing is provisioned).
+		step := cmd.Steps()[0]
+		outcome, label := pipeline.Error, strings.TrimSpace(step.Label+" error")
+		if cmd.Offline {
+			outcome, label = pipeline.Invalid, "invalid"
+		}
+		for _, n := range []int{2, 40} {
+			in := provisionedFile(t, n)
+			if cmd.Offline {
+				in = writeFile(t, "in.csv", "email\n"+strings.Repeat("not-an-address\n", n))
+			} else if !cmd.FollowUp {
+				in = emailsFile(t, n)
+			}
+			dir := t.TempDir()
+			out, retry, page, manifest := filepath.Join(dir, "out.csv"), filepath.Join(dir, "retry.csv"), filepath.Join(dir, "r.html"), filepath.Join(dir, "m.json")
+			a := append([]string{cmd.Name, "--output", out, "--retry-file", retry, "--report", page, "--summary-json", manifest}, argsOf(in)...)
+			if !cmd.Offline {
+				a = append(a, "--base-url", srv.URL, "--rate", "0", "--max-retries", "0", "--retry-for", "0", "--concurrency", "1")
+			}
+			code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, a...)
+			if n == 40 {
+				if want := cli.ExitAborted; !cmd.Offline && code != want {
+					t.Errorf("%s of 40 rows in error: exit %d, want %d from the breaker\n%s", cmd.Name, code, want, stderr)
+				}
+				continue
+			}
+			if code != cli.ExitPartial {
+				t.Errorf("%s: exit %d, want 1\n%s", cmd.Name, code, stderr)
+				continue
+			}
+			wantRetry := 2
+			if cmd.Offline {
+				wantRetry = 0 // invalid rows are fixed, not retried
+			}
+			if rows := readCSV(t, retry); len(rows) != wantRetry {
+				t.Errorf("%s: %d rows in the retry file, want %d", cmd.Name, len(rows), wantRetry)
+			}
+			if !strings.Contains(stderr, label) {
+				t.Errorf("%s: the summary lacks %q\n%s", cmd.Name, label, stderr)
+			}
+			counts := manifestCounts(t, manifest)
+			if got := counts[step.Counts][outcome]; got != 2 {
+				t.Errorf("%s: manifest counts.%s = %v, want %s: 2", cmd.Name, step.Counts, counts[step.Counts], outcome)
+			}
+			b, _ := os.ReadFile(page)
+			if strings.Contains(string(b), cmd.AllReached) || !strings.Contains(string(b), "What to fix") {
+				t.Errorf("%s: the report of 2 rows in %s says %q, or has no \"What to fix\"", cmd.Name, outcome, cmd.AllReached)
+			}
 		}
 	}
 }

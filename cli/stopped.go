@@ -35,4 +35,3 @@ func truthful(work pipeline.Worker, pick func(*pipeline.Result) *string) pipelin
 		return res
 	}
 }
-
