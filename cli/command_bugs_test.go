@@ -140,9 +140,11 @@ func TestUnknownCommandListsEveryCommand(t *testing.T) {
 func TestEveryCommandThroughRun(t *testing.T) {
 	srv := brokenAPI(t)
 	args := map[string]func(in string) []string{
-		"precheck":       func(in string) []string { return []string{"--input", in} },
-		"validate":       func(in string) []string { return []string{"--input", in} },
-		"provision":      func(in string) []string { return []string{"--input", in, "--customer-id", "c1", "--package", "webex_meetings", "--yes"} },
+		"precheck": func(in string) []string { return []string{"--input", in} },
+		"validate": func(in string) []string { return []string{"--input", in} },
+		"provision": func(in string) []string {
+			return []string{"--input", in, "--customer-id", "c1", "--package", "webex_meetings", "--yes"}
+		},
 		"status":         func(in string) []string { return []string{"--input", in} },
 		"resend-consent": func(in string) []string { return []string{"--input", in, "--yes", "--older-than", "0s"} },
 		"remove":         func(in string) []string { return []string{"--input", in, "--yes"} },

@@ -70,7 +70,7 @@ var outcomeWants = map[string]map[string]want{
 	},
 	"remove": {
 		pipeline.Removed:  {exit: 0, judged: true, summary: "remove removed", counts: "remove"},
-		pipeline.Skipped:  {exit: 0, summary: "remove skipped", counts: "remove"}, // made by no run: nothing to undo
+		pipeline.Skipped:  {exit: 0, summary: "remove skipped", counts: "remove"},                 // made by no run: nothing to undo
 		"capped":          {exit: 1, exitPending: 1, summary: "remove skipped", counts: "remove"}, // skipped for --max-remove: still there
 		pipeline.NotFound: {exit: 1, exitPending: 1, judged: true, summary: "remove not_found", counts: "remove"},
 		pipeline.Failed:   {exit: 1, exitPending: 1, retryFailed: true, judged: true, summary: "remove failed", counts: "remove"},
