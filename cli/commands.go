@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -82,7 +83,11 @@ func newRoot(env Env) *invocation {
 	root.SetFlagErrorFunc(inv.flagError)
 
 	for _, c := range command.Table {
-		root.AddCommand(inv.batchCommand(c))
+		newCmd, ok := commandFiles[c]
+		if !ok {
+			panic("cli: command " + c.Name + " is in the table but has no newCmd in commandFiles")
+		}
+		root.AddCommand(newCmd(inv))
 	}
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
@@ -128,8 +133,23 @@ changes). The manifest (--summary-json) records the same.`,
 const exitCodesHelp = `Exit codes: 0 every row passed, 1 some rows did not, 2 usage or input error (nothing sent),
 3 run stopped early (401, interrupt): finished rows are written.`
 
-// batchCommand is one command of the table.
-func (inv *invocation) batchCommand(m *command.Command) *cobra.Command {
+// commandFiles maps each command of the table to the constructor in its
+// file (precheck.go, validate.go, provision.go, status.go,
+// resendconsent.go, remove.go), each run for real.
+var commandFiles = map[*command.Command]func(*invocation) *cobra.Command{
+	command.Precheck:      func(inv *invocation) *cobra.Command { return newCmdPrecheck(inv, nil) },
+	command.Validate:      func(inv *invocation) *cobra.Command { return newCmdValidate(inv, nil) },
+	command.Provision:     func(inv *invocation) *cobra.Command { return newCmdProvision(inv, nil) },
+	command.Status:        func(inv *invocation) *cobra.Command { return newCmdStatus(inv, nil) },
+	command.ResendConsent: func(inv *invocation) *cobra.Command { return newCmdResendConsent(inv, nil) },
+	command.Remove:        func(inv *invocation) *cobra.Command { return newCmdRemove(inv, nil) },
+}
+
+// runCommand is the cobra command of one table entry: its help, the flags
+// define adds into cfg (shared groups with cfg.use, and its own), and a
+// RunE that checks them (own, then the groups') and calls run.
+func (inv *invocation) runCommand(cfg *config, define func(*flagDefs), own func() error, run func(context.Context) (int, error)) *cobra.Command {
+	m := cfg.cmd
 	cmd := &cobra.Command{
 		Use:     m.Name,
 		Short:   commandHelp[m].short,
@@ -141,9 +161,11 @@ func (inv *invocation) batchCommand(m *command.Command) *cobra.Command {
 		},
 		Args: cobra.ArbitraryArgs, // checked below, with a message that says where files go
 	}
-	// The command's flags are the run's config: cobra parses them once.
-	cfg := &config{cmd: m}
-	fs := newFlagSet(m, cfg)
+	// The command's flags are the run's options: cobra parses them once.
+	fs := pflag.NewFlagSet(m.Name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false // help shows them grouped, in this order
+	define(&flagDefs{fs: fs})
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		inv.ran = true
 		if len(args) > 0 {
@@ -151,18 +173,18 @@ func (inv *invocation) batchCommand(m *command.Command) *cobra.Command {
 			return nil
 		}
 		cfg.args, cfg.flags = append([]string{m.Name}, inv.raw...), fs
-		if err := cfg.check(); err != nil {
+		var err error
+		if own != nil {
+			err = own()
+		}
+		if err == nil {
+			err = cfg.check()
+		}
+		if err != nil {
 			inv.code, inv.err = ExitUsage, err
 			return nil
 		}
-		switch {
-		case m == command.Provision:
-			inv.code, inv.err = runProvision(cmd.Context(), cfg, inv.env)
-		case m.FollowUp:
-			inv.code, inv.err = runFollowUp(cmd.Context(), cfg, inv.env)
-		default:
-			inv.code, inv.err = execute(cmd.Context(), cfg, inv.env)
-		}
+		inv.code, inv.err = run(cmd.Context())
 		return nil
 	}
 	cmd.Flags().SortFlags = false

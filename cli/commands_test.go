@@ -50,7 +50,7 @@ func TestBuildVersion(t *testing.T) {
 }
 
 func TestClosestFlag(t *testing.T) {
-	fs := newFlagSet(command.Provision, &config{})
+	fs := flagSetOf(command.Provision)
 	for name, want := range map[string]string{
 		"inptu":         "input",  // adjacent letters swapped
 		"Input":         "input",  // case
@@ -173,7 +173,7 @@ func TestREADMEFlagsAreTheHelp(t *testing.T) {
 				t.Errorf("%s --help lacks %q", name, left)
 			}
 		}
-		newFlagSet(m, &config{}).VisitAll(func(f *pflag.Flag) {
+		flagSetOf(m).VisitAll(func(f *pflag.Flag) {
 			if _, ok := flags[f.Name]; !ok {
 				t.Errorf("%s --%s is not in the README's flag tables", name, f.Name)
 			}

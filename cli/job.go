@@ -18,7 +18,6 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/ratelimit"
 	"github.com/wholesale-batch/wholesale-batch/report"
-	"github.com/wholesale-batch/wholesale-batch/tasks"
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
@@ -44,7 +43,10 @@ type job struct {
 	sum        *report.Summary
 	fails      *report.Failures // rows for the HTML report, if asked for
 	unselected int              // rows --rows, --match and --skip left out
-	bar        *progress
+	// acceptPending counts the outcomes the table reaches only with
+	// --accept-pending (provision's) as reached, for the exit code.
+	acceptPending bool
+	bar           *progress
 
 	cleanup []func() // run by close, last first
 }
@@ -155,8 +157,10 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	if err := cfg.sel.resolve(j.in.src.Header(), "--skip", cfg.sel.skip); err != nil {
 		return nil, err
 	}
-	if cfg.plan != "" && j.in.src.Header().First == 0 {
-		return nil, usagef("--plan %s is not a result file of precheck: it needs the precheck_result and request_hash columns that precheck writes", cfg.plan)
+	if cfg.needsResults != nil {
+		if err := cfg.needsResults(j.in.src.Header()); err != nil {
+			return nil, err
+		}
 	}
 	for _, w := range headerWarnings(j.in.src.Header(), cfg.pkg) {
 		fmt.Fprintf(j.stderr, "wholesale-batch: %s\n", w)
@@ -400,7 +404,7 @@ func (j *job) finish(runErr error) (int, error) {
 			err = fmt.Errorf("%s: %w (rows before it are written)", j.cfg.input, runErr)
 		}
 	default:
-		code = exitCode(j.sum, j.cfg.acceptPending)
+		code = exitCode(j.sum, j.acceptPending)
 	}
 	j.sum.NotSelected = j.unselected
 	facts := j.facts(runErr)
@@ -525,19 +529,4 @@ func writeFile(path string, fill func(io.Writer) error) error {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-func execute(ctx context.Context, cfg *config, env Env) (int, error) {
-	j, err := newJob(ctx, cfg, env)
-	if err != nil {
-		return ExitUsage, err
-	}
-	var work pipeline.Worker = validateOnly
-	workers := 1
-	if j.client != nil {
-		customers := &tasks.Customers{Client: j.client}
-		work = pipeline.Guard(j.breaker(), customers.Resolve(j.jr.wrap(truthful(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work), command.PrecheckStep.Field))))
-		workers = cfg.workers()
-	}
-	return j.finish(j.run(ctx, work, j.write, workers))
 }

@@ -153,7 +153,7 @@ func TestManifestRedactsARun(t *testing.T) {
 	if got := toStrings(conf["map"]); !reflect.DeepEqual(got, []string{"E-mail=email"}) {
 		t.Errorf("config.map = %v", conf["map"])
 	}
-	fs := newFlagSet(command.Precheck, &config{})
+	fs := flagSetOf(command.Precheck)
 	fs.VisitAll(func(f *pflag.Flag) {
 		if _, ok := conf[f.Name]; !ok {
 			t.Errorf("config lacks --%s", f.Name)

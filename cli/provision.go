@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/journal"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
@@ -16,24 +17,81 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/tasks"
 )
 
-func runProvision(ctx context.Context, cfg *config, env Env) (int, error) {
-	// Refuse before anything is sent, not after an hour of prechecks.
-	if err := cfg.canAsk(env); err != nil {
+// provisionOptions are provision's flags: the shared groups, and those
+// of its own.
+type provisionOptions struct {
+	config
+	max           limitFlag
+	plan          string
+	planMaxAge    time.Duration
+	wait          bool
+	waitTimeout   time.Duration
+	acceptPending bool
+	canary        int
+}
+
+// newCmdProvision is the provision command; runF runs it (provisionRun
+// when nil), so a test can check the flags without running.
+func newCmdProvision(inv *invocation, runF func(context.Context, *provisionOptions, Env) (int, error)) *cobra.Command {
+	o := &provisionOptions{config: config{cmd: command.Provision}, max: limitFlag{name: "max-provision", verb: "provisioned"}}
+	o.stdio, o.filesWhy, o.inputNote = filesOnly, "it reads the input twice and keeps its journal beside the output", " unless --plan"
+	if runF == nil {
+		runF = provisionRun
+	}
+	return inv.runCommand(&o.config, func(d *flagDefs) {
+		o.use(d, &o.ioFlags, &o.selectFlags, &o.confirmFlags)
+		o.max.define(d, "provision at most N rows; the rest are skipped")
+		d.str(&o.plan, "plan", "", "", "FILE", "an earlier precheck result file, instead of --input: its passed rows that are unchanged (request_hash) and fresh are not prechecked again")
+		d.duration(&o.planMaxAge, "plan-max-age", 7*24*time.Hour, "with --plan: older prechecks are done again")
+		d.boolean(&o.wait, "wait", "", "follow each new subscriber until its status is final")
+		d.duration(&o.waitTimeout, "wait-timeout", 5*time.Minute, "with --wait: how long to follow one subscriber")
+		d.boolean(&o.acceptPending, "accept-pending", "", "count pending (consent email sent) as done for the exit code")
+		d.integer(&o.canary, "canary", 0, "provision each customer's first N rows that passed first; its other rows go only if all N end provisioned or pending")
+		o.use(d, &o.rowFlags, &o.apiFlags, &o.reportFlags, &o.resumeFlags)
+	}, o.check, func(ctx context.Context) (int, error) { return runF(ctx, o, inv.env) })
+}
+
+// check checks provision's own flags; --plan is the input.
+func (o *provisionOptions) check() error {
+	if o.plan != "" {
+		if o.input != "" && o.input != o.plan {
+			return usagef("give --plan or --input, not both: the plan is the input")
+		}
+		o.input = o.plan
+		o.needsResults = func(h pipeline.Header) error {
+			if h.First == 0 {
+				return usagef("--plan %s is not a result file of precheck: it needs the precheck_result and request_hash columns that precheck writes", o.plan)
+			}
+			return nil
+		}
+	}
+	if o.canary < 0 {
+		return usagef("--canary must be 0 (none) or more, got %d", o.canary)
+	}
+	return o.max.check()
+}
+
+// provisionRun refuses before anything is sent, not after an hour of
+// prechecks, when no one can confirm.
+func provisionRun(ctx context.Context, o *provisionOptions, env Env) (int, error) {
+	if err := o.canAsk(env); err != nil {
 		return ExitUsage, err
 	}
-	return executeProvision(ctx, cfg, env)
+	return executeProvision(ctx, o, env)
 }
 
 // executeProvision runs the two passes of a provisioning run. The first
 // prechecks every row (or takes a fresh, unchanged plan's verdict) into the
 // journal; then the user sees what will be provisioned and confirms; the
 // second provisions the rows that passed and writes the result file.
-func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
+func executeProvision(ctx context.Context, o *provisionOptions, env Env) (int, error) {
+	cfg := &o.config
 	j, err := newJob(ctx, cfg, env)
 	if err != nil {
 		return ExitUsage, err
 	}
-	if cfg.limitZero() {
+	j.acceptPending = o.acceptPending
+	if o.max.zero(cfg.flags) {
 		// Refused before the prechecks: nothing is sent.
 		j.abandon()
 		return ExitUsage, usagef("--max-provision 0 lets none of the %d rows of %s be provisioned: give how many may go (leave the flag out for all); nothing was sent", j.in.total, cfg.input)
@@ -45,9 +103,9 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	// Pass 1: prechecks, journaled; nothing is written to the output yet.
 	// Customers named by externalCustomerId are resolved first, outside
 	// the journal, so a row's identity there is what it sends.
-	plan := newPlanCount(cfg.canary)
-	pass1 := pipeline.Guard(breaker(), customers.Resolve(
-		j.jr.wrapKind(journal.KindPrecheck, j.fromPlan(truthful(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work), command.PrecheckStep.Field)))))
+	plan := newPlanCount(o.canary)
+	pass1 := j.chain((&tasks.Prechecker{Client: j.client}).Work, command.PrecheckStep,
+		o.fromPlan, func(w pipeline.Worker) pipeline.Worker { return j.jr.wrapKind(journal.KindPrecheck, w) }, customers.Resolve)
 	if err := j.run(ctx, pass1, plan.add, workers); err != nil {
 		j.sum = plan.sum
 		fmt.Fprintln(j.stderr, "stopped during the precheck pass: nothing was provisioned")
@@ -62,9 +120,9 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	}
 
 	// Confirmation, before the first POST.
-	plan.print(j.stderr, cfg.maxProvision)
-	if cfg.canary > 0 && len(plan.canary) > 0 {
-		fmt.Fprintf(j.stderr, "canaries: each customer's first %d rows that passed (%d rows) are provisioned first; a customer's other rows go only if all of its canaries end provisioned or pending\n", cfg.canary, len(plan.canary))
+	plan.print(j.stderr, o.max.n)
+	if o.canary > 0 && len(plan.canary) > 0 {
+		fmt.Fprintf(j.stderr, "canaries: each customer's first %d rows that passed (%d rows) are provisioned first; a customer's other rows go only if all of its canaries end provisioned or pending\n", o.canary, len(plan.canary))
 	}
 	if n := plan.total(); n > 0 && !cfg.yes {
 		if !j.confirm(ctx, n) {
@@ -76,7 +134,7 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 		return ExitUsage, err
 	}
 
-	prov := &tasks.Provisioner{Client: j.client, Intents: j.jr, Max: cfg.maxProvision, Wait: cfg.wait, WaitTimeout: cfg.waitTimeout}
+	prov := &tasks.Provisioner{Client: j.client, Intents: j.jr, Max: o.max.n, Wait: o.wait, WaitTimeout: o.waitTimeout}
 	provision := j.jr.wrapKind(journal.KindResult, func(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		pre, ok := j.jr.lookup(journal.KindPrecheck, row)
 		if !ok {
@@ -95,7 +153,7 @@ func executeProvision(ctx context.Context, cfg *config, env Env) (int, error) {
 	// Pass 2a, with --canary N: each customer's first N rows that passed,
 	// journaled but not written yet; their outcome decides the rest.
 	var canaries *canaryVerdicts
-	if cfg.canary > 0 && len(plan.canary) > 0 {
+	if o.canary > 0 && len(plan.canary) > 0 {
 		canaries = newCanaryVerdicts(plan.canary)
 		if err := j.nextPass(); err != nil {
 			return j.finish(err)
@@ -157,8 +215,8 @@ func (j *job) nextPass() error {
 // fromPlan answers a row from a plan (an earlier precheck result file)
 // when the plan passed it, the row would send the same body, and the
 // precheck is fresh; any other row is prechecked again, with a note why.
-func (j *job) fromPlan(work pipeline.Worker) pipeline.Worker {
-	if j.cfg.plan == "" {
+func (o *provisionOptions) fromPlan(work pipeline.Worker) pipeline.Worker {
+	if o.plan == "" {
 		return work
 	}
 	return func(ctx context.Context, row *pipeline.Row) pipeline.Result {
@@ -175,8 +233,8 @@ func (j *job) fromPlan(work pipeline.Worker) pipeline.Worker {
 			return noted(work(ctx, row), "changed since the plan's precheck: prechecked again")
 		case err != nil:
 			return noted(work(ctx, row), "the plan has no precheck time for this row: prechecked again")
-		case time.Since(checked) > j.cfg.planMaxAge:
-			return noted(work(ctx, row), fmt.Sprintf("the plan's precheck is older than --plan-max-age %s: prechecked again", j.cfg.planMaxAge))
+		case time.Since(checked) > o.planMaxAge:
+			return noted(work(ctx, row), fmt.Sprintf("the plan's precheck is older than --plan-max-age %s: prechecked again", o.planMaxAge))
 		}
 		res := pipeline.Result{Row: row, Precheck: pipeline.Passed, RequestHash: hash, CheckedAt: checked, Final: true,
 			InfoCodes: row.Prior["info_codes"], Message: row.Prior["message"], TrackingID: row.Prior["tracking_id"],

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
@@ -34,4 +35,19 @@ func truthful(work pipeline.Worker, pick func(*pipeline.Result) *string) pipelin
 		inDoubtIfSent(&res, pick(&res), 0)
 		return res
 	}
+}
+
+// link wraps a row's worker in one more layer of the chain.
+type link func(pipeline.Worker) pipeline.Worker
+
+// chain builds a row's worker, the one place the layers are put together:
+// the request log (debug), the in-doubt rule for step's outcome, links from
+// the innermost out (the journal, the customer look-up...), and outermost
+// the breaker, which judges the row as the command table says.
+func (j *job) chain(work pipeline.Worker, step *command.Step, links ...link) pipeline.Worker {
+	w := truthful(j.debugRequests(work), step.Field)
+	for _, l := range links {
+		w = l(w)
+	}
+	return pipeline.Guard(j.breaker(), w)
 }
