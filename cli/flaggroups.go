@@ -112,6 +112,9 @@ func (g *selectFlags) check(*pflag.FlagSet) error {
 type rowFlags struct {
 	customerID, pkg, country string
 	existingCall             bool
+	// complete: every row needs its customerId and package (provision
+	// sends them to be made; a precheck is asked without).
+	complete bool
 }
 
 func (g *rowFlags) add(d *flagDefs) {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/check"
-	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/ratelimit"
 	"github.com/wholesale-batch/wholesale-batch/report"
@@ -290,8 +289,8 @@ func (j *job) preparer() *pipeline.Preparer {
 	}
 	return &pipeline.Preparer{
 		Defaults:    pipeline.Defaults{CustomerID: j.cfg.customerID, Package: j.cfg.pkg},
-		Check:       check.Options{DefaultCountry: j.cfg.country, ExistingCalling: j.cfg.existingCall, NeedCustomer: j.cfg.cmd == command.Provision},
-		NeedPackage: j.cfg.cmd == command.Provision,
+		Check:       check.Options{DefaultCountry: j.cfg.country, ExistingCalling: j.cfg.existingCall, NeedCustomer: j.cfg.complete},
+		NeedPackage: j.cfg.complete,
 	}
 }
 

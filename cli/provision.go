@@ -35,6 +35,7 @@ type provisionOptions struct {
 func newCmdProvision(inv *invocation, runF func(context.Context, *provisionOptions, Env) (int, error)) *cobra.Command {
 	o := &provisionOptions{config: config{cmd: command.Provision}, max: limitFlag{name: "max-provision", verb: "provisioned"}}
 	o.stdio, o.filesWhy, o.inputNote = filesOnly, "it reads the input twice and keeps its journal beside the output", " unless --plan"
+	o.complete = true
 	if runF == nil {
 		runF = provisionRun
 	}
