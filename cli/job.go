@@ -204,7 +204,7 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 
 // openOut creates the result and retry files.
 func (j *job) openOut() error {
-	out, err := openResults(j.cfg, j.env, j.in, j.jr != nil)
+	out, err := openResults(j.cfg, j.env, j.in, j.jr)
 	if err != nil {
 		return err
 	}

@@ -206,7 +206,7 @@ func (r *resumable) record(kind string, row *pipeline.Row, res pipeline.Result) 
 	if err != nil {
 		return err
 	}
-	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: kind, Key: tasks.Identity(row), Data: data}, false)
+	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: kind, Key: tasks.Identity(row), Data: data}, journal.Buffered)
 }
 
 // reload reads the journal again, with what this run has added: the
@@ -245,7 +245,7 @@ func (r *resumable) Sent(row *pipeline.Row) bool {
 // Record journals, and syncs to disk, that row is about to be sent.
 func (r *resumable) Record(row *pipeline.Row) error {
 	data, _ := json.Marshal(map[string]string{"email": row.Fields.Email, "at": time.Now().UTC().Format(time.RFC3339Nano)})
-	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: journal.KindIntent, Key: intentKey(row), Data: data}, true)
+	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: journal.KindIntent, Key: intentKey(row), Data: data}, journal.Synced)
 }
 
 // close ends the journal; a run that wrote every row final removes it, so

@@ -176,9 +176,10 @@ func walkOutcome(t *testing.T, cmd *command.Command, outcome string, w want) {
 		t.Errorf("exit code with --accept-pending %d, want %d", got, w.exitPending)
 	}
 
-	for _, withFailed := range []bool{false, true} {
+	for _, scope := range []report.RetryScope{report.Unanswered, report.WithRefused} {
+		withFailed := scope == report.WithRefused
 		var buf bytes.Buffer
-		rw := report.NewRetryWriter(&buf, cmd, []string{"email"}, ',', withFailed)
+		rw := report.NewRetryWriter(&buf, cmd, []string{"email"}, ',', scope)
 		if err := rw.Add(r); err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +188,7 @@ func walkOutcome(t *testing.T, cmd *command.Command, outcome string, w want) {
 		}
 	}
 	// A journal's run leaves rows not finished to --resume.
-	rw := report.NewRetryWriter(&bytes.Buffer{}, cmd, []string{"email"}, ',', true)
+	rw := report.NewRetryWriter(&bytes.Buffer{}, cmd, []string{"email"}, ',', report.WithRefused)
 	rw.Resumable = true
 	if err := rw.Add(r); err != nil {
 		t.Fatal(err)

@@ -107,6 +107,22 @@ type Result struct {
 	Fatal error `json:"-"`
 }
 
+// Call is what one API call of a row leaves behind (webex.CallInfo
+// converts to it): how many attempts it took, the last attempt's status and
+// tracking id.
+type Call struct {
+	Attempts   int
+	Status     int
+	TrackingID string
+}
+
+// Took adds a call to r: its attempts count with the row's others, and its
+// status and tracking id are the row's latest.
+func (r *Result) Took(c Call) {
+	r.Attempts += c.Attempts
+	r.HTTPStatus, r.TrackingID = c.Status, c.TrackingID
+}
+
 // Invalidated is the result of a row found wrong before sending.
 func Invalidated(row *Row) Result {
 	return Result{Row: row, Precheck: Invalid, Message: ProblemText(row.Problems), Final: true}

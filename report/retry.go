@@ -56,20 +56,29 @@ type RetryWriter struct {
 	record        []string
 }
 
+// RetryScope is which rows without a pass a retry file takes.
+type RetryScope int
+
+const (
+	// Unanswered rows ended without a definite answer (error), or were
+	// not sent where no --resume sends them: sending again may work.
+	Unanswered RetryScope = iota
+	// WithRefused adds the rows the API refused (failed), for a rerun
+	// after fixing something outside the file (--retry-failed).
+	WithRefused
+)
+
 // NewRetryWriter writes the header line (buffered: errors come back from
 // Add or Flush) and returns the writer for cmd's results, which its table
 // entry says are worth sending again. header is the input's header cells
 // as read (pipeline.Header.Raw), delimiter the input's (',' when zero).
-// With includeFailed, rows the API refused (failed) are written too, for a
-// rerun after fixing something outside the file, such as the customer's
-// settings; otherwise only rows that ended without a definite answer
-// (error).
-func NewRetryWriter(w io.Writer, cmd *command.Command, header []string, delimiter rune, includeFailed bool) *RetryWriter {
+// scope says whether rows the API refused (failed) are written too.
+func NewRetryWriter(w io.Writer, cmd *command.Command, header []string, delimiter rune, scope RetryScope) *RetryWriter {
 	cw := csv.NewWriter(w)
 	if delimiter != 0 {
 		cw.Comma = delimiter
 	}
-	rw := &RetryWriter{w: cw, cmd: cmd, width: len(header), includeFailed: includeFailed}
+	rw := &RetryWriter{w: cw, cmd: cmd, width: len(header), includeFailed: scope == WithRefused}
 	if len(header) == 0 {
 		rw.err = errors.New("retry file: the input has no header")
 		return rw
@@ -81,7 +90,7 @@ func NewRetryWriter(w io.Writer, cmd *command.Command, header []string, delimite
 // Qualifies reports whether r belongs in a retry file, as the command
 // table says of its steps' outcomes: one ended without a definite answer
 // (error: retries exhausted, a transport failure, the run stopped with
-// the row in flight), or, with includeFailed, was refused (failed); a row
+// the row in flight), or, WithRefused, was refused (failed); a row
 // not sent goes only when no --resume can send it (see Resumable). A
 // provisioning error is retried too: if the subscriber was in fact
 // created, the next run says so (errorCode 10022) instead of creating it

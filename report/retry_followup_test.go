@@ -33,7 +33,7 @@ func TestRetryWriterFollowUpRows(t *testing.T) {
 		{"removed", pipeline.Result{Outcome: pipeline.Removed, Final: true}, false},
 		{"consent not_found", pipeline.Result{Outcome: pipeline.NotFound, Final: true}, false},
 	} {
-		rw := report.NewRetryWriter(&bytes.Buffer{}, command.Remove, header, ',', false)
+		rw := report.NewRetryWriter(&bytes.Buffer{}, command.Remove, header, ',', report.Unanswered)
 		rw.Resumable = true
 		if got := rw.Qualifies(c.res); got != c.want {
 			t.Errorf("%s: qualifies %v, want %v", c.name, got, c.want)
@@ -41,7 +41,7 @@ func TestRetryWriterFollowUpRows(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	rw := report.NewRetryWriter(&buf, command.Remove, header, ',', false)
+	rw := report.NewRetryWriter(&buf, command.Remove, header, ',', report.Unanswered)
 	rw.Prior = prior
 	for i, id := range []string{"S1", "S2"} {
 		if err := rw.Add(pipeline.Result{Row: row(i+2, id), Outcome: pipeline.Error, Final: true}); err != nil {

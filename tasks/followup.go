@@ -31,8 +31,7 @@ const (
 func current(ctx context.Context, c *webex.Client, row *pipeline.Row, res *pipeline.Result) (webex.Subscriber, bool, error) {
 	if id := strings.TrimSpace(row.Prior[priorSubscriberID]); id != "" {
 		sub, info, err := c.GetSubscriber(ctx, id)
-		res.Attempts += info.Attempts
-		res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
+		res.Took(pipeline.Call(info))
 		var ae *webex.APIError
 		if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
 			return sub, false, nil
@@ -44,8 +43,7 @@ func current(ctx context.Context, c *webex.Client, row *pipeline.Row, res *pipel
 		return webex.Subscriber{}, false, errors.New("the row has neither a subscriber_id nor an email to look the subscriber up by")
 	}
 	subs, info, err := c.FindByEmail(ctx, email)
-	res.Attempts += info.Attempts
-	res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
+	res.Took(pipeline.Call(info))
 	if err != nil {
 		return webex.Subscriber{}, false, err
 	}
@@ -190,8 +188,7 @@ func (s *ConsentSender) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 		}
 	}
 	info, err := s.Client.ResendConsent(ctx, sub.ID, func() error { return s.Intents.Record(row) })
-	res.Attempts += info.Attempts
-	res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
+	res.Took(pipeline.Call(info))
 	var doubt *webex.InDoubtError
 	var ae *webex.APIError
 	switch {
@@ -313,8 +310,7 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	}
 	earlier := r.Intents.Sent(row)
 	info, err := r.Client.RemoveSubscriber(ctx, id, func() error { return r.Intents.Record(row) })
-	res.Attempts += info.Attempts
-	res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
+	res.Took(pipeline.Call(info))
 	var ae *webex.APIError
 	var odd *webex.AnswerError
 	switch {
