@@ -39,7 +39,7 @@ func newCmdProvision(inv *invocation, runF func(context.Context, *provisionOptio
 	if runF == nil {
 		runF = provisionRun
 	}
-	return inv.runCommand(&o.config, func(d *flagDefs) {
+	return inv.runCommand(&o.config, provisionText, func(d *flagDefs) {
 		o.use(d, &o.ioFlags, &o.selectFlags, &o.confirmFlags)
 		o.max.define(d, "provision at most N rows; the rest are skipped")
 		d.str(&o.plan, "plan", "", "", "FILE", "an earlier precheck result file, instead of --input: its passed rows that are unchanged (request_hash) and fresh are not prechecked again")
@@ -317,4 +317,33 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// provisionText is its help.
+var provisionText = commandText{
+	short: "precheck, then provision the rows that pass",
+	long: `Prechecks every valid row, shows what will be provisioned (rows per customer and
+package) and asks, then provisions the rows that passed, each exactly once: a request whose
+answer is lost is never simply sent again; the subscriber is looked up first.
+
+An interrupted or crashed run continues with the same command and --resume.`,
+	usage: `wholesale-batch provision --input FILE --output FILE [flags]
+wholesale-batch provision --plan FILE --output FILE [flags]`,
+	examples: `  wholesale-batch provision -i subs.csv -o results.csv --customer-id ID   # asks to confirm
+  wholesale-batch provision -i subs.csv -o results.csv --yes --wait       # unattended
+
+  # Monday, sales: precheck into a plan; Tuesday, ops: provision the plan
+  wholesale-batch precheck  --input subs.csv --output plan.csv
+  wholesale-batch provision --plan plan.csv --output results.csv --yes
+
+  # cron: only errors printed; the exit code and the manifest say what happened
+  wholesale-batch provision --yes --quiet --token-file /etc/webex/token \
+      --input today.csv --output results.csv --summary-json run.json --retry-file retry.csv
+
+  # after an interrupt or a crash: only what is not done, never anyone twice
+  wholesale-batch provision -i subs.csv -o results.csv --yes --resume`,
+	exit: `Exit codes: 0 every row was provisioned (pending too with --accept-pending), 1 some rows
+were not (see the result file), 2 usage or input error (nothing sent), 3 run stopped early (401,
+a burst of 403, the error-rate breaker, an interrupt): finished rows are written and the resume
+command is printed. A declined confirmation exits 1 and leaves no file.`,
 }

@@ -25,7 +25,7 @@ func newCmdResendConsent(inv *invocation, runF func(context.Context, *resendCons
 	if runF == nil {
 		runF = resendConsentRun
 	}
-	return inv.runCommand(&o.config, func(d *flagDefs) {
+	return inv.runCommand(&o.config, resendConsentText, func(d *flagDefs) {
 		o.use(d, &o.ioFlags, &o.selectFlags, &o.confirmFlags)
 		d.duration(&o.olderThan, "older-than", 72*time.Hour, "only subscribers pending for longer than this")
 		o.use(d, &o.apiFlags, &o.reportFlags, &o.resumeFlags)
@@ -45,4 +45,20 @@ func resendConsentRun(ctx context.Context, o *resendConsentOptions, env Env) (in
 		},
 		verb: "that may get the consent email again (each is looked up first)",
 	})
+}
+
+// resendConsentText is its help.
+var resendConsentText = commandText{
+	short: "send the consent email again to those still pending",
+	long: `For each row whose subscriber is pending_user_migration (looked up first: the input's status
+may be stale) and has been so for longer than --older-than, asks Webex to send the consent email
+again (POST /subscribers/{id}/emails/consentMove), at most once a row a run, even across --resume.
+Writes consent_result: sent, not_pending, too_recent, not_found, failed or error. Shows how many it
+may send and asks first (--yes for cron).`,
+	usage: "wholesale-batch resend-consent --input FILE --output FILE [flags]",
+	examples: `  wholesale-batch status --input results.csv --output status.csv
+  wholesale-batch resend-consent --input status.csv --output consent.csv --older-than 72h --yes`,
+	exit: `Exit codes: 0 every row sent, not pending or too recent, 1 any other (not_found too; or the
+confirmation declined: no file left), 2 usage or input error (nothing sent), 3 run stopped early:
+finished rows are written and the resume command is printed.`,
 }

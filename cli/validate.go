@@ -21,7 +21,7 @@ func newCmdValidate(inv *invocation, runF func(context.Context, *validateOptions
 	if runF == nil {
 		runF = validateRun
 	}
-	return inv.runCommand(&o.config, func(d *flagDefs) {
+	return inv.runCommand(&o.config, validateText, func(d *flagDefs) {
 		o.use(d, &o.ioFlags, &o.selectFlags, &o.rowFlags, &o.reportFlags)
 	}, nil, func(ctx context.Context) (int, error) { return runF(ctx, o, inv.env) })
 }
@@ -45,4 +45,27 @@ func validateOnly(_ context.Context, r *pipeline.Row) pipeline.Result {
 		r.Notes = append(r.Notes, fmt.Sprintf("customerId: looked up from externalCustomerId %q when sent (validate is offline)", ext))
 	}
 	return pipeline.Result{Row: r, Final: true}
+}
+
+// validateText is its help.
+var validateText = commandText{
+	short: "check the file offline: no token, no network",
+	long: `Checks the file offline (no token, no network) and writes the same result format:
+precheck_result is "invalid" for rows that would be refused, with the column and the fix, and
+empty for rows that would be sent.
+
+Encodings, delimiters, header wordings, phone numbers damaged by Excel, duplicates and unknown
+packages are checked; every change made to a value is listed in the notes column, and the
+person's own columns come back beside the results.`,
+	usage: "wholesale-batch validate --input FILE --output FILE [flags]",
+	examples: `  wholesale-batch validate --input sales.csv --output checked.csv
+
+  # a spreadsheet from sales: a page to send back, the result for Excel
+  wholesale-batch validate -i from-sales.csv -o checked.csv --report checked.html --excel
+
+  # semicolons, a column of ours under another name, UK numbers without +44
+  wholesale-batch validate -i export.csv -o checked.csv --delimiter ";" \
+      --map "Work Phone=primaryPhoneNumber" --default-country GB`,
+	exit: `Exit codes: 0 every row is valid, 1 some rows are not (see the result file), 2 usage or
+input error, 3 the result file could not be written.`,
 }
