@@ -99,7 +99,6 @@ func executeProvision(ctx context.Context, o *provisionOptions, env Env) (int, e
 	}
 	workers := cfg.workers()
 	customers := &tasks.Customers{Client: j.client}
-	breaker := j.breaker
 
 	// Pass 1: prechecks, journaled; nothing is written to the output yet.
 	// Customers named by externalCustomerId are resolved first, outside
@@ -159,7 +158,7 @@ func executeProvision(ctx context.Context, o *provisionOptions, env Env) (int, e
 		if err := j.nextPass(); err != nil {
 			return j.finish(err)
 		}
-		err := j.runSelected(ctx, pipeline.Guard(breaker(), skipInvalid(customers.Resolve(provision))), canaries.add, workers, canaries.isCanary)
+		err := j.runSelected(ctx, j.guarded(provision, customers.Resolve, skipInvalid), canaries.add, workers, canaries.isCanary)
 		if err != nil {
 			j.sum = plan.sum
 			return j.finish(err)
@@ -176,7 +175,7 @@ func executeProvision(ctx context.Context, o *provisionOptions, env Env) (int, e
 		j.sum.Canaries = canaries.lines() // the summary says it again at the end
 	}
 	precheckOf := func(row *pipeline.Row) (pipeline.Result, bool) { return j.jr.lookup(journal.KindPrecheck, row) }
-	work := pipeline.Guard(breaker(), skipInvalid(customers.Resolve(canaries.gate(provision, precheckOf))))
+	work := j.guarded(canaries.gate(provision, precheckOf), customers.Resolve, skipInvalid)
 	return j.finish(j.run(ctx, work, j.write, workers))
 }
 

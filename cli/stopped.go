@@ -45,9 +45,15 @@ type link func(pipeline.Worker) pipeline.Worker
 // the innermost out (the journal, the customer look-up...), and outermost
 // the breaker, which judges the row as the command table says.
 func (j *job) chain(work pipeline.Worker, step *command.Step, links ...link) pipeline.Worker {
-	w := truthful(j.debugRequests(work), step.Field)
+	return j.guarded(truthful(j.debugRequests(work), step.Field), links...)
+}
+
+// guarded is the outer part of a chain, for a worker that applies the
+// in-doubt rule itself (provision's, which counts its precheck's
+// attempts): links from the innermost out, then the breaker.
+func (j *job) guarded(work pipeline.Worker, links ...link) pipeline.Worker {
 	for _, l := range links {
-		w = l(w)
+		work = l(work)
 	}
-	return pipeline.Guard(j.breaker(), w)
+	return pipeline.Guard(j.breaker(), work)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -257,5 +258,44 @@ func walkOutcome(t *testing.T, cmd *command.Command, outcome string, w want) {
 	}
 	if !reached && !strings.Contains(page.String(), fmt.Sprintf(">%s<", w.summary)) {
 		t.Errorf("report does not count the row as %q", w.summary)
+	}
+}
+
+// The README's table of what exit 0 needs names, for each command of the
+// table, its outcome column and every outcome that reaches its aim.
+func TestReadmeExitTableIsTheCommandTable(t *testing.T) {
+	raw, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		cells := strings.Split(line, " | ")
+		if len(cells) != 3 || !strings.HasPrefix(cells[0], "| `") {
+			continue
+		}
+		rows[strings.Trim(cells[0], "| `")] = cells[1:]
+	}
+	for _, cmd := range command.Table {
+		row, ok := rows[cmd.Name]
+		if !ok {
+			t.Errorf("README's exit table has no row for %s", cmd.Name)
+			continue
+		}
+		if want := "`" + cmd.Last().Column + "`"; row[0] != want {
+			t.Errorf("README: %s writes %s, the table says %s", cmd.Name, row[0], want)
+		}
+		for _, o := range cmd.Last().Outcomes {
+			if o.Goal == command.Missed {
+				continue
+			}
+			word := "`" + o.Name + "`"
+			if o.Name == "" {
+				word = "empty"
+			}
+			if !strings.Contains(row[1], word) {
+				t.Errorf("README: exit 0 of %s does not name %s (%q)", cmd.Name, word, row[1])
+			}
+		}
 	}
 }
