@@ -206,3 +206,15 @@ func TestEveryCommandThroughRun(t *testing.T) {
 		}
 	}
 }
+
+// The debug log shows the precheck body of the commands that send one,
+// not of the follow-ups, which send none.
+func TestDebugLogsOnlyBodiesSent(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	in := provisionedFile(t, 1)
+	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "status", "--base-url", srv.URL, "--input", in,
+		"--output", filepath.Join(t.TempDir(), "out.csv"), "--rate", "0", "--log-level", "debug")
+	if code != cli.ExitPartial || strings.Contains(stderr, "precheck request") {
+		t.Errorf("status --log-level debug: exit %d, or a precheck body it never sent\n%s", code, stderr)
+	}
+}

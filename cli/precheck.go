@@ -33,7 +33,7 @@ func precheckRun(ctx context.Context, o *precheckOptions, env Env) (int, error) 
 		return ExitUsage, err
 	}
 	customers := &tasks.Customers{Client: j.client}
-	work := j.chain((&tasks.Prechecker{Client: j.client}).Work, command.PrecheckStep, j.jr.wrap, customers.Resolve)
+	work := j.chain((&tasks.Prechecker{Client: j.client}).Work, command.PrecheckStep, j.debugRequests, j.jr.wrap, customers.Resolve)
 	return j.finish(j.run(ctx, work, j.write, o.workers()))
 }
 

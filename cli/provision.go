@@ -105,7 +105,7 @@ func executeProvision(ctx context.Context, o *provisionOptions, env Env) (int, e
 	// the journal, so a row's identity there is what it sends.
 	plan := newPlanCount(o.canary)
 	pass1 := j.chain((&tasks.Prechecker{Client: j.client}).Work, command.PrecheckStep,
-		o.fromPlan, func(w pipeline.Worker) pipeline.Worker { return j.jr.wrapKind(journal.KindPrecheck, w) }, customers.Resolve)
+		j.debugRequests, o.fromPlan, func(w pipeline.Worker) pipeline.Worker { return j.jr.wrapKind(journal.KindPrecheck, w) }, customers.Resolve)
 	if err := j.run(ctx, pass1, plan.add, workers); err != nil {
 		j.sum = plan.sum
 		fmt.Fprintln(j.stderr, "stopped during the precheck pass: nothing was provisioned")

@@ -41,11 +41,12 @@ func truthful(work pipeline.Worker, pick func(*pipeline.Result) *string) pipelin
 type link func(pipeline.Worker) pipeline.Worker
 
 // chain builds a row's worker, the one place the layers are put together:
-// the request log (debug), the in-doubt rule for step's outcome, links from
-// the innermost out (the journal, the customer look-up...), and outermost
-// the breaker, which judges the row as the command table says.
+// the in-doubt rule for step's outcome, links from the innermost out (the
+// request log of a command that sends a body, the journal, the customer
+// look-up...), and outermost the breaker, which judges the row as the
+// command table says.
 func (j *job) chain(work pipeline.Worker, step *command.Step, links ...link) pipeline.Worker {
-	return j.guarded(truthful(j.debugRequests(work), step.Field), links...)
+	return j.guarded(truthful(work, step.Field), links...)
 }
 
 // guarded is the outer part of a chain, for a worker that applies the
