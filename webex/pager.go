@@ -165,5 +165,5 @@ func (c *Client) relative(next *url.URL) (string, url.Values, error) {
 	}
 	q := u.Query()
 	q.Del("onBehalfOfSubPartnerOrgId") // do() adds ours
-	return strings.TrimPrefix(u.Path, c.base.Path), q, nil
+	return strings.TrimPrefix(u.EscapedPath(), c.base.EscapedPath()), q, nil
 }
