@@ -80,9 +80,13 @@ func TestPagerWalksEveryPage(t *testing.T) {
 				io.WriteString(w, page(off, 100, 250))
 			}},
 		{name: "offset fallback, a short page ends it", items: 250, requests: 3, attempts: 3,
-			answer: func(_ int, q url.Values, _ string, w http.ResponseWriter) { io.WriteString(w, page(offsetOf(q), 100, 250)) }},
+			answer: func(_ int, q url.Values, _ string, w http.ResponseWriter) {
+				io.WriteString(w, page(offsetOf(q), 100, 250))
+			}},
 		{name: "offset fallback, an empty page ends it", items: 200, requests: 3, attempts: 3,
-			answer: func(_ int, q url.Values, _ string, w http.ResponseWriter) { io.WriteString(w, page(offsetOf(q), 100, 200)) }},
+			answer: func(_ int, q url.Values, _ string, w http.ResponseWriter) {
+				io.WriteString(w, page(offsetOf(q), 100, 200))
+			}},
 		{name: "a short page with a Link is not the last", items: 150, requests: 3, attempts: 3,
 			answer: func(_ int, q url.Values, base string, w http.ResponseWriter) {
 				off := offsetOf(q)
