@@ -81,6 +81,15 @@ func (s *Server) search(f listFilter, offset, limit int) (page []Subscriber, mor
 		skip = 0
 	}
 	for skip > 0 {
+		if k, n, match := w.bulkRun(f); n > 0 {
+			if match {
+				n = min(n, skip)
+				skip -= n
+			}
+			w.pos[k] += n
+			w.heads[k] = nil
+			continue
+		}
 		r := w.next()
 		if r == nil {
 			return page, false
@@ -90,6 +99,11 @@ func (s *Server) search(f listFilter, offset, limit int) (page []Subscriber, mor
 		}
 	}
 	for len(page) < limit {
+		if k, n, match := w.bulkRun(f); n > 0 && !match {
+			w.pos[k] += n // a run none of which matches
+			w.heads[k] = nil
+			continue
+		}
 		r := w.next()
 		if r == nil {
 			return page, false
@@ -99,7 +113,20 @@ func (s *Server) search(f listFilter, offset, limit int) (page []Subscriber, mor
 		}
 	}
 	resume := slices.Clone(w.pos)
-	for r := w.next(); r != nil; r = w.next() {
+	for {
+		if k, n, match := w.bulkRun(f); n > 0 {
+			if match {
+				more = true
+				break
+			}
+			w.pos[k] += n
+			w.heads[k] = nil
+			continue
+		}
+		r := w.next()
+		if r == nil {
+			break
+		}
 		if f.match(r.view(now)) {
 			more = true
 			break
@@ -203,4 +230,43 @@ func (w *walker) next() *record {
 		w.heads[best] = nil
 	}
 	return h
+}
+
+// bulkRun finds, when the merged run's next record is an untouched bulk
+// item, how many untouched items of its block come next in a row (before
+// any other source's next record), and whether f matches all of them or
+// none: a block's untouched items differ only in their email and ids, so
+// a filter on neither decides for the whole run. Skipping a run costs
+// nothing, where generating 250,000 items to skip them costs seconds.
+// n is 0 when there is no such run.
+func (w *walker) bulkRun(f listFilter) (k, n int, match bool) {
+	k = -1
+	var h *record
+	for j := range w.srcs {
+		if r := w.head(j); r != nil && (h == nil || r.before(h)) {
+			k, h = j, r
+		}
+	}
+	if k < 0 || f.personID != "" {
+		return k, 0, false
+	}
+	bs, ok := w.srcs[k].(bulkSource)
+	if !ok {
+		return k, 0, false
+	}
+	b := bs.b
+	start, end := w.pos[k]+1, b.N // item numbers: the head, and the last of the run
+	for i := range b.over {
+		if i >= start && i <= end {
+			end = i - 1 // a touched item ends the run (the head itself, too)
+		}
+	}
+	for j := range w.srcs {
+		if r := w.head(j); j != k && r != nil && r.sub.Created.Equal(b.Created) {
+			end = min(end, int(r.seq-b.firstSeq)-1) // r comes before the items from its seq on
+		}
+	}
+	match = (f.status == "" || f.status == b.Status) && (f.after.IsZero() || b.Created.After(f.after)) &&
+		(f.changedAfter.IsZero() || b.Created.After(f.changedAfter))
+	return k, max(end-start+1, 0), match
 }
