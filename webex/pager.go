@@ -52,9 +52,10 @@ type listCall struct {
 // request goes through do like any GET: the pacer, retries, a 2xx without
 // items retried as an *AnswerError. The next page is the one a
 // `Link: <...>; rel="next"` header names (same origin and base path only,
-// else a *NextLinkError); without one, a full page (as many items as max)
-// is followed by the page at offset+len(items), and a short page ends the
-// list. The CallInfo returned sums the attempts of every page; its status
+// else a *NextLinkError), and once the server has sent one, a page without
+// it is the last; a server that sends none is paged by offset: a full page
+// (as many items as max) is followed by the page at offset+len(items), and
+// a short page ends the list. The CallInfo returned sums the attempts of every page; its status
 // and tracking id are the last page's. An error of fn ends the walk and is
 // returned as is, except ErrStopPaging, which ends it without error.
 func paginate[T any](ctx context.Context, c *Client, lc listCall, fn func(Page[T]) error) (CallInfo, error) {
@@ -66,6 +67,7 @@ func paginate[T any](ctx context.Context, c *Client, lc listCall, fn func(Page[T
 	if q.Get("max") == "" {
 		q.Set("max", strconv.Itoa(PageSize))
 	}
+	linked := false // the server pages by Link: a page without one is the last
 	for n := 0; n < lc.maxPages; n++ {
 		current := path + "?" + q.Encode()
 		var items []T
@@ -89,7 +91,11 @@ func paginate[T any](ctx context.Context, c *Client, lc listCall, fn func(Page[T
 			if path+"?"+q.Encode() == current {
 				return total, fmt.Errorf("%s: the server's next-page link names the page it came with; stopped after %d pages", lc.what, n+1)
 			}
+			linked = true
 			continue
+		}
+		if linked {
+			return total, nil
 		}
 		size, err := strconv.Atoi(q.Get("max"))
 		if err != nil || size <= 0 {

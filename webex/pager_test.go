@@ -79,6 +79,14 @@ func TestPagerWalksEveryPage(t *testing.T) {
 				}
 				io.WriteString(w, page(off, 100, 250))
 			}},
+		{name: "Link paging: a full page without a Link is the last", items: 200, requests: 2, attempts: 2,
+			answer: func(_ int, q url.Values, base string, w http.ResponseWriter) {
+				off := offsetOf(q)
+				if off+100 < 200 {
+					link(w, fmt.Sprintf("%s/wholesale/subscribers?customerId=c1&max=100&offset=%d", base, off+100))
+				}
+				io.WriteString(w, page(off, 100, 200))
+			}},
 		{name: "offset fallback, a short page ends it", items: 250, requests: 3, attempts: 3,
 			answer: func(_ int, q url.Values, _ string, w http.ResponseWriter) {
 				io.WriteString(w, page(offsetOf(q), 100, 250))
