@@ -264,6 +264,9 @@ func checkRules(op string, body map[string]any) *FieldError {
 	case hasPackages && list[0] == "attendant_console":
 		return &FieldError{Field: "packages[0]", Rule: true, Problem: "attendant_console is dependent on " +
 			strings.Join(attendantConsoleNeeds, ", ") + " and cannot be assigned alone"}
+	case body["package"] == "attendant_console": // PUT's package takes it
+		return &FieldError{Field: "package", Rule: true, Problem: "attendant_console is dependent on " +
+			strings.Join(attendantConsoleNeeds, ", ") + " and cannot be assigned alone"}
 	}
 	return nil
 }
