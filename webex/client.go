@@ -1,6 +1,8 @@
 // Package webex is a small client for the Webex Wholesale subscriber API:
-// precheck, provision and look-up calls, each paced by one shared Pacer and
-// retried by a RetryPolicy. A non-2xx answer comes back as *APIError.
+// precheck, provision, update, remove and consent calls, look-ups, and
+// lists read page by page through one pager (pager.go), each request paced
+// by one shared Pacer and retried by a RetryPolicy. A non-2xx answer comes
+// back as *APIError.
 package webex
 
 import (

@@ -2,7 +2,9 @@ package webex_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/wholesale-batch/wholesale-batch/webex"
@@ -85,5 +87,31 @@ func BenchmarkListSubscribersPage(b *testing.B) {
 		}); err != nil || got != 100 {
 			b.Fatal(got, err)
 		}
+	}
+}
+
+// TestListCustomersPages: every customer the token sees, each once, in
+// pages of 100 (the fake pages by Link, and takes the client's
+// sub-partner); Each hands them over one by one.
+func TestListCustomersPages(t *testing.T) {
+	var seed []fakeapi.Customer
+	for i := range 250 {
+		seed = append(seed, fakeapi.Customer{ExternalID: fmt.Sprintf("cust-%03d", i)})
+	}
+	s := fakeapi.New(fakeapi.Options{Token: testToken, Customers: seed})
+	c, err := webex.New(webex.Config{BaseURL: memBase, Token: testToken, Pacer: &recPacer{}, Retry: fastRetry, HTTP: memHTTP(s), OnBehalfOf: "sub-org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	info, err := c.ListCustomers(context.Background(), webex.CustomerFilter{}, webex.Each(func(cu webex.Customer) error {
+		got = append(got, cu.ExternalID)
+		return nil
+	}))
+	if err != nil || info.Attempts != 3 || s.Stats().CustomerLists != 3 {
+		t.Fatalf("err %v, %d attempts, %d lists; want 3", err, info.Attempts, s.Stats().CustomerLists)
+	}
+	if len(got) != 250 || got[0] != "cust-000" || got[249] != "cust-249" || !slices.IsSorted(got) {
+		t.Errorf("%d customers: %v", len(got), got)
 	}
 }

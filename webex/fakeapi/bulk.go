@@ -3,6 +3,7 @@ package fakeapi
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ type block struct {
 	pkgs       []string // shared by every generated item: never changed in place
 	firstSeq   uint64   // item i has seq firstSeq+i
 	over       map[int]*record
+	touched    []int // the keys of over, sorted, so a listing finds the next at once
 }
 
 // bulkIDPrefix starts the decoded id of every bulk subscriber.
@@ -120,8 +122,10 @@ func (b *block) live(i int, change bool) *record {
 	if r.gone {
 		return nil
 	}
-	if change {
+	if _, stored := b.over[i]; change && !stored {
 		b.over[i] = r
+		at, _ := slices.BinarySearch(b.touched, i)
+		b.touched = slices.Insert(b.touched, at, i)
 	}
 	return r
 }

@@ -81,7 +81,7 @@ func (s *Server) search(f listFilter, offset, limit int) (page []Subscriber, mor
 		skip = 0
 	}
 	for skip > 0 {
-		if k, n, match := w.bulkRun(f); n > 0 {
+		if k, n, match := w.bulkRun(f, true); n > 0 {
 			if match {
 				n = min(n, skip)
 				skip -= n
@@ -99,7 +99,7 @@ func (s *Server) search(f listFilter, offset, limit int) (page []Subscriber, mor
 		}
 	}
 	for len(page) < limit {
-		if k, n, match := w.bulkRun(f); n > 0 && !match {
+		if k, n, match := w.bulkRun(f, false); n > 0 && !match {
 			w.pos[k] += n // a run none of which matches
 			w.heads[k] = nil
 			continue
@@ -114,7 +114,7 @@ func (s *Server) search(f listFilter, offset, limit int) (page []Subscriber, mor
 	}
 	resume := slices.Clone(w.pos)
 	for {
-		if k, n, match := w.bulkRun(f); n > 0 {
+		if k, n, match := w.bulkRun(f, true); n > 0 {
 			if match {
 				more = true
 				break
@@ -238,8 +238,9 @@ func (w *walker) next() *record {
 // none: a block's untouched items differ only in their email and ids, so
 // a filter on neither decides for the whole run. Skipping a run costs
 // nothing, where generating 250,000 items to skip them costs seconds.
-// n is 0 when there is no such run.
-func (w *walker) bulkRun(f listFilter) (k, n int, match bool) {
+// n is 0 when there is no such run, or when it matches and wantMatch is
+// false (a caller that takes items one by one anyway).
+func (w *walker) bulkRun(f listFilter, wantMatch bool) (k, n int, match bool) {
 	k = -1
 	var h *record
 	for j := range w.srcs {
@@ -255,18 +256,19 @@ func (w *walker) bulkRun(f listFilter) (k, n int, match bool) {
 		return k, 0, false
 	}
 	b := bs.b
+	match = (f.status == "" || f.status == b.Status) && (f.after.IsZero() || b.Created.After(f.after)) &&
+		(f.changedAfter.IsZero() || b.Created.After(f.changedAfter))
+	if match && !wantMatch {
+		return k, 0, match
+	}
 	start, end := w.pos[k]+1, b.N // item numbers: the head, and the last of the run
-	for i := range b.over {
-		if i >= start && i <= end {
-			end = i - 1 // a touched item ends the run (the head itself, too)
-		}
+	if at, _ := slices.BinarySearch(b.touched, start); at < len(b.touched) {
+		end = min(end, b.touched[at]-1) // a touched item ends the run (the head itself, too)
 	}
 	for j := range w.srcs {
 		if r := w.head(j); j != k && r != nil && r.sub.Created.Equal(b.Created) {
 			end = min(end, int(r.seq-b.firstSeq)-1) // r comes before the items from its seq on
 		}
 	}
-	match = (f.status == "" || f.status == b.Status) && (f.after.IsZero() || b.Created.After(f.after)) &&
-		(f.changedAfter.IsZero() || b.Created.After(f.changedAfter))
 	return k, max(end-start+1, 0), match
 }

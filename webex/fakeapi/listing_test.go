@@ -116,6 +116,20 @@ func TestListAfterChanges(t *testing.T) {
 	if want := strings.Join(append(bulkNames(100, 149), bulkNames(151, 200)...), ","); emails(page2) != want {
 		t.Errorf("page 2 after a removal: %s", emails(page2))
 	}
+	// Read at an offset afresh (no resume point): the skipped runs of the
+	// block end at the removed one, whatever the filter.
+	for q, want := range map[string]string{
+		"customerId=c1&max=3&offset=150":                              "user151,user152,user153",
+		"customerId=c1&max=3&offset=148":                              "user148,user149,user151",
+		"customerId=c1&status=pending_user_migration":                 "b",
+		"customerId=c1&status=provisioned&max=2&offset=250":           "d+nochange",
+		"customerId=c1&status=provisioned&max=2&offset=249":           "user250,d+nochange",
+		"externalCustomerId=ext-c1&status=provisioned&max=1&offset=1": "user1",
+	} {
+		if got := emails(decodeList(t, call(t, s, "GET", subsURL+"?"+q, nil))); got != want {
+			t.Errorf("%s: %s, want %s", q, got, want)
+		}
+	}
 	if w := call(t, s, "GET", subsURL+"/"+victim.ID, nil); w.Code != 404 {
 		t.Errorf("GET of the removed: %d", w.Code)
 	}
