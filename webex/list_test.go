@@ -73,10 +73,12 @@ func TestListSubscribersMemoryIsFlat(t *testing.T) {
 	t.Logf("%d subscribers; heap after GC, every 50 pages: %v", n, samples)
 }
 
-// BenchmarkListSubscribersPage: one page of 100 subscribers, the request
-// and its decoding, against the in-memory fake (allocations per page).
+// BenchmarkListSubscribersPage: one page of 99 subscribers (short, so one
+// request: a full page without a Link is followed by the next offset's),
+// its request and decoding against the in-memory fake, the fake's work
+// included: what a page costs, in time and allocations.
 func BenchmarkListSubscribersPage(b *testing.B) {
-	c, _ := bigCustomer(b, 100)
+	c, _ := bigCustomer(b, 99)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -84,7 +86,7 @@ func BenchmarkListSubscribersPage(b *testing.B) {
 		if _, err := c.ListSubscribers(ctx, webex.SubscriberFilter{CustomerID: "big"}, func(p webex.Page[webex.Subscriber]) error {
 			got += len(p.Items)
 			return nil
-		}); err != nil || got != 100 {
+		}); err != nil || got != 99 {
 			b.Fatal(got, err)
 		}
 	}
