@@ -51,13 +51,14 @@ func (c *Client) Provision(ctx context.Context, req ProvisionRequest, intent fun
 	return sub, info, nil
 }
 
-// InDoubtError is a provisioning request whose outcome is unknown: the
-// server may or may not have created the subscriber.
+// InDoubtError is a write whose outcome is unknown: the server may or may
+// not have acted (created the subscriber for Provision, sent the email for
+// ResendConsent, changed the package for UpdateSubscriber).
 type InDoubtError struct {
 	Err error
-	// Answered: the server gave an answer (a 2xx that is not a subscriber,
-	// a redirect), so sending again would most likely get the same one; the
-	// caller looks the subscriber up but does not repeat the POST.
+	// Answered: the server gave an answer (a 2xx that is not the documented
+	// one, a redirect), so sending again would most likely get the same one;
+	// the caller looks the subscriber up but does not repeat the request.
 	Answered bool
 }
 
