@@ -84,7 +84,8 @@ func paginate[T any](ctx context.Context, c *Client, lc listCall, fn func(Page[T
 			return total, err
 		}
 		if next := nextLink(rep.header); next != nil {
-			if path, q, err = c.relative(next); err != nil {
+			page, _ := url.Parse(c.target(call{path: path, query: q, onBehalfOf: lc.onBehalfOf}))
+			if path, q, err = c.relative(page, next); err != nil {
 				return total, err
 			}
 			// A link back to the page just read would loop for ever.
@@ -159,11 +160,12 @@ func nextLink(h http.Header) *url.URL {
 }
 
 // relative turns a next link into a path under our base and its query. A
-// relative link is resolved against the base URL's origin; a link to
-// another origin, or outside the base path, is refused: the token must not
-// follow it there (as no redirect is followed).
-func (c *Client) relative(next *url.URL) (string, url.Values, error) {
-	u := c.base.ResolveReference(next)
+// relative link is resolved against the page that carried it (RFC 8288), so
+// "?offset=100" and "/v1/wholesale/..." both stay at the base URL's origin;
+// a link to another origin, or outside the base path, is refused: the token
+// must not follow it there (as no redirect is followed).
+func (c *Client) relative(page, next *url.URL) (string, url.Values, error) {
+	u := page.ResolveReference(next)
 	if u.Host != c.base.Host || u.Scheme != c.base.Scheme || !strings.HasPrefix(u.Path, c.base.Path+"/") {
 		shown := *u
 		shown.User, shown.RawQuery, shown.Fragment = nil, "", ""

@@ -79,6 +79,14 @@ func TestPagerWalksEveryPage(t *testing.T) {
 				}
 				io.WriteString(w, page(off, 100, 250))
 			}},
+		{name: "Link next, a query relative to the page", items: 250, requests: 3, attempts: 3,
+			answer: func(_ int, q url.Values, _ string, w http.ResponseWriter) {
+				off := offsetOf(q)
+				if off+100 < 250 {
+					link(w, fmt.Sprintf("?customerId=c1&max=100&offset=%d", off+100))
+				}
+				io.WriteString(w, page(off, 100, 250))
+			}},
 		{name: "Link paging: a full page without a Link is the last", items: 200, requests: 2, attempts: 2,
 			answer: func(_ int, q url.Values, base string, w http.ResponseWriter) {
 				off := offsetOf(q)
