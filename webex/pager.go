@@ -55,9 +55,10 @@ type listCall struct {
 // else a *NextLinkError), and once the server has sent one, a page without
 // it is the last; a server that sends none is paged by offset: a full page
 // (as many items as max) is followed by the page at offset+len(items), and
-// a short page ends the list. The CallInfo returned sums the attempts of every page; its status
-// and tracking id are the last page's. An error of fn ends the walk and is
-// returned as is, except ErrStopPaging, which ends it without error.
+// a short page ends the list. The CallInfo returned sums the attempts of
+// every page; its status and tracking id are the last page's. An error of
+// fn ends the walk and is returned as is, except ErrStopPaging, which ends
+// it without error.
 func paginate[T any](ctx context.Context, c *Client, lc listCall, fn func(Page[T]) error) (CallInfo, error) {
 	var total CallInfo
 	path, q := lc.path, url.Values{}
