@@ -1,6 +1,8 @@
 // Package webex is a small client for the Webex Wholesale subscriber API:
-// precheck, provision and look-up calls, each paced by one shared Pacer and
-// retried by a RetryPolicy. A non-2xx answer comes back as *APIError.
+// precheck, provision, update, remove and consent calls, look-ups, and
+// lists read page by page through one pager (pager.go), each request paced
+// by one shared Pacer and retried by a RetryPolicy. A non-2xx answer comes
+// back as *APIError.
 package webex
 
 import (
@@ -360,7 +362,13 @@ func (c *Client) mayRetry(n int, done time.Duration) bool {
 // target is the call's URL under the base, with our sub-partner.
 func (c *Client) target(k call) string {
 	u := *c.base
-	u.Path += k.path
+	// k.path is escaped (an id may hold a '/'): keep it so on the wire.
+	u.RawPath = c.base.EscapedPath() + k.path
+	if p, err := url.PathUnescape(u.RawPath); err == nil {
+		u.Path = p
+	} else {
+		u.Path, u.RawPath = u.Path+k.path, ""
+	}
 	q := url.Values{}
 	for key, vals := range k.query {
 		q[key] = vals
