@@ -216,7 +216,7 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 	method, path, body := k.method, k.path, k.body
 	target := c.target(k)
 	var info CallInfo
-	renewed := false // the one repeat after a 401 with a token source
+	renewed := "" // the token a 401 was told of: a second 401 for it stops the call
 	var first time.Time
 	for n := 1; ; n++ {
 		if err := c.wait(ctx); err != nil {
@@ -250,6 +250,9 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 				info.TrackingID = tid
 			}
 			if status >= 200 && status < 300 {
+				if ts, ok := c.cfg.Tokens.(interface{ Accepted(string) }); ok {
+					ts.Accepted(tok) // the source counts 401s in a row, not per call
+				}
 				c.cfg.Pacer.Success()
 				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency})
 				return info, reply{body: raw, header: h}, nil
@@ -267,10 +270,11 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 			if status != http.StatusTooManyRequests {
 				c.cfg.Pacer.Success() // answered: the server is alive, just not happy with this row
 			}
-			if status == http.StatusUnauthorized && c.cfg.Tokens != nil && !renewed && ctx.Err() == nil {
+			if status == http.StatusUnauthorized && c.cfg.Tokens != nil && renewed != tok && ctx.Err() == nil {
 				// The token may have expired early or been revoked: one
-				// fresh token, one more attempt; a second 401 stops the run.
-				renewed = true
+				// fresh token, one more attempt; a second 401 for the same
+				// token stops the run (the source bounds the refreshes).
+				renewed = tok
 				c.cfg.Tokens.Rejected(tok)
 				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency, Retry: true})
 				continue
