@@ -62,6 +62,7 @@ func credentials(cfg *config, env Env) (auth, error) {
 		// timeout: an answer given up on may hold the new refresh token.
 		a.tokens.Retry = webex.RetryPolicy{MaxAttempts: cfg.maxRetries + 1, RetryFor: cfg.retryFor, MaxRetryAfter: cfg.maxRetryAfter}
 		a.tokens.Timeout = max(oauth.DefaultTimeout, 4*cfg.timeout)
+		a.tokens.LockWait = max(oauth.DefaultLockWait, cfg.retryFor+2*a.tokens.Timeout) // outlast another run's refresh
 		if cfg.sandbox {
 			a.tokens.ReadOnly = true
 			if !cfg.quiet {

@@ -159,3 +159,44 @@ func TestCredentialsPersistent401(t *testing.T) {
 	}
 	t.Logf("%d refreshes", f.Stats().Refreshes)
 }
+
+// A token endpoint answering 429 with Retry-After: 1 twice: the run waits
+// as told and goes on (exit 0); with no retries allowed (--max-retries 0
+// --retry-for 0) it stops (exit 3) without spending the refresh token.
+func TestCredentialsTokenEndpointRetriedAsTheAPI(t *testing.T) {
+	cases := []struct {
+		name  string
+		flags []string
+		code  int
+	}{
+		{"default retries", nil, cli.ExitOK},
+		{"no retries", []string{"--max-retries", "0", "--retry-for", "0"}, cli.ExitAborted},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv, err := fakeapi.Start(fakeapi.Options{OAuth: &fakeapi.OAuth{ClientID: oauthClient, ClientSecret: oauthSecret,
+				RefreshToken: oauthRefresh, FailFirst: 2, FailStatus: 429, FailRetryAfter: time.Second}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			dir := t.TempDir()
+			creds := credsFile(t, dir, oauthSecret)
+			start := time.Now()
+			args := append([]string{"precheck", "--base-url", srv.URL, "--credentials", creds, "--input", emailsFile(t, 3),
+				"--output", filepath.Join(dir, "out.csv")}, c.flags...)
+			code, _, stderr := run(t, nil, args...)
+			st := srv.Server.Stats()
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\n%s", code, c.code, stderr)
+			}
+			if c.code == cli.ExitOK && (st.Refreshes != 1 || st.RefreshFailures != 2 || time.Since(start) < 2*time.Second) {
+				t.Errorf("%d refreshes after %d 429s in %v; want 1 after 2, Retry-After honoured", st.Refreshes, st.RefreshFailures, time.Since(start))
+			}
+			if c.code != cli.ExitOK && (st.Refreshes != 0 || !strings.Contains(stderr, "HTTP 429")) {
+				t.Errorf("%d refreshes\n%s", st.Refreshes, stderr)
+			}
+			fileAccepted(t, srv.Server, creds)
+		})
+	}
+}

@@ -9,10 +9,8 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/wholesale-batch/wholesale-batch/oauth"
@@ -133,39 +131,4 @@ func noTempLeft(t *testing.T, dir string) {
 	if len(left) != 0 {
 		t.Errorf("temporary files left behind: %v", left)
 	}
-}
-
-// asUser runs this test binary as uid:gid (a copy other users can
-// execute) in the child mode, and returns what it printed.
-func asUser(t *testing.T, uid, gid int, mode, path, endpoint string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to run a child as another user")
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := os.MkdirTemp("", "oauth-child-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	bin := filepath.Join(dir, "oauth.test")
-	b, err := os.ReadFile(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, b, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-test.run=^$")
-	cmd.Env = append(os.Environ(), "OAUTH_CHILD="+mode, "OAUTH_CHILD_PATH="+path, "OAUTH_CHILD_URL="+endpoint)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child as uid %d: %v\n%s", uid, err, out)
-	}
-	return strings.TrimSpace(string(out))
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 package oauth_test
 
 import (
@@ -217,4 +219,39 @@ func TestFolderGivenForTheFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "is a folder, not a file") || strings.Contains(err.Error(), "chmod 600") {
 		t.Fatalf("%v", err)
 	}
+}
+
+// asUser runs this test binary as uid:gid (a copy other users can
+// execute) in the child mode, and returns what it printed.
+func asUser(t *testing.T, uid, gid int, mode, path, endpoint string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run a child as another user")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "oauth-child-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	bin := filepath.Join(dir, "oauth.test")
+	b, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run=^$")
+	cmd.Env = append(os.Environ(), "OAUTH_CHILD="+mode, "OAUTH_CHILD_PATH="+path, "OAUTH_CHILD_URL="+endpoint)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child as uid %d: %v\n%s", uid, err, out)
+	}
+	return strings.TrimSpace(string(out))
 }
