@@ -66,5 +66,8 @@ func TestKillNineNeverLosesTheCredentials(t *testing.T) {
 		t.Fatalf("the run after the kills: exit %d\n%s", code, errText)
 	}
 	fileAccepted(t, srv.Server, creds)
+	if left, _ := filepath.Glob(filepath.Join(dir, ".creds.json.new-*")); len(left) != 0 {
+		t.Errorf("temporary files left after the kills: %v", left)
+	}
 	t.Logf("%d kills over %d refreshes", kills, refreshes)
 }

@@ -327,3 +327,24 @@ func TestLockWaitIsBounded(t *testing.T) {
 		t.Error("a refresh was sent")
 	}
 }
+
+// A run killed mid-refresh leaves its temporary file; the next refresh of
+// the same file, under its lock, removes it, and leaves another file's.
+func TestStaleTemporaryFilesAreRemoved(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "creds.json")
+	fakeCreds(t, path)
+	stale, other := filepath.Join(dir, ".creds.json.new-123"), filepath.Join(dir, ".other.json.new-456")
+	for _, p := range []string{stale, other} {
+		os.WriteFile(p, []byte("{}"), 0o600)
+	}
+	if _, err := sourceFor(t, path, fakeOAuth(fakeapi.OAuth{}), nil).Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale temporary file is still there: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another file's temporary file was removed: %v", err)
+	}
+}

@@ -57,7 +57,7 @@ type CannotSaveError struct {
 }
 
 func (e *CannotSaveError) Error() string {
-	return fmt.Sprintf("the credentials file %s could not be replaced, so its refresh token was not used (it stays valid): %s", e.Path, e.Problem)
+	return fmt.Sprintf("the credentials file %s could not be saved after a refresh, so its refresh token was not used (it stays valid): %s", e.Path, e.Problem)
 }
 
 // RejectedError is the API answering 401 to token after token from the

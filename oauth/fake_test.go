@@ -127,7 +127,7 @@ func stillAccepted(t *testing.T, srv *fakeapi.Server, path string) {
 // noTempLeft fails the test if a temporary credentials file stayed in dir.
 func noTempLeft(t *testing.T, dir string) {
 	t.Helper()
-	left, _ := filepath.Glob(filepath.Join(dir, ".credentials-*"))
+	left, _ := filepath.Glob(filepath.Join(dir, ".*.new-*"))
 	if len(left) != 0 {
 		t.Errorf("temporary files left behind: %v", left)
 	}

@@ -1,10 +1,14 @@
 // Package oauth keeps a run supplied with access tokens from a Webex
 // integration's (or service app's) refresh token: it reads the credentials
-// file, refreshes the access token before it expires and once after an
+// file, refreshes the access token before it expires and after an
 // unexpected 401, one refresh at a time, and writes the rotated refresh
 // token back to the file atomically, so that tonight's run starts from what
-// last night's left. No secret ever leaves the file and the token endpoint:
-// errors name fields and OAuth error codes, never values.
+// last night's left. A refresh token is never spent on an answer that could
+// not be kept: the new file is made ready (room, owner, mode) and the file
+// proved replaceable before the request, the intent is in the file while
+// it is out, and a lost answer is reported as such. No secret ever leaves
+// the file and the token endpoint: errors name fields and OAuth error
+// codes, never values.
 package oauth
 
 import (

@@ -134,6 +134,7 @@ func (s *Source) lock(ctx context.Context) (*lock.Lock, error) {
 	var held *lock.HeldError
 	switch {
 	case err == nil:
+		removeStale(s.path)
 		return l, nil
 	case ctx.Err() != nil:
 		return nil, ctx.Err()

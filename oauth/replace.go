@@ -53,7 +53,7 @@ func prepare(path string, size int) (*replacement, error) {
 	if err == nil && !st.Mode().IsRegular() {
 		return nil, &CannotSaveError{Path: path, Problem: fmt.Sprintf("%s is not a regular file", target)}
 	}
-	tmp, err := os.CreateTemp(dir, ".credentials-*")
+	tmp, err := os.CreateTemp(dir, tempPattern(target))
 	if err != nil {
 		return nil, &CannotSaveError{Path: path, Problem: folderProblem(dir, err)}
 	}
@@ -81,6 +81,20 @@ func prepare(path string, size int) (*replacement, error) {
 		return fail(fmt.Sprintf("writing the new file in %s: %v", dir, errno(err)))
 	}
 	return r, nil
+}
+
+// tempPattern names the temporary files of the file at target: its own,
+// so that stale ones (a kill mid-refresh) can be told from another file's.
+func tempPattern(target string) string { return "." + filepath.Base(target) + ".new-*" }
+
+// removeStale removes the temporary files a killed run left beside the
+// file at path. Called under the file's lock: no live run is using them.
+func removeStale(path string) {
+	target := resolve(path)
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(target), tempPattern(target)))
+	for _, name := range left {
+		os.Remove(name)
+	}
 }
 
 // commit writes b into the replacement's room and renames it over the
