@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -71,9 +72,14 @@ func credentials(cfg *config, env Env) (auth, error) {
 			break
 		}
 		// A run that must refresh at once proves first that the answer
-		// could be saved: refused now (exit 2), nothing spent.
-		if err := a.tokens.Check(context.Background()); err != nil {
-			a.close()
+		// could be saved: refused now (exit 2), nothing spent. A refresh
+		// due later that would fail is said now, while there is time.
+		var later *oauth.LaterError
+		if err := a.tokens.Check(context.Background()); errors.As(err, &later) {
+			if !cfg.quiet {
+				fmt.Fprintf(env.Stderr, "wholesale-batch: warning: --credentials: %v\n", err)
+			}
+		} else if err != nil {
 			return a, usagef("--credentials: %v", err)
 		}
 	case cfg.sandbox:

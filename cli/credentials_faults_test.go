@@ -200,3 +200,41 @@ func TestCredentialsTokenEndpointRetriedAsTheAPI(t *testing.T) {
 		})
 	}
 }
+
+// The credentials' folder is full (a real tmpfs) while the access token
+// still has an hour: the run goes on (exit 0) and says at the start that
+// the refresh then will fail, and why.
+func TestCredentialsRefreshThatWillFailIsSaidAtTheStart(t *testing.T) {
+	srv := oauthFake(t, time.Hour)
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("mount tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	creds := refreshedCreds(t, srv.URL, dir)
+	// Fill the disk, then free one page: the lock file takes it.
+	filler := filepath.Join(dir, "filler")
+	fh, err := os.Create(filler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := make([]byte, 4096)
+	for {
+		if _, err := fh.Write(page); err != nil {
+			break
+		}
+	}
+	st, _ := fh.Stat()
+	fh.Truncate(st.Size()/4096*4096 - 4096)
+	fh.Close()
+	out := t.TempDir()
+	code, _, stderr := run(t, nil, "precheck", "--base-url", srv.URL, "--credentials", creds, "--input", emailsFile(t, 3),
+		"--output", filepath.Join(out, "out.csv"))
+	if code != cli.ExitOK || !strings.Contains(stderr, "warning: --credentials: the access token lasts until") || !strings.Contains(stderr, "no room for the new file") {
+		t.Fatalf("exit %d, want 0 and the warning\n%s", code, stderr)
+	}
+	if n := srv.Server.Stats().Refreshes; n != 1 {
+		t.Errorf("%d refreshes, want only the setup's", n)
+	}
+	fileAccepted(t, srv.Server, creds)
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -347,4 +348,35 @@ func TestStaleTemporaryFilesAreRemoved(t *testing.T) {
 	if _, err := os.Stat(other); err != nil {
 		t.Errorf("another file's temporary file was removed: %v", err)
 	}
+}
+
+// Check when no refresh is due: nothing is rewritten, and a refresh that
+// would fail later is a *LaterError, not a refusal.
+func TestCheckBeforeARefreshIsDue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "creds.json")
+	f := oauth.File{ClientID: fakeClient, ClientSecret: fakeSecret, RefreshToken: fakeRefresh, AccessToken: "fake-access-x",
+		Lifetime: 3600, ExpiresAt: time.Now().Add(time.Hour)}
+	if err := f.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(path)
+	srv := fakeOAuth(fakeapi.OAuth{})
+	s := sourceFor(t, path, srv, nil)
+	if err := s.Check(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.Stat(path); !os.SameFile(before, after) {
+		t.Error("the file was rewritten though no refresh was due")
+	}
+	restore := oauth.SetReserve(func(*os.File, int) error { return &os.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC} })
+	defer restore()
+	err := s.Check(context.Background())
+	var later *oauth.LaterError
+	if !errors.As(err, &later) || !errors.As(err, new(*oauth.CannotSaveError)) || !strings.Contains(err.Error(), "lasts until") {
+		t.Fatalf("%v; want a LaterError", err)
+	}
+	if srv.Stats().Requests != 0 {
+		t.Error("the check sent a request")
+	}
+	noTempLeft(t, filepath.Dir(path))
 }

@@ -70,3 +70,17 @@ type RejectedError struct {
 func (e *RejectedError) Error() string {
 	return fmt.Sprintf("the API answered 401 to %d access tokens in a row from the credentials file %s, freshly refreshed ones included: the integration's tokens are refused (missing the scopes spark-admin:wholesale_subscribers_read and _write, or the authorizing user is no longer a partner administrator); fix the integration, re-authorize it and put its new refresh token in the file", e.Tokens, e.Path)
 }
+
+// LaterError is Check's finding that the file could not be saved while
+// its access token still has time left: the run may go on, and the
+// refresh due at Expires (less its margin) will be refused with Err.
+type LaterError struct {
+	Expires time.Time
+	Err     error
+}
+
+func (e *LaterError) Error() string {
+	return fmt.Sprintf("the access token lasts until %s, but the refresh then will fail: %v", e.Expires.Local().Format("2006-01-02 15:04"), e.Err)
+}
+
+func (e *LaterError) Unwrap() error { return e.Err }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/lock"
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
@@ -154,30 +156,50 @@ func (s *Source) fresh() bool {
 	return s.now().Add(margin).Before(s.cur.ExpiresAt)
 }
 
-// Check is for the start of a run: when the file's access token needs a
-// refresh at once, it proves the refresh's answer could be saved (the
-// lock, room for the new file beside it with its owner and mode, and the
-// file replaced, with what it holds), without spending the refresh token.
-// Its error is the refresh's own (*CannotSaveError, a lock problem).
+// Check is for the start of a run: it proves, without spending the
+// refresh token, that a refresh's answer could be saved (the lock, room
+// for the new file beside it with its owner and mode) and, when the access
+// token needs a refresh at once, that the file can be replaced (it is,
+// with what it holds). A refresh due now fails with the refresh's own
+// error (*CannotSaveError, a lock problem); one not due yet with a
+// *LaterError: the run may go on, but that refresh will be refused.
 func (s *Source) Check(ctx context.Context) error {
-	s.mu.Lock()
-	need := !s.fresh()
-	s.mu.Unlock()
-	if s.ReadOnly || !need {
+	if s.ReadOnly {
 		return nil
 	}
-	l, err := s.lock(ctx)
-	if err != nil {
-		return err
+	s.mu.Lock()
+	need, expires := !s.fresh(), s.cur.ExpiresAt
+	s.mu.Unlock()
+	if need {
+		l, err := s.lock(ctx)
+		if err != nil {
+			return err
+		}
+		defer l.Release()
+		f := s.reload()
+		r, err := prepare(s.path, roomFor(f))
+		if err != nil {
+			return err
+		}
+		r.abort()
+		return f.Save(s.path)
 	}
-	defer l.Release()
-	f := s.reload()
-	r, err := prepare(s.path, roomFor(f))
-	if err != nil {
-		return err
+	// Not due: no waiting for another run's refresh, nothing rewritten.
+	l, err := lock.Acquire(resolve(s.path) + ".lock")
+	switch {
+	case errors.As(err, new(*lock.HeldError)):
+		return nil // another run is refreshing: it is being saved
+	case err != nil:
+		err = &CannotSaveError{Path: s.path, Problem: folderProblem(filepath.Dir(resolve(s.path)), err)}
+	default:
+		defer l.Release()
+		var r *replacement
+		if r, err = prepare(s.path, roomFor(s.current())); err == nil {
+			r.abort()
+			return nil
+		}
 	}
-	r.abort()
-	return f.Save(s.path)
+	return &LaterError{Expires: expires, Err: err}
 }
 
 // current returns the credentials in memory.
