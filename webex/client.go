@@ -220,12 +220,17 @@ type reply struct {
 	header http.Header
 }
 
+// maxRenewals bounds the fresh tokens one call asks for after 401s: each
+// token gets one (tokens may die during a long retry), but a source that
+// hands out token after refused token must not keep a call going.
+const maxRenewals = 3
+
 // do runs one call with pacing and retries.
 func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 	method, path, body := k.method, k.path, k.body
 	target := c.target(k)
 	var info CallInfo
-	renewed := false // the one repeat after a 401 with a token source
+	renewed, renewals := "", 0 // the token a 401 was told of (a second 401 for it stops the call), and how many
 	var first time.Time
 	for n := 1; ; n++ {
 		if err := c.wait(ctx); err != nil {
@@ -266,6 +271,9 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		var apiErr *APIError
 		if err == nil {
 			if status >= 200 && status < 300 {
+				if ts, ok := c.cfg.Tokens.(interface{ Accepted(string) }); ok {
+					ts.Accepted(tok) // the source counts 401s in a row, not per call
+				}
 				c.cfg.Pacer.Success()
 				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency})
 				return info, reply{body: raw, header: h}, nil
@@ -283,10 +291,11 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 			if status != http.StatusTooManyRequests {
 				c.cfg.Pacer.Success() // answered: the server is alive, just not happy with this row
 			}
-			if status == http.StatusUnauthorized && c.cfg.Tokens != nil && !renewed && ctx.Err() == nil {
+			if status == http.StatusUnauthorized && c.cfg.Tokens != nil && renewed != tok && renewals < maxRenewals && ctx.Err() == nil {
 				// The token may have expired early or been revoked: one
-				// fresh token, one more attempt; a second 401 stops the run.
-				renewed = true
+				// fresh token, one more attempt; a second 401 for the same
+				// token stops the run, as do maxRenewals in one call.
+				renewed, renewals = tok, renewals+1
 				c.cfg.Tokens.Rejected(tok)
 				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency, Retry: true})
 				continue

@@ -273,5 +273,9 @@
 // token expired. Tests steer it with Server.RevokeRefreshTokens,
 // Server.ExpireAccessTokens and Server.LastRefreshToken, and read
 // Stats.Refreshes and Stats.RefreshFailures. Expiry is computed from
-// time.Now, so testing/synctest's fake clock drives it too.
+// time.Now, so testing/synctest's fake clock drives it too. Faults of the
+// endpoint itself: OAuth.FailFirst answers the first refreshes with an
+// outage (503 or OAuth.FailStatus, with Retry-After OAuth.FailRetryAfter)
+// and rotates nothing; OAuth.LateFirst rotates at once and answers
+// OAuth.LateBy later, or never to a client that gave up.
 package fakeapi
