@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/transform"
@@ -35,28 +34,6 @@ const (
 	// "CSV (Macintosh)" writes it, with a lone CR at the end of each line.
 	MacRoman Encoding = "mac-roman"
 )
-
-// encodingNames are the names ParseEncoding accepts, folded to lower case.
-var encodingNames = map[string]Encoding{
-	"utf-8": UTF8, "utf8": UTF8,
-	"utf-16le": UTF16LE, "utf16le": UTF16LE, "utf-16": UTF16LE, "utf16": UTF16LE, "unicode": UTF16LE,
-	"utf-16be": UTF16BE, "utf16be": UTF16BE,
-	// Latin-1 as browsers read it: Windows-1252 only adds characters where
-	// ISO-8859-1 has invisible controls.
-	"windows-1252": Windows1252, "cp1252": Windows1252, "ansi": Windows1252, "latin1": Windows1252,
-	"latin-1": Windows1252, "iso-8859-1": Windows1252,
-	"mac-roman": MacRoman, "macroman": MacRoman, "macintosh": MacRoman, "mac": MacRoman,
-}
-
-// ParseEncoding reads an encoding's name as a person gives it (any case):
-// utf-8, utf-16le, utf-16be, windows-1252 (also cp1252, latin1) or
-// mac-roman (also macintosh).
-func ParseEncoding(name string) (Encoding, error) {
-	if enc, ok := encodingNames[strings.ToLower(strings.TrimSpace(name))]; ok {
-		return enc, nil
-	}
-	return "", fmt.Errorf("sheet: %q is not an encoding we read: use utf-8, utf-16le, utf-16be, windows-1252 or mac-roman", name)
-}
 
 // Options change what Decode would decide.
 type Options struct {
@@ -204,19 +181,39 @@ func decode(r io.Reader, peek int, force Encoding) (*Decoder, Encoding, error) {
 		return nil, "", ErrWorkbook
 	}
 
-	enc, bomLen, m := sniff(prefix, atEOF)
+	var (
+		enc    Encoding
+		bomLen int
+		m      mode
+		page   *codePage
+	)
 	if force != "" {
-		enc, bomLen, m = forced(prefix, force)
+		enc, bomLen, m, page = forced(prefix, force)
+	} else if enc, bomLen, m, page, err = sniff(prefix, atEOF); err != nil {
+		return nil, "", err
 	}
 	if _, err := br.Discard(bomLen); err != nil {
 		return nil, "", fmt.Errorf("sheet: reading input: %w", err) // unreachable: the BOM was peeked
 	}
 	st := &decodeState{enc: enc, line: 1, crOnly: loneCROnly(prefix)}
 	var first transform.Transformer
-	if m == modeUTF16LE || m == modeUTF16BE {
+	switch m {
+	case modeUTF16LE, modeUTF16BE:
 		first = &utf16Decoder{st: st, bigEndian: m == modeUTF16BE}
-	} else {
-		first = &byteDecoder{st: st, mode: m, initMode: m}
+	case modeMulti:
+		first = newMBDecoder(st, page)
+	default:
+		bd := &byteDecoder{st: st, mode: m, initMode: m}
+		if page != nil {
+			bd.tab = page.tab
+		}
+		if m == modeASCII {
+			bd.ahead = func() ([]byte, bool) {
+				b, err := br.Peek(br.Size())
+				return b, err != nil
+			}
+		}
+		first = bd
 	}
 	return &Decoder{
 		r:     transform.NewReader(br, transform.Chain(first, crToLF{})),
@@ -226,66 +223,67 @@ func decode(r io.Reader, peek int, force Encoding) (*Decoder, Encoding, error) {
 
 // sniff decides the encoding from the peeked prefix. atEOF reports whether the
 // prefix is the whole input, which matters for a rune cut at the boundary.
-func sniff(p []byte, atEOF bool) (enc Encoding, bomLen int, m mode) {
+// page is the code page for modeTable and modeMulti.
+func sniff(p []byte, atEOF bool) (enc Encoding, bomLen int, m mode, page *codePage, err error) {
 	switch {
 	case bytes.HasPrefix(p, bomUTF8):
-		return UTF8BOM, len(bomUTF8), modeUTF8
+		return UTF8BOM, len(bomUTF8), modeUTF8, nil, nil
 	case bytes.HasPrefix(p, bomUTF16LE):
-		return UTF16LE, len(bomUTF16LE), modeUTF16LE
+		return UTF16LE, len(bomUTF16LE), modeUTF16LE, nil, nil
 	case bytes.HasPrefix(p, bomUTF16BE):
-		return UTF16BE, len(bomUTF16BE), modeUTF16BE
+		return UTF16BE, len(bomUTF16BE), modeUTF16BE, nil, nil
 	}
 	if le, be := looksUTF16(p); le {
-		return UTF16LE, 0, modeUTF16LE
+		return UTF16LE, 0, modeUTF16LE, nil, nil
 	} else if be {
-		return UTF16BE, 0, modeUTF16BE
+		return UTF16BE, 0, modeUTF16BE, nil, nil
 	}
-	ascii := true
-	for _, c := range p {
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return UTF8, 0, modeASCII
+	if !hasHighByte(p) {
+		return UTF8, 0, modeASCII, nil, nil
 	}
 	if !atEOF {
 		p = trimPartialRune(p)
 	}
 	if utf8.Valid(p) {
-		return UTF8, 0, modeUTF8
+		return UTF8, 0, modeUTF8, nil, nil
 	}
-	if looksMacRoman(p, loneCROnly(p)) {
-		return MacRoman, 0, modeMacRoman
+	page, err = weigh(p, atEOF, loneCROnly(p), 1)
+	if err != nil {
+		return "", 0, 0, nil, err
 	}
-	return Windows1252, 0, modeCP1252
+	return page.enc, 0, pageMode(page), page, nil
+}
+
+func pageMode(c *codePage) mode {
+	if c.mb != nil {
+		return modeMulti
+	}
+	return modeTable
 }
 
 // forced is sniff for an encoding the user named (ParseEncoding's): only its
 // own BOM is looked for.
-func forced(p []byte, enc Encoding) (Encoding, int, mode) {
+func forced(p []byte, enc Encoding) (Encoding, int, mode, *codePage) {
 	enc, _ = ParseEncoding(string(enc))
 	switch enc {
 	case UTF16LE:
 		if bytes.HasPrefix(p, bomUTF16LE) {
-			return enc, len(bomUTF16LE), modeUTF16LE
+			return enc, len(bomUTF16LE), modeUTF16LE, nil
 		}
-		return enc, 0, modeUTF16LE
+		return enc, 0, modeUTF16LE, nil
 	case UTF16BE:
 		if bytes.HasPrefix(p, bomUTF16BE) {
-			return enc, len(bomUTF16BE), modeUTF16BE
+			return enc, len(bomUTF16BE), modeUTF16BE, nil
 		}
-		return enc, 0, modeUTF16BE
-	case Windows1252:
-		return enc, 0, modeCP1252
-	case MacRoman:
-		return enc, 0, modeMacRoman
+		return enc, 0, modeUTF16BE, nil
+	}
+	if page := pageOf(enc); page != nil {
+		return enc, 0, pageMode(page), page
 	}
 	if bytes.HasPrefix(p, bomUTF8) {
-		return UTF8BOM, len(bomUTF8), modeUTF8
+		return UTF8BOM, len(bomUTF8), modeUTF8, nil
 	}
-	return UTF8, 0, modeUTF8
+	return UTF8, 0, modeUTF8, nil
 }
 
 // trimPartialRune drops an incomplete UTF-8 sequence at the end of p, which the

@@ -1,0 +1,476 @@
+package sheet
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/transform"
+)
+
+// Weighing the code pages. Every legacy code page gives most bytes a
+// meaning, so "which one decodes without error" rarely settles it: the
+// question is which reading looks like the names a sheet holds. Each
+// reading of the sample is split into words (runs of letters and non-ASCII
+// characters) and every word with a non-ASCII character is scored:
+//
+//   - a letter of the code page's own languages or script earns a point;
+//     a kanji, hanzi or hangul earns three when it is in its standard's first
+//     (most common) level, one in the second, and loses two beyond;
+//   - a word shaped like a name (all small, all capitals, or a capital and
+//     then small letters, between apostrophes and hyphens) earns a point,
+//     any other mix of cases costs four: "RenŽ", "OíBrien";
+//   - letters of two scripts in one word ("Иванov", "M嶳ler") cost four;
+//   - a symbol touching a letter costs two, inside a word four ("£ukasz",
+//     "Dvo½ák", "³ódŸ"); an apostrophe or dash inside a word earns one;
+//   - a C1 control or an undefined byte costs eight.
+//
+// Readings that give the same text are one (Windows-1252 and Latin-9 agree
+// on "José"); the first code page in codePages names them. One reading is
+// used when it scores above zero and at least weighMargin above every
+// other; otherwise the file is refused with each plausible reading shown.
+// The sample is bounded (the 64 KiB Decode peeks, or as much after the
+// first non-ASCII byte of a late decision), so weighing costs the same for
+// any file size, and nothing is weighed for UTF-8 or UTF-16 input.
+
+// weighMargin is how far the best reading must score above the next.
+const weighMargin = 3
+
+// macCRBonus is what lines ending in a lone CR (classic Mac OS) add to the
+// Mac Roman reading.
+const macCRBonus = 2
+
+// reading is one code page's reading of a sample.
+type reading struct {
+	page  *codePage
+	text  string
+	score int
+	also  []*codePage // code pages that read the sample the same way
+}
+
+// weigh picks the code page of sample, text that is neither UTF-8 nor
+// UTF-16. atEOF says the sample is the whole rest of the input; otherwise
+// a line cut at its end is left out. line is the line sample starts on, for
+// the error. It returns *AmbiguousError when no reading is clearly best.
+func weigh(sample []byte, atEOF, crOnly bool, line int64) (*codePage, error) {
+	if !atEOF {
+		if i := bytes.LastIndexAny(sample, "\r\n"); i > 0 {
+			sample = sample[:i+1]
+		}
+	}
+	var rs []*reading
+	for _, c := range codePages {
+		text := decodeSample(c, sample)
+		if r := findReading(rs, text); r != nil {
+			r.also = append(r.also, c)
+			continue
+		}
+		s := scoreText(c, text)
+		if crOnly && c.enc == MacRoman {
+			s += macCRBonus
+		}
+		rs = append(rs, &reading{page: c, text: text, score: s})
+	}
+	slices.SortStableFunc(rs, func(a, b *reading) int { return b.score - a.score })
+	best := rs[0]
+	if best.score > 0 && (len(rs) == 1 || rs[1].score <= best.score-weighMargin) {
+		return best.page, nil
+	}
+	return nil, ambiguity(sample, rs, line)
+}
+
+func findReading(rs []*reading, text string) *reading {
+	for _, r := range rs {
+		if r.text == text {
+			return r
+		}
+	}
+	return nil
+}
+
+// decodeSample reads sample in c; undefined bytes and invalid sequences
+// become U+FFFD.
+func decodeSample(c *codePage, sample []byte) string {
+	if c.tab != nil {
+		b := make([]byte, 0, len(sample)+len(sample)/2)
+		for _, x := range sample {
+			if x < utf8.RuneSelf {
+				b = append(b, x)
+			} else {
+				b = utf8.AppendRune(b, c.tab[x])
+			}
+		}
+		return string(b)
+	}
+	out, _, err := transform.Bytes(c.mb.NewDecoder(), sample)
+	if err != nil {
+		return strings.Repeat(string(utf8.RuneError), 1+len(sample)/64) // cannot happen: x/text decoders replace
+	}
+	return string(out)
+}
+
+// scoreText sums the scores of text's words.
+func scoreText(c *codePage, text string) int {
+	sc := scorer{page: c}
+	if c.mb != nil {
+		sc.enc = c.mb.NewEncoder()
+	}
+	total := 0
+	word := make([]rune, 0, 32)
+	flush := func() {
+		if len(word) > 0 {
+			total += sc.word(word)
+			word = word[:0]
+		}
+	}
+	for _, r := range text {
+		if isWordBreak(r) {
+			flush()
+			continue
+		}
+		word = append(word, r)
+	}
+	flush()
+	// A sheet is mostly in one language: the words of the language most
+	// words fit count once more, and the accented words it leaves out
+	// twice against.
+	if sc.accented > 0 {
+		top := slices.Max(sc.fits[:])
+		total += top - 2*(sc.accented-top)
+	}
+	return total
+}
+
+// isWordBreak: ASCII that is not a letter (delimiters, digits, blanks,
+// '@', quotes), and any blank.
+func isWordBreak(r rune) bool {
+	if r < utf8.RuneSelf {
+		return !isASCIILetter(byte(r))
+	}
+	return unicode.IsSpace(r) || r == '\u3000'
+}
+
+// scorer scores the words of one code page's reading.
+type scorer struct {
+	page     *codePage
+	enc      transform.Transformer // the multi-byte page's encoder, for levels
+	fits     [32]int               // words that fit each language (bits of languages)
+	accented int                   // words with a non-ASCII Latin letter
+}
+
+// Script classes, for "one script per word".
+const (
+	classLatin = 1 << iota
+	classCyrillic
+	classGreek
+	classCJK // han and kana
+	classHangul
+	classOther
+)
+
+// word scores one word; a word of ASCII letters only scores 0.
+func (sc *scorer) word(w []rune) int {
+	ascii := true
+	for _, r := range w {
+		if r >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return 0
+	}
+	if len(w) == 1 && unicode.IsLetter(w[0]) && !unicode.In(w[0], unicode.Han, unicode.Hangul) {
+		return -1 // one accented letter alone is no name: "Ç 5" for "€ 5"
+	}
+	s, classes, letters, run := 0, 0, 0, 0
+	fit := sc.page.langs // the languages every non-ASCII Latin letter so far is in
+	accented := false
+	for i, r := range w {
+		if sc.page.enc == MacRoman && macPunct[r] {
+			continue // proves nothing: see macPunct
+		}
+		if r >= utf8.RuneSelf && unicode.Is(unicode.Latin, r) {
+			accented = true
+			fit &= langsOf(r)
+			if run++; run > 2 {
+				s -= 2 // "Èâàíîâ": accented letters are a minority in Latin words
+			}
+		} else {
+			run = 0
+		}
+		prevLetter := i > 0 && unicode.IsLetter(w[i-1])
+		nextLetter := i+1 < len(w) && unicode.IsLetter(w[i+1])
+		switch {
+		case r < utf8.RuneSelf:
+			classes |= classLatin
+			letters++
+		case r == utf8.RuneError || unicode.IsControl(r):
+			s -= 8
+		case isKana(r):
+			classes |= classCJK
+			letters++
+			if sc.page.script == "Japanese" {
+				s++
+			} else {
+				s -= 2
+			}
+		case unicode.IsLetter(r):
+			class, pts := sc.letter(r)
+			classes |= class
+			letters++
+			s += pts
+		case isInWordMark(r):
+			if prevLetter && nextLetter {
+				s += 2 // "O’Brien", "don’t"
+			}
+		case isQuoteMark(r) || r == '…':
+			// Opening quotes before a word, closing ones and an ellipsis
+			// after it: Windows' typographic punctuation used as it is.
+			if i == 0 && nextLetter && r != '…' && r != '\u201D' || i == len(w)-1 && prevLetter && r != '\u201C' && r != '\u201E' {
+				s++
+			}
+		case isCJKPunct(r) && sc.page.mb != nil:
+			// the ideographic comma and full stop touch words
+		case prevLetter && nextLetter:
+			s -= 4 // "Dvo½ák", "Gr¸n"
+		case prevLetter || nextLetter:
+			s -= 2 // "£ukasz", "Müller¹"
+		}
+	}
+	if accented && sc.page.langs != 0 {
+		sc.accented++
+		if fit != 0 {
+			s++
+			for l := range languages {
+				if fit&(1<<l) != 0 {
+					sc.fits[l]++
+				}
+			}
+		} else {
+			s -= 3
+		}
+	}
+	if classes&(classCJK|classHangul) != 0 && len(w) <= 4 && sc.surname(w) {
+		s += 3
+	}
+	if n := bitsSet(classes); n > 1 {
+		s -= 4 * (n - 1)
+	}
+	if classes&(classLatin|classCyrillic|classGreek) != 0 && letters > 2 {
+		if nameShaped(w) {
+			s++
+		} else {
+			s -= 4
+		}
+	}
+	return s
+}
+
+// letter scores a non-ASCII letter that is not kana in the page's reading.
+func (sc *scorer) letter(r rune) (class, pts int) {
+	p := sc.page
+	switch {
+	case unicode.Is(unicode.Latin, r):
+		if p.langs&langsOf(r) != 0 {
+			return classLatin, 1
+		}
+		return classLatin, 0
+	case unicode.Is(unicode.Cyrillic, r):
+		if p.script == "Cyrillic" {
+			return classCyrillic, 1
+		}
+		return classCyrillic, -1
+	case unicode.Is(unicode.Greek, r):
+		if p.script == "Greek" {
+			return classGreek, 1
+		}
+		return classGreek, -1
+	case unicode.Is(unicode.Han, r):
+		return classCJK, sc.level(r, false)
+	case unicode.Is(unicode.Hangul, r):
+		return classHangul, sc.level(r, true)
+	}
+	return classOther, -2
+}
+
+// level scores a han or hangul character by where its code sits in the
+// page's standard: +3 in the first level (the characters names are written
+// with), +1 in the second, -2 elsewhere (extensions, vendor additions,
+// compatibility blocks: what other code pages' bytes turn into).
+func (sc *scorer) level(r rune, hangul bool) int {
+	if sc.enc == nil {
+		return -2
+	}
+	var src [utf8.UTFMax]byte
+	var dst [8]byte
+	n := utf8.EncodeRune(src[:], r)
+	sc.enc.Reset()
+	m, _, err := sc.enc.Transform(dst[:], src[:n], true)
+	if err != nil || m != 2 {
+		return -2 // unencodable, or GB18030's four-byte codes
+	}
+	code := int(dst[0])<<8 | int(dst[1])
+	in := func(lo, hi int) bool { return lo <= code && code <= hi }
+	trail := int(dst[1])
+	switch sc.page.enc {
+	case ShiftJIS:
+		switch {
+		case in(0x889F, 0x9872):
+			return 3
+		case in(0x989F, 0x9FFC), in(0xE040, 0xEAA4):
+			return 1
+		}
+	case GB18030:
+		switch {
+		case in(0xB0A1, 0xD7FE) && trail >= 0xA1:
+			return 3
+		case in(0xD8A1, 0xF7FE) && trail >= 0xA1:
+			return 1
+		}
+	case Big5:
+		switch {
+		case in(0xA440, 0xC67E):
+			return 3
+		case in(0xC940, 0xF9D5):
+			return 1
+		}
+	case EUCKR:
+		switch {
+		case hangul && in(0xB0A1, 0xC8FE) && trail >= 0xA1:
+			return 3
+		case !hangul && in(0xCAA1, 0xFDFE) && trail >= 0xA1:
+			return 0 // hanja: rare in names written today
+		}
+	}
+	return -2
+}
+
+// Letter statistics of CJK names: the most common family names, which a
+// sheet's lastName column (or the start of a full name) is full of. Hangul
+// read as GBK, or hanzi read as CP949, gives first-level characters as
+// often as the real thing; it rarely gives these.
+const (
+	surnamesKorean      = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용"
+	surnamesSimplified  = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴莫孔向汤"
+	surnamesTraditional = "王李張劉陳楊黃趙吳周徐孫馬朱胡郭何高林羅鄭梁謝宋唐許韓馮鄧曹彭曾蕭田董袁潘於蔣蔡余杜葉程蘇魏呂丁任沈姚盧姜崔鍾譚陸汪范金石廖賈夏韋方白鄒孟熊秦邱江尹薛段雷侯龍史陶黎賀顧毛郝龔邵萬錢嚴武戴莫孔向湯"
+	surnamesJapanese    = "佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 吉田 山田 佐々木 山口 松本 井上 木村 斎藤 清水 山崎 森 池田 橋本 阿部 石川 山下 中島 石井 小川 前田 岡田 長谷川 藤田 後藤 近藤"
+)
+
+// surname reports a CJK word that starts with a common family name of the
+// page's language.
+func (sc *scorer) surname(w []rune) bool {
+	var list string
+	switch sc.page.enc {
+	case EUCKR:
+		list = surnamesKorean
+	case GB18030:
+		list = surnamesSimplified
+	case Big5:
+		list = surnamesTraditional
+	case ShiftJIS:
+		for f := range strings.FieldsSeq(surnamesJapanese) {
+			if strings.HasPrefix(string(w), f) {
+				return true
+			}
+		}
+		return false
+	default:
+		return false
+	}
+	return strings.ContainsRune(list, w[0])
+}
+
+// nameShaped: every part between apostrophes, hyphens and dots is all
+// small letters, all capitals, or a capital and small letters.
+func nameShaped(w []rune) bool {
+	start := 0
+	for i := 0; i <= len(w); i++ {
+		if i < len(w) && unicode.IsLetter(w[i]) {
+			continue
+		}
+		if !partShaped(w[start:i]) {
+			return false
+		}
+		start = i + 1
+	}
+	return true
+}
+
+func partShaped(p []rune) bool {
+	upper := 0
+	for i, r := range p {
+		if unicode.IsUpper(r) {
+			if i > 0 && upper != i {
+				return false // a capital after a small letter
+			}
+			upper++
+		}
+	}
+	// All capitals, all small, or one capital first; "MÜLler" is not.
+	return upper <= 1 || upper == len(p)
+}
+
+// macPunct are the Mac Roman letters whose bytes are Windows-1252's
+// quotes, dashes and ellipsis: "don’t" in Windows-1252 is "donít" in Mac
+// Roman, which reads as well, so those letters earn Mac Roman nothing.
+var macPunct = func() map[rune]bool {
+	m := map[rune]bool{}
+	for b := 0x80; b < 0x100; b++ {
+		if w := cp1252[b]; isInWordMark(w) || isQuoteMark(w) || w == '…' || w == '‚' || w == '—' {
+			m[macRoman[b]] = true
+		}
+	}
+	return m
+}()
+
+// langsOf is the set of languages (bits of languages) that write r.
+func langsOf(r rune) uint32 {
+	var m uint32
+	lr := unicode.ToLower(r)
+	for i, l := range languages {
+		if strings.ContainsRune(l, lr) || strings.ContainsRune(l, r) {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+func bitsSet(x int) int {
+	n := 0
+	for ; x != 0; x &= x - 1 {
+		n++
+	}
+	return n
+}
+
+// isKana: hiragana, katakana (also half-width), the prolonged sound mark
+// and the half-width voicing marks.
+func isKana(r rune) bool {
+	return 0x3041 <= r && r <= 0x30FF || 0xFF66 <= r && r <= 0xFF9F
+}
+
+// isInWordMark: what sits inside a name between letters: apostrophes,
+// dashes, Catalan's middle dot.
+func isInWordMark(r rune) bool {
+	switch r {
+	case '\u2018', '\u2019', '\u2010', '\u2011', '\u2013', '\u2014', '\u00B7', '\u30FB', '\uFF65':
+		return true
+	}
+	return false
+}
+
+func isQuoteMark(r rune) bool {
+	switch r {
+	case '\u201C', '\u201D', '\u201E', '\u00AB', '\u00BB', '\u2039', '\u203A':
+		return true
+	}
+	return false
+}
+
+// isCJKPunct: CJK symbols and punctuation, and full-width forms.
+func isCJKPunct(r rune) bool {
+	return 0x3000 <= r && r <= 0x303F || 0xFF01 <= r && r <= 0xFF65
+}
