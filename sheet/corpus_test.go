@@ -118,11 +118,15 @@ var codePageCorpus = []struct {
 		"aurelie.coeur@societe.example,Aurélie,Cœurdacier\n" +
 		"jyrki.salin@yritys.example,Jyrki,Šalin\n" +
 		"helene.dubois@societe.example,Hélène,Dubois\n", nil},
-	// Two Spanish surnames and nothing else: ñ is Polish ń in Windows-1250
-	// and Latvian ņ in Windows-1257, and both read as names.
-	{"ambiguous-spanish.csv", Windows1252, "email,firstName,lastName\r\n" +
+	// Spanish: ñ is ń in Windows-1250, but Polish never writes ń before a
+	// vowel.
+	{"spanish-windows-1252.csv", Windows1252, "email,firstName,lastName\r\n" +
 		"ana.pena@empresa.example,Ana,Peña\r\n" +
-		"luis.munoz@empresa.example,Luis,Muñoz\r\n", []Encoding{Windows1252, Windows1250}},
+		"luis.munoz@empresa.example,Luis,Muñoz\r\n", nil},
+	// One French name: Windows-1250 reads "Hélène" as "Hélčne", which has
+	// only Czech letters; nothing in the file tells the two apart.
+	{"ambiguous-french-or-czech.csv", Windows1252, "email,firstName,lastName\r\n" +
+		"helene.perez@societe.example,Hélène,Pérez\r\n", []Encoding{Windows1252, Windows1250}},
 }
 
 // corpusEncoder returns x/text's encoding for enc.

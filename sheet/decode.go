@@ -96,6 +96,10 @@ func (d *Decoder) Encoding() Encoding { return d.state.enc }
 // A U+FFFD that was already in the input is not counted.
 func (d *Decoder) Replaced() int64 { return d.state.replaced }
 
+// CtrlZ reports that the input ended in a Ctrl-Z (0x1A), the end-of-file
+// mark of MS-DOS programs, and that it was dropped.
+func (d *Decoder) CtrlZ() bool { return d.state.ctrlZ }
+
 // FirstReplacedLine reports the 1-based line of the decoded text where the first
 // substitution happened, or 0 if none did. Lines end at LF, CRLF or a lone CR,
 // so quoted multi-line cells make it larger than the spreadsheet row number.

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"hash/fnv"
 	"slices"
 	"strings"
 	"unicode"
@@ -45,10 +46,14 @@ const macCRBonus = 2
 // reading is one code page's reading of a sample.
 type reading struct {
 	page  *codePage
-	text  string
+	sum   uint64 // hash of the text, to find code pages that read alike
 	score int
-	also  []*codePage // code pages that read the sample the same way
 }
+
+// weighLen bounds the lines weighed: those with a non-ASCII byte, up to
+// this many bytes. Weighing reads each 14 times; this keeps it to a few
+// milliseconds and one buffer of memory.
+const weighLen = 8 << 10
 
 // weigh picks the code page of sample, text that is neither UTF-8 nor
 // UTF-16. atEOF says the sample is the whole rest of the input; otherwise
@@ -60,18 +65,20 @@ func weigh(sample []byte, atEOF, crOnly bool, line int64) (*codePage, error) {
 			sample = sample[:i+1]
 		}
 	}
+	lines := nonASCIILines(sample, weighLen)
 	var rs []*reading
+	buf := make([]byte, 0, 2*len(lines)+16)
 	for _, c := range codePages {
-		text := decodeSample(c, sample)
-		if r := findReading(rs, text); r != nil {
-			r.also = append(r.also, c)
-			continue
+		buf = decodeInto(buf[:0], c, lines)
+		sum := hashOf(buf)
+		if slices.ContainsFunc(rs, func(r *reading) bool { return r.sum == sum }) {
+			continue // reads as an earlier, more common code page does
 		}
-		s := scoreText(c, text)
+		s := scoreText(c, buf)
 		if crOnly && c.enc == MacRoman {
 			s += macCRBonus
 		}
-		rs = append(rs, &reading{page: c, text: text, score: s})
+		rs = append(rs, &reading{page: c, sum: sum, score: s})
 	}
 	slices.SortStableFunc(rs, func(a, b *reading) int { return b.score - a.score })
 	best := rs[0]
@@ -81,38 +88,57 @@ func weigh(sample []byte, atEOF, crOnly bool, line int64) (*codePage, error) {
 	return nil, ambiguity(sample, rs, line)
 }
 
-func findReading(rs []*reading, text string) *reading {
-	for _, r := range rs {
-		if r.text == text {
-			return r
+// nonASCIILines returns the lines of sample that hold a non-ASCII byte, at
+// most max bytes of them (at least one line); the others read alike in
+// every code page.
+func nonASCIILines(sample []byte, max int) []byte {
+	var out []byte
+	for len(sample) > 0 && len(out) < max {
+		i := bytes.IndexByte(sample, '\n')
+		if i < 0 {
+			i = len(sample) - 1
 		}
+		if l := sample[:i+1]; hasHighByte(l) {
+			out = append(out, l...)
+		}
+		sample = sample[i+1:]
 	}
-	return nil
+	return out
 }
 
-// decodeSample reads sample in c; undefined bytes and invalid sequences
-// become U+FFFD.
-func decodeSample(c *codePage, sample []byte) string {
+func hashOf(b []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
+}
+
+// decodeInto appends sample read in c to dst; undefined bytes and invalid
+// sequences become U+FFFD.
+func decodeInto(dst []byte, c *codePage, sample []byte) []byte {
 	if c.tab != nil {
-		b := make([]byte, 0, len(sample)+len(sample)/2)
 		for _, x := range sample {
 			if x < utf8.RuneSelf {
-				b = append(b, x)
+				dst = append(dst, x)
 			} else {
-				b = utf8.AppendRune(b, c.tab[x])
+				dst = utf8.AppendRune(dst, c.tab[x])
 			}
 		}
-		return string(b)
+		return dst
 	}
-	out, _, err := transform.Bytes(c.mb.NewDecoder(), sample)
+	out, _, err := transform.Append(c.mb.NewDecoder(), dst, sample)
 	if err != nil {
-		return strings.Repeat(string(utf8.RuneError), 1+len(sample)/64) // cannot happen: x/text decoders replace
+		return append(dst, replacement...) // cannot happen: x/text decoders replace
 	}
-	return string(out)
+	return out
+}
+
+// decodeSample is decodeInto for one word of an error message.
+func decodeSample(c *codePage, sample []byte) string {
+	return string(decodeInto(nil, c, sample))
 }
 
 // scoreText sums the scores of text's words.
-func scoreText(c *codePage, text string) int {
+func scoreText(c *codePage, text []byte) int {
 	sc := scorer{page: c}
 	if c.mb != nil {
 		sc.enc = c.mb.NewEncoder()
@@ -125,7 +151,9 @@ func scoreText(c *codePage, text string) int {
 			word = word[:0]
 		}
 	}
-	for _, r := range text {
+	for len(text) > 0 {
+		r, size := utf8.DecodeRune(text)
+		text = text[size:]
 		if isWordBreak(r) {
 			flush()
 			continue
@@ -133,12 +161,11 @@ func scoreText(c *codePage, text string) int {
 		word = append(word, r)
 	}
 	flush()
-	// A sheet is mostly in one language: the words of the language most
-	// words fit count once more, and the accented words it leaves out
-	// twice against.
+	// A sheet is mostly in one language: the accented words that the
+	// language most words fit leaves out count twice against.
 	if sc.accented > 0 {
 		top := slices.Max(sc.fits[:])
-		total += top - 2*(sc.accented-top)
+		total -= 2 * (sc.accented - top)
 	}
 	return total
 }
@@ -222,6 +249,15 @@ func (sc *scorer) word(w []rune) int {
 			classes |= class
 			letters++
 			s += pts
+			if sc.page.enc == Windows1250 && i+1 < len(w) && strings.ContainsRune("śćńźŚĆŃŹ", r) && strings.ContainsRune("aeiouyąęó", unicode.ToLower(w[i+1])) {
+				s -= 3 // Polish writes "si", "ni" before a vowel, never "śa": "Peńa" is Peña
+			}
+		case r == '·':
+			if i > 0 && i+1 < len(w) && unicode.ToLower(w[i-1]) == 'l' && unicode.ToLower(w[i+1]) == 'l' {
+				s += 2 // Catalan "Gal·la"
+			} else if prevLetter && nextLetter {
+				s -= 4
+			}
 		case isInWordMark(r):
 			if prevLetter && nextLetter {
 				s += 2 // "O’Brien", "don’t"
