@@ -127,7 +127,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		shows(d.str(&cfg.output, "output", "o", "", "FILE", `result CSV, created only once every check has passed; "-" writes standard output`), shownRequired)
 	}
 	shows(d.value(&delimiterValue{r: &cfg.delimiter}, "delimiter", "CHAR", "input delimiter: , ; tab or |"), "sniffed")
-	shows(d.value(&encodingValue{e: &cfg.encoding}, "encoding", "NAME", "input encoding when detection gets it wrong: utf-8, utf-16le, utf-16be, windows-1252 (latin1) or mac-roman"), "detected")
+	shows(d.value(&encodingValue{e: &cfg.encoding}, "encoding", "NAME", "input encoding or code page when detection cannot tell or gets it wrong: "+sheet.EncodingNames), "detected")
 	d.value(&mapValue{maps: &cfg.maps}, "map", "HEADER=COLUMN", `map an input column to one of ours, e.g. "Work Phone=primaryPhoneNumber" (repeatable)`)
 	d.boolean(&cfg.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, E.164 numbers kept as text")
 
@@ -225,7 +225,10 @@ func encodingNote(in *input) string {
 	case sheet.MacRoman:
 		parts = append(parts, "read as Mac Roman (old Excel for Mac; check accented names, or give --encoding)")
 	default:
-		parts = append(parts, "read as "+string(enc))
+		parts = append(parts, "read as "+enc.Title())
+	}
+	if in.dec.CtrlZ() {
+		parts = append(parts, "the Ctrl-Z (MS-DOS end-of-file mark) after the last line was dropped")
 	}
 	if n := in.dec.Replaced(); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d characters could not be decoded (first on line %d) and show as \uFFFD", n, in.dec.FirstReplacedLine()))

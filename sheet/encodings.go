@@ -178,8 +178,6 @@ func (e Encoding) Title() string {
 	switch e {
 	case UTF8, UTF8BOM:
 		return "UTF-8"
-	case UTF16LE, UTF16BE:
-		return "UTF-16"
 	}
 	if c := pageOf(e); c != nil {
 		return c.title
