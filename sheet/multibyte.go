@@ -1,8 +1,6 @@
 package sheet
 
 import (
-	"unicode/utf8"
-
 	"golang.org/x/text/transform"
 )
 
@@ -51,16 +49,19 @@ func (d *mbDecoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err 
 	return nDst, nSrc, err
 }
 
-// count updates the line count and the replacements for decoded text.
+// count updates the line count and the replacements for decoded text: a
+// byte scan, since only CR, LF and U+FFFD (EF BF BD) matter.
 func (d *mbDecoder) count(out []byte) {
 	st := d.st
-	for len(out) > 0 {
-		r, size := utf8.DecodeRune(out)
-		if r == utf8.RuneError {
+	for i := 0; i < len(out); i++ {
+		switch c := out[i]; {
+		case c == '\r' || c == '\n':
+			st.note(rune(c))
+		case c == 0xEF && i+2 < len(out) && out[i+1] == 0xBF && out[i+2] == 0xBD:
 			st.replace()
-		} else {
-			st.note(r)
+			i += 2
+		case c < 0x80 || c >= 0xC0:
+			st.prevCR = false // the start of another character
 		}
-		out = out[size:]
 	}
 }

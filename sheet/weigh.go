@@ -464,15 +464,25 @@ var macPunct = func() map[rune]bool {
 
 // langsOf is the set of languages (bits of languages) that write r.
 func langsOf(r rune) uint32 {
-	var m uint32
-	lr := unicode.ToLower(r)
+	if r < rune(len(latinLangs)) {
+		return latinLangs[r]
+	}
+	return 0
+}
+
+// latinLangs is langsOf for Latin-1 and Latin Extended-A and -B, where
+// every letter of languages is.
+var latinLangs = func() (t [0x250]uint32) {
 	for i, l := range languages {
-		if strings.ContainsRune(l, lr) || strings.ContainsRune(l, r) {
-			m |= 1 << i
+		for _, r := range l {
+			t[r] |= 1 << i
+			if u := unicode.ToUpper(r); u < rune(len(t)) {
+				t[u] |= 1 << i
+			}
 		}
 	}
-	return m
-}
+	return t
+}()
 
 func bitsSet(x int) int {
 	n := 0
