@@ -80,7 +80,7 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 		}
 		if i := strings.IndexFunc(s, isInvisibleFormat); i >= 0 && c.Kind == column.ID {
 			r, _ := utf8.DecodeRuneInString(s[i:])
-			problems = append(problems, Problem{Field: c.Name, Message: fmt.Sprintf("%q holds an invisible character (U+%04X) inside, which an id cannot have: retype it", s, r)})
+			problems = append(problems, Problem{Field: c.Name, Message: fmt.Sprintf("%q holds an invisible character (%s) inside, which an id cannot have: retype it", s, RuneName(r))})
 		}
 	}
 	if clean.Email == "" {
@@ -148,7 +148,11 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 				problem(c.Name, err)
 			} else {
 				if e != *v {
-					note(c.Name, fmt.Sprintf("%s from %q", e, *v))
+					n := fmt.Sprintf("%s from %q", e, *v)
+					if _, why := foldDigits(*v); why != "" {
+						n += " (" + why + ")"
+					}
+					note(c.Name, n)
 				}
 				*v = e
 			}
@@ -189,7 +193,7 @@ func controlIn(s string) (what, hint string) {
 		case r == '\t':
 			return "a tab", ""
 		case unicode.IsControl(r):
-			return fmt.Sprintf("the invisible control character U+%04X", r), ""
+			return "the invisible control character " + RuneName(r), ""
 		}
 	}
 	return "", ""
@@ -279,7 +283,7 @@ func dropInvisible(s string, inside bool) (out, removed string) {
 	}
 	names := make([]string, len(seen))
 	for i, r := range seen {
-		names[i] = fmt.Sprintf("U+%04X", r)
+		names[i] = RuneName(r)
 	}
 	if len(names) == 1 {
 		return out, "character " + names[0]
