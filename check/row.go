@@ -111,19 +111,6 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 			problems = append(problems, Problem{Field: c.Name, Message: fmt.Sprintf("%q holds %s%s, which %s cannot have: delete it", *v, what, hint, noun)})
 		}
 	}
-	// Text and ids go as they are: one longer than the column's limit is
-	// refused with its length, never trimmed. The other kinds' own checks
-	// bound them (an address, a number, a package name).
-	for i, c := range column.Table {
-		v := c.Field(&clean)
-		if c.Kind != column.Text && c.Kind != column.ID || broken&(1<<i) != 0 {
-			continue
-		}
-		if n := utf8.RuneCountInString(*v); n > c.Max {
-			broken |= 1 << i
-			problems = append(problems, Problem{Field: c.Name, Message: fmt.Sprintf("%s is %d characters long; at most %d are sent: shorten it (is it the whole name, or text pasted into the cell?)", c.Name, n, c.Max)})
-		}
-	}
 	// Each value by its kind, in table order; a value that fails keeps its
 	// trimmed form, so reports show what was read.
 	for i, c := range column.Table {
@@ -172,6 +159,19 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 		}
 	}
 
+	// Text and ids go as they are: one longer than the column's limit is
+	// refused with its length, never trimmed. The other kinds' own checks
+	// bound them (an address, a number, a package name).
+	for i, c := range column.Table {
+		v := c.Field(&clean)
+		if c.Kind != column.Text && c.Kind != column.ID || broken&(1<<i) != 0 {
+			continue
+		}
+		if n := utf8.RuneCountInString(*v); n > c.Max {
+			broken |= 1 << i
+			problems = append(problems, Problem{Field: c.Name, Message: fmt.Sprintf("%d characters long; at most %d are sent: shorten it (is it the whole value, or text pasted into the cell?)", n, c.Max)})
+		}
+	}
 	// Rules across columns. clean keeps an invalid value, so these test
 	// presence: a number that is present but invalid has its own problem
 	// already, and a second would mislead.

@@ -90,6 +90,7 @@ type config struct {
 	canary        int
 	rowsSpec      string
 	encoding      sheet.Encoding
+	forCmd        string // validate --for: the command whose requirements to check
 	matchSpecs    []string
 	skipSpecs     []string
 	sel           selection
@@ -163,6 +164,9 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		d.str(&cfg.pkg, "package", "", "", "NAME", `package for rows whose cell is blank (human wordings such as "Webex Calling" are accepted)`)
 		d.str(&cfg.country, "default-country", "", "US", "CC", "country (ISO code) of phone numbers written without +country code")
 		d.boolean(&cfg.existingCall, "existing-calling", "", "the users already have Webex Calling: calling packages need no number or extension")
+	}
+	if m == modeValidate {
+		d.str(&cfg.forCmd, "for", "", "precheck", "COMMAND", "check what COMMAND will require: precheck, or provision (also a customer and a package for every row)")
 	}
 
 	if m != modeValidate {
@@ -281,6 +285,9 @@ func (cfg *config) check() error {
 	}
 	if !m.followUp() && !check.KnownCountry(cfg.country) {
 		return usagef("--default-country %q is not one we know the numbering of; use %s, or write numbers with +country code", cfg.country, check.CountryHint())
+	}
+	if cfg.forCmd != "" && cfg.forCmd != "precheck" && cfg.forCmd != "provision" {
+		return usagef("--for must be precheck or provision, got %q", cfg.forCmd)
 	}
 	if cfg.pkg != "" {
 		p, _, err := check.Package(cfg.pkg)

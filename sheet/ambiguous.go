@@ -31,7 +31,7 @@ func (e *AmbiguousError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "sheet: the file is not UTF-8, and more than one code page reads it as names; line %d reads", e.Line)
 	for _, r := range e.Readings {
-		fmt.Fprintf(&b, "\n  %q with --encoding %s (%s)", r.Text, r.Encoding, r.Encoding.Title())
+		fmt.Fprintf(&b, "\n  %q as %s: --encoding %s", r.Text, r.Encoding.Title(), r.Encoding)
 	}
 	b.WriteString("\ngive the --encoding that shows the name right, or save the sheet in Excel as \"CSV UTF-8 (Comma delimited)\" and use that file")
 	return b.String()

@@ -39,7 +39,7 @@ func TestDecodeLateAmbiguousFailsRead(t *testing.T) {
 	if want := int64(strings.Count(head, "\n") + 1); amb.Line != want {
 		t.Errorf("line %d, want %d", amb.Line, want)
 	}
-	if !strings.Contains(err.Error(), `"Hélène" with --encoding windows-1252`) || !strings.Contains(err.Error(), `"Hélčne" with --encoding windows-1250`) {
+	if !strings.Contains(err.Error(), `"Hélène" as Windows-1252 (Western European): --encoding windows-1252`) || !strings.Contains(err.Error(), `"Hélčne" as Windows-1250 (Central European): --encoding windows-1250`) {
 		t.Errorf("error lacks the readings:\n%v", err)
 	}
 }
