@@ -125,3 +125,14 @@ func TestValidateForProvision(t *testing.T) {
 		t.Errorf("--for remove: exit %d\n%s", code, stderr)
 	}
 }
+
+// The manifest says how the input was read, as the summary does.
+func TestManifestNamesTheCodePage(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "run.json")
+	code, _, stderr := run(t, nil, "validate", "--input", corpusFile("czech-windows-1250.csv"), "--output", filepath.Join(dir, "out.csv"), "--summary-json", manifest)
+	b, err := os.ReadFile(manifest)
+	if code != cli.ExitOK || err != nil || !strings.Contains(string(b), `"inputEncoding": "read as Windows-1250 (Central European)"`) {
+		t.Errorf("exit %d, %v, manifest:\n%s\n%s", code, err, b, stderr)
+	}
+}
