@@ -16,6 +16,8 @@ import (
 type AmbiguousError struct {
 	Line     int64     // the line the name is on, 1-based
 	Readings []Reading // the plausible readings, the best first
+	best     int       // the best reading's score: above 0, one reads as names
+	token    []byte    // the name's bytes
 }
 
 // Reading is the name of an AmbiguousError as one code page reads it.
@@ -51,7 +53,7 @@ func ambiguity(sample []byte, rs []*reading, line int64) *AmbiguousError {
 	}
 	rs = rs[:n]
 	tok, tokLine := differingToken(sample, rs)
-	e := &AmbiguousError{Line: line + tokLine}
+	e := &AmbiguousError{Line: line + tokLine, best: rs[0].score, token: tok}
 	for _, r := range rs {
 		e.Readings = append(e.Readings, Reading{Encoding: r.page.enc, Text: decodeSample(r.page, tok)})
 	}

@@ -249,6 +249,13 @@ func sniff(p []byte, atEOF bool) (enc Encoding, bomLen int, m mode, page *codePa
 		p = trimPartialRune(p)
 	}
 	if utf8.Valid(p) {
+		page, err := notUTF8(p, atEOF, loneCROnly(p))
+		if err != nil {
+			return "", 0, 0, nil, err
+		}
+		if page != nil {
+			return page.enc, 0, pageMode(page), page, nil
+		}
 		return UTF8, 0, modeUTF8, nil, nil
 	}
 	page, err = weigh(p, atEOF, loneCROnly(p), 1)

@@ -59,6 +59,9 @@ type codePage struct {
 	// for; script the one non-Latin script it is for ("" for Latin).
 	langs  uint32
 	script string
+	// common are the letters its languages' names are full of (ł, ř, ė,
+	// ı...), worth more than the rare ones: letter statistics, roughly.
+	common string
 }
 
 // table builds a code page's byte table; undefined bytes are U+FFFD.
@@ -98,6 +101,14 @@ var languages = []string{
 	"çğıöşüâîûİ",        // 20 Turkish
 }
 
+// The common letters of each Latin code page's names (see codePage.common).
+const (
+	commonWestern = "éèàçüöäñáóíßøåãêæôâ"
+	commonCentral = "čřěšžůąęłśżńćőűáéíóúýöü"
+	commonBaltic  = "ėąčęįšųūžāēīņļäöüõ"
+	commonTurkish = "ışğçöüİéá"
+)
+
 // Which languages each Latin code page is for (bits of languages).
 const (
 	langsWestern = 1<<0 | 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5 | 1<<6 | 1<<7 | 1<<8 | 1<<9 | 1<<10
@@ -109,20 +120,20 @@ const (
 // codePages are the legacy encodings in the order that wins when two read
 // a sample the same way: the most common first.
 var codePages = []*codePage{
-	{enc: Windows1252, title: "Windows-1252 (Western European)", tab: &cp1252, cm: charmap.Windows1252, langs: langsWestern},
-	{enc: Windows1250, title: "Windows-1250 (Central European)", tab: table(charmap.Windows1250), cm: charmap.Windows1250, langs: langsCentral},
+	{enc: Windows1252, title: "Windows-1252 (Western European)", tab: &cp1252, cm: charmap.Windows1252, langs: langsWestern, common: commonWestern},
+	{enc: Windows1250, title: "Windows-1250 (Central European)", tab: table(charmap.Windows1250), cm: charmap.Windows1250, langs: langsCentral, common: commonCentral},
 	{enc: Windows1251, title: "Windows-1251 (Cyrillic)", tab: table(charmap.Windows1251), cm: charmap.Windows1251, script: "Cyrillic"},
 	{enc: Windows1253, title: "Windows-1253 (Greek)", tab: table(charmap.Windows1253), cm: charmap.Windows1253, script: "Greek"},
-	{enc: Windows1254, title: "Windows-1254 (Turkish)", tab: table(charmap.Windows1254), cm: charmap.Windows1254, langs: langsTurkish},
-	{enc: Windows1257, title: "Windows-1257 (Baltic)", tab: table(charmap.Windows1257), cm: charmap.Windows1257, langs: langsBaltic},
+	{enc: Windows1254, title: "Windows-1254 (Turkish)", tab: table(charmap.Windows1254), cm: charmap.Windows1254, langs: langsTurkish, common: commonTurkish},
+	{enc: Windows1257, title: "Windows-1257 (Baltic)", tab: table(charmap.Windows1257), cm: charmap.Windows1257, langs: langsBaltic, common: commonBaltic},
 	{enc: ShiftJIS, title: "Shift-JIS (Japanese, CP932)", mb: japanese.ShiftJIS, script: "Japanese"},
 	{enc: GB18030, title: "GB18030 (Simplified Chinese, CP936/GBK)", mb: simplifiedchinese.GB18030, script: "Chinese"},
 	{enc: EUCKR, title: "EUC-KR (Korean, CP949)", mb: korean.EUCKR, script: "Korean"},
 	{enc: Big5, title: "Big5 (Traditional Chinese, CP950)", mb: traditionalchinese.Big5, script: "Chinese"},
-	{enc: CP850, title: "CP850 (MS-DOS Western European)", tab: table(charmap.CodePage850), cm: charmap.CodePage850, langs: langsWestern},
-	{enc: CP437, title: "CP437 (MS-DOS US)", tab: table(charmap.CodePage437), cm: charmap.CodePage437, langs: langsWestern},
-	{enc: ISO885915, title: "ISO-8859-15 (Latin-9)", tab: table(charmap.ISO8859_15), cm: charmap.ISO8859_15, langs: langsWestern},
-	{enc: MacRoman, title: "Mac Roman (old Excel for Mac)", tab: &macRoman, cm: charmap.Macintosh, langs: langsWestern},
+	{enc: CP850, title: "CP850 (MS-DOS Western European)", tab: table(charmap.CodePage850), cm: charmap.CodePage850, langs: langsWestern, common: commonWestern},
+	{enc: CP437, title: "CP437 (MS-DOS US)", tab: table(charmap.CodePage437), cm: charmap.CodePage437, langs: langsWestern, common: commonWestern},
+	{enc: ISO885915, title: "ISO-8859-15 (Latin-9)", tab: table(charmap.ISO8859_15), cm: charmap.ISO8859_15, langs: langsWestern, common: commonWestern},
+	{enc: MacRoman, title: "Mac Roman (old Excel for Mac)", tab: &macRoman, cm: charmap.Macintosh, langs: langsWestern, common: commonWestern},
 }
 
 // pageOf returns the code page of enc, nil for UTF-8 and UTF-16.

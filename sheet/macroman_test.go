@@ -39,6 +39,7 @@ func TestDecodeMacRomanOrWindows1252(t *testing.T) {
 		{"mac, lone CR", "email,firstName,lastName\ranna@x.example,José,Müller\rfr@x.example,François,Ångström\rzoe@x.example,Zoë,Nuñez\r", true, ""},
 		{"mac, CRLF, é and ç", "email,firstName\r\njose@x.example,José\r\nfr@x.example,François\r\n", true, ""},
 		{"mac, LF, one é", "email,firstName\nrene@x.example,René\n", true, ""},
+		{"mac, lone CR, only ë and ö", "email,firstName\rzoe@x.example,Zoë\rgo@x.example,Göran\r", true, ""},
 		{"windows, CRLF", "email,firstName,lastName\r\nanna@x.example,José,Müller\r\nfr@x.example,François,Peña\r\n", false, ""},
 		{"windows, smart apostrophes", "email,lastName,note\r\no@x.example,O’Brien,don’t “call”\r\n", false, ""},
 		{"windows, caron and acute", "email,firstName,lastName\r\nd@x.example,Dušan,Novák\r\ns@x.example,Šimon,Müller\r\n", false, ""},

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"errors"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -14,27 +15,44 @@ import (
 // Weighing the code pages. Every legacy code page gives most bytes a
 // meaning, so "which one decodes without error" rarely settles it: the
 // question is which reading looks like the names a sheet holds. Each
-// reading of the sample is split into words (runs of letters and non-ASCII
-// characters) and every word with a non-ASCII character is scored:
+// reading of the sample's non-ASCII lines is split into words (runs of
+// letters and non-ASCII characters) and every word with a non-ASCII
+// character is scored:
 //
-//   - a letter of the code page's own languages or script earns a point;
-//     a kanji, hanzi or hangul earns three when it is in its standard's first
-//     (most common) level, one in the second, and loses two beyond;
+//   - a letter of the code page's languages or script earns a point, two
+//     when its names are full of it (codePage.common: ł ř ė ı...); a kanji,
+//     hanzi or hangul earns three in its standard's first (most common)
+//     level, one in the second, and loses two beyond; kana earn two (one
+//     half-width); a word that starts with a common family name of the
+//     page's language earns three more (letter statistics, roughly);
 //   - a word shaped like a name (all small, all capitals, or a capital and
 //     then small letters, between apostrophes and hyphens) earns a point,
 //     any other mix of cases costs four: "RenŽ", "OíBrien";
+//   - a word whose accented letters fit one of the page's languages
+//     earns a point, one that fits none costs three ("Dvoøák");
 //   - letters of two scripts in one word ("Иванov", "M嶳ler") cost four;
+//     a Latin word that is mostly accents, or piles four consonants around
+//     one, costs three ("ÉÜÉEÉL", "Frčre");
+//   - spelling rules a page's languages keep cost two to four when broken
+//     (see context and greekSpelling: Polish "ńa", Greek σ at a word's end);
 //   - a symbol touching a letter costs two, inside a word four ("£ukasz",
-//     "Dvo½ák", "³ódŸ"); an apostrophe or dash inside a word earns one;
+//     "Dvo½ák", "³ódŸ"); an apostrophe or dash inside a word earns two;
 //   - a C1 control or an undefined byte costs eight.
 //
 // Readings that give the same text are one (Windows-1252 and Latin-9 agree
-// on "José"); the first code page in codePages names them. One reading is
-// used when it scores above zero and at least weighMargin above every
-// other; otherwise the file is refused with each plausible reading shown.
+// on "José"), named by the more common code page unless another suits it
+// clearly better. One reading is used when it scores above zero and at
+// least weighMargin above every other; otherwise the file is refused with
+// each plausible reading shown (AmbiguousError). A short sample that is
+// valid UTF-8 is weighed too (see notUTF8): a few GBK characters can be
+// valid UTF-8 by chance.
+//
 // The sample is bounded (the 64 KiB Decode peeks, or as much after the
-// first non-ASCII byte of a late decision), so weighing costs the same for
-// any file size, and nothing is weighed for UTF-8 or UTF-16 input.
+// first non-ASCII byte of a late decision, and of that at most weighLen of
+// non-ASCII lines), so weighing costs the same for any file size, about a
+// millisecond (BenchmarkWeigh); a file that is UTF-8 from its first
+// non-ASCII characters on, or UTF-16, is not weighed. TestCodePageCorpus
+// and TestCodePagesNeverReadWrong hold it to "read right or refused".
 
 // weighMargin is how far the best reading must score above the next.
 const weighMargin = 3
@@ -48,6 +66,54 @@ type reading struct {
 	page  *codePage
 	sum   uint64 // hash of the text, to find code pages that read alike
 	score int
+}
+
+// anyScript is the script of utf8Page.
+const anyScript = "*"
+
+// utf8Page scores a UTF-8 reading as weigh scores the code pages': every
+// script and language is its own.
+var utf8Page = &codePage{enc: UTF8, langs: 1<<len(languages) - 1, script: anyScript}
+
+// fewRunes bounds the non-ASCII characters of a sample that is valid
+// UTF-8 yet is weighed against the code pages: short Shift-JIS or GBK text
+// can be valid UTF-8 by chance (GBK's 强 is UTF-8's ǿ), longer text
+// practically never is.
+const fewRunes = 32
+
+// notUTF8 weighs sample, valid UTF-8 with at most fewRunes non-ASCII
+// characters, against the code pages. UTF-8 stays (nil, nil) when its
+// reading looks like names, or when no code page's does; a code page that
+// reads it clearly better is returned; when code pages read it as names
+// but none clearly, the file is refused with UTF-8 among the candidates.
+func notUTF8(sample []byte, atEOF, crOnly bool) (*codePage, error) {
+	n := 0
+	for _, c := range sample {
+		if c >= 0xC0 {
+			n++ // a lead byte
+		}
+	}
+	if n > fewRunes {
+		return nil, nil
+	}
+	lines := nonASCIILines(sample, weighLen)
+	u := scoreText(utf8Page, lines)
+	if u > 0 {
+		return nil, nil
+	}
+	page, err := weigh(sample, atEOF, crOnly, 1)
+	var amb *AmbiguousError
+	if errors.As(err, &amb) {
+		if amb.best < weighMargin {
+			return nil, nil // nothing reads clearly as names: "½" is as good in UTF-8
+		}
+		amb.Readings = append([]Reading{{Encoding: UTF8, Text: string(amb.token)}}, amb.Readings...)
+		return nil, amb
+	}
+	if scoreText(page, decodeInto(nil, page, lines)) < u+weighMargin {
+		return nil, nil
+	}
+	return page, nil
 }
 
 // weighLen bounds the lines weighed: those with a non-ASCII byte, up to
@@ -71,12 +137,19 @@ func weigh(sample []byte, atEOF, crOnly bool, line int64) (*codePage, error) {
 	for _, c := range codePages {
 		buf = decodeInto(buf[:0], c, lines)
 		sum := hashOf(buf)
-		if slices.ContainsFunc(rs, func(r *reading) bool { return r.sum == sum }) {
-			continue // reads as an earlier, more common code page does
-		}
 		s := scoreText(c, buf)
 		if crOnly && c.enc == MacRoman {
 			s += macCRBonus
+		}
+		// Code pages that read the sample alike are one reading, named by
+		// the more common one unless another suits it clearly better, by
+		// the margin and a quarter (Estonian "Õunapuu" is Windows-1257's,
+		// not Windows-1252's).
+		if i := slices.IndexFunc(rs, func(r *reading) bool { return r.sum == sum }); i >= 0 {
+			if s >= rs[i].score+weighMargin && 4*s >= 5*rs[i].score {
+				rs[i].page, rs[i].score = c, s
+			}
+			continue
 		}
 		rs = append(rs, &reading{page: c, sum: sum, score: s})
 	}
@@ -161,12 +234,6 @@ func scoreText(c *codePage, text []byte) int {
 		word = append(word, r)
 	}
 	flush()
-	// A sheet is mostly in one language: the accented words that the
-	// language most words fit leaves out count twice against.
-	if sc.accented > 0 {
-		top := slices.Max(sc.fits[:])
-		total -= 2 * (sc.accented - top)
-	}
 	return total
 }
 
@@ -234,13 +301,23 @@ func (sc *scorer) word(w []rune) int {
 		case r < utf8.RuneSelf:
 			classes |= classLatin
 			letters++
+		case r == utf8.RuneError && sc.page == utf8Page:
+			// a U+FFFD written in UTF-8 input is a character like any other
 		case r == utf8.RuneError || unicode.IsControl(r):
 			s -= 8
 		case isKana(r):
 			classes |= classCJK
 			letters++
-			if sc.page.script == "Japanese" {
-				s++
+			if sc.page.script == "Japanese" || sc.page.script == anyScript {
+				// Katakana names are as common as kanji ones; half-width
+				// kana are a legacy form, and any byte A1-DF is one.
+				s += 2
+				if r >= 0xFF61 {
+					s--
+				}
+				if i == 0 && isSmallKana(r) {
+					s -= 4 // no word starts with a small kana or a mark: "ｫﾘｧｻ"
+				}
 			} else {
 				s -= 2
 			}
@@ -249,9 +326,7 @@ func (sc *scorer) word(w []rune) int {
 			classes |= class
 			letters++
 			s += pts
-			if sc.page.enc == Windows1250 && i+1 < len(w) && strings.ContainsRune("śćńźŚĆŃŹ", r) && strings.ContainsRune("aeiouyąęó", unicode.ToLower(w[i+1])) {
-				s -= 3 // Polish writes "si", "ni" before a vowel, never "śa": "Peńa" is Peña
-			}
+			s -= sc.context(w, i)
 		case r == '·':
 			if i > 0 && i+1 < len(w) && unicode.ToLower(w[i-1]) == 'l' && unicode.ToLower(w[i+1]) == 'l' {
 				s += 2 // Catalan "Gal·la"
@@ -275,6 +350,21 @@ func (sc *scorer) word(w []rune) int {
 		case prevLetter || nextLetter:
 			s -= 2 // "£ukasz", "Müller¹"
 		}
+	}
+	if sc.page.script == "Greek" && classes == classGreek {
+		s -= greekSpelling(w)
+	}
+	if accented && sc.page.langs&langsBaltic == langsBaltic && strings.ContainsAny(strings.ToLower(string(w)), "qwx") {
+		s -= 3 // Lithuanian and Latvian write no q, w or x: "Pāquerette"
+	}
+	if accented && letters == len(w) && !slices.ContainsFunc(w, func(r rune) bool { return r < utf8.RuneSelf }) {
+		s -= 3 // "Ñó", "ÀÚ": Latin names are not all accents (GBK's 杨 in Windows-1252)
+	}
+	if accented && 5*nonASCIILetters(w) > 3*len(w) {
+		s -= 3 // "ÉÜÉEÉL": Latin names are mostly plain letters (ユウキ in Mac Roman)
+	}
+	if accented && consonantRun(w) >= 4 {
+		s -= 3 // "Frčre", "Bjřrn": Frère and Bjørn in Windows-1250
 	}
 	if accented && sc.page.langs != 0 {
 		sc.accented++
@@ -310,17 +400,20 @@ func (sc *scorer) letter(r rune) (class, pts int) {
 	p := sc.page
 	switch {
 	case unicode.Is(unicode.Latin, r):
-		if p.langs&langsOf(r) != 0 {
-			return classLatin, 1
+		if p.langs&langsOf(r) == 0 {
+			return classLatin, 0
 		}
-		return classLatin, 0
+		if strings.ContainsRune(p.common, unicode.ToLower(r)) || strings.ContainsRune(p.common, r) {
+			return classLatin, 2
+		}
+		return classLatin, 1
 	case unicode.Is(unicode.Cyrillic, r):
-		if p.script == "Cyrillic" {
+		if p.script == "Cyrillic" || p.script == anyScript {
 			return classCyrillic, 1
 		}
 		return classCyrillic, -1
 	case unicode.Is(unicode.Greek, r):
-		if p.script == "Greek" {
+		if p.script == "Greek" || p.script == anyScript {
 			return classGreek, 1
 		}
 		return classGreek, -1
@@ -337,6 +430,9 @@ func (sc *scorer) letter(r rune) (class, pts int) {
 // with), +1 in the second, -2 elsewhere (extensions, vendor additions,
 // compatibility blocks: what other code pages' bytes turn into).
 func (sc *scorer) level(r rune, hangul bool) int {
+	if sc.page.script == anyScript {
+		return 2 // UTF-8 holds every character: no level to judge by
+	}
 	if sc.enc == nil {
 		return -2
 	}
@@ -462,6 +558,107 @@ var macPunct = func() map[rune]bool {
 	return m
 }()
 
+// context is what the letter w[i] costs beside its neighbours, by rules of
+// spelling that one code page's languages keep and another's bytes break:
+// Polish writes "si", "ni" before a vowel, never "śa" ("Peńa" is Peña in
+// Windows-1250); Portuguese õ comes before e or s ("Szõke" is Szőke in
+// Windows-1252); Nordic å touches no vowel ("Benoåt" is Benoît, CP850's
+// î, in Mac Roman); the Baltic long vowels and ė do not touch another vowel
+// ("Franēois", "Noėl" are François and Noël in Windows-1257).
+func (sc *scorer) context(w []rune, i int) int {
+	r := unicode.ToLower(w[i])
+	var next, prev rune
+	if i+1 < len(w) {
+		next = unicode.ToLower(w[i+1])
+	}
+	if i > 0 {
+		prev = unicode.ToLower(w[i-1])
+	}
+	isVowel := func(x rune) bool { return x != 0 && strings.ContainsRune(vowels, x) }
+	switch sc.page.enc {
+	case Windows1250:
+		if strings.ContainsRune("śćńź", r) && isVowel(next) {
+			return 3
+		}
+		if r == 'ř' && (next == 'r' || prev == 'r') {
+			return 3 // Czech has no "řr" or "rř": "Sřren" is Søren
+		}
+	case Windows1252, ISO885915, CP850, CP437, MacRoman:
+		if r == 'õ' && next != 'e' && next != 's' {
+			return 2
+		}
+		if r == 'å' && (isVowel(prev) || isVowel(next)) {
+			return 2 // Nordic å does not touch a vowel: "Benoåt" is Benoît in Mac Roman
+		}
+	case Windows1257:
+		if strings.ContainsRune("āēīūė", r) && (isVowel(next) || isVowel(prev)) {
+			return 2
+		}
+	}
+	return 0
+}
+
+// greekSpelling is what a Greek word costs for breaking the rules every
+// Greek word keeps, and Cyrillic read as Greek does not ("Οξοξβΰ" is
+// Попова): a word of more than one syllable written in small letters
+// carries exactly one accent; final sigma ς ends a word and σ never does;
+// ΐ and ΰ are rare.
+func greekSpelling(w []rune) int {
+	cost, accents, upper := 0, 0, 0
+	for i, r := range w {
+		switch {
+		case strings.ContainsRune("άέήίόύώΐΰΆΈΉΊΌΎΏ", r):
+			accents++
+		case r == 'ς' && i+1 < len(w):
+			cost += 4
+		case r == 'σ' && i+1 == len(w):
+			cost += 3
+		}
+		if r == 'ΐ' || r == 'ΰ' {
+			cost += 2
+		}
+		if unicode.IsUpper(r) {
+			upper++
+		}
+	}
+	if upper < len(w) && len(w) >= 4 && accents != 1 {
+		cost += 3
+	}
+	return cost
+}
+
+func nonASCIILetters(w []rune) int {
+	n := 0
+	for _, r := range w {
+		if r >= utf8.RuneSelf && unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// consonantRun is the longest run of Latin consonants in w that holds a
+// non-ASCII one: names rarely pile four consonants up around an accented
+// letter, and a vowel read as a consonant does.
+func consonantRun(w []rune) int {
+	longest, run, accented := 0, 0, false
+	for _, r := range w {
+		if !unicode.IsLetter(r) || strings.ContainsRune(vowels, unicode.ToLower(r)) {
+			run, accented = 0, false
+			continue
+		}
+		run++
+		accented = accented || r >= utf8.RuneSelf
+		if accented && run > longest {
+			longest = run
+		}
+	}
+	return longest
+}
+
+// vowels are the Latin vowels, with y, as small letters.
+const vowels = "aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿąęėįųūāēīōőűůěœı"
+
 // langsOf is the set of languages (bits of languages) that write r.
 func langsOf(r rune) uint32 {
 	if r < rune(len(latinLangs)) {
@@ -496,6 +693,12 @@ func bitsSet(x int) int {
 // and the half-width voicing marks.
 func isKana(r rune) bool {
 	return 0x3041 <= r && r <= 0x30FF || 0xFF66 <= r && r <= 0xFF9F
+}
+
+// isSmallKana: the small kana, the long-vowel mark and the voicing
+// marks, which follow another kana.
+func isSmallKana(r rune) bool {
+	return strings.ContainsRune("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮーｧｨｩｪｫｬｭｮｯｰﾞﾟ", r)
 }
 
 // isInWordMark: what sits inside a name between letters: apostrophes,
