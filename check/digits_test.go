@@ -13,10 +13,10 @@ func TestPhoneOtherDigits(t *testing.T) {
 	tests := []struct {
 		in, country, want, why string
 	}{
-		{"０６－６１２３－４５６７", "JP", "+81661234567", "full-width"},          // Osaka, typed in full width
-		{"＋８１　６　６１２３　４５６７", "", "+81661234567", "full-width"},      // plus and ideographic spaces
-		{"０６ー６１２３ー４５６７", "JP", "+81661234567", "full-width"},          // the long-vowel mark as a dash
-		{"٠٢٠ ٧٩٤٦ ٠٩٥٨", "GB", "+442079460958", "another script"},           // Arabic-Indic digits
+		{"０６－６１２３－４５６７", "JP", "+81661234567", "full-width"},                              // Osaka, typed in full width
+		{"＋８１　６　６１２３　４５６７", "", "+81661234567", "full-width"},                             // plus and ideographic spaces
+		{"０６ー６１２３ー４５６７", "JP", "+81661234567", "full-width"},                              // the long-vowel mark as a dash
+		{"٠٢٠ ٧٩٤٦ ٠٩٥٨", "GB", "+442079460958", "another script"},                        // Arabic-Indic digits
 		{"＋４４ ٢٠ ७९४६ ०९५८", "", "+442079460958", "full-width characters and the digits"}, // mixed
 	}
 	for _, tc := range tests {

@@ -80,8 +80,8 @@ func TestValidateDropsTrailingCtrlZ(t *testing.T) {
 func TestValidateNoEmailColumnOffersTheMap(t *testing.T) {
 	for _, tc := range []struct{ content, heading string }{
 		{"User principal name,Display name\nann@acme.example,Ann Lee\nbob@acme.example,Bob Ode\ncy@acme.example,Cy Ng\n", "User principal name"}, // Microsoft 365
-		{"Sign-in name;Vorname\nann@acme.example;Ann\n", "Sign-in name"},                                                                          // one row: the heading says it
-		{"Login,First\nann@acme.example,Ann\nbob@acme.example,Bob\n", "Login"},                                                                     // Okta, Google Workspace
+		{"Sign-in name;Vorname\nann@acme.example;Ann\n", "Sign-in name"},                                                                         // one row: the heading says it
+		{"Login,First\nann@acme.example,Ann\nbob@acme.example,Bob\n", "Login"},                                                                   // Okta, Google Workspace
 	} {
 		in := writeFile(t, "export.csv", tc.content)
 		out := filepath.Join(t.TempDir(), "out.csv")
