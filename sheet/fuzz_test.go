@@ -146,6 +146,8 @@ func FuzzDecode(f *testing.F) {
 		}
 	}
 	f.Add([]byte("name\r\nRen\xe9\r\n\x1a"))
+	f.Add([]byte("email,a,b\r\nu0@x.example,\xce\xb0,\xce\xb0\r\n"))         // GBK 伟 is valid UTF-8
+	f.Add([]byte("email,a,b\r\nu0@x.example,\xc7\xbf,\xd6\xbe\xc7\xbf\r\n")) // GBK 强, 志强 too
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var amb *AmbiguousError
 		rd, enc, err := Decode(bytes.NewReader(data))
