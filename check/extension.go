@@ -73,9 +73,10 @@ func isExtensionDecimal(w string) bool {
 // or "2026-01-15". English and German month names (Excel's own formats).
 var excelDates = regexp.MustCompile(`(?i)^(\d{1,2}[-. ](jan|feb|mar|mär|apr|may|mai|jun|jul|aug|sep|oct|okt|nov|dec|dez)[a-z]*\.?|(jan|feb|mar|mär|apr|may|mai|jun|jul|aug|sep|oct|okt|nov|dec|dez)[a-z]*[-. ]\d{1,4}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$`)
 
-// excelDate says "a date" when w is one of excelDates, else "".
+// excelDate says "a date" when w is one of excelDates, else "". Most
+// extensions are digits alone, which no regular expression needs to see.
 func excelDate(w string) string {
-	if excelDates.MatchString(w) {
+	if strings.Trim(w, "0123456789") != "" && excelDates.MatchString(w) {
 		return "a date"
 	}
 	return ""
