@@ -87,9 +87,9 @@ var cp1252 = func() (t [256]rune) {
 // counting pass that mbDecoder does (BenchmarkXTextCounted) at about 280
 // MB/s; this single pass at about 425 MB/s (340 MB/s over 4 MiB with the
 // one-off weighing of the code page, BenchmarkDecode/windows-1252). So the
-// single-byte code pages
-// stay here; the multi-byte ones (Shift-JIS, GBK, Big5, CP949) are x/text's
-// behind mbDecoder: their tables are large and their files small.
+// single-byte code pages stay here; the multi-byte ones (Shift-JIS, GBK,
+// Big5, CP949) are x/text's behind mbDecoder: their tables are large and
+// their files small.
 type byteDecoder struct {
 	st       *decodeState
 	mode     mode
