@@ -77,22 +77,26 @@ type Decoder struct {
 	state *decodeState
 }
 
-// Read reads decoded UTF-8 text. Errors are those of the underlying reader;
-// undecodable bytes are not errors (see Replaced).
+// Read reads decoded UTF-8 text. Errors are those of the underlying reader,
+// and *AmbiguousError when a late decision (see Encoding) finds no clear
+// code page; undecodable bytes are not errors (see Replaced).
 func (d *Decoder) Read(p []byte) (int, error) { return d.r.Read(p) }
 
 // Encoding reports the encoding in use. It equals what Decode returned, except
 // that a pure-ASCII prefix is only provisionally UTF-8: if the first non-ASCII
-// byte after it is not valid UTF-8, the Decoder switches to Windows-1252 (Mac
-// Roman when the prefix's lines end in a lone CR) and Encoding says so from
-// then on. This is the common "Excel ANSI CSV whose first
-// accented name is on row 900" case, which would otherwise come out as U+FFFD.
+// byte after it is not valid UTF-8, the code pages are weighed on the line it
+// is on and up to 64 KiB after it, the Decoder switches to the one that reads
+// them clearly best, and Encoding says so from then on; with no clear one,
+// Read fails with *AmbiguousError. This is the common "Excel ANSI CSV whose
+// first accented name is on row 900" case, which would otherwise come out as
+// U+FFFD.
 func (d *Decoder) Encoding() Encoding { return d.state.enc }
 
 // Replaced reports how many U+FFFD substitutions were made so far: one per
-// invalid UTF-8 byte, unpaired UTF-16 surrogate, odd trailing UTF-16 byte, or
-// one of the five bytes Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D),
-// or Mac Roman's 0xF0 (Apple's logo, a private-use character).
+// invalid UTF-8 byte, unpaired UTF-16 surrogate, odd trailing UTF-16 byte,
+// byte a single-byte code page leaves undefined (Windows-1252's 0x81 0x8D
+// 0x8F 0x90 0x9D...), Mac Roman's 0xF0 (Apple's logo, a private-use
+// character), or invalid multi-byte sequence (Shift-JIS, GBK, Big5, CP949).
 // A U+FFFD that was already in the input is not counted.
 func (d *Decoder) Replaced() int64 { return d.state.replaced }
 
@@ -106,9 +110,11 @@ func (d *Decoder) CtrlZ() bool { return d.state.ctrlZ }
 func (d *Decoder) FirstReplacedLine() int64 { return d.state.firstLine }
 
 // Decode returns a reader of UTF-8 text with a BOM removed, for: UTF-8 with or
-// without BOM; UTF-16 LE/BE with BOM (Excel's "Unicode text"); Windows-1252
-// when the bytes are not valid UTF-8. The returned io.Reader is always a
-// *Decoder; type-assert it to read Replaced and Encoding after reading.
+// without BOM; UTF-16 LE/BE with BOM (Excel's "Unicode text"); and, when the
+// bytes are not valid UTF-8, the code page they read in as names (see
+// weigh.go: Windows-1250 to 1257, Shift-JIS, GB18030, CP949, Big5, CP850,
+// CP437, Latin-9, Mac Roman). The returned io.Reader is always a *Decoder;
+// type-assert it to read Replaced and Encoding after reading.
 //
 // Why this shape: sales teams hand us whatever their spreadsheet saved, and
 // encoding/csv only understands UTF-8, so encoding detection must happen before
@@ -121,13 +127,14 @@ func (d *Decoder) FirstReplacedLine() int64 { return d.state.firstLine }
 //   - no BOM but a NUL byte in (nearly) every other position: BOM-less UTF-16
 //     of mostly-ASCII text, LE or BE by which half holds the NULs;
 //   - the prefix is valid UTF-8 (a rune cut by the 64 KiB boundary is fine):
-//     utf-8. If the prefix is pure ASCII, that is provisional; see
-//     (*Decoder).Encoding;
-//   - otherwise a code page, also when the prefix mixes valid UTF-8 with
-//     invalid bytes (such a file is damaged either way; a single-byte code page
-//     at least keeps every byte visible): mac-roman when its bytes read as
-//     names in Mac Roman and not in Windows-1252 (see looksMacRoman; lines
-//     that end in a lone CR tip the balance), else windows-1252.
+//     utf-8, unless it holds so few non-ASCII characters that GBK or
+//     Shift-JIS could be valid UTF-8 by chance and a code page reads them
+//     clearly better (see notUTF8). If the prefix is pure ASCII, that is
+//     provisional; see (*Decoder).Encoding;
+//   - otherwise the code page that reads the prefix clearly best as names
+//     (see weigh; lines that end in a lone CR favour Mac Roman), also when
+//     the prefix mixes valid UTF-8 with invalid bytes; with no clear one,
+//     *AmbiguousError, which shows one name as each candidate reads it.
 //
 // If the prefix decided UTF-8 (with non-ASCII characters, or a BOM) and invalid
 // bytes appear later, they become U+FFFD and are counted by Replaced rather than
@@ -145,9 +152,12 @@ func (d *Decoder) FirstReplacedLine() int64 { return d.state.firstLine }
 // A file detection gets wrong can be read with DecodeWith and the encoding
 // named.
 //
-// The error is non-nil only for ErrWorkbook or when reading the first 64 KiB
-// fails (it wraps the reader's error); the reader is then nil. Empty input
-// decodes to empty UTF-8.
+// A Ctrl-Z (0x1A) as the input's very last byte, the end-of-file mark of
+// MS-DOS programs, is dropped (see CtrlZ); one anywhere else is text.
+//
+// The error is non-nil only for ErrWorkbook, *AmbiguousError, or when
+// reading the first 64 KiB fails (it wraps the reader's error); the reader
+// is then nil. Empty input decodes to empty UTF-8.
 func Decode(r io.Reader) (io.Reader, Encoding, error) {
 	return DecodeWith(r, Options{})
 }
