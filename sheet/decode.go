@@ -152,8 +152,9 @@ func (d *Decoder) FirstReplacedLine() int64 { return d.state.firstLine }
 // A file detection gets wrong can be read with DecodeWith and the encoding
 // named.
 //
-// A Ctrl-Z (0x1A) as the input's very last byte, the end-of-file mark of
-// MS-DOS programs, is dropped (see CtrlZ); one anywhere else is text.
+// A Ctrl-Z (0x1A) as the very last byte of input that is not UTF-16, the
+// end-of-file mark of MS-DOS programs, is dropped (see CtrlZ); one anywhere
+// else is text.
 //
 // The error is non-nil only for ErrWorkbook, *AmbiguousError, or when
 // reading the first 64 KiB fails (it wraps the reader's error); the reader
