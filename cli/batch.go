@@ -91,6 +91,7 @@ type config struct {
 	canary        int
 	rowsSpec      string
 	encoding      sheet.Encoding
+	forCmd        string // validate --for: the command whose requirements to check
 	matchSpecs    []string
 	skipSpecs     []string
 	sel           selection
@@ -128,7 +129,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		shows(d.str(&cfg.output, "output", "o", "", "FILE", `result CSV, created only once every check has passed; "-" writes standard output`), shownRequired)
 	}
 	shows(d.value(&delimiterValue{r: &cfg.delimiter}, "delimiter", "CHAR", "input delimiter: , ; tab or |"), "sniffed")
-	shows(d.value(&encodingValue{e: &cfg.encoding}, "encoding", "NAME", "input encoding when detection gets it wrong: utf-8, utf-16le, utf-16be, windows-1252 (latin1) or mac-roman"), "detected")
+	shows(d.value(&encodingValue{e: &cfg.encoding}, "encoding", "NAME", "input encoding or code page when detection cannot tell or gets it wrong: "+sheet.EncodingNames), "detected")
 	d.value(&mapValue{maps: &cfg.maps}, "map", "HEADER=COLUMN", `map an input column to one of ours, e.g. "Work Phone=primaryPhoneNumber" (repeatable)`)
 	d.boolean(&cfg.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, E.164 numbers kept as text")
 	d.boolean(&cfg.overwrite, "overwrite", "", "replace --output, --report, --summary-json or --retry-file if it exists (a run never replaces an earlier run's file without it; --resume continues its own)")
@@ -165,6 +166,9 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		d.str(&cfg.pkg, "package", "", "", "NAME", `package for rows whose cell is blank (human wordings such as "Webex Calling" are accepted)`)
 		d.str(&cfg.country, "default-country", "", "US", "CC", "country (ISO code) of phone numbers written without +country code")
 		d.boolean(&cfg.existingCall, "existing-calling", "", "the users already have Webex Calling: calling packages need no number or extension")
+	}
+	if m == modeValidate {
+		d.str(&cfg.forCmd, "for", "", "precheck", "COMMAND", "check what COMMAND will require: precheck, or provision (also a customer and a package for every row)")
 	}
 
 	if m != modeValidate {
@@ -227,7 +231,10 @@ func encodingNote(in *input) string {
 	case sheet.MacRoman:
 		parts = append(parts, "read as Mac Roman (old Excel for Mac; check accented names, or give --encoding)")
 	default:
-		parts = append(parts, "read as "+string(enc))
+		parts = append(parts, "read as "+enc.Title())
+	}
+	if in.dec.CtrlZ() {
+		parts = append(parts, "the Ctrl-Z (MS-DOS end-of-file mark) after the last line was dropped")
 	}
 	if n := in.dec.Replaced(); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d characters could not be decoded (first on line %d) and show as \uFFFD", n, in.dec.FirstReplacedLine()))
@@ -280,6 +287,9 @@ func (cfg *config) check() error {
 	}
 	if !m.followUp() && !check.KnownCountry(cfg.country) {
 		return usagef("--default-country %q is not one we know the numbering of; use %s, or write numbers with +country code", cfg.country, check.CountryHint())
+	}
+	if cfg.forCmd != "" && cfg.forCmd != "precheck" && cfg.forCmd != "provision" {
+		return usagef("--for must be precheck or provision, got %q", cfg.forCmd)
 	}
 	if cfg.pkg != "" {
 		p, _, err := check.Package(cfg.pkg)

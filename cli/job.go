@@ -289,10 +289,12 @@ func (j *job) preparer() *pipeline.Preparer {
 	if j.cfg.mode.followUp() {
 		return &pipeline.Preparer{LookupOnly: true}
 	}
+	// validate --for provision checks what provision will require.
+	provision := j.cfg.mode == modeProvision || j.cfg.forCmd == "provision"
 	return &pipeline.Preparer{
 		Defaults:    pipeline.Defaults{CustomerID: j.cfg.customerID, Package: j.cfg.pkg},
-		Check:       check.Options{DefaultCountry: j.cfg.country, ExistingCalling: j.cfg.existingCall, NeedCustomer: j.cfg.mode == modeProvision},
-		NeedPackage: j.cfg.mode == modeProvision,
+		Check:       check.Options{DefaultCountry: j.cfg.country, ExistingCalling: j.cfg.existingCall, NeedCustomer: provision},
+		NeedPackage: provision,
 	}
 }
 
