@@ -52,7 +52,7 @@ func TestValidateRefusesAnAmbiguousCodePage(t *testing.T) {
 		t.Error("an output file was written")
 	}
 	for enc, name := range map[string]string{"windows-1252": "Hélène", "cp1250": "Hélčne", "LATIN1": "Hélène"} {
-		code, _, stderr := run(t, nil, "validate", "--input", in, "--output", out, "--encoding", enc)
+		code, _, stderr := run(t, nil, "validate", "--input", in, "--output", out, "--overwrite", "--encoding", enc)
 		rows := readCSV(t, out)
 		if code != cli.ExitOK || len(rows) != 1 || rows[0]["firstName"] != name {
 			t.Errorf("--encoding %s: exit %d, rows %v\n%s", enc, code, rows, stderr)
@@ -106,7 +106,7 @@ func TestValidateForProvision(t *testing.T) {
 	if code, _, stderr := run(t, nil, "validate", "--input", in, "--output", out); code != cli.ExitOK {
 		t.Fatalf("plain validate: exit %d\n%s", code, stderr)
 	}
-	code, _, stderr := run(t, nil, "validate", "--for", "provision", "--input", in, "--output", out)
+	code, _, stderr := run(t, nil, "validate", "--for", "provision", "--input", in, "--output", out, "--overwrite")
 	rows := readCSV(t, out)
 	if code == cli.ExitOK || len(rows) != 2 {
 		t.Fatalf("--for provision: exit %d, rows %v\n%s", code, rows, stderr)
@@ -117,7 +117,7 @@ func TestValidateForProvision(t *testing.T) {
 	if m := rows[1]["message"]; !strings.Contains(m, "customerId is empty") || !strings.Contains(m, "needs a package") {
 		t.Errorf("row 2: %q", m)
 	}
-	code, _, stderr = run(t, nil, "validate", "--for", "provision", "--customer-id", "cust-1", "--package", "webex_meetings", "--input", in, "--output", out)
+	code, _, stderr = run(t, nil, "validate", "--for", "provision", "--customer-id", "cust-1", "--package", "webex_meetings", "--input", in, "--output", out, "--overwrite")
 	if code != cli.ExitOK {
 		t.Errorf("with a customer and a package: exit %d\n%s", code, stderr)
 	}
