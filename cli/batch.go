@@ -77,7 +77,10 @@ func encodingNote(in *input) string {
 	case sheet.MacRoman:
 		parts = append(parts, "read as Mac Roman (old Excel for Mac; check accented names, or give --encoding)")
 	default:
-		parts = append(parts, "read as "+string(enc))
+		parts = append(parts, "read as "+enc.Title())
+	}
+	if in.dec.CtrlZ() {
+		parts = append(parts, "the Ctrl-Z (MS-DOS end-of-file mark) after the last line was dropped")
 	}
 	if n := in.dec.Replaced(); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d characters could not be decoded (first on line %d) and show as \uFFFD", n, in.dec.FirstReplacedLine()))

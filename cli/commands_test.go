@@ -81,6 +81,7 @@ var readmeTables = map[string][]string{
 	"Common to every command:": {"precheck", "validate", "provision"},
 	"precheck and provision:":  {"precheck", "provision"},
 	"provision only:":          {"provision"},
+	"validate only:":           {"validate"},
 }
 
 // readmeFlag is one row of the README's flag tables.

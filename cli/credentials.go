@@ -1,13 +1,16 @@
 package cli
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/wholesale-batch/wholesale-batch/oauth"
+	"github.com/wholesale-batch/wholesale-batch/webex"
 	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
 )
 
@@ -24,7 +27,10 @@ type auth struct {
 // comes from --credentials, else --token-file, else $WEBEX_TOKEN, never
 // from a flag value (it would show in ps and shell history). --sandbox
 // starts the fake API with a token of its own, or, with --credentials, as
-// an OAuth server that accepts the file's client and refresh token.
+// an OAuth server that accepts the file's client and refresh token; the
+// file is then read and checked but never written (nor locked): the
+// sandbox's tokens are fake, and the file's real refresh token must
+// survive trying the cron line there.
 func credentials(cfg *config, env Env) (auth, error) {
 	a := auth{baseURL: cfg.baseURL, close: func() {}}
 	var creds oauth.File
@@ -53,6 +59,29 @@ func credentials(cfg *config, env Env) (auth, error) {
 	switch {
 	case cfg.credentials != "":
 		a.tokens = oauth.NewSource(cfg.credentials, creds, a.baseURL, nil)
+		// The token endpoint is retried as the API is, with a longer
+		// timeout: an answer given up on may hold the new refresh token.
+		a.tokens.Retry = webex.RetryPolicy{MaxAttempts: cfg.maxRetries + 1, RetryFor: cfg.retryFor, MaxRetryAfter: cfg.maxRetryAfter}
+		a.tokens.Timeout = max(oauth.DefaultTimeout, 4*cfg.timeout)
+		a.tokens.LockWait = max(oauth.DefaultLockWait, cfg.retryFor+2*a.tokens.Timeout) // outlast another run's refresh
+		if cfg.sandbox {
+			a.tokens.ReadOnly = true
+			if !cfg.quiet {
+				fmt.Fprintf(env.Stderr, "wholesale-batch: --sandbox: %s is read and checked but never written; the sandbox's tokens are fake and stay in memory\n", cfg.credentials)
+			}
+			break
+		}
+		// A run that must refresh at once proves first that the answer
+		// could be saved: refused now (exit 2), nothing spent. A refresh
+		// due later that would fail is said now, while there is time.
+		var later *oauth.LaterError
+		if err := a.tokens.Check(context.Background()); errors.As(err, &later) {
+			if !cfg.quiet {
+				fmt.Fprintf(env.Stderr, "wholesale-batch: warning: --credentials: %v\n", err)
+			}
+		} else if err != nil {
+			return a, usagef("--credentials: %v", err)
+		}
 	case cfg.sandbox:
 	default:
 		tok, err := readToken(cfg.tokenFile, env)

@@ -50,7 +50,7 @@ func (g *ioFlags) add(d *flagDefs) {
 	shows(d.str(&g.input, "input", "i", "", "FILE", in), shownRequired+g.inputNote)
 	shows(d.str(&g.output, "output", "o", "", "FILE", out), shownRequired)
 	shows(d.value(&delimiterValue{r: &g.delimiter}, "delimiter", "CHAR", "input delimiter: , ; tab or |"), "sniffed")
-	shows(d.value(&encodingValue{e: &g.encoding}, "encoding", "NAME", "input encoding when detection gets it wrong: utf-8, utf-16le, utf-16be, windows-1252 (latin1) or mac-roman"), "detected")
+	shows(d.value(&encodingValue{e: &g.encoding}, "encoding", "NAME", "input encoding or code page when detection cannot tell or gets it wrong: "+sheet.EncodingNames), "detected")
 	d.value(&mapValue{maps: &g.maps}, "map", "HEADER=COLUMN", `map an input column to one of ours, e.g. "Work Phone=primaryPhoneNumber" (repeatable)`)
 	d.boolean(&g.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, E.164 numbers kept as text")
 	d.boolean(&g.overwrite, "overwrite", "", "replace --output, --report, --summary-json or --retry-file if it exists (a run never replaces an earlier run's file without it; --resume continues its own)")

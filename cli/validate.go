@@ -9,9 +9,11 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
-// validateOptions are validate's flags: offline, so no API, rate or resume.
+// validateOptions are validate's flags: offline, so no API, rate or
+// resume; --for names the command whose requirements to check.
 type validateOptions struct {
 	config
+	forCmd string
 }
 
 // newCmdValidate is the validate command; runF runs it (validateRun when
@@ -22,8 +24,20 @@ func newCmdValidate(inv *invocation, runF func(context.Context, *validateOptions
 		runF = validateRun
 	}
 	return inv.runCommand(&o.config, validateText, func(d *flagDefs) {
-		o.use(d, &o.ioFlags, &o.selectFlags, &o.rowFlags, &o.reportFlags)
-	}, nil, func(ctx context.Context) (int, error) { return runF(ctx, o, inv.env) })
+		o.use(d, &o.ioFlags, &o.selectFlags, &o.rowFlags)
+		d.str(&o.forCmd, "for", "", "precheck", "COMMAND", "check what COMMAND will require: precheck, or provision (also a customer and a package for every row)")
+		o.use(d, &o.reportFlags)
+	}, o.check, func(ctx context.Context) (int, error) { return runF(ctx, o, inv.env) })
+}
+
+// check checks --for; validate --for provision checks what provision will
+// require.
+func (o *validateOptions) check() error {
+	if o.forCmd != "" && o.forCmd != "precheck" && o.forCmd != "provision" {
+		return usagef("--for must be precheck or provision, got %q", o.forCmd)
+	}
+	o.complete = o.forCmd == "provision"
+	return nil
 }
 
 // validateRun checks every row offline, one worker: nothing is sent.

@@ -90,11 +90,12 @@ func TestFakeAgreesWithPrism(t *testing.T) {
 			fakeRefuses := fStatus == http.StatusBadRequest || fStatus == http.StatusUnsupportedMediaType
 			byRule := fakeRefuses && strings.HasPrefix(fErr.Message, "Request violates a documented rule")
 
-			// ValidateSchema, for JSON bodies of the two POSTs that have a
-			// body schema (consentMove has none).
+			// ValidateSchema, for JSON bodies of the operations that have a
+			// body schema: the two POSTs and the PUT (consentMove has none).
 			bodyPath := strings.SplitN(tc.path, "?", 2)[0]
-			schemaApplies := tc.method == http.MethodPost && tc.body != "" && strings.HasPrefix(tc.contentType, jsonCT) &&
-				(bodyPath == pathValidate || bodyPath == pathCreate)
+			schemaApplies := tc.body != "" && strings.HasPrefix(tc.contentType, jsonCT) &&
+				((tc.method == http.MethodPost && (bodyPath == pathValidate || bodyPath == pathCreate)) ||
+					(tc.method == http.MethodPut && strings.HasPrefix(bodyPath, pathCreate+"/")))
 			var fe *fakeapi.FieldError
 			var schemaErr error
 			if schemaApplies {

@@ -61,6 +61,22 @@
 //   - TestClientFindCustomersAgainstFake (no Prism): the client against the
 //     fake's default customers (an ambiguous externalId) and two pages, one
 //     request per page in Stats.CustomerListsByExternalID.
+//   - TestClientListAndUpdateMatchContract sends the client's
+//     ListSubscribers (every filter the tool sends: customerId, status,
+//     email, externalCustomerId, personId, after, lastStatusChange, with
+//     max=100), ListCustomers (all, and externalId, orgId and a repeated
+//     status) and UpdateSubscriber (PUT /wholesale/subscribers/{id} with
+//     {"packages":[...]}, with and without provisioningParameters), with and
+//     without onBehalfOfSubPartnerOrgId: no request violation, 200 at once,
+//     exactly that request on the wire. The PUT asks for the example's
+//     package: Prism answers the example to every PUT, and the client counts
+//     a PUT done only when the answer holds the package it asked for.
+//   - TestFakeAgreesWithPrismOnListAndUpdate: a fake seeded with the spec's
+//     example subscriber and customer answers the comparable calls as Prism
+//     does, its PUT answer is the spec's example value for value, and a
+//     bulk customer of 250 is read in three pages of max=100 by Link. The
+//     verdict table holds PUT bodies (update/...) and the list queries the
+//     tool sends (list/..., customers/every filter...).
 //
 // The spec has no servers entry, so Prism serves every path at its root,
 // consentMove's (printed without /wholesale) included: a client's base URL
@@ -98,7 +114,9 @@
 // the body schema: it answers 401 to anything but a bearer token (Prism does
 // not check Authorization), 400 to an empty body, and 400 to a customer list
 // max or offset that is not an integer (max 1..100), which the spec types as
-// strings. Both refuse onBehalfOfSubPartnerOrgId, and the customer routes'
+// strings. It also refuses an empty PUT body, a subscriber list max outside
+// 1..100, and an after or lastStatusChange that is neither epoch
+// milliseconds nor ISO 8601 (strings in the spec). Both refuse onBehalfOfSubPartnerOrgId, and the customer routes'
 // parameters, given twice (Prism: "must be string"; Prism refuses any
 // parameter so, the fake's subscriber list still takes the first), and both
 // ignore unknown query parameters.

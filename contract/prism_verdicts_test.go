@@ -244,6 +244,9 @@ func verdictCases() []verdictCase {
 			wantViolation: "request.query.includepackagelicenseinfo Request query parameter includepackagelicenseinfo must be boolean", wantStatus: 400},
 	}
 
+	cases = append(cases, updateVerdictCases()...) // PUT and the list queries:
+	cases = append(cases, listVerdictCases()...)   // list_update_test.go
+
 	// Every package value, in the field that takes it, on both operations:
 	// the enums are what the tool's check.Packages must stay within.
 	for _, p := range []string{"webex_calling", "webex_meetings", "webex_suite", "webex_voice", "cx_essentials",

@@ -1,16 +1,21 @@
 // Package oauth keeps a run supplied with access tokens from a Webex
 // integration's (or service app's) refresh token: it reads the credentials
-// file, refreshes the access token before it expires and once after an
+// file, refreshes the access token before it expires and after an
 // unexpected 401, one refresh at a time, and writes the rotated refresh
 // token back to the file atomically, so that tonight's run starts from what
-// last night's left. No secret ever leaves the file and the token endpoint:
-// errors name fields and OAuth error codes, never values.
+// last night's left. A refresh token is never spent on an answer that could
+// not be kept: the new file is made ready (room, owner, mode) and the file
+// proved replaceable before the request, the intent is in the file while
+// it is out, and a lost answer is reported as such. No secret ever leaves
+// the file and the token endpoint: errors name fields and OAuth error
+// codes, never values.
 package oauth
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +39,13 @@ type File struct {
 	Lifetime  int64     `json:"access_token_expires_in,omitempty"` // seconds
 	// RefreshExpiresAt is when RefreshToken expires unless used (informative).
 	RefreshExpiresAt time.Time `json:"refresh_token_expires_at,omitzero"`
+	// PreviousRefreshToken is the one RefreshToken replaced, kept until
+	// RefreshToken has worked once: tried when RefreshToken is refused.
+	PreviousRefreshToken string `json:"previous_refresh_token,omitempty"`
+	// RefreshStartedAt is set while a refresh is under way, and stays set
+	// when its answer was lost (a timeout, a kill): the server may have
+	// replaced RefreshToken, and a later refusal says so.
+	RefreshStartedAt time.Time `json:"refresh_started_at,omitzero"`
 }
 
 // Load reads and checks the credentials file at path. A file others can
@@ -44,11 +56,17 @@ func Load(path string) (File, error) {
 	if err != nil {
 		return f, fmt.Errorf("cannot read the credentials file: %w", pathErr(err))
 	}
+	if st.IsDir() {
+		return f, fmt.Errorf("the credentials file %s is a folder, not a file: give the path of the JSON file (for instance %s)", path, filepath.Join(path, "credentials.json"))
+	}
 	if st.Mode().Perm()&0o044 != 0 {
 		return f, fmt.Errorf("the credentials file %s is readable by other users of this machine (mode %v); it holds the integration's secret: run chmod 600 %s", path, st.Mode().Perm(), path)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
+		if uid, _, ok := owner(st); ok && errors.Is(err, fs.ErrPermission) && uid != os.Geteuid() {
+			return f, fmt.Errorf("cannot read the credentials file: %w; it belongs to uid %d (after a run as another user?): chown it back to the job's user", pathErr(err), uid)
+		}
 		return f, fmt.Errorf("cannot read the credentials file: %w", pathErr(err))
 	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
@@ -82,48 +100,34 @@ func jsonProblem(b []byte, err error) string {
 	return "not JSON"
 }
 
-// Save writes f to path atomically: a temporary file in the same folder,
-// synced, renamed over the old one, mode 0600; then the folder is synced,
-// so a crash leaves the old file or the new one, never half of one.
+// Save writes f to path atomically: a temporary file in the same folder
+// (a symlink's target's), synced, given the old file's owner and mode
+// 0600, renamed over the old one; then the folder is synced, so a crash
+// leaves the old file or the new one, never half of one.
 func (f File) Save(path string) error {
-	b, err := json.MarshalIndent(f, "", "  ")
+	b, err := f.encode()
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".credentials-*")
+	r, err := prepare(path, len(b))
 	if err != nil {
-		return fmt.Errorf("saving the credentials file: %w", pathErr(err))
+		return err
 	}
-	name := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(name)
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return fmt.Errorf("saving the credentials file: %w", pathErr(err))
-	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("saving the credentials file: %w", pathErr(err))
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("saving the credentials file: %w", pathErr(err))
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving the credentials file: %w", pathErr(err))
-	}
-	if err := os.Rename(name, path); err != nil {
-		return fmt.Errorf("saving the credentials file: %w", pathErr(err))
-	}
-	ok = true
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
+	return r.commit(b)
+}
+
+// encode is the file's bytes.
+func (f File) encode() ([]byte, error) {
+	b, err := json.MarshalIndent(f, "", "  ")
+	return append(b, '\n'), err
+}
+
+// roomFor is the room a refresh's answer may take, reserved before it is
+// sent: f as it is, a previous refresh token beside it, and new tokens
+// (Webex's are about 100 characters) with a wide margin.
+func roomFor(f File) int {
+	b, _ := f.encode()
+	return len(b) + len(f.RefreshToken) + 2048
 }
 
 func pathErr(err error) error {

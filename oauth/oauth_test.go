@@ -115,7 +115,7 @@ func newSource(t *testing.T, ts *tokenServer) (*oauth.Source, string) {
 		t.Fatal(err)
 	}
 	s := oauth.NewSource(path, f, srv.URL+"/v1", nil)
-	s.RetryWait = time.Millisecond
+	s.Retry.BaseDelay = time.Millisecond
 	return s, path
 }
 
@@ -170,8 +170,8 @@ func TestRenewalMarginAndRejection(t *testing.T) {
 		s.Rejected(tok)
 	}
 	s.Rejected("some older token") // a late 401 for a replaced token changes nothing
-	if again, _ := s.Token(context.Background()); again == tok || ts.n != 3 {
-		t.Fatalf("after a 401: %d refreshes, want 3", ts.n)
+	if again, err := s.Token(context.Background()); again == tok || ts.n != 3 {
+		t.Fatalf("after a 401: %d refreshes, want 3 (%v) %q %q", ts.n, err, again, tok)
 	}
 }
 

@@ -2,36 +2,29 @@ package oauth
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/lock"
+	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
-// RefusedError is a refresh the token endpoint refused for good: the
-// refresh token expired or was revoked (invalid_grant), or the client id or
-// secret is wrong (invalid_client). Every later refresh would fail too.
-type RefusedError struct {
-	Code string // the OAuth error code
-	Path string // the credentials file
-}
-
-func (e *RefusedError) Error() string {
-	switch e.Code {
-	case "invalid_client":
-		return fmt.Sprintf("the token endpoint refused the client id or secret in %s (invalid_client): copy them again from the integration's page on the Webex developer portal", e.Path)
-	case "invalid_grant":
-		return fmt.Sprintf("the token endpoint refused the refresh token in %s (invalid_grant): it has expired or was revoked; re-authorize the integration and put its new refresh token in the file", e.Path)
-	}
-	return fmt.Sprintf("the token endpoint refused to refresh the access token (%s); check the credentials in %s", e.Code, e.Path)
-}
+// Defaults of a Source's limits.
+const (
+	// DefaultTimeout bounds one token request: longer than an API call's,
+	// since an answer given up on may have replaced the refresh token.
+	DefaultTimeout = 2 * time.Minute
+	// DefaultLockWait bounds the wait for another process's refresh of the
+	// same file.
+	DefaultLockWait = 5 * time.Minute
+	// maxRejected is how many access tokens in a row the API may answer
+	// 401 to before the source stops refreshing (see RejectedError).
+	maxRejected = 3
+)
 
 // Source hands out access tokens, refreshing them through the token
 // endpoint. It is safe for concurrent use: one refresh at a time, every
@@ -43,23 +36,33 @@ type Source struct {
 	now      func() time.Time
 	// OnRefresh, if set, is told of each refresh (for logs: no secrets).
 	OnRefresh func(expiresIn time.Duration)
-	// RetryWait is the first pause before trying a failed refresh again
-	// (default 1 s, then 2 s).
-	RetryWait time.Duration
+	// Retry is how a failed token request is repeated: as the API's calls
+	// (transient faults and 429 with backoff, Retry-After honoured), up to
+	// MaxAttempts, and past them while RetryFor lasts.
+	Retry webex.RetryPolicy
+	// Timeout bounds one token request (DefaultTimeout if 0).
+	Timeout time.Duration
+	// LockWait bounds the wait for the credentials file's lock
+	// (DefaultLockWait if 0).
+	LockWait time.Duration
+	// ReadOnly keeps the file as it is: tokens are refreshed in memory
+	// only, without lock or save (for the sandbox, whose tokens are fake).
+	ReadOnly bool
 
 	mu       sync.Mutex
 	cur      File
 	inflight chan struct{} // closed when the refresh in flight ends
-	refused  error         // a RefusedError: no more refreshes
+	refused  error         // no more refreshes: a RefusedError, a LostAnswerError, a RejectedError
 	rejected string        // the last access token the API answered 401 to
+	strikes  int           // access tokens rejected in a row, with no API success between
 }
 
 // NewSource returns a Source for the credentials at path (already Loaded
-// into f), refreshing at {baseURL}/access_token. hc nil means a client with
-// a 30 s timeout that follows no redirect.
+// into f), refreshing at {baseURL}/access_token. hc nil means a client
+// that follows no redirect; each request is bounded by Timeout.
 func NewSource(path string, f File, baseURL string, hc *http.Client) *Source {
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		hc = &http.Client{}
 	}
 	c := *hc
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -97,7 +100,7 @@ func (s *Source) Token(ctx context.Context) (string, error) {
 		s.mu.Lock()
 		s.inflight = nil
 		close(ch)
-		if errors.As(err, new(*RefusedError)) {
+		if final(err) {
 			s.refused = err
 		}
 		s.mu.Unlock()
@@ -107,15 +110,37 @@ func (s *Source) Token(ctx context.Context) (string, error) {
 	}
 }
 
+// final reports whether err ends all refreshing: the endpoint refused the
+// credentials, or the answer that held the new refresh token was lost.
+func final(err error) bool {
+	var lost *LostAnswerError
+	return errors.As(err, new(*RefusedError)) || errors.As(err, &lost) && lost.Refused
+}
+
 // Rejected tells the source that the API answered 401 to token: it is
 // refreshed on the next Token, unless another caller already replaced it.
+// When the API has refused maxRejected tokens in a row, fresh ones
+// included, Token stops refreshing and returns a *RejectedError.
 func (s *Source) Rejected(token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rejected = token
-	if s.cur.AccessToken == token {
-		s.cur.AccessToken, s.cur.ExpiresAt = "", time.Time{}
+	if s.cur.AccessToken != token || token == "" {
+		return // a late 401 for a replaced token
 	}
+	s.rejected = token // and not taken back from the file
+	s.cur.AccessToken, s.cur.ExpiresAt = "", time.Time{}
+	s.strikes++
+	if s.strikes >= maxRejected && s.refused == nil {
+		s.refused = &RejectedError{Path: s.path, Tokens: s.strikes}
+	}
+}
+
+// Accepted tells the source that the API took token: the 401s counted
+// against the credentials start again from zero.
+func (s *Source) Accepted(string) {
+	s.mu.Lock()
+	s.strikes = 0
+	s.mu.Unlock()
 }
 
 // fresh reports whether the current access token has more than its
@@ -131,128 +156,62 @@ func (s *Source) fresh() bool {
 	return s.now().Add(margin).Before(s.cur.ExpiresAt)
 }
 
-// refresh gets a new access token under the credentials file's lock,
-// first reading the file again: another process using the same file may
-// have refreshed (and rotated the refresh token) meanwhile.
-func (s *Source) refresh(ctx context.Context) error {
-	l, err := lock.Wait(ctx, s.path+".lock")
-	if err != nil {
-		return fmt.Errorf("locking the credentials file: %w", err)
-	}
-	defer l.Release()
-	if f, err := Load(s.path); err == nil && f.RefreshToken != s.cur.RefreshToken {
-		s.mu.Lock()
-		s.cur = f
-		ok := s.fresh() && f.AccessToken != s.rejected
-		s.mu.Unlock()
-		if ok {
-			return nil
-		}
+// Check is for the start of a run: it proves, without spending the
+// refresh token, that a refresh's answer could be saved (the lock, room
+// for the new file beside it with its owner and mode) and, when the access
+// token needs a refresh at once, that the file can be replaced (it is,
+// with what it holds). A refresh due now fails with the refresh's own
+// error (*CannotSaveError, a lock problem); one not due yet with a
+// *LaterError: the run may go on, but that refresh will be refused.
+func (s *Source) Check(ctx context.Context) error {
+	if s.ReadOnly {
+		return nil
 	}
 	s.mu.Lock()
-	f := s.cur
+	need, expires := !s.fresh(), s.cur.ExpiresAt
 	s.mu.Unlock()
-	var last error
-	for attempt := range 3 {
-		if attempt > 0 {
-			wait := s.RetryWait
-			if wait <= 0 {
-				wait = time.Second
-			}
-			t := time.NewTimer(time.Duration(attempt) * wait)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return ctx.Err()
-			case <-t.C:
-			}
-		}
-		got, err := s.exchange(ctx, f)
-		var refused *RefusedError
-		switch {
-		case err == nil:
-			if err := got.Save(s.path); err != nil {
-				// The refresh token is rotated: without the file, tomorrow's
-				// run could not start. Stop now, while this one is known.
-				return fmt.Errorf("the access token was refreshed but %w", err)
-			}
-			s.mu.Lock()
-			s.cur = got
-			s.mu.Unlock()
-			if s.OnRefresh != nil {
-				s.OnRefresh(time.Duration(got.Lifetime) * time.Second)
-			}
-			return nil
-		case errors.As(err, &refused), ctx.Err() != nil:
+	if need {
+		l, err := s.lock(ctx)
+		if err != nil {
 			return err
 		}
-		last = err
-	}
-	return fmt.Errorf("refreshing the access token failed 3 times: %w", last)
-}
-
-// tokenAnswer is the token endpoint's JSON.
-type tokenAnswer struct {
-	AccessToken           string `json:"access_token"`
-	ExpiresIn             int64  `json:"expires_in"`
-	RefreshToken          string `json:"refresh_token"`
-	RefreshTokenExpiresIn int64  `json:"refresh_token_expires_in"`
-	Error                 string `json:"error"`
-}
-
-// exchange sends one refresh request: a form POST, as the Webex docs show it.
-func (s *Source) exchange(ctx context.Context, f File) (File, error) {
-	form := url.Values{
-		"grant_type":    {"refresh_token"},
-		"client_id":     {f.ClientID},
-		"client_secret": {f.ClientSecret},
-		"refresh_token": {f.RefreshToken},
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.endpoint, strings.NewReader(form.Encode()))
-	if err != nil {
-		return f, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	resp, err := s.http.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // the URL is fine to show, but the error says enough
+		defer l.Release()
+		f := s.reload()
+		r, err := prepare(s.path, roomFor(f))
+		if err != nil {
+			return err
 		}
-		return f, fmt.Errorf("the token endpoint %s: %w", s.endpoint, err)
+		r.abort()
+		return f.Save(s.path)
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	var a tokenAnswer
-	jerr := json.Unmarshal(body, &a)
+	// Not due: no waiting for another run's refresh, nothing rewritten.
+	l, err := lock.Acquire(resolve(s.path) + ".lock")
 	switch {
-	case resp.StatusCode >= 300 && resp.StatusCode < 400:
-		return f, fmt.Errorf("the token endpoint %s answered a redirect (HTTP %d); not followed", s.endpoint, resp.StatusCode)
-	case a.Error == "invalid_grant" || a.Error == "invalid_client" || a.Error == "unauthorized_client":
-		return f, &RefusedError{Code: a.Error, Path: s.path}
-	case resp.StatusCode == http.StatusUnauthorized:
-		return f, &RefusedError{Code: "invalid_client", Path: s.path}
-	case resp.StatusCode != http.StatusOK:
-		code := a.Error
-		if code == "" {
-			code = http.StatusText(resp.StatusCode)
+	case errors.As(err, new(*lock.HeldError)):
+		return nil // another run is refreshing: it is being saved
+	case err != nil:
+		err = &CannotSaveError{Path: s.path, Problem: folderProblem(filepath.Dir(resolve(s.path)), err)}
+	default:
+		defer l.Release()
+		var r *replacement
+		if r, err = prepare(s.path, roomFor(s.current())); err == nil {
+			r.abort()
+			return nil
 		}
-		if resp.StatusCode >= 400 && resp.StatusCode < 500 && resp.StatusCode != http.StatusTooManyRequests {
-			return f, &RefusedError{Code: code, Path: s.path}
-		}
-		return f, fmt.Errorf("the token endpoint answered HTTP %d (%s)", resp.StatusCode, code)
-	case jerr != nil || a.AccessToken == "" || a.ExpiresIn <= 0:
-		return f, fmt.Errorf("the token endpoint answered HTTP 200 without an access token and its lifetime")
 	}
-	now := s.now()
-	f.AccessToken, f.Lifetime = a.AccessToken, a.ExpiresIn
-	f.ExpiresAt = now.Add(time.Duration(a.ExpiresIn) * time.Second).UTC()
-	if a.RefreshToken != "" {
-		f.RefreshToken = a.RefreshToken // rotated: the old one may already be dead
-	}
-	if a.RefreshTokenExpiresIn > 0 {
-		f.RefreshExpiresAt = now.Add(time.Duration(a.RefreshTokenExpiresIn) * time.Second).UTC()
-	}
-	return f, nil
+	return &LaterError{Expires: expires, Err: err}
+}
+
+// current returns the credentials in memory.
+func (s *Source) current() File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+// set replaces the credentials in memory.
+func (s *Source) set(f File) {
+	s.mu.Lock()
+	s.cur = f
+	s.mu.Unlock()
 }

@@ -275,6 +275,20 @@ func capitalise(s string) string {
 	return s
 }
 
+// charName is the length of the Unicode name after a character code
+// (check.RuneName: " zero width space", " left-to-right mark"): small
+// letters, digits, blanks and hyphens, up to the punctuation that ends it.
+func charName(s string) int {
+	if len(s) < 2 || s[0] != ' ' || s[1] < 'a' || s[1] > 'z' {
+		return 0
+	}
+	n := 1
+	for n < len(s) && (s[n] >= 'a' && s[n] <= 'z' || s[n] >= '0' && s[n] <= '9' || s[n] == '-' || s[n] == ' ' && n+1 < len(s) && s[n+1] >= 'a' && s[n+1] <= 'z') {
+		n++
+	}
+	return n
+}
+
 // quotedWords are quoted in the checks' own words, not values.
 var quotedWords = map[string]bool{`"(0)"`: true, `"CSV UTF-8"`: true}
 
@@ -305,6 +319,7 @@ func generic(s string, counts bool) string {
 		case c == 'U' && strings.HasPrefix(s[i:], "U+") && hexRun(s[i+2:]) >= 4:
 			b.WriteString("U+…")
 			i += 2 + hexRun(s[i+2:])
+			i += charName(s[i:]) // "U+200B zero width space": the name is the row's too
 			continue
 		case c == 'd' && strings.HasPrefix(s[i:], "did you mean "):
 			if q := strings.IndexByte(s[i:], '?'); q > 0 {

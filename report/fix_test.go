@@ -50,7 +50,7 @@ func TestIssuesOfInvalidRows(t *testing.T) {
 		// A character code and its position are the row's.
 		{"invisible character", check.Fields{Email: "x\u200b@acme.example"}, check.Fields{Email: "yy\u00a0@acme.example"},
 			"email", "contains an invisible character or odd space (U+…) at byte N",
-			`"x\u200b@acme.example" contains an invisible character or odd space (U+200B) at byte 1`, "Retype the address"},
+			`"x\u200b@acme.example" contains an invisible character or odd space (U+200B zero width space) at byte 1`, "Retype the address"},
 		// The fix names the row's own value: the kind does not.
 		{"extension in the number", check.Fields{Email: "a@acme.example", Package: "webex_calling", PrimaryPhoneNumber: "+1 240 555 1212 x123"},
 			check.Fields{Email: "b@acme.example", Package: "webex_calling", PrimaryPhoneNumber: "+1 240 555 1213 x4567"},

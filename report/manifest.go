@@ -55,8 +55,12 @@ type Manifest struct {
 	// again by name (see RedactConfig), so a secret-named key cannot
 	// reach the file by a forgotten call.
 	Config map[string]any `json:"config"`
-	Counts ManifestCounts `json:"counts"`
-	Codes  []ManifestCode `json:"codes"`
+	// InputEncoding is how the input was read when it was not plain
+	// UTF-8, as the summary says it ("read as Windows-1250 (Central
+	// European)"); "" for UTF-8.
+	InputEncoding string         `json:"inputEncoding"`
+	Counts        ManifestCounts `json:"counts"`
+	Codes         []ManifestCode `json:"codes"`
 	// Customers are the rows per customer, by customerId.
 	Customers  []CustomerCount `json:"customers"`
 	Rate       ManifestRate    `json:"rate"`
@@ -143,6 +147,7 @@ func NewManifest(info RunInfo, s *Summary, f RunFacts, lat *Latencies) Manifest 
 		DurationSeconds: f.Elapsed.Seconds(),
 		Input:           ManifestInput{Path: info.Input},
 		Outputs:         ManifestOutputs{Results: f.Output},
+		InputEncoding:   f.Encoding,
 		Counts: ManifestCounts{
 			BlankRowsSkipped: f.Blank,
 			Precheck:         map[string]int{},

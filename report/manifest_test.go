@@ -99,7 +99,7 @@ func TestManifestSchema(t *testing.T) {
 		}
 		want := map[string][]string{
 			"": {"schemaVersion", "tool", "command", "startTime", "endTime", "durationSeconds", "commandLine",
-				"input", "outputs", "config", "counts", "codes", "customers", "rate", "exitCode", "stopReason"},
+				"input", "outputs", "config", "inputEncoding", "counts", "codes", "customers", "rate", "exitCode", "stopReason"},
 			"tool":    {"name", "version"},
 			"input":   {"path", "sizeBytes", "sha256"},
 			"outputs": {"results", "report", "summaryJson", "retryFile"},

@@ -1,6 +1,8 @@
 // Package webex is a small client for the Webex Wholesale subscriber API:
-// precheck, provision and look-up calls, each paced by one shared Pacer and
-// retried by a RetryPolicy. A non-2xx answer comes back as *APIError.
+// precheck, provision, update, remove and consent calls, look-ups, and
+// lists read page by page through one pager (pager.go), each request paced
+// by one shared Pacer and retried by a RetryPolicy. A non-2xx answer comes
+// back as *APIError.
 package webex
 
 import (
@@ -218,12 +220,17 @@ type reply struct {
 	header http.Header
 }
 
+// maxRenewals bounds the fresh tokens one call asks for after 401s: each
+// token gets one (tokens may die during a long retry), but a source that
+// hands out token after refused token must not keep a call going.
+const maxRenewals = 3
+
 // do runs one call with pacing and retries.
 func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 	method, path, body := k.method, k.path, k.body
 	target := c.target(k)
 	var info CallInfo
-	renewed := false // the one repeat after a 401 with a token source
+	renewed, renewals := "", 0 // the token a 401 was told of (a second 401 for it stops the call), and how many
 	var first time.Time
 	for n := 1; ; n++ {
 		if err := c.wait(ctx); err != nil {
@@ -264,6 +271,9 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 		var apiErr *APIError
 		if err == nil {
 			if status >= 200 && status < 300 {
+				if ts, ok := c.cfg.Tokens.(interface{ Accepted(string) }); ok {
+					ts.Accepted(tok) // the source counts 401s in a row, not per call
+				}
 				c.cfg.Pacer.Success()
 				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency})
 				return info, reply{body: raw, header: h}, nil
@@ -281,10 +291,11 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 			if status != http.StatusTooManyRequests {
 				c.cfg.Pacer.Success() // answered: the server is alive, just not happy with this row
 			}
-			if status == http.StatusUnauthorized && c.cfg.Tokens != nil && !renewed && ctx.Err() == nil {
+			if status == http.StatusUnauthorized && c.cfg.Tokens != nil && renewed != tok && renewals < maxRenewals && ctx.Err() == nil {
 				// The token may have expired early or been revoked: one
-				// fresh token, one more attempt; a second 401 stops the run.
-				renewed = true
+				// fresh token, one more attempt; a second 401 for the same
+				// token stops the run, as do maxRenewals in one call.
+				renewed, renewals = tok, renewals+1
 				c.cfg.Tokens.Rejected(tok)
 				c.observe(Attempt{Method: method, Path: path, N: n, Status: status, Latency: latency, Retry: true})
 				continue
@@ -360,7 +371,13 @@ func (c *Client) mayRetry(n int, done time.Duration) bool {
 // target is the call's URL under the base, with our sub-partner.
 func (c *Client) target(k call) string {
 	u := *c.base
-	u.Path += k.path
+	// k.path is escaped (an id may hold a '/'): keep it so on the wire.
+	u.RawPath = c.base.EscapedPath() + k.path
+	if p, err := url.PathUnescape(u.RawPath); err == nil {
+		u.Path = p
+	} else {
+		u.Path, u.RawPath = u.Path+k.path, ""
+	}
 	q := url.Values{}
 	for key, vals := range k.query {
 		q[key] = vals

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -52,13 +51,14 @@ func (c *Client) Provision(ctx context.Context, req ProvisionRequest, intent fun
 	return sub, info, nil
 }
 
-// InDoubtError is a provisioning request whose outcome is unknown: the
-// server may or may not have created the subscriber.
+// InDoubtError is a write whose outcome is unknown: the server may or may
+// not have acted (created the subscriber for Provision, sent the email for
+// ResendConsent, changed the package for UpdateSubscriber).
 type InDoubtError struct {
 	Err error
-	// Answered: the server gave an answer (a 2xx that is not a subscriber,
-	// a redirect), so sending again would most likely get the same one; the
-	// caller looks the subscriber up but does not repeat the POST.
+	// Answered: the server gave an answer (a 2xx that is not the documented
+	// one, a redirect), so sending again would most likely get the same one;
+	// the caller looks the subscriber up but does not repeat the request.
 	Answered bool
 }
 
@@ -104,108 +104,26 @@ func (c *Client) GetSubscriber(ctx context.Context, id string) (Subscriber, Call
 	return sub, info, err
 }
 
-// listPage is the body of GET /wholesale/subscribers. Items is a pointer
-// so that a body without it (`{}`) is told from an empty list: only the
-// latter says "none".
-type listPage[T any] struct {
-	Items *[]T `json:"items"`
-}
-
-// listDecoder reads one page of a list into *items; a body that is not a
-// list with items is an *AnswerError (retried: a list changes nothing).
-func listDecoder[T any](items *[]T, what string) func(int, []byte) error {
-	return func(status int, raw []byte) error {
-		var lp listPage[T]
-		if err := json.Unmarshal(raw, &lp); err != nil {
-			return answerError(status, raw, what, err)
-		}
-		if lp.Items == nil {
-			return answerError(status, raw, what+" with items", nil)
-		}
-		*items = *lp.Items
-		return nil
-	}
-}
-
-// pageSize is the API's maximum page.
-const pageSize = 100
-
 // FindByEmail returns the subscribers whose email is email (case-insensitive
-// match on our side too: the search may be broader). It follows
-// Link rel="next" when the server sends one, else pages with offset until a
-// short page.
+// match on our side too: the search may be broader), reading every page of
+// the search (see paginate).
 func (c *Client) FindByEmail(ctx context.Context, email string) ([]Subscriber, CallInfo, error) {
 	var found []Subscriber
-	var total CallInfo
-	q := url.Values{"email": {email}, "max": {strconv.Itoa(pageSize)}}
-	path := "/wholesale/subscribers"
-	for page := 0; page < 1000; page++ {
-		var items []Subscriber
-		info, rep, err := c.do(ctx, call{method: http.MethodGet, path: path, query: q, decode: listDecoder(&items, "a subscriber list")})
-		total.Attempts += info.Attempts
-		total.Status, total.TrackingID = info.Status, info.TrackingID
-		if err != nil {
-			return found, total, err
-		}
-		for _, s := range items {
+	lc := listCall{path: "/wholesale/subscribers", query: url.Values{"email": {email}},
+		what: "a subscriber list", maxPages: 1000}
+	info, err := paginate(ctx, c, lc, func(p Page[Subscriber]) error {
+		for _, s := range p.Items {
 			if equalFoldEmail(s.Email, email) {
 				found = append(found, s)
 			}
 		}
-		if next := nextLink(rep.header); next != nil {
-			if path, q, err = c.relative(next); err != nil {
-				return found, total, err
-			}
-			continue
-		}
-		if len(items) < pageSize {
-			return found, total, nil
-		}
-		off, _ := strconv.Atoi(q.Get("offset"))
-		q.Set("offset", strconv.Itoa(off+len(items)))
-	}
-	return found, total, fmt.Errorf("the subscriber search for %s did not end after 1000 pages", email)
+		return nil
+	})
+	return found, info, err
 }
 
 func equalFoldEmail(a, b string) bool {
 	return bytes.EqualFold([]byte(a), []byte(b))
-}
-
-// nextLink returns the target of a Link: <...>; rel="next" header, if any.
-func nextLink(h http.Header) *url.URL {
-	for _, v := range h.Values("Link") {
-		for _, part := range strings.Split(v, ",") {
-			segs := strings.Split(part, ";")
-			if len(segs) < 2 {
-				continue
-			}
-			target := strings.TrimSpace(segs[0])
-			if !strings.HasPrefix(target, "<") || !strings.HasSuffix(target, ">") {
-				continue
-			}
-			for _, p := range segs[1:] {
-				p = strings.ReplaceAll(strings.TrimSpace(p), " ", "")
-				if strings.EqualFold(p, `rel="next"`) || strings.EqualFold(p, "rel=next") {
-					if u, err := url.Parse(target[1 : len(target)-1]); err == nil {
-						return u
-					}
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// relative turns a next link into a path under our base and its query, and
-// refuses a link to another host: the token must not follow it there.
-func (c *Client) relative(next *url.URL) (string, url.Values, error) {
-	u := c.base.ResolveReference(next)
-	if u.Host != c.base.Host || u.Scheme != c.base.Scheme || !strings.HasPrefix(u.Path, c.base.Path+"/") {
-		return "", nil, fmt.Errorf("the server's next-page link points outside %s; not following it", c.base.Redacted())
-	}
-	q := u.Query()
-	q.Del("onBehalfOfSubPartnerOrgId") // do() adds ours
-	return strings.TrimPrefix(u.Path, c.base.Path), q, nil
 }
 
 // RemoveSubscriber deletes the subscriber id: "removes the mapping between
@@ -245,38 +163,20 @@ func (c *Client) ResendConsent(ctx context.Context, id string, intent func() err
 	return info, err
 }
 
-// FindCustomers returns the customers whose externalId (the partner's own
-// id of the customer) is externalID, on behalf of subPartner when not
-// empty. It reads every page.
+// FindCustomers returns the customers whose externalId (the partner's own id
+// of the customer) is externalID, on behalf of subPartner when not empty. It
+// reads every page (see paginate).
 func (c *Client) FindCustomers(ctx context.Context, externalID, subPartner string) ([]Customer, CallInfo, error) {
 	var found []Customer
-	var total CallInfo
-	q := url.Values{"externalId": {externalID}, "max": {strconv.Itoa(pageSize)}}
-	path := "/wholesale/customers"
-	for page := 0; page < 100; page++ {
-		var items []Customer
-		info, rep, err := c.do(ctx, call{method: http.MethodGet, path: path, query: q, onBehalfOf: subPartner, decode: listDecoder(&items, "a customer list")})
-		total.Attempts += info.Attempts
-		total.Status, total.TrackingID = info.Status, info.TrackingID
-		if err != nil {
-			return found, total, err
-		}
-		for _, cu := range items {
+	lc := listCall{path: "/wholesale/customers", query: url.Values{"externalId": {externalID}}, onBehalfOf: subPartner,
+		what: "a customer list", maxPages: 100}
+	info, err := paginate(ctx, c, lc, func(p Page[Customer]) error {
+		for _, cu := range p.Items {
 			if cu.ExternalID == externalID {
 				found = append(found, cu)
 			}
 		}
-		if next := nextLink(rep.header); next != nil {
-			if path, q, err = c.relative(next); err != nil {
-				return found, total, err
-			}
-			continue
-		}
-		if len(items) < pageSize {
-			return found, total, nil
-		}
-		off, _ := strconv.Atoi(q.Get("offset"))
-		q.Set("offset", strconv.Itoa(off+len(items)))
-	}
-	return found, total, fmt.Errorf("the customer search for externalId %s did not end after 100 pages", externalID)
+		return nil
+	})
+	return found, info, err
 }

@@ -336,6 +336,16 @@ func (s *Server) list(x *exchange) {
 		externalCustomerID: q.Get("externalCustomerId"),
 		status:             q.Get("status"),
 	}
+	for name, at := range map[string]*time.Time{"after": &f.after, "lastStatusChange": &f.changedAfter} {
+		if v := q.Get(name); v != "" {
+			t, ok := parseMoment(v)
+			if !ok {
+				x.fail(http.StatusBadRequest, name+" must be epoch milliseconds or an ISO 8601 date and time.")
+				return
+			}
+			*at = t
+		}
+	}
 	if f.email != "" && s.transient(x, f.email) {
 		return
 	}

@@ -16,10 +16,12 @@
 //	POST   /v1/wholesale/subscribers/validate        precheck
 //	POST   /v1/wholesale/subscribers                 provision
 //	GET    /v1/wholesale/subscribers/{id}            one subscriber
+//	PUT    /v1/wholesale/subscribers/{id}            change its package: 200 with the subscriber
 //	DELETE /v1/wholesale/subscribers/{id}            remove: 204, no body
 //	GET    /v1/wholesale/subscribers                 search: email, customerId, personId,
-//	                                                 externalCustomerId, status, max (1..100,
-//	                                                 default 50), offset; Link rel="next"
+//	                                                 externalCustomerId, status, after,
+//	                                                 lastStatusChange, max (1..100, default
+//	                                                 50), offset; Link rel="next"
 //	POST   /v1/subscribers/{id}/emails/consentMove   send the consent email again: 204, no
 //	                                                 body (the spec prints this path without
 //	                                                 /wholesale, under the same base)
@@ -31,19 +33,20 @@
 //
 // Every route accepts onBehalfOfSubPartnerOrgId (400 when present but empty,
 // or given twice). Unknown query parameters are ignored, as Prism ignores
-// them. Other methods on these paths answer 405 with an Allow header (the
-// spec's PUT /wholesale/subscribers/{id}, and its POST, PUT and DELETE of
-// customers, are not faked), other paths 404. With
+// them (sortBy and sortOrder too: lists are always in the default order).
+// Other methods on these paths answer 405 with an Allow header (the spec's
+// POST, PUT and DELETE of customers are not faked), other paths 404. With
 // Options.OAuth there is one more, POST /v1/access_token (see OAuth below).
 //
 // # Order of checks
 //
 // Each request goes through, in order: Options.Latency; Options.FailureRate
 // (503, empty body); Options.RateLimit (429, Retry-After, empty body); the
-// bearer token (401); routing (404/405); query parameters (400); for precheck
-// and provision the media type (415), JSON syntax (400), ValidateSchema (400)
-// and the spec's prose rules (400); then Options.ThrottleFirst (429 to an
-// email's first requests); then the email's behaviour tags; then the state. DELETE and consentMove have no request body in the spec: an empty
+// bearer token (401); routing (404/405); query parameters (400); for precheck,
+// provision and PUT the media type (415), JSON syntax (400), ValidateSchema
+// (400) and the spec's prose rules (400); then Options.ThrottleFirst (429 to
+// an email's first requests); then the email's behaviour tags; then the state
+// (a PUT looks its subscriber up, 404, before the tags). DELETE and consentMove have no request body in the spec: an empty
 // body passes whatever its Content-Type, a non-empty one is refused as Prism
 // refuses it, 415 on DELETE and 400 on consentMove (whose responses do not
 // list 415), before anything else. The routes that name a subscriber by id
@@ -62,8 +65,8 @@
 // combined (alice+slow+lost@acme.com) and unknown words are ignored, so real
 // "+alias" addresses behave normally. Tags act on every request that names
 // the email: the body of a precheck or provision, the email filter of a
-// search, and a GET, DELETE or consentMove by id of a subscriber with that
-// email. "First request" tags count per email and per tag across all routes,
+// search, and a GET, PUT, DELETE or consentMove by id of a subscriber with
+// that email. "First request" tags count per email and per tag across all routes,
 // so alice+throttle+flaky gets 429, 503, 503, then normal answers, and a
 // subscriber provisioned through the fake has spent them by the time it is
 // removed: to meet them on a DELETE or consentMove, seed the subscriber with
@@ -84,11 +87,14 @@
 //	+html        all                  first request: 502 with an HTML (non-JSON) body
 //	+badrequest  precheck, provision  400 "Invalid phone number", errorCode 10101 (fake)
 //	+pending     provision            202, status "pending_user_migration", no personId
-//	+lost        provision, DELETE,   acts, then holds the answer 30 s (until the client
-//	             consentMove          gives up): provision creates the subscriber (an
+//	+lost        provision, PUT,      acts, then holds the answer 30 s (until the client
+//	             DELETE, consentMove  gives up): provision creates the subscriber (an
 //	                                  in-doubt POST that a later GET ?email= finds),
-//	                                  DELETE removes it (a retry gets 404), consentMove
-//	                                  counts the email in Stats.ConsentsSent
+//	                                  PUT changes the package, DELETE removes it (a
+//	                                  retry gets 404), consentMove counts the email in
+//	                                  Stats.ConsentsSent
+//	+updatefail  PUT                  always 400 "The package could not be changed",
+//	                                  errorCode 10120 (fake); nothing changes
 //	+subfail     provision            200, status "error", errors [{errorCode 10110 (fake)}]
 //
 // The next tags give answers the API never gives, as a proxy or a broken
@@ -97,9 +103,11 @@
 //
 //	+html200     all                  first request: 200 with an HTML error page
 //	+cut200      all                  first request: 200, JSON cut short ({"message":"succ)
-//	+signin      provision, DELETE,   every request: 200 with an HTML sign-in page; nothing
-//	             consentMove          is done (no subscriber created, removed or emailed)
-//	+ok200       DELETE, consentMove  every request: 200 {}; nothing is done
+//	+signin      provision, PUT,      every request: 200 with an HTML sign-in page; nothing
+//	             DELETE, consentMove  is done (no subscriber created, changed, removed or
+//	                                  emailed)
+//	+ok200       PUT, DELETE,         every request: 200 {}; nothing is done
+//	             consentMove
 //	+noitems     search               every search by the email: 200 {} (no items member)
 //	+nochange    reads                the subscriber has no lastStatusChange (optional in
 //	                                  the spec)
@@ -120,7 +128,8 @@
 // errorCode 10404 (fake), on precheck and provision. An email without exactly
 // one '@' answers 400 "Invalid email address" (not a schema rule, so not
 // counted in Stats.Rejected). Codes 10101, 10110 and 10404 are made up and
-// say so in their description; only 10022 and infoCode 100 are published.
+// say so in their description; only 10022 and infoCode 100 are published
+// (10120, +updatefail's, is made up too).
 //
 // # Provisioning state
 //
@@ -140,6 +149,59 @@
 // migration. Stats counts both per subscriber: DeletesByID and
 // ConsentMovesByID the requests (retries included), Removed and
 // ConsentsSent, per lower-cased email, what the fake actually did.
+//
+// # Changing a package (PUT)
+//
+// PUT /wholesale/subscribers/{id} takes the spec's body: packages (one item)
+// or the deprecated package (any WholesalePackagesSubscriber value), not
+// both, one of them required (a documented rule, 400), and
+// provisioningParameters {primaryPhoneNumber, extension, locationId}. Only
+// a provisioned subscriber can be changed ("updates ... a provisioned
+// Wholesale subscriber"): any other status (pending_user_migration,
+// provisioning, error) answers 409, message "The subscriber is not
+// provisioned (status "..."): its package cannot be changed." A
+// webex_meetings subscriber moving to a calling package (webex_calling,
+// webex_suite, webex_voice, cx_essentials, webex_calling_standard) without
+// a primaryPhoneNumber or extension answers 400 (a documented rule, as the
+// spec's provisioningParameters description says). Otherwise the packages
+// become the one asked for (package, too, when it is one of the deprecated
+// field's six), lastStatusChange becomes now, the status stays provisioned,
+// and the answer is 200 with the subscriber and a Location header. Asking
+// for the package it already has answers 200 and changes nothing
+// (lastStatusChange kept). Stats: Updates and UpdatesByID count the PUT
+// requests routed (retries included), Updated, per lower-cased email, the
+// PUTs that changed a package.
+//
+// # Lists
+//
+// The subscriber list answers in the spec's default order, created then
+// creation, and filters on every parameter listed above: email, customerId,
+// personId, externalCustomerId and status exactly (email ignoring case);
+// after and lastStatusChange strictly after a moment given as epoch
+// milliseconds or ISO 8601 (RFC 3339, or without zone, or a date; anything
+// else is 400), a subscriber without lastStatusChange never matching the
+// latter. A page is max items from offset; when more match, a Link
+// rel="next" header names the next page (the same query, offset+max).
+// Reading a listing page by page costs one page's work per page: the fake
+// remembers where each page ended until the subscribers change.
+//
+// # Large customers
+//
+// Options.Bulk and Server.AddBulk seed many subscribers of one customer at
+// once, e.g. Bulk{CustomerID: "big", N: 250000}: nothing is stored per
+// subscriber (seeding takes microseconds, whatever N) until one is changed
+// by a PUT or a DELETE, which stores that one alone. Subscriber i
+// (1..N) has email user{i}@{Domain} (Domain defaults to bulk{K}.example, K
+// the block's number from 1; AddBulk returns the Bulk with it filled in),
+// the package Package (default webex_meetings), the status Status (default
+// provisioned; a personId when provisioned), Created and lastStatusChange
+// the block's Created (default: when it was added), the customer's
+// externalId as a stored subscriber's, and ids shaped like the others'.
+// They are listed (among stored subscribers, in created order), found by
+// id or email, changed, removed and sent consent emails like stored ones,
+// and Subscribers includes them (all N: costly for a large block);
+// provisioning one of their emails answers 409.
+// The emails carry no tags. Give each block its own Domain.
 //
 // # Customers
 //
@@ -211,5 +273,9 @@
 // token expired. Tests steer it with Server.RevokeRefreshTokens,
 // Server.ExpireAccessTokens and Server.LastRefreshToken, and read
 // Stats.Refreshes and Stats.RefreshFailures. Expiry is computed from
-// time.Now, so testing/synctest's fake clock drives it too.
+// time.Now, so testing/synctest's fake clock drives it too. Faults of the
+// endpoint itself: OAuth.FailFirst answers the first refreshes with an
+// outage (503 or OAuth.FailStatus, with Retry-After OAuth.FailRetryAfter)
+// and rotates nothing; OAuth.LateFirst rotates at once and answers
+// OAuth.LateBy later, or never to a client that gave up.
 package fakeapi

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -30,6 +31,18 @@ type OAuth struct {
 	// RefreshTTL is the life of a refresh token from its issue; 0 (or less)
 	// means 90 days, as Webex (refresh_token_expires_in 7775999).
 	RefreshTTL time.Duration
+
+	// FailFirst answers the first FailFirst refresh requests with FailStatus
+	// (0 means 503) and, if FailRetryAfter is positive, a Retry-After of that
+	// many whole seconds, changing no token: an outage of the token endpoint.
+	FailFirst      int
+	FailStatus     int
+	FailRetryAfter time.Duration
+	// LateFirst makes the first LateFirst successful refreshes answer only
+	// LateBy after they rotated the tokens: a client that gives up sooner
+	// has lost the new refresh token, and the one it sent is already used.
+	LateFirst int
+	LateBy    time.Duration
 }
 
 // Defaults and names of the OAuth part.
@@ -50,6 +63,8 @@ type oauthState struct {
 	access  map[string]time.Time    // every issued access token: when it expires
 	refresh map[string]refreshEntry // every refresh token ever valid
 	last    string                  // the refresh token most recently issued
+	failed  int                     // requests FailFirst has answered
+	late    int                     // answers LateFirst has held
 }
 
 // refreshEntry is one refresh token. Retired ones are kept so a refusal can
@@ -194,6 +209,13 @@ func (s *Server) accessToken(x *exchange) {
 		fail(http.StatusMethodNotAllowed, "invalid_request", "The token endpoint takes POST only.")
 		return
 	}
+	if status, wait, ok := s.tokenOutage(); ok {
+		if wait > 0 {
+			h.Set("Retry-After", strconv.FormatInt(int64(wait/time.Second), 10))
+		}
+		fail(status, "temporarily_unavailable", "The token service is briefly unavailable.")
+		return
+	}
 	mt, _, err := mime.ParseMediaType(x.r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
 		fail(http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.")
@@ -271,6 +293,15 @@ func (s *Server) accessToken(x *exchange) {
 		return
 	}
 	s.count(func(st *Stats) { st.Refreshes++ })
+	if d := s.lateAnswer(); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-x.r.Context().Done(): // the client gave up: its answer is lost
+			t.Stop()
+			return
+		}
+	}
 	x.json(http.StatusOK, tokenAnswer{
 		AccessToken:           access,
 		ExpiresIn:             wholeSeconds(cfg.AccessTTL),
@@ -304,6 +335,36 @@ func (s *Server) rotate(old, access, refresh string, now time.Time) (refused str
 	o.access[access] = now.Add(o.cfg.AccessTTL)
 	o.last = refresh
 	return ""
+}
+
+// tokenOutage reports whether this refresh request is one of OAuth.FailFirst,
+// and how to answer it.
+func (s *Server) tokenOutage() (status int, retryAfter time.Duration, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.oauth
+	if o.failed >= o.cfg.FailFirst {
+		return 0, 0, false
+	}
+	o.failed++
+	status = o.cfg.FailStatus
+	if status == 0 {
+		status = http.StatusServiceUnavailable
+	}
+	return status, o.cfg.FailRetryAfter, true
+}
+
+// lateAnswer returns how long to hold this successful refresh's answer:
+// OAuth.LateBy for the first OAuth.LateFirst, else 0.
+func (s *Server) lateAnswer() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.oauth
+	if o.late >= o.cfg.LateFirst || o.cfg.LateBy <= 0 {
+		return 0
+	}
+	o.late++
+	return o.cfg.LateBy
 }
 
 // sameCredential compares a credential a client sent with the configured

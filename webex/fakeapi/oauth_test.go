@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -547,4 +548,72 @@ func TestConcurrentRefresh(t *testing.T) {
 	if st := run.Server.Stats(); st.Refreshes != 1 || st.RefreshFailures != workers-1 || st.Unauthorized != workers {
 		t.Errorf("stats %+v", st)
 	}
+}
+
+// FailFirst: the first requests get the outage's status and Retry-After
+// and rotate nothing; the refresh token still works after them.
+func TestTokenOutage(t *testing.T) {
+	cases := []struct {
+		name   string
+		cfg    OAuth
+		status int
+		after  string
+	}{
+		{"503 by default, no Retry-After", OAuth{FailFirst: 2}, 503, ""},
+		{"429 with Retry-After", OAuth{FailFirst: 2, FailStatus: 429, FailRetryAfter: 5 * time.Second}, 429, "5"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := oauthServer(Options{}, c.cfg)
+			for range 2 {
+				w := postForm(t, s, refreshForm(testFirstToken))
+				if w.Code != c.status || w.Header().Get("Retry-After") != c.after || decodeOAuthError(t, w).Error != "temporarily_unavailable" {
+					t.Fatalf("%d Retry-After %q: %s", w.Code, w.Header().Get("Retry-After"), w.Body)
+				}
+			}
+			if got := decodeToken(t, postForm(t, s, refreshForm(testFirstToken))); got.RefreshToken == "" {
+				t.Fatal("the first refresh token was spent by the outage")
+			}
+			if st := s.Stats(); st.Refreshes != 1 || st.RefreshFailures != 2 {
+				t.Errorf("stats %+v", st)
+			}
+		})
+	}
+}
+
+// LateFirst: the refresh rotates at once and answers LateBy later; a
+// client that gives up first has spent its refresh token for nothing.
+func TestLateAnswer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := oauthServer(Options{}, OAuth{LateFirst: 1, LateBy: 40 * time.Second})
+		start := time.Now()
+		got := decodeToken(t, postForm(t, s, refreshForm(testFirstToken)))
+		if d := time.Since(start); d != 40*time.Second {
+			t.Errorf("answered after %v, want 40s", d)
+		}
+		if s.LastRefreshToken() != got.RefreshToken {
+			t.Error("the late answer is not the last issued token")
+		}
+		// The second answer is on time.
+		start = time.Now()
+		decodeToken(t, postForm(t, s, refreshForm(got.RefreshToken)))
+		if d := time.Since(start); d != 0 {
+			t.Errorf("second answer after %v", d)
+		}
+	})
+	synctest.Test(t, func(t *testing.T) {
+		s := oauthServer(Options{}, OAuth{LateFirst: 1, LateBy: time.Hour})
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // the client's timeout
+		defer cancel()
+		r := httptest.NewRequestWithContext(ctx, "POST", tokenURL, strings.NewReader(refreshForm(testFirstToken).Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Body.Len() != 0 {
+			t.Errorf("an answer to a client that left: %s", w.Body)
+		}
+		if w := postForm(t, s, refreshForm(testFirstToken)); w.Code != 400 || decodeOAuthError(t, w).Error != "invalid_grant" {
+			t.Errorf("the lost refresh's token still works: %d %s", w.Code, w.Body)
+		}
+	})
 }

@@ -57,6 +57,9 @@ type Options struct {
 	// list order (see AddCustomer). nil means DefaultCustomers(), what
 	// --sandbox gets; an empty non-nil slice means no customers.
 	Customers []Customer
+	// Bulk seeds large customers cheaply: each entry adds its N
+	// subscribers as AddBulk does.
+	Bulk []Bulk
 }
 
 // Server is the fake API as an http.Handler. All methods are safe for
@@ -73,8 +76,16 @@ type Server struct {
 	byEmail map[string]*record // key: lower-cased email
 	byID    map[string]*record
 	nextSeq uint64
-	fired   map[string]int // times a first-requests tag fired, per email and tag
-	oauth   *oauthState    // nil without Options.OAuth; set by New, its contents guarded
+	// order holds every record stored, in list order once sorted; gone
+	// ones are compacted out by the next list (see listing.go).
+	order         []*record
+	orderUnsorted bool
+	orderGone     int
+	blocks        []*block          // bulk subscribers (AddBulk), generated on read
+	version       uint64            // bumped by every change of the subscribers, to drop stale cursors
+	cursors       map[string]cursor // where the next page of a listing starts (listing.go)
+	fired         map[string]int    // times a first-requests tag fired, per email and tag
+	oauth         *oauthState       // nil without Options.OAuth; set by New, its contents guarded
 
 	customers     map[string]Customer // key: id
 	customerOrder []string            // ids in registration order
@@ -101,6 +112,7 @@ func New(opts Options) *Server {
 		byEmail: map[string]*record{},
 		byID:    map[string]*record{},
 		fired:   map[string]int{},
+		cursors: map[string]cursor{},
 		oauth:   oauth,
 
 		customers: map[string]Customer{},
@@ -113,6 +125,10 @@ func New(opts Options) *Server {
 		s.addCustomerLocked(c.clone(true)) // not yet shared: no lock needed
 	}
 	s.opts.Customers = nil // seeded; the caller's slice is not kept
+	for _, b := range opts.Bulk {
+		s.AddBulk(b)
+	}
+	s.opts.Bulk = nil
 	return s
 }
 
@@ -245,10 +261,12 @@ func (s *Server) route(x *exchange) {
 		if id == "" || strings.Contains(id, "/") {
 			break
 		}
-		allow = "GET, DELETE"
+		allow = "GET, PUT, DELETE"
 		switch method {
 		case http.MethodGet:
 			op, counter = func(x *exchange) { s.get(x, id) }, func(st *Stats) { st.Gets++ }
+		case http.MethodPut:
+			op, counter = func(x *exchange) { s.update(x, id) }, func(st *Stats) { st.Updates++; st.UpdatesByID[id]++ }
 		case http.MethodDelete:
 			op, counter = func(x *exchange) { s.remove(x, id) }, func(st *Stats) { st.Deletes++; st.DeletesByID[id]++ }
 		}

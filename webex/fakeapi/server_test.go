@@ -54,8 +54,8 @@ func TestRouting(t *testing.T) {
 		{"GET", validateURL, 405, "POST"},                                     // precheck is POST only
 		{"PUT", subsURL, 405, "GET, POST"},                                    // the collection has no PUT
 		{"DELETE", subsURL + "/abc", 404, ""},                                 // DELETE is served: an unknown subscriber
-		{"PUT", subsURL + "/abc", 405, "GET, DELETE"},                         // the spec's PUT is not faked
-		{"POST", subsURL + "/abc", 405, "GET, DELETE"},                        // nor is a POST to a subscriber
+		{"PUT", subsURL + "/abc", 415, ""},                                    // PUT is served: its body is checked first
+		{"POST", subsURL + "/abc", 405, "GET, PUT, DELETE"},                   // no POST to a subscriber
 		{"DELETE", subsURL, 405, "GET, POST"},                                 // nor a DELETE of the collection
 		{"POST", "/v1/subscribers/abc/emails/consentMove", 404, ""},           // unknown subscriber
 		{"GET", "/v1/subscribers/abc/emails/consentMove", 405, "POST"},        // consentMove is POST only

@@ -1,7 +1,6 @@
 package fakeapi
 
 import (
-	"cmp"
 	"encoding/base64"
 	"fmt"
 	"slices"
@@ -75,6 +74,17 @@ type record struct {
 	personID string    // revealed once provisioned
 	readyAt  time.Time // when a "provisioning" subscriber becomes "provisioned"; zero: never by itself
 	seq      uint64    // creation order, to break ties between equal Created times
+	gone     bool      // removed (or replaced): skipped by lists, compacted out of s.order
+	bulk     *block    // the bulk block it came from, nil for others (see bulk.go)
+}
+
+// before orders records as the list answers them: by Created (the spec's
+// default sortBy), then by creation.
+func (r *record) before(o *record) bool {
+	if c := r.sub.Created.Compare(o.sub.Created); c != 0 {
+		return c < 0
+	}
+	return r.seq < o.seq
 }
 
 // view is the subscriber as a client sees it at now.
@@ -121,13 +131,28 @@ func (s *Server) externalIDFor(customerID string) string {
 // one. Callers hold s.mu.
 func (s *Server) storeLocked(sub Subscriber, personID string, readyAt time.Time) *record {
 	s.nextSeq++
+	s.version++
 	if old, ok := s.byEmail[strings.ToLower(sub.Email)]; ok {
 		delete(s.byID, old.sub.ID)
+		s.forgetLocked(old)
 	}
 	r := &record{sub: sub, personID: personID, readyAt: readyAt, seq: s.nextSeq}
 	s.byEmail[strings.ToLower(sub.Email)] = r
 	s.byID[sub.ID] = r
+	if n := len(s.order); n > 0 && r.before(s.order[n-1]) {
+		s.orderUnsorted = true // a seeded Created in the past: sorted on the next list
+	}
+	s.order = append(s.order, r)
 	return r
+}
+
+// forgetLocked marks r gone, so lists skip it until s.order is compacted.
+func (s *Server) forgetLocked(r *record) {
+	if !r.gone {
+		r.gone = true
+		s.orderGone++
+		s.version++
+	}
 }
 
 // AddSubscriber pre-seeds the state, e.g. with a user who already exists so
@@ -173,58 +198,16 @@ func (s *Server) Subscribers() []Subscriber {
 	for _, r := range s.byEmail {
 		out = append(out, r.view(now))
 	}
+	for _, b := range s.blocks {
+		for i := 1; i <= b.N; i++ {
+			if r := b.itemLocked(i); !r.gone {
+				out = append(out, r.view(now))
+			}
+		}
+	}
 	s.mu.Unlock()
 	slices.SortFunc(out, func(a, b Subscriber) int { return strings.Compare(strings.ToLower(a.Email), strings.ToLower(b.Email)) })
 	return out
-}
-
-// listFilter holds the search parameters the fake honours.
-type listFilter struct {
-	email, customerID, personID, externalCustomerID, status string
-}
-
-func (f listFilter) match(s Subscriber) bool {
-	return (f.email == "" || strings.EqualFold(f.email, s.Email)) &&
-		(f.customerID == "" || f.customerID == s.CustomerID) &&
-		(f.personID == "" || f.personID == s.PersonID) &&
-		(f.externalCustomerID == "" || f.externalCustomerID == s.ExternalCustomerID) &&
-		(f.status == "" || f.status == s.Status)
-}
-
-// search returns one page of matching subscribers in creation order (the
-// spec's default sortBy is created) and whether more follow.
-func (s *Server) search(f listFilter, offset, limit int) (page []Subscriber, more bool) {
-	now := time.Now()
-	s.mu.Lock()
-	var recs []*record
-	if f.email != "" { // the in-doubt lookup: one map hit, not a sort of the whole state
-		if r, ok := s.byEmail[strings.ToLower(f.email)]; ok {
-			recs = append(recs, r)
-		}
-	} else {
-		recs = make([]*record, 0, len(s.byEmail))
-		for _, r := range s.byEmail {
-			recs = append(recs, r)
-		}
-	}
-	slices.SortFunc(recs, func(a, b *record) int {
-		if c := a.sub.Created.Compare(b.sub.Created); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.seq, b.seq)
-	})
-	var all []Subscriber
-	for _, r := range recs {
-		if v := r.view(now); f.match(v) {
-			all = append(all, v)
-		}
-	}
-	s.mu.Unlock()
-	if offset >= len(all) {
-		return []Subscriber{}, false
-	}
-	end := min(len(all), offset+limit)
-	return all[offset:end], end < len(all)
 }
 
 // lookup returns the subscriber with id as seen now.
@@ -232,8 +215,8 @@ func (s *Server) lookup(id string) (Subscriber, bool) {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.byID[id]
-	if !ok {
+	r := s.byIDLocked(id, false)
+	if r == nil {
 		return Subscriber{}, false
 	}
 	return r.view(now), true
@@ -243,8 +226,34 @@ func (s *Server) lookup(id string) (Subscriber, bool) {
 func (s *Server) exists(email string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.byEmail[strings.ToLower(email)]
-	return ok
+	return s.byEmailLocked(email) != nil
+}
+
+// byIDLocked finds the subscriber id, bulk ones included; nil if unknown
+// or removed. With change, a bulk subscriber is made a record of its own
+// first, so that what the caller changes stays. Callers hold s.mu.
+func (s *Server) byIDLocked(id string, change bool) *record {
+	if r, ok := s.byID[id]; ok {
+		return r
+	}
+	b, i := s.bulkItemByID(id)
+	if b == nil {
+		return nil
+	}
+	return b.live(i, change)
+}
+
+// byEmailLocked finds the subscriber with email (case-insensitively), bulk
+// ones included; nil if none. Callers hold s.mu.
+func (s *Server) byEmailLocked(email string) *record {
+	if r, ok := s.byEmail[strings.ToLower(email)]; ok {
+		return r
+	}
+	b, i := s.bulkItemByEmail(email)
+	if b == nil {
+		return nil
+	}
+	return b.live(i, false)
 }
 
 // create provisions sub unless its email is already in the state, checking
@@ -256,7 +265,7 @@ func (s *Server) create(sub Subscriber) (Subscriber, bool) {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, dup := s.byEmail[strings.ToLower(sub.Email)]; dup {
+	if s.byEmailLocked(sub.Email) != nil {
 		return Subscriber{}, false
 	}
 	id, personID := fakeIDs(s.nextSeq + 1)
@@ -277,15 +286,18 @@ func (s *Server) drop(id string) (Subscriber, bool) {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.byID[id]
-	if !ok {
+	r := s.byIDLocked(id, true)
+	if r == nil {
 		return Subscriber{}, false
 	}
-	delete(s.byID, id)
 	key := strings.ToLower(r.sub.Email)
-	if s.byEmail[key] == r {
-		delete(s.byEmail, key)
+	if r.bulk == nil {
+		delete(s.byID, id)
+		if s.byEmail[key] == r {
+			delete(s.byEmail, key)
+		}
 	}
+	s.forgetLocked(r)
 	s.stats.Removed[key]++
 	return r.view(now), true
 }
@@ -299,8 +311,8 @@ func (s *Server) sendConsent(id string) (sub Subscriber, found, sent bool) {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.byID[id]
-	if !ok {
+	r := s.byIDLocked(id, false)
+	if r == nil {
 		return Subscriber{}, false, false
 	}
 	sub = r.view(now)
@@ -318,10 +330,11 @@ func (s *Server) consent(id string) (Subscriber, bool) {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, ok := s.byID[id]
-	if !ok || r.view(now).Status != StatusPendingUserMigration {
+	r := s.byIDLocked(id, true)
+	if r == nil || r.view(now).Status != StatusPendingUserMigration {
 		return Subscriber{}, false
 	}
+	s.version++
 	r.sub.Status, r.sub.LastStatusChange, r.readyAt = StatusProvisioned, now.UTC(), time.Time{}
 	return r.view(now), true
 }

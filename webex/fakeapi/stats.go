@@ -58,6 +58,16 @@ type Stats struct {
 	// request whose answer was held). The request is not idempotent, so a
 	// value above 1 means the subscriber got the email more than once.
 	ConsentsSent map[string]int
+	// Updates counts PUT requests routed, and UpdatesByID them per
+	// subscriber id in the path, whatever they were answered (200, 404,
+	// 409 not provisioned, 503 from +flaky...): a value above 1 means the
+	// client sent the same change again.
+	Updates     int
+	UpdatesByID map[string]int
+	// Updated counts, per lower-cased email, the PUTs that changed a
+	// subscriber's package (a 200 giving the package it already had
+	// changes nothing and is not counted; a +lost PUT is).
+	Updated map[string]int
 	// CustomerLists and CustomerGets count requests routed to GET
 	// /wholesale/customers and GET /wholesale/customers/{id}, whatever
 	// they were answered.
@@ -75,7 +85,8 @@ type Stats struct {
 // newStats returns zero counters with their maps made.
 func newStats() Stats {
 	return Stats{PostsByEmail: map[string]int{}, DeletesByID: map[string]int{}, Removed: map[string]int{},
-		ConsentMovesByID: map[string]int{}, ConsentsSent: map[string]int{}, CustomerListsByExternalID: map[string]int{}}
+		ConsentMovesByID: map[string]int{}, ConsentsSent: map[string]int{}, CustomerListsByExternalID: map[string]int{},
+		UpdatesByID: map[string]int{}, Updated: map[string]int{}}
 }
 
 // Stats returns a snapshot of the counters, safe to call while requests run.
@@ -83,7 +94,7 @@ func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.stats
-	for _, m := range []*map[string]int{&st.PostsByEmail, &st.DeletesByID, &st.Removed, &st.ConsentMovesByID, &st.ConsentsSent, &st.CustomerListsByExternalID} {
+	for _, m := range []*map[string]int{&st.PostsByEmail, &st.DeletesByID, &st.Removed, &st.ConsentMovesByID, &st.ConsentsSent, &st.CustomerListsByExternalID, &st.UpdatesByID, &st.Updated} {
 		*m = maps.Clone(*m)
 		if *m == nil {
 			*m = map[string]int{}

@@ -87,10 +87,22 @@ var provisionSchema = &schema{typ: "object", required: []string{"customerId", "e
 	"provisioningParameters": provisioningParametersSchema,
 }}
 
+// updateSchema is the requestBody schema of PUT
+// /wholesale/subscribers/{subscriberId}: nothing required, and its package
+// takes every value packages does (WholesalePackagesSubscriber).
+var updateSchema = &schema{typ: "object", props: map[string]*schema{
+	"package":  {typ: "string", enum: subscriberPackages},
+	"packages": {typ: "array", items: &schema{typ: "string", enum: subscriberPackages}},
+	"provisioningParameters": {typ: "object", props: map[string]*schema{
+		"primaryPhoneNumber": str, "extension": str, "locationId": str,
+	}},
+}}
+
 // Operation names used by the validators.
 const (
 	opPrecheck  = "precheck"
 	opProvision = "provision"
+	opUpdate    = "update"
 )
 
 // operationFor maps a request path, with or without the /v1 prefix, to the
@@ -103,6 +115,9 @@ func operationFor(path string) (string, *schema, bool) {
 	case "/wholesale/subscribers":
 		return opProvision, provisionSchema, true
 	}
+	if id, ok := strings.CutPrefix(p, "/wholesale/subscribers/"); ok && id != "" && !strings.Contains(id, "/") {
+		return opUpdate, updateSchema, true
+	}
 	return "", nil, false
 }
 
@@ -111,8 +126,8 @@ func operationFor(path string) (string, *schema, bool) {
 var errMalformed = errors.New("request body is not valid JSON")
 
 // ValidateSchema checks body against the JSON schema of the request body of
-// path ("/wholesale/subscribers/validate" or "/wholesale/subscribers", with or
-// without "/v1"), and nothing more: no prose rules, so a contract test can
+// path ("/wholesale/subscribers/validate", "/wholesale/subscribers" or
+// "/wholesale/subscribers/{id}" for PUT, with or without "/v1"), and nothing more: no prose rules, so a contract test can
 // compare its verdict with Prism's. It returns nil, a *FieldError, or an
 // error wrapping the JSON syntax problem. An empty body is an error here
 // although the spec does not mark the request body required.
@@ -230,7 +245,7 @@ var attendantConsoleNeeds = []string{"webex_calling", "webex_suite", "cx_essenti
 // checkRules applies the rules that the spec states only in prose, to a body
 // that already passed the schema. They are:
 //   - "Either packages or package field is required but not both": never
-//     both; for provision one of them is required. Precheck's own example
+//     both; for provision and update (PUT) one of them is required. Precheck's own example
 //     sends neither, and the Wholesale guide describes email-only prechecks,
 //     so the "required" half is not applied to precheck.
 //   - packages "currently accepts only one package in the list".
@@ -242,12 +257,15 @@ func checkRules(op string, body map[string]any) *FieldError {
 	switch {
 	case hasPackage && hasPackages:
 		return &FieldError{Field: "packages", Rule: true, Problem: "send either package or packages, not both"}
-	case op == opProvision && !hasPackage && !hasPackages:
+	case (op == opProvision || op == opUpdate) && !hasPackage && !hasPackages:
 		return &FieldError{Field: "packages", Rule: true, Problem: "either packages or package is required"}
 	case hasPackages && len(list) != 1:
 		return &FieldError{Field: "packages", Rule: true, Problem: fmt.Sprintf("must hold exactly one package, got %d", len(list))}
 	case hasPackages && list[0] == "attendant_console":
 		return &FieldError{Field: "packages[0]", Rule: true, Problem: "attendant_console is dependent on " +
+			strings.Join(attendantConsoleNeeds, ", ") + " and cannot be assigned alone"}
+	case body["package"] == "attendant_console": // PUT's package takes it
+		return &FieldError{Field: "package", Rule: true, Problem: "attendant_console is dependent on " +
 			strings.Join(attendantConsoleNeeds, ", ") + " and cannot be assigned alone"}
 	}
 	return nil
