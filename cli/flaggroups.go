@@ -238,10 +238,13 @@ func (g *resumeFlags) check(*pflag.FlagSet) error { return nil }
 
 // confirmFlags are --yes, for a command that asks before it changes
 // anything (command.Prompt); its own flags follow in the same group.
-type confirmFlags struct{ yes bool }
+type confirmFlags struct {
+	yes   bool
+	title string // the group's heading in help: what the command does ("Removal")
+}
 
 func (g *confirmFlags) add(d *flagDefs) {
-	d.in(groupProvision)
+	d.in(g.title)
 	d.boolean(&g.yes, "yes", "y", "no confirmation prompt (required when standard input is not a terminal)")
 }
 

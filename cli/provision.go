@@ -33,7 +33,7 @@ type provisionOptions struct {
 // newCmdProvision is the provision command; runF runs it (provisionRun
 // when nil), so a test can check the flags without running.
 func newCmdProvision(inv *invocation, runF func(context.Context, *provisionOptions, Env) (int, error)) *cobra.Command {
-	o := &provisionOptions{config: config{cmd: command.Provision}, max: limitFlag{name: "max-provision", verb: "provisioned"}}
+	o := &provisionOptions{config: config{cmd: command.Provision, confirmFlags: confirmFlags{title: groupProvision}}, max: limitFlag{name: "max-provision", verb: "provisioned"}}
 	o.stdio, o.filesWhy, o.inputNote = filesOnly, "it reads the input twice and keeps its journal beside the output", " unless --plan"
 	o.complete = true
 	if runF == nil {

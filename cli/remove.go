@@ -18,7 +18,7 @@ type removeOptions struct {
 
 // newCmdRemove is the remove command; runF runs it (removeRun when nil).
 func newCmdRemove(inv *invocation, runF func(context.Context, *removeOptions, Env) (int, error)) *cobra.Command {
-	o := &removeOptions{config: config{cmd: command.Remove}, max: limitFlag{name: "max-remove", verb: "removed"}}
+	o := &removeOptions{config: config{cmd: command.Remove, confirmFlags: confirmFlags{title: "Removal"}}, max: limitFlag{name: "max-remove", verb: "removed"}}
 	o.stdio, o.filesWhy = filesOnly, "it keeps its journal beside the output, so that nothing is done twice"
 	if runF == nil {
 		runF = removeRun

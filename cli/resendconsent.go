@@ -20,7 +20,7 @@ type resendConsentOptions struct {
 // newCmdResendConsent is the resend-consent command; runF runs it
 // (resendConsentRun when nil).
 func newCmdResendConsent(inv *invocation, runF func(context.Context, *resendConsentOptions, Env) (int, error)) *cobra.Command {
-	o := &resendConsentOptions{config: config{cmd: command.ResendConsent}}
+	o := &resendConsentOptions{config: config{cmd: command.ResendConsent, confirmFlags: confirmFlags{title: "Consent email"}}}
 	o.stdio, o.filesWhy = filesOnly, "it keeps its journal beside the output, so that nothing is done twice"
 	if runF == nil {
 		runF = resendConsentRun
