@@ -27,6 +27,7 @@ type config struct {
 	rowFlags
 	apiFlags
 	reportFlags
+	retryFlags
 	resumeFlags
 	confirmFlags
 	groups []optionGroup // the groups the command added, checked in that order

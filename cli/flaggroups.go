@@ -197,18 +197,31 @@ func (g *apiFlags) check(fs *pflag.FlagSet) error {
 
 // reportFlags are the side files and what the run says on stderr.
 type reportFlags struct {
-	reportFile, summaryJSON, retryFile string
-	retryFailed, quiet                 bool
-	logFormat, logLevel                string
-	noProgress                         bool
+	reportFile, summaryJSON string
+	quiet                   bool
+	logFormat, logLevel     string
+	noProgress              bool
 }
+
+// retryFlags are the retry file, for a command whose rows can end in
+// error (validate's cannot: it sends nothing).
+type retryFlags struct {
+	retryFile   string
+	retryFailed bool
+}
+
+func (g *retryFlags) add(d *flagDefs) {
+	d.in(groupReports)
+	d.str(&g.retryFile, "retry-file", "", "", "FILE", "the rows that ended in error, in the input's own format; rows a --resume will send are left out")
+	d.boolean(&g.retryFailed, "retry-failed", "", "with --retry-file: also the rows the API refused for a data reason")
+}
+
+func (g *retryFlags) check(*pflag.FlagSet) error { return nil }
 
 func (g *reportFlags) add(d *flagDefs) {
 	d.in(groupReports)
 	d.str(&g.reportFile, "report", "", "", "FILE", "one self-contained HTML page: what to fix first (problems grouped by kind, each fix once), counts, charts, the first rows of each kind with their own fix")
 	d.str(&g.summaryJSON, "summary-json", "", "", "FILE", "run manifest (JSON) for machines: version, times, redacted command line, input SHA-256, config, counts, codes, rates, exit code")
-	d.str(&g.retryFile, "retry-file", "", "", "FILE", "the rows that ended in error, in the input's own format; rows a --resume will send are left out")
-	d.boolean(&g.retryFailed, "retry-failed", "", "with --retry-file: also the rows the API refused for a data reason")
 	d.boolean(&g.quiet, "quiet", "q", "only errors on stderr (for cron): no summary, no warnings")
 	d.str(&g.logFormat, "log-format", "", "auto", "FORMAT", "log/slog logs on stderr: text (logfmt), json, or auto: sentences in a terminal, text elsewhere")
 	d.str(&g.logLevel, "log-level", "", "warn", "LEVEL", "debug (every row and request body), info (retries), warn (429s) or error")

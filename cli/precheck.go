@@ -21,7 +21,7 @@ func newCmdPrecheck(inv *invocation, runF func(context.Context, *precheckOptions
 		runF = precheckRun
 	}
 	return inv.runCommand(&o.config, precheckText, func(d *flagDefs) {
-		o.use(d, &o.ioFlags, &o.selectFlags, &o.rowFlags, &o.apiFlags, &o.reportFlags, &o.resumeFlags)
+		o.use(d, &o.ioFlags, &o.selectFlags, &o.rowFlags, &o.apiFlags, &o.reportFlags, &o.retryFlags, &o.resumeFlags)
 	}, nil, func(ctx context.Context) (int, error) { return runF(ctx, o, inv.env) })
 }
 

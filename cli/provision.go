@@ -48,7 +48,7 @@ func newCmdProvision(inv *invocation, runF func(context.Context, *provisionOptio
 		d.duration(&o.waitTimeout, "wait-timeout", 5*time.Minute, "with --wait: how long to follow one subscriber")
 		d.boolean(&o.acceptPending, "accept-pending", "", "count pending (consent email sent) as done for the exit code")
 		d.integer(&o.canary, "canary", 0, "provision each customer's first N rows that passed first; its other rows go only if all N end provisioned or pending")
-		o.use(d, &o.rowFlags, &o.apiFlags, &o.reportFlags, &o.resumeFlags)
+		o.use(d, &o.rowFlags, &o.apiFlags, &o.reportFlags, &o.retryFlags, &o.resumeFlags)
 	}, o.check, func(ctx context.Context) (int, error) { return runF(ctx, o, inv.env) })
 }
 
@@ -336,7 +336,7 @@ wholesale-batch provision --plan FILE --output FILE [flags]`,
   wholesale-batch provision --plan plan.csv --output results.csv --yes
 
   # cron: only errors printed; the exit code and the manifest say what happened
-  wholesale-batch provision --yes --quiet --token-file /etc/webex/token \
+  wholesale-batch provision --yes --quiet --credentials /etc/webex/credentials.json \
       --input today.csv --output results.csv --summary-json run.json --retry-file retry.csv
 
   # after an interrupt or a crash: only what is not done, never anyone twice

@@ -26,7 +26,7 @@ func newCmdRemove(inv *invocation, runF func(context.Context, *removeOptions, En
 	return inv.runCommand(&o.config, removeText, func(d *flagDefs) {
 		o.use(d, &o.ioFlags, &o.selectFlags, &o.confirmFlags)
 		o.max.define(d, "remove at most N subscribers; the rest are skipped")
-		o.use(d, &o.apiFlags, &o.reportFlags, &o.resumeFlags)
+		o.use(d, &o.apiFlags, &o.reportFlags, &o.retryFlags, &o.resumeFlags)
 	}, o.max.check, func(ctx context.Context) (int, error) { return runF(ctx, o, inv.env) })
 }
 

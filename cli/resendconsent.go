@@ -28,7 +28,7 @@ func newCmdResendConsent(inv *invocation, runF func(context.Context, *resendCons
 	return inv.runCommand(&o.config, resendConsentText, func(d *flagDefs) {
 		o.use(d, &o.ioFlags, &o.selectFlags, &o.confirmFlags)
 		d.duration(&o.olderThan, "older-than", 72*time.Hour, "only subscribers pending for longer than this")
-		o.use(d, &o.apiFlags, &o.reportFlags, &o.resumeFlags)
+		o.use(d, &o.apiFlags, &o.reportFlags, &o.retryFlags, &o.resumeFlags)
 	}, nil, func(ctx context.Context) (int, error) { return runF(ctx, o, inv.env) })
 }
 

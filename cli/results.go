@@ -108,7 +108,7 @@ func (r *results) retryHint(w io.Writer) {
 func (r *results) retryOK() bool { return r != nil && r.retry != nil && r.retryErr == nil }
 
 // retryScope is --retry-failed's.
-func (g *reportFlags) retryScope() report.RetryScope {
+func (g *retryFlags) retryScope() report.RetryScope {
 	if g.retryFailed {
 		return report.WithRefused
 	}

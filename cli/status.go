@@ -21,7 +21,7 @@ func newCmdStatus(inv *invocation, runF func(context.Context, *statusOptions, En
 		runF = statusRun
 	}
 	return inv.runCommand(&o.config, statusText, func(d *flagDefs) {
-		o.use(d, &o.ioFlags, &o.selectFlags, &o.apiFlags, &o.reportFlags, &o.resumeFlags)
+		o.use(d, &o.ioFlags, &o.selectFlags, &o.apiFlags, &o.reportFlags, &o.retryFlags, &o.resumeFlags)
 	}, nil, func(ctx context.Context) (int, error) { return runF(ctx, o, inv.env) })
 }
 
