@@ -82,6 +82,7 @@ func newRoot(env Env) *invocation {
 	for _, m := range []mode{modePrecheck, modeValidate, modeProvision, modeStatus, modeConsent, modeRemove} {
 		root.AddCommand(inv.batchCommand(m))
 	}
+	root.AddCommand(inv.authCommand())
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "print the version",
