@@ -157,7 +157,11 @@ func TestRedeemRefusals(t *testing.T) {
 	}{
 		{"wrong verifier", func(c string) url.Values { f := codeForm(c); f.Set("code_verifier", testVerifier+"x"); return f }, 400, "invalid_grant", "code_verifier"},
 		{"no verifier", func(c string) url.Values { return without(codeForm(c), "code_verifier") }, 400, "invalid_request", "code_verifier"},
-		{"other redirect", func(c string) url.Values { f := codeForm(c); f.Set("redirect_uri", "http://127.0.0.1:1/callback"); return f }, 400, "invalid_grant", "redirect_uri"},
+		{"other redirect", func(c string) url.Values {
+			f := codeForm(c)
+			f.Set("redirect_uri", "http://127.0.0.1:1/callback")
+			return f
+		}, 400, "invalid_grant", "redirect_uri"},
 		{"unknown code", func(string) url.Values { return codeForm("fake-code-NOPE") }, 400, "invalid_grant", "not one this server issued"},
 		{"wrong secret", func(c string) url.Values { f := codeForm(c); f.Set("client_secret", "nope"); return f }, 401, "invalid_client", ""},
 	} {
