@@ -121,23 +121,21 @@ func runStatus(ctx context.Context, o *statusOptions, env Env) (int, error) {
 	return ExitOK, nil
 }
 
-// relogin is the fix for credentials the token endpoint or the API refuse.
-func relogin(path string) string {
-	return "wholesale-batch auth login --credentials " + path + " --force"
-}
-
 // probeProblem says why the read-only call failed, and the fix.
 func probeProblem(err error, path string) string {
 	var ae *webex.APIError
 	var te *webex.TokenError
 	switch {
 	case errors.As(err, &te):
-		return fmt.Sprintf("%v (%s)", te.Err, relogin(path))
+		if msg := te.Err.Error(); strings.Contains(msg, "auth login") {
+			return msg
+		}
+		return fmt.Sprintf("%v (%s)", te.Err, oauth.Relogin(path))
 	case errors.As(err, &ae) && ae.Status == 403:
 		return fmt.Sprintf("the API refused the wholesale calls (%v): the token needs the scopes %s, and the person who authorized must be an administrator of a Webex Wholesale partner; add the scopes to the integration and run %s",
-			ae, strings.Join(oauth.DefaultScopes, " and "), relogin(path))
+			ae, strings.Join(oauth.DefaultScopes, " and "), oauth.Relogin(path))
 	case errors.Is(err, webex.ErrUnauthorized):
-		return fmt.Sprintf("the API refused the access token (HTTP 401) even after a refresh; run %s", relogin(path))
+		return fmt.Sprintf("the API refused the access token (HTTP 401) even after a refresh; run %s", oauth.Relogin(path))
 	}
 	return fmt.Sprintf("the read-only call failed: %v", err)
 }
