@@ -93,9 +93,13 @@ secret are then used unless given).`,
   wholesale-batch auth login --credentials creds.json --client-id ID --client-secret-file secret.txt
   # after "invalid_grant" (the refresh token expired or was revoked): the same integration again
   wholesale-batch auth login --credentials creds.json --force`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: cobra.ArbitraryArgs, // refused below, naming the flag
+		RunE: func(cmd *cobra.Command, args []string) error {
 			inv.ran = true
+			if len(args) > 0 {
+				inv.code, inv.err = ExitUsage, usagef("unexpected argument %q: the file goes in --credentials FILE", args[0])
+				return nil
+			}
 			inv.code, inv.err = runLogin(cmd.Context(), o, inv.env)
 			return nil
 		},

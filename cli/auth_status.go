@@ -35,11 +35,15 @@ allowed. No secret is shown. For the morning check before a nightly job, or in t
 			annFooter: "Exit codes: 0 a job with this file would run, 2 usage error, 3 it would not (the file, the refresh or the API refused): the last line says why and the fix.",
 		},
 		Example: `  wholesale-batch auth status --credentials ~/.config/wholesale-batch/creds.json
-  # cron, before the job: mail only when it would fail
-  wholesale-batch auth status --credentials /etc/wholesale-batch/creds.json > /dev/null || mail ...`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+  # crontab, an hour before the job: cron mails the one line saying why, only when it would not run
+  0 1 * * *  wholesale-batch auth status --credentials /etc/webex/credentials.json > /dev/null`,
+		Args: cobra.ArbitraryArgs, // refused below, naming the flag
+		RunE: func(cmd *cobra.Command, args []string) error {
 			inv.ran = true
+			if len(args) > 0 {
+				inv.code, inv.err = ExitUsage, usagef("unexpected argument %q: the file goes in --credentials FILE", args[0])
+				return nil
+			}
 			inv.code, inv.err = runStatus(cmd.Context(), o, inv.env)
 			return nil
 		},

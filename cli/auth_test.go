@@ -350,6 +350,7 @@ func TestAuthLoginRefusesUpFront(t *testing.T) {
 		{"no secret and no terminal", false, nil, "no client secret"},
 		{"a secret file others can read", false, []string{"--client-secret-file", open}, "readable by other users"},
 		{"a base URL in clear text", false, []string{"--client-secret-file", secretFile(t, oauthSecret), "--base-url", "http://example.com/v1"}, "not HTTPS"},
+		{"a stray argument", false, []string{"--client-secret-file", secretFile(t, oauthSecret), "creds.json"}, "unexpected argument \"creds.json\""},
 		{"no scopes", false, []string{"--client-secret-file", secretFile(t, oauthSecret), "--scopes", " , "}, "--scopes is empty"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
