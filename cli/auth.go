@@ -29,7 +29,7 @@ const (
 type loginOptions struct {
 	credentials, clientID, scopes, secretFile, baseURL string
 	port                                               int
-	force, sandbox, noBrowser                          bool
+	force, sandbox, noBrowser, scopesSet               bool
 	timeout                                            time.Duration
 }
 
@@ -37,7 +37,7 @@ type loginOptions struct {
 func (inv *invocation) authCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "auth",
-		Short: "authorize an integration once (login), check it each morning (status)",
+		Short: "authorize once (login), check the credentials (status)",
 		Long: `Gets the credentials file that --credentials reads, and says whether it still works.
 "auth login" runs the OAuth authorization in a browser once; "auth status" makes one
 read-only call with the file and says whether a job would run.`,
@@ -87,11 +87,12 @@ secret are then used unless given).`,
 			annUsage:  "wholesale-batch auth login --credentials FILE [--client-id ID] [--client-secret-file FILE] [flags]",
 			annFooter: "Exit codes: 0 authorized and saved, 2 usage error, an existing file, the port taken (nothing sent), 3 the authorization failed (declined, wrong state, code refused, no answer in time): no file written.",
 		},
-		Example: `  wholesale-batch auth login --credentials ~/.config/wholesale-batch/creds.json --client-id C0ffee...
-  # on a server without a browser: open the printed address on a machine whose browser
-  # reaches this one's loopback port (ssh -L 48123:127.0.0.1:48123 server)
-  wholesale-batch auth login --credentials creds.json --client-id ID --client-secret-file secret.txt
-  # after "invalid_grant" (the refresh token expired or was revoked): the same integration again
+		Example: `  wholesale-batch auth login --credentials /etc/webex/credentials.json --client-id C1a2...
+  # a server without a browser: open the address printed on a machine that
+  # forwards the port to it (ssh -L 48123:127.0.0.1:48123 server)
+  wholesale-batch auth login --credentials creds.json --client-id ID \
+      --client-secret-file secret.txt
+  # after invalid_grant (refresh token expired or revoked): the same integration
   wholesale-batch auth login --credentials creds.json --force`,
 		Args: cobra.ArbitraryArgs, // refused below, naming the flag
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -100,6 +101,7 @@ secret are then used unless given).`,
 				inv.code, inv.err = ExitUsage, usagef("unexpected argument %q: the file goes in --credentials FILE", args[0])
 				return nil
 			}
+			o.scopesSet = cmd.Flags().Changed("scopes")
 			inv.code, inv.err = runLogin(cmd.Context(), o, inv.env)
 			return nil
 		},
@@ -109,7 +111,7 @@ secret are then used unless given).`,
 	fs.StringVar(&o.credentials, "credentials", "", "the credentials file to write (JSON, mode 0600), as --credentials reads it (required)")
 	fs.StringVar(&o.clientID, "client-id", "", "the integration's client id (asked when not given)")
 	fs.StringVar(&o.secretFile, "client-secret-file", "", "read the client secret from this file instead of asking for it; never given as a flag value")
-	fs.StringVar(&o.scopes, "scopes", strings.Join(oauth.DefaultScopes, " "), "the scopes to ask for, separated by spaces or commas")
+	fs.StringVar(&o.scopes, "scopes", "", "the scopes to ask for, separated by spaces or commas; by default "+strings.Join(oauth.DefaultScopes, " and "))
 	fs.IntVar(&o.port, "port", DefaultLoginPort, "the loopback port of the redirect http://127.0.0.1:PORT/callback registered in the integration")
 	fs.BoolVar(&o.force, "force", false, "replace an existing credentials file")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "how long to wait for the browser's answer")
@@ -148,6 +150,9 @@ func runLogin(ctx context.Context, o *loginOptions, env Env) (int, error) {
 		return ExitUsage, usagef("--port %d is not a port: the integration's redirect is http://127.0.0.1:PORT/callback, PORT from 1 to 65535", o.port)
 	}
 	scopes := strings.FieldsFunc(o.scopes, func(r rune) bool { return r == ' ' || r == ',' })
+	if !o.scopesSet {
+		scopes = oauth.DefaultScopes
+	}
 	if len(scopes) == 0 {
 		return ExitUsage, usagef("--scopes is empty: give at least one, e.g. --scopes %q", strings.Join(oauth.DefaultScopes, " "))
 	}

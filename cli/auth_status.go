@@ -25,7 +25,7 @@ func (inv *invocation) statusCommand() *cobra.Command {
 	o := &statusOptions{}
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "say whether the credentials file works: expiries, and one read-only call",
+		Short: "say whether the credentials work: expiries, one read-only call",
 		Long: `Reads the credentials file, refreshes the access token if it is due (saving the file as a
 job does), makes one read-only call (GET /wholesale/subscribers?max=1) and says which integration
 the file holds, when its access token and refresh token expire, and whether the wholesale calls are
@@ -35,8 +35,8 @@ allowed. No secret is shown. For the morning check before a nightly job, or in t
 			annFooter: "Exit codes: 0 a job with this file would run, 2 usage error, 3 it would not (the file, the refresh or the API refused): the last line says why and the fix.",
 		},
 		Example: `  wholesale-batch auth status --credentials ~/.config/wholesale-batch/creds.json
-  # crontab, an hour before the job: cron mails the one line saying why, only when it would not run
-  0 1 * * *  wholesale-batch auth status --credentials /etc/webex/credentials.json > /dev/null`,
+  # cron, before the job: mails the line saying why, only when it would not run
+  0 1 * * *  wholesale-batch auth status --credentials /etc/webex/credentials.json >/dev/null`,
 		Args: cobra.ArbitraryArgs, // refused below, naming the flag
 		RunE: func(cmd *cobra.Command, args []string) error {
 			inv.ran = true
