@@ -410,7 +410,8 @@ func TestAuthLoginNeverReplacesAFileThatAppeared(t *testing.T) {
 	}
 }
 
-// The secret typed at the prompt, and --force: the file replaced with the
+// The secret typed at the prompt, and --force (while a job refreshes the
+// same file): the file replaced with the
 // new refresh token, keeping the integration it held.
 func TestAuthLoginPromptAndForce(t *testing.T) {
 	srv := codeFake(t, fakeapi.OAuth{})
@@ -424,7 +425,15 @@ func TestAuthLoginPromptAndForce(t *testing.T) {
 	first, _ := oauth.Load(creds)
 
 	l = startLogin(t, "", false, "--credentials", creds, "--force", "--base-url", srv.URL, "--port", "0")
-	browse(t, l.page(t))
+	page := l.page(t)
+	// Meanwhile a job refreshes the same file, and under its lock removes
+	// the login's temporary file as a killed run's leftover.
+	srv.Server.ExpireAccessTokens()
+	if code, _, errText := run(t, nil, "precheck", "--base-url", srv.URL, "--credentials", creds, "--input", emailsFile(t, 1),
+		"--output", filepath.Join(t.TempDir(), "pre.csv")); code != cli.ExitOK || srv.Server.Stats().Refreshes != 1 {
+		t.Fatalf("the job meanwhile: exit %d\n%s", code, errText)
+	}
+	browse(t, page)
 	if code := l.exit(t); code != cli.ExitOK {
 		t.Fatalf("--force: exit %d\n%s", code, l.stderr)
 	}

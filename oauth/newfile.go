@@ -79,6 +79,14 @@ func (n *NewFile) Commit(f File) error {
 		return cannotWrite(n.path, &CannotSaveError{Path: n.path, Problem: folderProblem(filepath.Dir(resolve(n.path)), err)})
 	}
 	defer l.Release()
+	if _, err := os.Stat(n.r.tmp.Name()); err != nil {
+		// A run that refreshed the file meanwhile removed what it took
+		// for a killed run's leftover: made again, under the lock now.
+		n.Abort()
+		if n.r, err = prepare(n.path, loginRoom); err != nil {
+			return cannotWrite(n.path, err)
+		}
+	}
 	if n.overwrite {
 		return cannotWrite(n.path, n.r.commit(b))
 	}
