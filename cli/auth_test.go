@@ -411,8 +411,8 @@ func TestAuthLoginNeverReplacesAFileThatAppeared(t *testing.T) {
 }
 
 // The secret typed at the prompt, and --force (while a job refreshes the
-// same file): the file replaced with the
-// new refresh token, keeping the integration it held.
+// same file): the file replaced with the new refresh token, keeping the
+// integration it held.
 func TestAuthLoginPromptAndForce(t *testing.T) {
 	srv := codeFake(t, fakeapi.OAuth{})
 	dir := t.TempDir()
