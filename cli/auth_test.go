@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,13 +68,18 @@ func startLogin(t *testing.T, stdin string, tty bool, args ...string) *login {
 // startLoginCtx is startLogin with ctx, whose end is an interrupt.
 func startLoginCtx(t *testing.T, ctx context.Context, stdin string, tty bool, args ...string) *login {
 	t.Helper()
+	return startLoginEnv(t, ctx, cli.Env{Stdin: strings.NewReader(stdin), StdinTTY: tty}, args...)
+}
+
+// startLoginEnv runs auth login in env, its output watched.
+func startLoginEnv(t *testing.T, ctx context.Context, env cli.Env, args ...string) *login {
+	t.Helper()
 	l := &login{stderr: &watched{url: make(chan string, 1)}, done: make(chan int, 1)}
-	go func() {
-		l.done <- cli.Run(ctx, append([]string{"auth", "login"}, args...), cli.Env{
-			Stdin: strings.NewReader(stdin), Stdout: &l.stdout, Stderr: l.stderr,
-			Getenv: func(string) string { return "" }, StdinTTY: tty,
-		})
-	}()
+	env.Stdout, env.Stderr = &l.stdout, l.stderr
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	go func() { l.done <- cli.Run(ctx, append([]string{"auth", "login"}, args...), env) }()
 	return l
 }
 
@@ -407,6 +413,43 @@ func TestAuthLoginNeverReplacesAFileThatAppeared(t *testing.T) {
 	}
 	if _, err := os.Stat(creds2); err == nil || len(entries(t, dir)) != 1 {
 		t.Errorf("an interrupted login left %v", entries(t, dir))
+	}
+}
+
+// Where standard error is a terminal the page is opened in the browser,
+// here $BROWSER, a script that records what it was given; with
+// --no-browser it is only printed.
+func TestAuthLoginOpensTheBrowser(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the browser stand-in is a shell script")
+	}
+	srv := codeFake(t, fakeapi.OAuth{})
+	dir := t.TempDir()
+	for _, noBrowser := range []bool{false, true} {
+		opened := filepath.Join(dir, fmt.Sprintf("opened-%v.txt", noBrowser))
+		script := filepath.Join(dir, "browser.sh")
+		if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf '%s' \"$1\" > "+opened+"\n"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"--credentials", filepath.Join(dir, fmt.Sprintf("creds-%v.json", noBrowser)), "--client-id", oauthClient,
+			"--client-secret-file", secretFile(t, oauthSecret), "--base-url", srv.URL, "--port", "0"}
+		if noBrowser {
+			args = append(args, "--no-browser")
+		}
+		l := startLoginEnv(t, context.Background(), cli.Env{Stdin: strings.NewReader(""), StderrTTY: true,
+			Getenv: func(k string) string { return map[string]string{"BROWSER": script}[k] }}, args...)
+		page := l.page(t)
+		var got []byte
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && !noBrowser && len(got) == 0; time.Sleep(10 * time.Millisecond) {
+			got, _ = os.ReadFile(opened)
+		}
+		browse(t, page)
+		if code := l.exit(t); code != cli.ExitOK {
+			t.Fatalf("exit %d\n%s", code, l.stderr)
+		}
+		if _, err := os.Stat(opened); noBrowser && err == nil || !noBrowser && string(got) != page {
+			t.Errorf("--no-browser %v: the browser got %q; the page is %q", noBrowser, got, page)
+		}
 	}
 }
 
