@@ -90,17 +90,18 @@ func runStatus(ctx context.Context, o *statusOptions, env Env) (int, error) {
 	src.ReadOnly = o.sandbox
 	refreshed := false
 	src.OnRefresh = func(time.Duration) { refreshed = true }
+	// The base URL is checked (HTTPS but for loopback) before any token goes to it.
+	client, err := webex.New(webex.Config{BaseURL: base, Tokens: src, Timeout: o.timeout, UserAgent: "wholesale-batch/" + Version,
+		Retry: webex.RetryPolicy{MaxAttempts: 3}, Pacer: ratelimit.New(5)})
+	if err != nil {
+		return ExitUsage, usagef("%v", err)
+	}
 	var warning error
 	var later *oauth.LaterError
 	if err := src.Check(ctx); errors.As(err, &later) {
 		warning = err // a job runs, and says the same at its start
 	} else if err != nil {
 		return ExitAborted, fmt.Errorf("not ready: %v", err)
-	}
-	client, err := webex.New(webex.Config{BaseURL: base, Tokens: src, Timeout: o.timeout, UserAgent: "wholesale-batch/" + Version,
-		Retry: webex.RetryPolicy{MaxAttempts: 3}, Pacer: ratelimit.New(5)})
-	if err != nil {
-		return ExitUsage, usagef("%v", err)
 	}
 	info, probeErr := client.Probe(ctx)
 	access, refresh := src.Expiry()

@@ -558,7 +558,8 @@ func TestAuthStatusNamesTheScopes(t *testing.T) {
 	}
 }
 
-// A file that is not there, or readable by others, is "would not run".
+// A file that is not there, or readable by others, is "would not run";
+// no --credentials, or a base URL in clear text, a usage error.
 func TestAuthStatusBadFile(t *testing.T) {
 	dir := t.TempDir()
 	open := filepath.Join(dir, "open.json")
@@ -574,6 +575,10 @@ func TestAuthStatusBadFile(t *testing.T) {
 	}
 	if code, _, errText := run(t, nil, "auth", "status"); code != cli.ExitUsage || !strings.Contains(errText, "needs --credentials FILE") {
 		t.Errorf("no --credentials: exit %d\n%s", code, errText)
+	}
+	good := credsFile(t, t.TempDir(), oauthSecret)
+	if code, _, errText := run(t, nil, "auth", "status", "--credentials", good, "--base-url", "http://example.com/v1"); code != cli.ExitUsage || !strings.Contains(errText, "not HTTPS") {
+		t.Errorf("a base URL in clear text: exit %d\n%s", code, errText)
 	}
 }
 
