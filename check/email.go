@@ -87,9 +87,9 @@ func emailSyntax(w string) string {
 			continue
 		}
 		if isBlank(r) || isInvisibleFormat(r) {
-			return fmt.Sprintf("contains an invisible character or odd space (U+%04X) at byte %d: retype the address", r, i)
+			return fmt.Sprintf("contains an invisible character or odd space (%s) at byte %d: retype the address", RuneName(r), i)
 		}
-		return fmt.Sprintf("contains %q, which is not ASCII: use the plain ASCII address", r)
+		return fmt.Sprintf("contains %s, which is not ASCII: use the plain ASCII address", showRune(r))
 	}
 	if len(w) > 254 {
 		return fmt.Sprintf("is %d characters long; an address has at most 254", len(w))

@@ -3,7 +3,9 @@ package check
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // extensionMarkers are the words people put before an extension. Longest first,
@@ -23,7 +25,7 @@ func Extension(s string) (norm string, err error) {
 	if in == "" {
 		return "", errors.New("extension is empty")
 	}
-	w := in
+	w, _ := foldDigits(in)
 	lower := strings.ToLower(w)
 	for _, m := range extensionMarkers {
 		if strings.HasPrefix(lower, m) {
@@ -31,15 +33,18 @@ func Extension(s string) (norm string, err error) {
 			break
 		}
 	}
+	if what := excelDate(w); what != "" {
+		return "", fmt.Errorf("extension %q is %s: Excel turned what was typed into a date; format the column as Text and retype the extensions", in, what)
+	}
 	if isScientific(w) || isExtensionDecimal(w) {
 		return "", fmt.Errorf("extension %q was stored as a number in the spreadsheet: %s", in, excelFix)
 	}
-	for i := 0; i < len(w); i++ {
-		if !isDigit(w[i]) {
-			if w[i] == '+' {
+	for _, r := range w {
+		if r >= utf8.RuneSelf || !isDigit(byte(r)) {
+			if r == '+' {
 				return "", fmt.Errorf("extension %q looks like a phone number: put it in the primaryPhoneNumber column", in)
 			}
-			return "", fmt.Errorf("extension %q contains %q: an extension is 2 to 10 digits only", in, w[i:i+1])
+			return "", fmt.Errorf("extension %q contains %s: an extension is 2 to 10 digits only", in, showChar(r))
 		}
 	}
 	switch n := len(w); {
@@ -61,4 +66,18 @@ func isExtensionDecimal(w string) bool {
 		return false
 	}
 	return strings.Trim(w[i+1:], "0") == ""
+}
+
+// excelDates are what Excel makes of an extension typed as "1-15" or
+// "1/15": a date, shown as "15-Jan", "Jan-15", "1/15/2026", "15.01.2026"
+// or "2026-01-15". English and German month names (Excel's own formats).
+var excelDates = regexp.MustCompile(`(?i)^(\d{1,2}[-. ](jan|feb|mar|mär|apr|may|mai|jun|jul|aug|sep|oct|okt|nov|dec|dez)[a-z]*\.?|(jan|feb|mar|mär|apr|may|mai|jun|jul|aug|sep|oct|okt|nov|dec|dez)[a-z]*[-. ]\d{1,4}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$`)
+
+// excelDate says "a date" when w is one of excelDates, else "". Most
+// extensions are digits alone, which no regular expression needs to see.
+func excelDate(w string) string {
+	if strings.Trim(w, "0123456789") != "" && excelDates.MatchString(w) {
+		return "a date"
+	}
+	return ""
 }

@@ -37,6 +37,13 @@ func Phone(s, defaultCountry string) (e164 string, note string, err error) {
 	if in == "" {
 		return "", "", errors.New("phone number is empty")
 	}
+	if f, why := foldDigits(in); why != "" {
+		e164, _, err := Phone(f, defaultCountry)
+		if err != nil {
+			return "", "", err
+		}
+		return e164, changeNote(e164, in, why), nil
+	}
 	def := canonCountry(defaultCountry)
 	if isPlusDigits(in) {
 		// Already E.164, the form of a clean sheet: the front end has nothing
@@ -249,7 +256,7 @@ func splitPhone(in, w string) (phoneText, error) {
 		case isPhoneSeparator(r):
 			t.bare = false
 		default:
-			return t, fmt.Errorf("%q contains %q, which does not belong in a phone number: remove it", in, r)
+			return t, fmt.Errorf("%q contains %s, which does not belong in a phone number: remove it", in, showRune(r))
 		}
 		i += size
 	}

@@ -80,7 +80,7 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 		}
 		if i := strings.IndexFunc(s, isInvisibleFormat); i >= 0 && c.Kind == column.ID {
 			r, _ := utf8.DecodeRuneInString(s[i:])
-			problems = append(problems, Problem{Field: c.Name, Message: fmt.Sprintf("%q holds an invisible character (U+%04X) inside, which an id cannot have: retype it", s, r)})
+			problems = append(problems, Problem{Field: c.Name, Message: fmt.Sprintf("%q holds an invisible character (%s) inside, which an id cannot have: retype it", s, RuneName(r))})
 		}
 	}
 	if clean.Email == "" {
@@ -148,13 +148,30 @@ func Row(f Fields, opt Options) (clean Fields, notes []string, problems []Proble
 				problem(c.Name, err)
 			} else {
 				if e != *v {
-					note(c.Name, fmt.Sprintf("%s from %q", e, *v))
+					n := fmt.Sprintf("%s from %q", e, *v)
+					if _, why := foldDigits(*v); why != "" {
+						n += " (" + why + ")"
+					}
+					note(c.Name, n)
 				}
 				*v = e
 			}
 		}
 	}
 
+	// Text and ids go as they are: one longer than the column's limit is
+	// refused with its length, never trimmed. The other kinds' own checks
+	// bound them (an address, a number, a package name).
+	for i, c := range column.Table {
+		v := c.Field(&clean)
+		if c.Kind != column.Text && c.Kind != column.ID || broken&(1<<i) != 0 {
+			continue
+		}
+		if n := utf8.RuneCountInString(*v); n > c.Max {
+			broken |= 1 << i
+			problems = append(problems, Problem{Field: c.Name, Message: fmt.Sprintf("%d characters long; at most %d are sent: shorten it (is it the whole value, or text pasted into the cell?)", n, c.Max)})
+		}
+	}
 	// Rules across columns. clean keeps an invalid value, so these test
 	// presence: a number that is present but invalid has its own problem
 	// already, and a second would mislead.
@@ -189,7 +206,7 @@ func controlIn(s string) (what, hint string) {
 		case r == '\t':
 			return "a tab", ""
 		case unicode.IsControl(r):
-			return fmt.Sprintf("the invisible control character U+%04X", r), ""
+			return "the invisible control character " + RuneName(r), ""
 		}
 	}
 	return "", ""
@@ -279,7 +296,7 @@ func dropInvisible(s string, inside bool) (out, removed string) {
 	}
 	names := make([]string, len(seen))
 	for i, r := range seen {
-		names[i] = fmt.Sprintf("U+%04X", r)
+		names[i] = RuneName(r)
 	}
 	if len(names) == 1 {
 		return out, "character " + names[0]

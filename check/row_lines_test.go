@@ -89,13 +89,13 @@ func TestRowInvisibleCharacters(t *testing.T) {
 			name:  "contact card number",
 			in:    Fields{Email: "a@b.com", PrimaryPhoneNumber: "\u202a+1 240 555 1212\u202c"},
 			want:  Fields{Email: "a@b.com", PrimaryPhoneNumber: "+12405551212"},
-			notes: []string{"primaryPhoneNumber removed the invisible characters U+202A, U+202C", `primaryPhoneNumber +12405551212 from "+1 240 555 1212"`},
+			notes: []string{"primaryPhoneNumber removed the invisible characters U+202A left-to-right embedding, U+202C pop directional formatting", `primaryPhoneNumber +12405551212 from "+1 240 555 1212"`},
 		},
 		{
 			name:  "inside an extension, around an address and a name",
 			in:    Fields{Email: "\u202aa@b.com\u202c", Extension: "12\u200b34", LastName: "Lee\u200e"},
 			want:  Fields{Email: "a@b.com", Extension: "1234", LastName: "Lee"},
-			notes: []string{"email removed the invisible characters U+202A, U+202C", "lastName removed the invisible character U+200E", "extension removed the invisible character U+200B"},
+			notes: []string{"email removed the invisible characters U+202A left-to-right embedding, U+202C pop directional formatting", "lastName removed the invisible character U+200E left-to-right mark", "extension removed the invisible character U+200B zero width space"},
 		},
 		{
 			name: "inside a name it may be meant: kept",
@@ -106,13 +106,13 @@ func TestRowInvisibleCharacters(t *testing.T) {
 			name:     "inside an address: called invisible",
 			in:       Fields{Email: "ann\u202a@b.com"},
 			want:     Fields{Email: "ann\u202a@b.com"},
-			problems: []Problem{{"email", `"ann\u202a@b.com" contains an invisible character or odd space (U+202A) at byte 3: retype the address`}},
+			problems: []Problem{{"email", `"ann\u202a@b.com" contains an invisible character or odd space (U+202A left-to-right embedding) at byte 3: retype the address`}},
 		},
 		{
 			name:     "inside an id: called invisible",
 			in:       Fields{Email: "a@b.com", CustomerID: "cust\u200b1"},
 			want:     Fields{Email: "a@b.com", CustomerID: "cust\u200b1"},
-			problems: []Problem{{"customerId", `"cust\u200b1" holds an invisible character (U+200B) inside, which an id cannot have: retype it`}},
+			problems: []Problem{{"customerId", `"cust\u200b1" holds an invisible character (U+200B zero width space) inside, which an id cannot have: retype it`}},
 		},
 	}
 	for _, tt := range tests {

@@ -61,6 +61,10 @@ func decodeInput(f io.Reader, cfg *config) (*input, error) {
 	if errors.Is(err, sheet.ErrWorkbook) {
 		return nil, usagef("%s is a spreadsheet workbook, not CSV: in Excel use File > Save As > \"CSV UTF-8 (Comma delimited)\"", cfg.input)
 	}
+	var amb *sheet.AmbiguousError
+	if errors.As(err, &amb) {
+		return nil, usagef("%s: %s", cfg.input, strings.TrimPrefix(err.Error(), "sheet: "))
+	}
 	if err != nil {
 		return nil, usagef("cannot read the input: %v", err)
 	}
@@ -78,9 +82,9 @@ func decodeInput(f io.Reader, cfg *config) (*input, error) {
 	src, err := pipeline.NewSource(br, pipeline.SourceOptions{
 		Delimiter:     delim,
 		Match:         cfg.matcher(),
-		ResultColumns: report.Columns,
+		ResultColumns: report.AllColumns, // every column the tool writes: a result file of any command
 		RenamePrefix:  report.RenamePrefix,
-		LookupOnly:    cfg.mode.followUp(),
+		LookupOnly:    cfg.cmd.FollowUp,
 	})
 	if err != nil {
 		return nil, usagef("%s: %v", cfg.input, err)

@@ -46,6 +46,19 @@ type Column struct {
 	// Request is where the value goes in the precheck and provision bodies
 	// (a JSON path; "" when it is not sent as it is).
 	Request string
+	// Max is the longest value sent, in characters: the offline checks
+	// refuse a longer one with its length rather than trim it or let the
+	// API refuse it row by row. Cisco's OpenAPI file states no length for
+	// any of these fields, so the figures are ours:
+	//   - email, customerPrimaryEmail: 254, the longest address SMTP
+	//     carries (RFC 5321's 256-octet path less its angle brackets);
+	//   - firstName, lastName: 64, what Microsoft Entra ID and Active
+	//     Directory allow for givenName and surname, from which Webex users
+	//     are synchronised; a longer "name" is a full name or a paragraph;
+	//   - the ids: 256; Webex ids are base64 of a URI, about 100 characters;
+	//   - primaryPhoneNumber: 16 ("+" and E.164's 15 digits), extension: 10
+	//     digits, package: 64, more than any package name.
+	Max int
 	// Field is the value's place in Fields.
 	Field func(*Fields) *string
 }
@@ -71,7 +84,7 @@ type Column struct {
 // table.
 var Table = []Column{
 	{
-		Name: "email", Kind: Email, Request: "email",
+		Name: "email", Kind: Email, Request: "email", Max: 254,
 		Field: func(f *Fields) *string { return &f.Email },
 		Desc:  "Subscriber's email address; their Webex sign-in.",
 		Aliases: []string{"Email", "E-mail", "Email Address", "E-mail Address", "Mail", "Mail Address",
@@ -85,7 +98,7 @@ var Table = []Column{
 			"E-mailadres"},
 	},
 	{
-		Name: "customerId", Kind: ID, Request: "customerId",
+		Name: "customerId", Kind: ID, Request: "customerId", Max: 256,
 		Field: func(f *Fields) *string { return &f.CustomerID },
 		Desc:  "Wholesale customer ID the subscriber belongs to (from the wholesale customers API; not the Webex org ID).",
 		Aliases: []string{"Customer ID", "Customer", "Customer Identifier", "Wholesale Customer ID",
@@ -99,7 +112,7 @@ var Table = []Column{
 		Abbrevs: []string{"Cust ID", "CustID"},
 	},
 	{
-		Name: "package", Kind: Package, Request: "packages[0]",
+		Name: "package", Kind: Package, Request: "packages[0]", Max: 64,
 		Field: func(f *Fields) *string { return &f.Package },
 		Desc:  "Wholesale package to assign, e.g. webex_calling, webex_meetings, webex_suite, webex_voice, common_area_calling.",
 		Aliases: []string{"Package", "Packages", "Package Name", "Licence", "License", "Licence Type",
@@ -112,7 +125,7 @@ var Table = []Column{
 			"Pakket", "Licentie", "Licentietype"},
 	},
 	{
-		Name: "firstName", Kind: Text, Request: "provisioningParameters.firstName",
+		Name: "firstName", Kind: Text, Request: "provisioningParameters.firstName", Max: 64,
 		Field: func(f *Fields) *string { return &f.FirstName },
 		Desc:  "Subscriber's first (given) name.",
 		Aliases: []string{"First Name", "First", "Given Name", "Forename",
@@ -125,7 +138,7 @@ var Table = []Column{
 		Abbrevs: []string{"FName"},
 	},
 	{
-		Name: "lastName", Kind: Text, Request: "provisioningParameters.lastName",
+		Name: "lastName", Kind: Text, Request: "provisioningParameters.lastName", Max: 64,
 		Field: func(f *Fields) *string { return &f.LastName },
 		Desc:  "Subscriber's last (family) name.",
 		Aliases: []string{"Last Name", "Last", "Surname", "Family Name",
@@ -138,7 +151,7 @@ var Table = []Column{
 		Abbrevs: []string{"LName", "Nom"},
 	},
 	{
-		Name: "primaryPhoneNumber", Kind: Phone, Request: "provisioningParameters.primaryPhoneNumber",
+		Name: "primaryPhoneNumber", Kind: Phone, Request: "provisioningParameters.primaryPhoneNumber", Max: 16,
 		Field: func(f *Fields) *string { return &f.PrimaryPhoneNumber },
 		Desc:  "Primary Webex Calling number (a DID the provider owns), preferably E.164 such as +14085551234; not a mobile. Calling packages need this, an extension, or both.",
 		Aliases: []string{"Primary Phone Number", "Primary Phone", "Primary Number", "Phone", "Phone Number",
@@ -152,7 +165,7 @@ var Table = []Column{
 		Abbrevs: []string{"DID", "DDI", "Tel", "Tel No", "Tel.-Nr.", "Tfno", "Tlf"},
 	},
 	{
-		Name: "extension", Kind: Extension, Request: "provisioningParameters.extension",
+		Name: "extension", Kind: Extension, Request: "provisioningParameters.extension", Max: 10,
 		Field: func(f *Fields) *string { return &f.Extension },
 		Desc:  "Internal extension. Calling packages need this, a primary phone number, or both.",
 		Aliases: []string{"Extension", "Extension Number", "Ext No",
@@ -165,7 +178,7 @@ var Table = []Column{
 		Abbrevs: []string{"Ext", "Extn"},
 	},
 	{
-		Name: "locationId", Kind: ID, Request: "provisioningParameters.locationId",
+		Name: "locationId", Kind: ID, Request: "provisioningParameters.locationId", Max: 256,
 		Field: func(f *Fields) *string { return &f.LocationID },
 		Desc:  "Webex Calling location ID the subscriber is placed in.",
 		Aliases: []string{"Location ID", "Location", "Location Identifier", "Webex Location ID",
@@ -178,7 +191,7 @@ var Table = []Column{
 		Abbrevs: []string{"Loc ID", "Sede"},
 	},
 	{
-		Name: "customerPrimaryEmail", Kind: Email, Request: "customerInfo.primaryEmail",
+		Name: "customerPrimaryEmail", Kind: Email, Request: "customerInfo.primaryEmail", Max: 254,
 		Field: func(f *Fields) *string { return &f.CustomerPrimaryEmail },
 		Desc:  "Primary email of the customer organisation (customerInfo.primaryEmail), which identifies a customer that has no customerId yet, e.g. when prechecking.",
 		Aliases: []string{"Customer Primary Email", "Customer Email", "Customer Email Address",
@@ -191,7 +204,7 @@ var Table = []Column{
 			"E-mail klant", "E-mailadres klant", "E-mail beheerder"},
 	},
 	{
-		Name: "provisioningId", Kind: ID, Request: "provisioningId",
+		Name: "provisioningId", Kind: ID, Request: "provisioningId", Max: 256,
 		Field: func(f *Fields) *string { return &f.ProvisioningID },
 		Desc:  "Provisioning ID of the customer template in Control Hub; it defines how a new customer is set up.",
 		Aliases: []string{"Provisioning ID", "Provisioning Identifier", "Provision ID",
@@ -204,14 +217,14 @@ var Table = []Column{
 		Abbrevs: []string{"Prov ID"},
 	},
 	{
-		Name: "externalCustomerId", Kind: ID, Request: "",
+		Name: "externalCustomerId", Kind: ID, Request: "", Max: 256,
 		Field: func(f *Fields) *string { return &f.ExternalCustomerID },
 		Desc:  "The partner's own id of the customer (the externalId it was created with): looked up once a run to find its customerId.",
 		Aliases: []string{"External Customer ID", "Customer External ID", "Partner Customer ID",
 			"Wholesale External ID"},
 	},
 	{
-		Name: "subPartnerOrgId", Kind: ID, Request: "?onBehalfOfSubPartnerOrgId",
+		Name: "subPartnerOrgId", Kind: ID, Request: "?onBehalfOfSubPartnerOrgId", Max: 256,
 		Field:   func(f *Fields) *string { return &f.SubPartnerOrgID },
 		Desc:    "Sub-partner org the row is sent on behalf of (onBehalfOfSubPartnerOrgId); a blank cell takes --on-behalf-of.",
 		Aliases: []string{"Sub-Partner Org ID", "Sub-Partner Organization ID", "Sub-Partner Organisation ID", "Sub-Partner ID", "On Behalf Of"},

@@ -172,7 +172,15 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 		h.Canonical[i] = name
 	}
 	if _, ok := seen["email"]; !ok {
-		return nil, &InputError{Line: h.Line, Msg: fmt.Sprintf("no email column: %s; name the column holding the subscribers' addresses \"email\"", headerShape(h, opt.Delimiter == 0))}
+		fix := "name the column holding the subscribers' addresses \"email\""
+		var samples [][]string
+		if len(h.Samples) > h.First {
+			samples = h.Samples[h.First:]
+		}
+		if i, why := sheet.EmailColumn(h.Data(), samples); i >= 0 {
+			fix = fmt.Sprintf("column %q %s: pass --map %q, or rename it \"email\"", h.Data()[i], why, h.Data()[i]+"=email")
+		}
+		return nil, &InputError{Line: h.Line, Msg: fmt.Sprintf("no email column: %s; %s", headerShape(h, opt.Delimiter == 0), fix)}
 	}
 	cols := make([]*column.Column, len(raw))
 	for i, name := range h.Canonical {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/transform"
@@ -35,28 +34,6 @@ const (
 	// "CSV (Macintosh)" writes it, with a lone CR at the end of each line.
 	MacRoman Encoding = "mac-roman"
 )
-
-// encodingNames are the names ParseEncoding accepts, folded to lower case.
-var encodingNames = map[string]Encoding{
-	"utf-8": UTF8, "utf8": UTF8,
-	"utf-16le": UTF16LE, "utf16le": UTF16LE, "utf-16": UTF16LE, "utf16": UTF16LE, "unicode": UTF16LE,
-	"utf-16be": UTF16BE, "utf16be": UTF16BE,
-	// Latin-1 as browsers read it: Windows-1252 only adds characters where
-	// ISO-8859-1 has invisible controls.
-	"windows-1252": Windows1252, "cp1252": Windows1252, "ansi": Windows1252, "latin1": Windows1252,
-	"latin-1": Windows1252, "iso-8859-1": Windows1252,
-	"mac-roman": MacRoman, "macroman": MacRoman, "macintosh": MacRoman, "mac": MacRoman,
-}
-
-// ParseEncoding reads an encoding's name as a person gives it (any case):
-// utf-8, utf-16le, utf-16be, windows-1252 (also cp1252, latin1) or
-// mac-roman (also macintosh).
-func ParseEncoding(name string) (Encoding, error) {
-	if enc, ok := encodingNames[strings.ToLower(strings.TrimSpace(name))]; ok {
-		return enc, nil
-	}
-	return "", fmt.Errorf("sheet: %q is not an encoding we read: use utf-8, utf-16le, utf-16be, windows-1252 or mac-roman", name)
-}
 
 // Options change what Decode would decide.
 type Options struct {
@@ -100,24 +77,32 @@ type Decoder struct {
 	state *decodeState
 }
 
-// Read reads decoded UTF-8 text. Errors are those of the underlying reader;
-// undecodable bytes are not errors (see Replaced).
+// Read reads decoded UTF-8 text. Errors are those of the underlying reader,
+// and *AmbiguousError when a late decision (see Encoding) finds no clear
+// code page; undecodable bytes are not errors (see Replaced).
 func (d *Decoder) Read(p []byte) (int, error) { return d.r.Read(p) }
 
 // Encoding reports the encoding in use. It equals what Decode returned, except
 // that a pure-ASCII prefix is only provisionally UTF-8: if the first non-ASCII
-// byte after it is not valid UTF-8, the Decoder switches to Windows-1252 (Mac
-// Roman when the prefix's lines end in a lone CR) and Encoding says so from
-// then on. This is the common "Excel ANSI CSV whose first
-// accented name is on row 900" case, which would otherwise come out as U+FFFD.
+// byte after it is not valid UTF-8, the code pages are weighed on the line it
+// is on and up to 64 KiB after it, the Decoder switches to the one that reads
+// them clearly best, and Encoding says so from then on; with no clear one,
+// Read fails with *AmbiguousError. This is the common "Excel ANSI CSV whose
+// first accented name is on row 900" case, which would otherwise come out as
+// U+FFFD.
 func (d *Decoder) Encoding() Encoding { return d.state.enc }
 
 // Replaced reports how many U+FFFD substitutions were made so far: one per
-// invalid UTF-8 byte, unpaired UTF-16 surrogate, odd trailing UTF-16 byte, or
-// one of the five bytes Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D),
-// or Mac Roman's 0xF0 (Apple's logo, a private-use character).
+// invalid UTF-8 byte, unpaired UTF-16 surrogate, odd trailing UTF-16 byte,
+// byte a single-byte code page leaves undefined (Windows-1252's 0x81 0x8D
+// 0x8F 0x90 0x9D...), Mac Roman's 0xF0 (Apple's logo, a private-use
+// character), or invalid multi-byte sequence (Shift-JIS, GBK, Big5, CP949).
 // A U+FFFD that was already in the input is not counted.
 func (d *Decoder) Replaced() int64 { return d.state.replaced }
+
+// CtrlZ reports that the input ended in a Ctrl-Z (0x1A), the end-of-file
+// mark of MS-DOS programs, and that it was dropped.
+func (d *Decoder) CtrlZ() bool { return d.state.ctrlZ }
 
 // FirstReplacedLine reports the 1-based line of the decoded text where the first
 // substitution happened, or 0 if none did. Lines end at LF, CRLF or a lone CR,
@@ -125,9 +110,11 @@ func (d *Decoder) Replaced() int64 { return d.state.replaced }
 func (d *Decoder) FirstReplacedLine() int64 { return d.state.firstLine }
 
 // Decode returns a reader of UTF-8 text with a BOM removed, for: UTF-8 with or
-// without BOM; UTF-16 LE/BE with BOM (Excel's "Unicode text"); Windows-1252
-// when the bytes are not valid UTF-8. The returned io.Reader is always a
-// *Decoder; type-assert it to read Replaced and Encoding after reading.
+// without BOM; UTF-16 LE/BE with BOM (Excel's "Unicode text"); and, when the
+// bytes are not valid UTF-8, the code page they read in as names (see
+// weigh.go: Windows-1250 to 1257, Shift-JIS, GB18030, CP949, Big5, CP850,
+// CP437, Latin-9, Mac Roman). The returned io.Reader is always a *Decoder;
+// type-assert it to read Replaced and Encoding after reading.
 //
 // Why this shape: sales teams hand us whatever their spreadsheet saved, and
 // encoding/csv only understands UTF-8, so encoding detection must happen before
@@ -140,13 +127,14 @@ func (d *Decoder) FirstReplacedLine() int64 { return d.state.firstLine }
 //   - no BOM but a NUL byte in (nearly) every other position: BOM-less UTF-16
 //     of mostly-ASCII text, LE or BE by which half holds the NULs;
 //   - the prefix is valid UTF-8 (a rune cut by the 64 KiB boundary is fine):
-//     utf-8. If the prefix is pure ASCII, that is provisional; see
-//     (*Decoder).Encoding;
-//   - otherwise a code page, also when the prefix mixes valid UTF-8 with
-//     invalid bytes (such a file is damaged either way; a single-byte code page
-//     at least keeps every byte visible): mac-roman when its bytes read as
-//     names in Mac Roman and not in Windows-1252 (see looksMacRoman; lines
-//     that end in a lone CR tip the balance), else windows-1252.
+//     utf-8, unless it holds so few non-ASCII characters that GBK or
+//     Shift-JIS could be valid UTF-8 by chance and a code page reads them
+//     clearly better (see notUTF8). If the prefix is pure ASCII, that is
+//     provisional; see (*Decoder).Encoding;
+//   - otherwise the code page that reads the prefix clearly best as names
+//     (see weigh; lines that end in a lone CR favour Mac Roman), also when
+//     the prefix mixes valid UTF-8 with invalid bytes; with no clear one,
+//     *AmbiguousError, which shows one name as each candidate reads it.
 //
 // If the prefix decided UTF-8 (with non-ASCII characters, or a BOM) and invalid
 // bytes appear later, they become U+FFFD and are counted by Replaced rather than
@@ -167,9 +155,13 @@ func (d *Decoder) FirstReplacedLine() int64 { return d.state.firstLine }
 // A file detection gets wrong can be read with DecodeWith and the encoding
 // named.
 //
-// The error is non-nil only for ErrWorkbook or when reading the first 64 KiB
-// fails (it wraps the reader's error); the reader is then nil. Empty input
-// decodes to empty UTF-8.
+// A Ctrl-Z (0x1A) as the very last byte of input that is not UTF-16, the
+// end-of-file mark of MS-DOS programs, is dropped (see CtrlZ); one anywhere
+// else is text.
+//
+// The error is non-nil only for ErrWorkbook, *AmbiguousError, or when
+// reading the first 64 KiB fails (it wraps the reader's error); the reader
+// is then nil. Empty input decodes to empty UTF-8.
 func Decode(r io.Reader) (io.Reader, Encoding, error) {
 	return DecodeWith(r, Options{})
 }
@@ -207,19 +199,39 @@ func decode(r io.Reader, peek int, force Encoding) (*Decoder, Encoding, error) {
 		return nil, "", ErrWorkbook
 	}
 
-	enc, bomLen, m := sniff(prefix, atEOF)
+	var (
+		enc    Encoding
+		bomLen int
+		m      mode
+		page   *codePage
+	)
 	if force != "" {
-		enc, bomLen, m = forced(prefix, force)
+		enc, bomLen, m, page = forced(prefix, force)
+	} else if enc, bomLen, m, page, err = sniff(prefix, atEOF); err != nil {
+		return nil, "", err
 	}
 	if _, err := br.Discard(bomLen); err != nil {
 		return nil, "", fmt.Errorf("sheet: reading input: %w", err) // unreachable: the BOM was peeked
 	}
 	st := &decodeState{enc: enc, line: 1, crOnly: loneCROnly(prefix), keepCR: bytes.IndexByte(prefix, '\n') >= 0}
 	var first transform.Transformer
-	if m == modeUTF16LE || m == modeUTF16BE {
+	switch m {
+	case modeUTF16LE, modeUTF16BE:
 		first = &utf16Decoder{st: st, bigEndian: m == modeUTF16BE}
-	} else {
-		first = &byteDecoder{st: st, mode: m, initMode: m}
+	case modeMulti:
+		first = newMBDecoder(st, page)
+	default:
+		bd := &byteDecoder{st: st, mode: m, initMode: m}
+		if page != nil {
+			bd.tab = page.tab
+		}
+		if m == modeASCII {
+			bd.ahead = func() ([]byte, bool) {
+				b, err := br.Peek(br.Size())
+				return b, err != nil
+			}
+		}
+		first = bd
 	}
 	return &Decoder{
 		r:     transform.NewReader(br, lineEndings(first, st.keepCR)),
@@ -229,66 +241,74 @@ func decode(r io.Reader, peek int, force Encoding) (*Decoder, Encoding, error) {
 
 // sniff decides the encoding from the peeked prefix. atEOF reports whether the
 // prefix is the whole input, which matters for a rune cut at the boundary.
-func sniff(p []byte, atEOF bool) (enc Encoding, bomLen int, m mode) {
+// page is the code page for modeTable and modeMulti.
+func sniff(p []byte, atEOF bool) (enc Encoding, bomLen int, m mode, page *codePage, err error) {
 	switch {
 	case bytes.HasPrefix(p, bomUTF8):
-		return UTF8BOM, len(bomUTF8), modeUTF8
+		return UTF8BOM, len(bomUTF8), modeUTF8, nil, nil
 	case bytes.HasPrefix(p, bomUTF16LE):
-		return UTF16LE, len(bomUTF16LE), modeUTF16LE
+		return UTF16LE, len(bomUTF16LE), modeUTF16LE, nil, nil
 	case bytes.HasPrefix(p, bomUTF16BE):
-		return UTF16BE, len(bomUTF16BE), modeUTF16BE
+		return UTF16BE, len(bomUTF16BE), modeUTF16BE, nil, nil
 	}
 	if le, be := looksUTF16(p); le {
-		return UTF16LE, 0, modeUTF16LE
+		return UTF16LE, 0, modeUTF16LE, nil, nil
 	} else if be {
-		return UTF16BE, 0, modeUTF16BE
+		return UTF16BE, 0, modeUTF16BE, nil, nil
 	}
-	ascii := true
-	for _, c := range p {
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return UTF8, 0, modeASCII
+	if !hasHighByte(p) {
+		return UTF8, 0, modeASCII, nil, nil
 	}
 	if !atEOF {
 		p = trimPartialRune(p)
 	}
 	if utf8.Valid(p) {
-		return UTF8, 0, modeUTF8
+		page, err := notUTF8(p, atEOF, loneCROnly(p))
+		if err != nil {
+			return "", 0, 0, nil, err
+		}
+		if page != nil {
+			return page.enc, 0, pageMode(page), page, nil
+		}
+		return UTF8, 0, modeUTF8, nil, nil
 	}
-	if looksMacRoman(p, loneCROnly(p)) {
-		return MacRoman, 0, modeMacRoman
+	page, err = weigh(p, atEOF, loneCROnly(p), 1)
+	if err != nil {
+		return "", 0, 0, nil, err
 	}
-	return Windows1252, 0, modeCP1252
+	return page.enc, 0, pageMode(page), page, nil
+}
+
+func pageMode(c *codePage) mode {
+	if c.mb != nil {
+		return modeMulti
+	}
+	return modeTable
 }
 
 // forced is sniff for an encoding the user named (ParseEncoding's): only its
 // own BOM is looked for.
-func forced(p []byte, enc Encoding) (Encoding, int, mode) {
+func forced(p []byte, enc Encoding) (Encoding, int, mode, *codePage) {
 	enc, _ = ParseEncoding(string(enc))
 	switch enc {
 	case UTF16LE:
 		if bytes.HasPrefix(p, bomUTF16LE) {
-			return enc, len(bomUTF16LE), modeUTF16LE
+			return enc, len(bomUTF16LE), modeUTF16LE, nil
 		}
-		return enc, 0, modeUTF16LE
+		return enc, 0, modeUTF16LE, nil
 	case UTF16BE:
 		if bytes.HasPrefix(p, bomUTF16BE) {
-			return enc, len(bomUTF16BE), modeUTF16BE
+			return enc, len(bomUTF16BE), modeUTF16BE, nil
 		}
-		return enc, 0, modeUTF16BE
-	case Windows1252:
-		return enc, 0, modeCP1252
-	case MacRoman:
-		return enc, 0, modeMacRoman
+		return enc, 0, modeUTF16BE, nil
+	}
+	if page := pageOf(enc); page != nil {
+		return enc, 0, pageMode(page), page
 	}
 	if bytes.HasPrefix(p, bomUTF8) {
-		return UTF8BOM, len(bomUTF8), modeUTF8
+		return UTF8BOM, len(bomUTF8), modeUTF8, nil
 	}
-	return UTF8, 0, modeUTF8
+	return UTF8, 0, modeUTF8, nil
 }
 
 // trimPartialRune drops an incomplete UTF-8 sequence at the end of p, which the

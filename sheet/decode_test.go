@@ -59,8 +59,6 @@ var decodeCases = []struct {
 	{"windows-1252", []byte("lastName,price\nRen\xe9,\x80 5\n"), "lastName,price\nRené,€ 5\n", Windows1252, 0, 0},
 	// Windows-1252 typographic quotes and dashes.
 	{"windows-1252 punctuation", []byte("\x93Hi\x94 \x96 O\x92Brien"), "“Hi” – O’Brien", Windows1252, 0, 0},
-	// The five bytes Windows-1252 leaves undefined become counted U+FFFD.
-	{"windows-1252 undefined", []byte("caf\xe9\n\x81x"), "café\n\uFFFDx", Windows1252, 1, 2},
 	// Classic Mac line endings: every lone CR becomes LF.
 	{"lone cr", []byte("email,name\ra@x.com,Ann\rb@x.com,Bob\r"), "email,name\na@x.com,Ann\nb@x.com,Bob\n", UTF8, 0, 0},
 	// Lone CR in UTF-16 is converted too.
@@ -75,10 +73,6 @@ var decodeCases = []struct {
 	{"quoted crlf", []byte("name,note\r\nAnn,\"line1\r\nline2\"\r\n"), "name,note\r\nAnn,\"line1\r\nline2\"\r\n", UTF8, 0, 0},
 	// A lone CR inside a quoted cell becomes LF: still a line break in the cell.
 	{"quoted lone cr", []byte("name,note\rAnn,\"line1\rline2\"\r"), "name,note\nAnn,\"line1\nline2\"\n", UTF8, 0, 0},
-	// Invalid UTF-8 within the 64 KiB prefix: the whole prefix is judged, so
-	// the file is Windows-1252 even though "Zoë" was valid UTF-8 (mixed files
-	// are garbage either way; late damage is TestDecodeInvalidAfterPrefix).
-	{"mixed within prefix", []byte("name\nZoë\nA\xff\xfeB\n"), "name\nZoÃ«\nAÿþB\n", Windows1252, 0, 0},
 	// With a BOM the file is UTF-8 by declaration: invalid bytes are replaced.
 	{"utf8 bom then invalid", []byte("\xEF\xBB\xBFname\r\nRen\xe9\r\n"), "name\r\nRen\uFFFD\r\n", UTF8BOM, 1, 2},
 	// Lines count CRLF as one break; in a file of LF lines a lone CR is data.
@@ -87,8 +81,38 @@ var decodeCases = []struct {
 	{"line counting, lone cr", []byte("\xEF\xBB\xBFa\rb\rc\rd\xff"), "a\nb\nc\nd\uFFFD", UTF8BOM, 1, 4},
 	// A U+FFFD encoded in the UTF-8 input is kept and not counted.
 	{"utf8 real fffd", []byte("a\uFFFDb"), "a\uFFFDb", UTF8, 0, 0},
-	// A truncated multi-byte rune at EOF: not UTF-8, so Windows-1252.
-	{"truncated rune at eof", []byte("ab\xc3"), "abÃ", Windows1252, 0, 0},
+}
+
+// refusedCases are too short, or too damaged, to tell their code page:
+// Decode refuses them with *AmbiguousError rather than guess.
+var refusedCases = []struct {
+	name string
+	in   []byte
+}{
+	// Invalid UTF-8 within the 64 KiB prefix: "Zoë" is valid UTF-8, the rest
+	// is not; no code page reads the whole as names.
+	{"mixed within prefix", []byte("name\nZoë\nA\xff\xfeB\n")},
+	// A truncated multi-byte rune at EOF: "abÃ", "ab├", "ab√"... all alike.
+	{"truncated rune at eof", []byte("ab\xc3")},
+	// An undefined Windows-1252 byte (0x81) beside one accented letter.
+	{"windows-1252 undefined", []byte("caf\xe9\n\x81x")},
+	// Symbols only: "€ 5 – paid…" in Windows-1252 is "Ç 5 û paidà" in CP850.
+	{"symbols only", []byte("email,note\r\na@x.example,\x80 5 \x96 paid\x85\r\n")},
+}
+
+func TestDecodeRefuses(t *testing.T) {
+	for _, tc := range refusedCases {
+		t.Run(tc.name, func(t *testing.T) {
+			rd, _, err := Decode(bytes.NewReader(tc.in))
+			var amb *AmbiguousError
+			if !errors.As(err, &amb) || rd != nil {
+				t.Fatalf("Decode = %v, %v; want nil, *AmbiguousError", rd, err)
+			}
+			if len(amb.Readings) < 2 || !strings.Contains(err.Error(), "--encoding "+string(amb.Readings[1].Encoding)) || !strings.Contains(err.Error(), "CSV UTF-8") {
+				t.Errorf("error does not show the candidates and the fix:\n%v", err)
+			}
+		})
+	}
 }
 
 func TestDecode(t *testing.T) {

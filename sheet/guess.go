@@ -305,3 +305,42 @@ func NumberColumn(cells, canonical []string, samples [][]string) (i int, mapTo, 
 	}
 	return -1, "", ""
 }
+
+// addressHeadings are headings of directory exports whose column holds
+// sign-in addresses: Microsoft 365 and Entra ID ("User principal name",
+// "UPN"), Google Workspace and Okta ("Login", "Username"), LDAP ("uid" is
+// not one: it is no address). Matched by Key.
+var addressHeadings = map[string]bool{}
+
+func init() {
+	for _, h := range []string{"User principal name", "UserPrincipalName", "UPN", "Principal name",
+		"Sign-in name", "Sign in name", "Sign-in address", "Sign-in", "Login", "Login name", "Logon name",
+		"Login email", "Username", "User name", "User ID", "Primary SMTP address", "SMTP address",
+		"Benutzerprinzipalname", "Anmeldename", "Benutzername", "Identifiant", "Nom d'utilisateur",
+		"Nombre de usuario", "Nome utente", "Nome de usuário", "Gebruikersnaam"} {
+		addressHeadings[Key(h)] = true
+	}
+}
+
+// EmailColumn finds, in a file that has no email column, the column that
+// holds the subscribers' addresses, so the refusal can give the exact
+// --map. cells are the input's header cells, samples[i] the first values
+// of cells[i]. A column qualifies when its values are addresses (see
+// Sniff), or when its heading is a directory's sign-in heading ("User
+// principal name", "UPN", "Sign-in name") and a value has an '@'. why ends
+// the sentence "column X ...". It returns i = -1 when none qualifies.
+func EmailColumn(cells []string, samples [][]string) (i int, why string) {
+	for i, cell := range cells {
+		var s []string
+		if i < len(samples) {
+			s = samples[i]
+		}
+		if Sniff(s) == LooksEmail {
+			return i, "holds email addresses"
+		}
+		if addressHeadings[Key(cell)] && slices.ContainsFunc(s, func(v string) bool { return strings.Contains(v, "@") }) {
+			return i, "holds sign-in addresses (a directory's user principal name)"
+		}
+	}
+	return -1, ""
+}

@@ -18,13 +18,17 @@ import (
 type mode uint8
 
 const (
-	modeUTF8     mode = iota // validate, replace invalid bytes
-	modeASCII                // only ASCII seen so far: the first non-ASCII byte picks UTF-8 or a code page
-	modeCP1252               // Windows-1252, one byte per character
-	modeUTF16LE              // UTF-16, little endian
-	modeUTF16BE              // UTF-16, big endian
-	modeMacRoman             // Mac Roman, one byte per character
+	modeUTF8    mode = iota // validate, replace invalid bytes
+	modeASCII               // only ASCII seen so far: the first non-ASCII byte picks UTF-8 or a code page
+	modeTable               // a single-byte code page, one table lookup per byte
+	modeUTF16LE             // UTF-16, little endian
+	modeUTF16BE             // UTF-16, big endian
+	modeMulti               // a multi-byte code page, through x/text (mbDecoder)
 )
+
+// ctrlZ is the end-of-file mark of MS-DOS programs, sometimes still written
+// after the last line. One at the very end of the input is dropped.
+const ctrlZ = 0x1A
 
 // decodeState is shared by a Decoder and its transformer: what the transformer
 // learns while streaming, the Decoder reports.
@@ -36,6 +40,7 @@ type decodeState struct {
 	firstLine int64
 	line      int64 // 1-based line of the next character written
 	prevCR    bool  // last character written was CR, so an LF now ends no new line
+	ctrlZ     bool  // a Ctrl-Z at the end of the input was dropped
 }
 
 // note updates line counting for a character about to be written.
@@ -76,19 +81,40 @@ var cp1252 = func() (t [256]rune) {
 	return t
 }()
 
-// byteDecoder handles the byte-oriented encodings: UTF-8, Windows-1252 and
-// Mac Roman.
+// byteDecoder handles the byte-oriented encodings: UTF-8 and every
+// single-byte code page (a table of 256 characters).
+//
+// Why by hand and not x/text's charmap decoders, which do the same table
+// lookup: x/text replaces undefined bytes without telling anyone, and we
+// count each replacement (Decoder.Replaced) with its line. Measured on the
+// same Windows-1252 input (go test -bench 'Decode|XText' ./sheet): x/text
+// alone decodes at about 780 MB/s but counts nothing; x/text followed by the
+// counting pass that mbDecoder does (BenchmarkXTextCounted) at about 280
+// MB/s; this single pass at about 425 MB/s (340 MB/s over 4 MiB with the
+// one-off weighing of the code page, BenchmarkDecode/windows-1252). So the
+// single-byte code pages stay here; the multi-byte ones (Shift-JIS, GBK,
+// Big5, CP949) are x/text's behind mbDecoder: their tables are large and
+// their files small.
 type byteDecoder struct {
 	st       *decodeState
 	mode     mode
 	initMode mode
+	tab      *[256]rune
+	// ahead returns the input after what the transformer has been given, at
+	// most a peek buffer's worth: the sample of a late decision.
+	ahead func() ([]byte, bool)
+	multi *mbDecoder // after a late decision for a multi-byte code page
 }
 
 func (d *byteDecoder) Reset() {
 	d.mode = d.initMode
+	d.multi = nil
 }
 
 func (d *byteDecoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err error) {
+	if d.multi != nil {
+		return d.multi.Transform(dst, src, atEOF)
+	}
 	st := d.st
 	for nSrc < len(src) {
 		c := src[nSrc]
@@ -96,7 +122,15 @@ func (d *byteDecoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, er
 			if nDst >= len(dst) {
 				return nDst, nSrc, transform.ErrShortDst
 			}
-			if c <= '\r' {
+			if c < ' ' { // one compare for the printable bytes
+				if c == ctrlZ && nSrc+1 == len(src) {
+					if !atEOF {
+						return nDst, nSrc, transform.ErrShortSrc // the end decides
+					}
+					st.ctrlZ = true
+					nSrc++
+					continue
+				}
 				st.note(rune(c))
 			} else {
 				st.prevCR = false
@@ -109,10 +143,8 @@ func (d *byteDecoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, er
 
 		r, size := utf8.RuneError, 1
 		switch d.mode {
-		case modeCP1252:
-			r = cp1252[c]
-		case modeMacRoman:
-			r = macRoman[c]
+		case modeTable:
+			r = d.tab[c]
 		default: // modeUTF8, modeASCII
 			if !atEOF && !utf8.FullRune(src[nSrc:]) {
 				return nDst, nSrc, transform.ErrShortSrc
@@ -121,17 +153,24 @@ func (d *byteDecoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, er
 			if d.mode == modeASCII {
 				// First non-ASCII byte: it decides for the rest of the input.
 				if r == utf8.RuneError && size == 1 {
-					d.mode, st.enc = modeCP1252, Windows1252
-					if st.crOnly {
-						d.mode, st.enc = modeMacRoman, MacRoman
+					page, err := d.late(src[:nSrc], src[nSrc:], atEOF)
+					if err != nil {
+						return nDst, nSrc, err
 					}
+					st.enc = page.enc
+					if page.mb != nil {
+						d.multi = newMBDecoder(st, page)
+						n1, n2, err := d.multi.Transform(dst[nDst:], src[nSrc:], atEOF)
+						return nDst + n1, nSrc + n2, err
+					}
+					d.mode, d.tab = modeTable, page.tab
 					continue // decode this byte again in the code page
 				}
 				d.mode = modeUTF8
 			}
 		}
 
-		// size 1: an invalid UTF-8 byte or an undefined Windows-1252 byte. A real
+		// size 1: an invalid UTF-8 byte or an undefined code page byte. A real
 		// U+FFFD in UTF-8 input has size 3 and is copied like any character.
 		if r == utf8.RuneError && size == 1 {
 			if len(dst)-nDst < utf8.RuneLen(utf8.RuneError) {
@@ -142,7 +181,7 @@ func (d *byteDecoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, er
 			nSrc += size
 			continue
 		}
-		if d.mode == modeCP1252 || d.mode == modeMacRoman {
+		if d.mode == modeTable {
 			if len(dst)-nDst < utf8.RuneLen(r) {
 				return nDst, nSrc, transform.ErrShortDst
 			}
@@ -157,6 +196,26 @@ func (d *byteDecoder) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, er
 		nSrc += size
 	}
 	return nDst, nSrc, nil
+}
+
+// late weighs the code pages for the first byte that is not UTF-8 after a
+// pure-ASCII start: the sample is the line it is on (before is what came
+// before it in src, all ASCII), the rest of src, and what the reader holds
+// beyond: at most one peek buffer, so the decision costs the same however
+// long the file. A tie is an *AmbiguousError from Read.
+func (d *byteDecoder) late(before, rest []byte, atEOF bool) (*codePage, error) {
+	if i := bytes.LastIndexAny(before, "\r\n"); i >= 0 {
+		before = before[i+1:]
+	}
+	sample := append(append([]byte{}, before...), rest...)
+	end := atEOF
+	if d.ahead != nil && !atEOF {
+		more, eof := d.ahead()
+		sample = append(sample, more...)
+		end = eof
+	}
+	// Lone CRs in the prefix or here earn Mac Roman its bonus.
+	return weigh(sample, end, d.st.crOnly || loneCROnly(sample), d.st.line)
 }
 
 // utf16Decoder turns UTF-16 code units into UTF-8, pairing surrogates.
