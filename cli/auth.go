@@ -25,8 +25,8 @@ const (
 	sandboxClientSecret = "sandbox-secret"
 )
 
-// loginOptions are auth login's flags.
-type loginOptions struct {
+// authLoginOptions are auth login's flags.
+type authLoginOptions struct {
 	credentials, clientID, scopes, secretFile, baseURL string
 	port                                               int
 	force, sandbox, noBrowser, scopesSet               bool
@@ -54,7 +54,7 @@ read-only call with the file and says whether a job would run.`,
 			return nil
 		},
 	}
-	cmd.AddCommand(inv.loginCommand(), inv.statusCommand())
+	cmd.AddCommand(inv.authLoginCommand(), inv.authStatusCommand())
 	return cmd
 }
 
@@ -67,8 +67,8 @@ func authFlag(fs *pflag.FlagSet, name, group, placeholder string) {
 	}
 }
 
-func (inv *invocation) loginCommand() *cobra.Command {
-	o := &loginOptions{}
+func (inv *invocation) authLoginCommand() *cobra.Command {
+	o := &authLoginOptions{}
 	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "authorize an integration in a browser and write the credentials file",
@@ -102,7 +102,7 @@ secret are then used unless given).`,
 				return nil
 			}
 			o.scopesSet = cmd.Flags().Changed("scopes")
-			inv.code, inv.err = runLogin(cmd.Context(), o, inv.env)
+			inv.code, inv.err = runAuthLogin(cmd.Context(), o, inv.env)
 			return nil
 		},
 	}
@@ -135,11 +135,11 @@ secret are then used unless given).`,
 	return cmd
 }
 
-// runLogin is auth login: the file is made ready first (refused when it
+// runAuthLogin is auth login: the file is made ready first (refused when it
 // exists, or when its folder would refuse it), then the browser's answer
 // is waited for and its code exchanged; only a login that worked leaves a
 // file.
-func runLogin(ctx context.Context, o *loginOptions, env Env) (int, error) {
+func runAuthLogin(ctx context.Context, o *authLoginOptions, env Env) (int, error) {
 	if o.credentials == "" {
 		return ExitUsage, usagef("auth login needs --credentials FILE: the file to write the client id, secret and refresh token to")
 	}
@@ -156,7 +156,7 @@ func runLogin(ctx context.Context, o *loginOptions, env Env) (int, error) {
 	if len(scopes) == 0 {
 		return ExitUsage, usagef("--scopes is empty: give at least one, e.g. --scopes %q", strings.Join(oauth.DefaultScopes, " "))
 	}
-	id, secret, err := loginClient(ctx, o, env)
+	id, secret, err := authLoginClient(ctx, o, env)
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -205,10 +205,10 @@ func runLogin(ctx context.Context, o *loginOptions, env Env) (int, error) {
 	return ExitOK, nil
 }
 
-// loginClient is the integration's client id and secret: the flags, else
+// authLoginClient is the integration's client id and secret: the flags, else
 // the file being replaced (--force), else the sandbox's, else asked on the
 // terminal, the secret without echo.
-func loginClient(ctx context.Context, o *loginOptions, env Env) (id, secret string, err error) {
+func authLoginClient(ctx context.Context, o *authLoginOptions, env Env) (id, secret string, err error) {
 	id = strings.TrimSpace(o.clientID)
 	var old oauth.File
 	if o.force {

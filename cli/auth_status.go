@@ -14,15 +14,15 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
 )
 
-// statusOptions are auth status's flags.
-type statusOptions struct {
+// authStatusOptions are auth status's flags.
+type authStatusOptions struct {
 	credentials, baseURL string
 	sandbox              bool
 	timeout              time.Duration
 }
 
-func (inv *invocation) statusCommand() *cobra.Command {
-	o := &statusOptions{}
+func (inv *invocation) authStatusCommand() *cobra.Command {
+	o := &authStatusOptions{}
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "say whether the credentials work: expiries, one read-only call",
@@ -44,7 +44,7 @@ allowed. No secret is shown. For the morning check before a nightly job, or in t
 				inv.code, inv.err = ExitUsage, usagef("unexpected argument %q: the file goes in --credentials FILE", args[0])
 				return nil
 			}
-			inv.code, inv.err = runStatus(cmd.Context(), o, inv.env)
+			inv.code, inv.err = runAuthStatus(cmd.Context(), o, inv.env)
 			return nil
 		},
 	}
@@ -61,10 +61,10 @@ allowed. No secret is shown. For the morning check before a nightly job, or in t
 	return cmd
 }
 
-// runStatus is auth status: exit 0 when a job would run with the file, 3
+// runAuthStatus is auth status: exit 0 when a job would run with the file, 3
 // when it would not. The report goes to standard output, the reason a job
 // would not run to standard error as the last line.
-func runStatus(ctx context.Context, o *statusOptions, env Env) (int, error) {
+func runAuthStatus(ctx context.Context, o *authStatusOptions, env Env) (int, error) {
 	if o.credentials == "" {
 		return ExitUsage, usagef("auth status needs --credentials FILE: the file auth login wrote")
 	}
