@@ -89,6 +89,7 @@ func newRoot(env Env) *invocation {
 		}
 		root.AddCommand(newCmd(inv))
 	}
+	root.AddCommand(inv.authCommand())
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "print the version",
