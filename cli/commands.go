@@ -27,7 +27,11 @@ type invocation struct {
 
 // commandOrder is the order help lists commands in: the table's, then
 // the tool's own.
-var commandOrder = append(command.Names(), "completion", "version", "help")
+var commandOrder = append(command.Names(), "auth", "completion", "version", "help")
+
+// subcommandOrder is the order of a command's subcommands in its help:
+// the first step first.
+var subcommandOrder = []string{"login", "status"}
 
 // newRoot builds the command tree of one invocation. Every output goes to
 // env: cobra falls back to os.Stdout and os.Stderr only when a writer is
@@ -294,7 +298,7 @@ func (inv *invocation) unknownCommand(name string) error {
 	if strings.ContainsAny(name, "./\\") {
 		return usagef("unknown command %q: the command comes first and the file goes in --input, e.g. wholesale-batch precheck --input %s --output results.csv", name, name)
 	}
-	names := command.Names()
+	names := append(command.Names(), "auth")
 	return usagef("unknown command %q: the commands are %s and %s (see wholesale-batch --help)", name, strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }
 
@@ -493,13 +497,18 @@ func editDistance(a, b string) int {
 	return d[len(x)][len(y)]
 }
 
-// sortCommands orders commands as commandOrder, others after by name.
+// sortCommands orders the root's commands as commandOrder, a command's
+// subcommands as subcommandOrder, others after by name.
 func sortCommands(cmds []*cobra.Command) {
 	rank := func(c *cobra.Command) int {
-		if i := slices.Index(commandOrder, c.Name()); i >= 0 {
+		order := commandOrder
+		if c.HasParent() && c.Parent().HasParent() {
+			order = subcommandOrder
+		}
+		if i := slices.Index(order, c.Name()); i >= 0 {
 			return i
 		}
-		return len(commandOrder)
+		return len(order)
 	}
 	slices.SortStableFunc(cmds, func(a, b *cobra.Command) int {
 		if ra, rb := rank(a), rank(b); ra != rb {

@@ -19,3 +19,20 @@ func TestConfirmationFlagsUnderTheirCommandsHeading(t *testing.T) {
 		}
 	}
 }
+
+// auth is listed among the commands, and its steps in the order they are
+// taken: login, then status.
+func TestAuthInHelpAndTheCommandList(t *testing.T) {
+	_, stdout, _ := run(t, nil, "--help")
+	if !strings.Contains(stdout, "\n  auth ") {
+		t.Errorf("root help lacks auth:\n%s", stdout)
+	}
+	_, stdout, _ = run(t, nil, "auth", "--help")
+	if l, s := strings.Index(stdout, "\n  login "), strings.Index(stdout, "\n  status "); l < 0 || s < 0 || l > s {
+		t.Errorf("auth help lists status before login:\n%s", stdout)
+	}
+	_, _, stderr := run(t, nil, "frobnicate")
+	if !strings.Contains(stderr, "remove and auth") {
+		t.Errorf("unknown command: %s", stderr)
+	}
+}
