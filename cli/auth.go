@@ -78,7 +78,8 @@ refresh token, which a nightly job then keeps renewed.
 
 Once, on the integration's page of the Webex developer portal: register the redirect URI
 http://127.0.0.1:48123/callback (or the port given with --port) and the scopes
-spark-admin:wholesale_subscribers_read and spark-admin:wholesale_subscribers_write. Then this
+spark-admin:wholesale_subscribers_read, spark-admin:wholesale_subscribers_write and
+spark-admin:wholesale_customers_read (for externalCustomerId columns). Then this
 command asks for the client secret without showing it (or reads --client-secret-file), opens the
 authorization page in a browser where it can and always prints its address: sign in as a partner
 administrator and accept. An existing file is replaced only with --force (its client id and

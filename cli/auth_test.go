@@ -204,7 +204,7 @@ func TestAuthLoginWritesCredentialsThatWork(t *testing.T) {
 	page := l.page(t)
 	q, _ := url.Parse(page)
 	if v := q.Query(); v.Get("redirect_uri") != redirect || v.Get("code_challenge_method") != "S256" || len(v.Get("state")) < 16 ||
-		v.Get("scope") != "spark-admin:wholesale_subscribers_read spark-admin:wholesale_subscribers_write" || v.Get("client_id") != oauthClient {
+		v.Get("scope") != "spark-admin:wholesale_subscribers_read spark-admin:wholesale_subscribers_write spark-admin:wholesale_customers_read" || v.Get("client_id") != oauthClient {
 		t.Errorf("authorization URL %s", page)
 	}
 	if got := browse(t, page); !strings.Contains(got, "is authorized") {

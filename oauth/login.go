@@ -23,8 +23,9 @@ import (
 )
 
 // DefaultScopes are the scopes a login asks for: the wholesale subscriber
-// calls' (API-NOTES, Auth).
-var DefaultScopes = []string{"spark-admin:wholesale_subscribers_read", "spark-admin:wholesale_subscribers_write"}
+// calls' (API-NOTES, Auth), and reading customers, which the look-up of an
+// externalCustomerId column (waves) lists.
+var DefaultScopes = []string{"spark-admin:wholesale_subscribers_read", "spark-admin:wholesale_subscribers_write", "spark-admin:wholesale_customers_read"}
 
 // CallbackPath is the loopback redirect's path: the integration registers
 // http://127.0.0.1:PORT/callback.
