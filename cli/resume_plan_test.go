@@ -42,6 +42,18 @@ func TestResumedPlanCountsWhatIsLeft(t *testing.T) {
 	if done == 0 || done >= n {
 		t.Fatalf("%d of %d provisioned before the interrupt", done, n)
 	}
+	// The interrupted run's summary says what it leaves, in one line that adds up.
+	left := regexp.MustCompile(`left +of (\d+) rows, (\d+) done(?:, (\d+) in doubt[^,]*)?, (\d+) not sent`).FindStringSubmatch(stderr.String())
+	if left == nil {
+		t.Fatalf("no line of what the interrupted run leaves:\n%s", stderr.String())
+	}
+	doubt := 0
+	if left[3] != "" {
+		doubt = atoiT(t, left[3])
+	}
+	if rows, sum := atoiT(t, left[1]), atoiT(t, left[2])+doubt+atoiT(t, left[4]); rows != n || sum != n {
+		t.Errorf("%q: %d rows, parts add up to %d, want %d", left[0], rows, sum, n)
+	}
 
 	// The resume, at a terminal, without --yes: the plan, then the question.
 	resume := make([]string, 0, len(args)+1)
@@ -59,9 +71,9 @@ func TestResumedPlanCountsWhatIsLeft(t *testing.T) {
 	if m == nil {
 		t.Fatalf("the resumed plan does not say what is left:\n%s", stderr.String())
 	}
-	left, all, earlier := atoiT(t, m[1]), atoiT(t, m[2]), atoiT(t, m[3])
-	if all != n || earlier != done || left != n-done {
-		t.Errorf("plan says %d of %d left, %d earlier; the earlier run provisioned %d of %d", left, all, earlier, done, n)
+	toGo, all, earlier := atoiT(t, m[1]), atoiT(t, m[2]), atoiT(t, m[3])
+	if all != n || earlier != done || toGo != n-done {
+		t.Errorf("plan says %d of %d left, %d earlier; the earlier run provisioned %d of %d", toGo, all, earlier, done, n)
 	}
 	if want := "Provision these " + strconv.Itoa(n-done) + " subscribers?"; !strings.Contains(stderr.String(), want) {
 		t.Errorf("the confirmation does not ask about the %d left:\n%s", n-done, stderr.String())

@@ -21,6 +21,7 @@ type Summary struct {
 	Outcomes   map[string]int // precheck outcome -> rows
 	Own        map[string]int // the outcome of the command's own step (Command.Own) -> rows
 	Unfinished int            // rows without a final answer (stopped run)
+	NotSent    int            // of which no request of their step left the machine
 	Resumed    int            // rows taken from an earlier run's journal
 	// NotSelected counts rows --rows, --match or --skip left out: not
 	// handled and not written (not in Rows).
@@ -75,6 +76,9 @@ func (s *Summary) Add(r pipeline.Result) {
 	}
 	if !r.Final {
 		s.Unfinished++
+		if r.Outcome == pipeline.NotSent || (r.Outcome == "" && r.Precheck == pipeline.NotSent) {
+			s.NotSent++
+		}
 	}
 	if r.Resumed {
 		s.Resumed++
@@ -245,6 +249,7 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	}
 	fmt.Fprintf(tw, "elapsed\t%s\n", f.Elapsed.Round(time.Millisecond))
 	f.printTail(tw)
+	s.printStopped(tw, f)
 	tw.Flush()
 	s.printCustomers(w)
 }
@@ -273,6 +278,21 @@ func (f RunFacts) printTail(tw io.Writer) {
 	if f.StopReason != "" {
 		fmt.Fprintf(tw, "stopped\t%s\n", f.StopReason)
 	}
+}
+
+// printStopped says, in one line that adds up, what a stopped run leaves:
+// rows done, rows in doubt (sent, no final answer: --resume looks them
+// up) and rows not sent.
+func (s *Summary) printStopped(tw io.Writer, f RunFacts) {
+	if f.StopReason == "" && s.Unfinished == 0 {
+		return
+	}
+	doubt := s.Unfinished - s.NotSent
+	line := fmt.Sprintf("of %d rows, %d done", s.Rows, s.Rows-s.Unfinished)
+	if doubt > 0 {
+		line += fmt.Sprintf(", %d in doubt (sent without a final answer: --resume looks them up)", doubt)
+	}
+	fmt.Fprintf(tw, "left\t%s, %d not sent\n", line, s.NotSent)
 }
 
 func sortedKeys(m map[string]int) []string {
