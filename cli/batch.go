@@ -66,6 +66,7 @@ type config struct {
 	tokenFile     string
 	credentials   string
 	sandbox       bool
+	sandboxState  string // --sandbox-state (sandbox.go)
 	maxRetries    int
 	retryFor      time.Duration
 	maxRetryAfter time.Duration
@@ -177,6 +178,7 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 		d.str(&cfg.credentials, "credentials", "", "", "FILE", "an integration's or service app's client id, secret and refresh token (JSON, mode 600): access tokens are refreshed as they expire, the file keeps the rotated refresh token; wins over --token-file and $WEBEX_TOKEN")
 		d.str(&cfg.tokenFile, "token-file", "", "", "FILE", "read the token from a file (refused if world-readable) instead of $WEBEX_TOKEN; wins over $WEBEX_TOKEN")
 		d.boolean(&cfg.sandbox, "sandbox", "", "run against the built-in fake API on loopback: no token, no network")
+		d.str(&cfg.sandboxState, "sandbox-state", "", "", "FILE", "with --sandbox: keep the sandbox's subscribers and customers in FILE from run to run (or $WHOLESALE_BATCH_SANDBOX_STATE); without it each sandbox run starts empty")
 		d.str(&cfg.onBehalfOf, "on-behalf-of", "", "", "ID", "sub-partner org, sent as onBehalfOfSubPartnerOrgId")
 		d.float(&cfg.rate, "rate", defaultRate, "N", "requests per second, all workers and retries included (0 = unlimited); lowered on 429, probed back up")
 		shows(d.integer(&cfg.concurrency, "concurrency", 0, "requests in flight at most; auto keeps --rate at up to 10 s latency (or --timeout), at most 512"), "auto")
