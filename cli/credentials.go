@@ -30,7 +30,8 @@ type auth struct {
 // an OAuth server that accepts the file's client and refresh token; the
 // file is then read and checked but never written (nor locked): the
 // sandbox's tokens are fake, and the file's real refresh token must
-// survive trying the cron line there.
+// survive trying the cron line there. --sandbox-state (sandbox.go) loads
+// the sandbox's state at the start and saves it when the run closes.
 func credentials(cfg *config, env Env) (auth, error) {
 	a := auth{baseURL: cfg.baseURL, close: func() {}}
 	var creds oauth.File
