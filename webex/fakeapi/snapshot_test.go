@@ -148,7 +148,9 @@ func TestRestoreRefuses(t *testing.T) {
 		return m
 	}
 	subs := func(m map[string]any) []any { return m["subscribers"].([]any) }
-	sub := func(m map[string]any, i int) map[string]any { return subs(m)[i].(map[string]any)["subscriber"].(map[string]any) }
+	sub := func(m map[string]any, i int) map[string]any {
+		return subs(m)[i].(map[string]any)["subscriber"].(map[string]any)
+	}
 	for _, c := range []struct {
 		name string
 		raw  string
