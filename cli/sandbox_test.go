@@ -2,8 +2,10 @@ package cli_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -224,12 +226,23 @@ func TestREADMEWavesInSandbox(t *testing.T) {
 // sandboxResults makes a result file of a sandbox provision without state.
 func sandboxResults(t *testing.T, dir string) string {
 	t.Helper()
+	return sandboxResultsWith(t, dir, "")
+}
+
+// sandboxResultsWith is sandboxResults keeping the sandbox in state, if
+// not "".
+func sandboxResultsWith(t *testing.T, dir, state string) string {
+	t.Helper()
 	in := filepath.Join(dir, "in.csv")
 	if err := os.WriteFile(in, []byte("email,externalCustomerId,package\nann@acme.example,ACME-01,webex_meetings\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "results.csv")
-	if code, stderr := sandboxRun(t, nil, "", "provision", "--sandbox", "--rate", "0", "--yes", "-i", in, "-o", out); code != cli.ExitOK {
+	args := []string{"provision", "--sandbox", "--rate", "0", "--yes", "-i", in, "-o", out}
+	if state != "" {
+		args = append(args, "--sandbox-state", state)
+	}
+	if code, stderr := sandboxRun(t, nil, "", args...); code != cli.ExitOK {
 		t.Fatalf("provision: exit %d\n%s", code, stderr)
 	}
 	return out
@@ -403,5 +416,55 @@ func TestSandboxStateNotSaved(t *testing.T) {
 	}
 	if got := counts(t, out, "provision_result"); got["provisioned"] != 1 {
 		t.Errorf("results: %v", got)
+	}
+}
+
+// TestSandboxStateKillNine: a run killed with SIGKILL in the middle leaves
+// the state of the run before it, whole, and its lock goes with it: the
+// next run reads that state.
+func TestSandboxStateKillNine(t *testing.T) {
+	bin := buildTool(t)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "sandbox.json")
+	first := sandboxResultsWith(t, dir, state)
+	before, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("email,externalCustomerId,package\n")
+	for i := range 400 {
+		fmt.Fprintf(&b, "user%d@globex.example,GLOBEX-7,webex_meetings\n", i)
+	}
+	in := filepath.Join(dir, "many.csv")
+	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "provision", "--sandbox", "--sandbox-state", state, "--rate", "50", "--yes", "-i", in, "-o", filepath.Join(dir, "many-out.csv"))
+	cmd.Env = append(os.Environ(), "WHOLESALE_BATCH_SANDBOX_STATE=")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Killed once it holds the state and has sent a while.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(dir, "many-out.csv.journal")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the run never started")
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	if after, _ := os.ReadFile(state); string(after) != string(before) {
+		t.Fatalf("a killed run changed the state file:\n%s", after)
+	}
+	out := filepath.Join(dir, "status.csv")
+	if code, stderr := sandboxRun(t, nil, "", "status", "--sandbox", "--sandbox-state", state, "--rate", "0", "-i", first, "-o", out); code != cli.ExitOK {
+		t.Fatalf("status after the kill: exit %d\n%s", code, stderr)
+	}
+	if got := counts(t, out, "provision_result"); got["provisioned"] != 1 {
+		t.Errorf("status after the kill: %v", got)
 	}
 }
