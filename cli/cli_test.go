@@ -342,7 +342,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"validate", "-i", in, "-o", out, "--exel"}, "did you mean --excel?"},
 		{[]string{"precheckk", "--input", in}, `unknown command "precheckk": did you mean precheck?`},
 		{[]string{"provison"}, "did you mean provision?"},
-		{[]string{"frobnicate"}, "the commands are precheck, validate and provision"},
+		{[]string{"frobnicate"}, "the commands are precheck, validate, provision, status, resend-consent, remove and auth"},
 		{[]string{"subscribers.csv"}, "the file goes in --input"},
 		{[]string{"help", "nosuch"}, `unknown command "nosuch"`},
 		{[]string{"validate", "-i", in, "-o", out, "--rate", "5"}, "--rate is a flag of precheck, provision, remove, resend-consent and status, not of validate"},

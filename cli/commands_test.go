@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"github.com/wholesale-batch/wholesale-batch/command"
 )
 
 func TestBuildVersion(t *testing.T) {
@@ -49,7 +50,7 @@ func TestBuildVersion(t *testing.T) {
 }
 
 func TestClosestFlag(t *testing.T) {
-	fs := newFlagSet(modeProvision, &config{})
+	fs := flagSetOf(command.Provision)
 	for name, want := range map[string]string{
 		"inptu":         "input",  // adjacent letters swapped
 		"Input":         "input",  // case
@@ -74,7 +75,7 @@ func TestClosestFlag(t *testing.T) {
 
 // runCommands are the commands of a run, with what each README table
 // covers.
-var runCommands = map[string]mode{"precheck": modePrecheck, "validate": modeValidate, "provision": modeProvision}
+var runCommands = map[string]*command.Command{"precheck": command.Precheck, "validate": command.Validate, "provision": command.Provision}
 
 var readmeTables = map[string][]string{
 	"Common to every command:": {"precheck", "validate", "provision"},
@@ -173,7 +174,7 @@ func TestREADMEFlagsAreTheHelp(t *testing.T) {
 				t.Errorf("%s --help lacks %q", name, left)
 			}
 		}
-		newFlagSet(m, &config{}).VisitAll(func(f *pflag.Flag) {
+		flagSetOf(m).VisitAll(func(f *pflag.Flag) {
 			if _, ok := flags[f.Name]; !ok {
 				t.Errorf("%s --%s is not in the README's flag tables", name, f.Name)
 			}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	"github.com/wholesale-batch/wholesale-batch/command"
 )
 
 // redactFlags is a flag set with secret-named flags of every kind: one
@@ -152,7 +153,7 @@ func TestManifestRedactsARun(t *testing.T) {
 	if got := toStrings(conf["map"]); !reflect.DeepEqual(got, []string{"E-mail=email"}) {
 		t.Errorf("config.map = %v", conf["map"])
 	}
-	fs := newFlagSet(modePrecheck, &config{})
+	fs := flagSetOf(command.Precheck)
 	fs.VisitAll(func(f *pflag.Flag) {
 		if _, ok := conf[f.Name]; !ok {
 			t.Errorf("config lacks --%s", f.Name)

@@ -57,7 +57,7 @@ func sandboxStatePath(cfg *config, env Env) string {
 func loadSandboxState(cfg *config, env Env, srv *fakeapi.Server) (*sandboxState, error) {
 	path := sandboxStatePath(cfg, env)
 	if path == "" {
-		if cfg.mode.followUp() && !cfg.quiet {
+		if cfg.cmd.FollowUp && !cfg.quiet {
 			fmt.Fprintf(env.Stderr, "wholesale-batch: --sandbox: each sandbox run starts empty, so it finds none of the subscribers an earlier sandbox run made; to keep them from run to run, give every run --sandbox-state FILE (or set %s)\n", sandboxStateEnv)
 		}
 		return nil, nil

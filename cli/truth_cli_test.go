@@ -433,7 +433,7 @@ func TestExistingOutputIsNotReplaced(t *testing.T) {
 	}{
 		{provisionArgs(srv, in2, out), "--output " + out},
 		{[]string{"precheck", "--base-url", srv.URL, "--input", in2, "--output", out, "--rate", "0"}, "--output " + out},
-		{[]string{"validate", "--input", in2, "--output", filepath.Join(dir, "new.csv"), "--retry-file", retry}, "--retry-file " + retry},
+		{[]string{"status", "--base-url", srv.URL, "--input", in2, "--output", filepath.Join(dir, "new.csv"), "--retry-file", retry}, "--retry-file " + retry},
 	} {
 		before := srv.Server.Stats().Requests
 		code, _, stderr := run(t, env, c.args...)
