@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/wholesale-batch/wholesale-batch/check"
+	"github.com/wholesale-batch/wholesale-batch/column"
 	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/journal"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
@@ -103,7 +105,10 @@ func executeProvision(ctx context.Context, o *provisionOptions, env Env) (int, e
 	// Pass 1: prechecks, journaled; nothing is written to the output yet.
 	// Customers named by externalCustomerId are resolved first, outside
 	// the journal, so a row's identity there is what it sends.
-	plan := newPlanCount(o.canary)
+	plan := newPlanCount(o.canary, func(r *pipeline.Row) bool {
+		_, ok := j.jr.lookup(journal.KindResult, r)
+		return ok
+	})
 	pass1 := j.chain((&tasks.Prechecker{Client: j.client}).Work, command.PrecheckStep,
 		j.debugRequests, o.fromPlan, func(w pipeline.Worker) pipeline.Worker { return j.jr.wrapKind(journal.KindPrecheck, w) }, customers.Resolve)
 	if err := j.run(ctx, pass1, plan.add, workers); err != nil {
@@ -258,15 +263,31 @@ func noted(r pipeline.Result, note string) pipeline.Result {
 // and, with --canary N, each customer's first N of them (by line).
 type planCount struct {
 	sum     *report.Summary
-	groups  map[[2]string]int
+	groups  map[[2]string]int // (customer as the partner knows it, package) -> rows
 	canaryN int
 	perCust map[string]int
 	canary  map[int]string // line -> customerId
+	// done tells a row an earlier run already provisioned (a --resume);
+	// earlier counts them: the plan and its confirmation count what is left.
+	done    func(*pipeline.Row) bool
+	earlier int
 }
 
-func newPlanCount(canaryN int) *planCount {
+func newPlanCount(canaryN int, done func(*pipeline.Row) bool) *planCount {
 	return &planCount{sum: report.NewSummary(command.Provision), groups: map[[2]string]int{}, canaryN: canaryN,
-		perCust: map[string]int{}, canary: map[int]string{}}
+		perCust: map[string]int{}, canary: map[int]string{}, done: done}
+}
+
+// customerLabel names a row's customer as the partner knows it: the
+// externalCustomerId the sheet gave, with the Webex id beside it.
+func customerLabel(f *column.Fields) string {
+	if ext := check.Trim(f.ExternalCustomerID); ext != "" {
+		if f.CustomerID == "" {
+			return ext
+		}
+		return ext + " (" + f.CustomerID + ")"
+	}
+	return f.CustomerID
 }
 
 // add counts a precheck result; results come in input order, so "first N"
@@ -274,8 +295,12 @@ func newPlanCount(canaryN int) *planCount {
 func (p *planCount) add(r pipeline.Result) error {
 	p.sum.Add(r)
 	if r.Precheck == pipeline.Passed {
+		if p.done != nil && p.done(r.Row) {
+			p.earlier++
+			return nil
+		}
 		cust := r.Row.Fields.CustomerID
-		p.groups[[2]string{cust, r.Row.Fields.Package}]++
+		p.groups[[2]string{customerLabel(&r.Row.Fields), r.Row.Fields.Package}]++
 		if p.perCust[cust] < p.canaryN {
 			p.perCust[cust]++
 			p.canary[r.Row.Line] = cust
@@ -284,12 +309,16 @@ func (p *planCount) add(r pipeline.Result) error {
 	return nil
 }
 
-func (p *planCount) total() int { return p.sum.Outcomes[pipeline.Passed] }
+// total is how many rows are left to provision.
+func (p *planCount) total() int { return p.sum.Outcomes[pipeline.Passed] - p.earlier }
 
 func (p *planCount) print(w io.Writer, max int64) {
 	s := p.sum
 	fmt.Fprintf(w, "precheck: %d rows: %d passed, %d failed, %d invalid, %d error\n", s.Rows,
 		s.Outcomes[pipeline.Passed], s.Outcomes[pipeline.Failed], s.Outcomes[pipeline.Invalid], s.Outcomes[pipeline.Error])
+	if p.earlier > 0 {
+		fmt.Fprintf(w, "%d of %d still to provision; %d done by the earlier run\n", p.total(), p.total()+p.earlier, p.earlier)
+	}
 	if p.total() == 0 {
 		fmt.Fprintln(w, "nothing to provision")
 		return
@@ -301,7 +330,7 @@ func (p *planCount) print(w io.Writer, max int64) {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+"\x00"+keys[i][1] < keys[j][0]+"\x00"+keys[j][1] })
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  customerId\tpackage\trows")
+	fmt.Fprintln(tw, "  customer\tpackage\trows")
 	for _, k := range keys {
 		fmt.Fprintf(tw, "  %s\t%s\t%d\n", k[0], orDash(k[1]), p.groups[k])
 	}
