@@ -144,6 +144,7 @@ func (g *rowFlags) check(*pflag.FlagSet) error {
 type apiFlags struct {
 	baseURL, credentials, tokenFile string
 	sandbox                         bool
+	sandboxState                    string // --sandbox-state (sandbox.go)
 	onBehalfOf                      string
 	rate                            float64
 	concurrency                     int
@@ -160,6 +161,7 @@ func (g *apiFlags) add(d *flagDefs) {
 	d.str(&g.credentials, "credentials", "", "", "FILE", "an integration's or service app's client id, secret and refresh token (JSON, mode 600): access tokens are refreshed as they expire, the file keeps the rotated refresh token; wins over --token-file and $WEBEX_TOKEN")
 	d.str(&g.tokenFile, "token-file", "", "", "FILE", "read the token from a file (refused if world-readable) instead of $WEBEX_TOKEN; wins over $WEBEX_TOKEN")
 	d.boolean(&g.sandbox, "sandbox", "", "run against the built-in fake API on loopback: no token, no network")
+	d.str(&g.sandboxState, "sandbox-state", "", "", "FILE", "with --sandbox: keep the sandbox's subscribers and customers in FILE from run to run (or $WHOLESALE_BATCH_SANDBOX_STATE); without it each sandbox run starts empty")
 	d.str(&g.onBehalfOf, "on-behalf-of", "", "", "ID", "sub-partner org, sent as onBehalfOfSubPartnerOrgId")
 	d.float(&g.rate, "rate", defaultRate, "N", "requests per second, all workers and retries included (0 = unlimited); lowered on 429, probed back up")
 	shows(d.integer(&g.concurrency, "concurrency", 0, "requests in flight at most; auto keeps --rate at up to 10 s latency (or --timeout), at most 512"), "auto")

@@ -230,6 +230,21 @@
 // another customer "ext-" + its id. Stats.CustomerListsByExternalID counts
 // the list requests per externalId, so a test can assert one look-up each.
 //
+// # Snapshots
+//
+// Server.Snapshot writes the state as versioned JSON (SnapshotFormat,
+// SnapshotVersion) and Server.Restore replaces a server's state with one,
+// so the tool's --sandbox-state can keep the sandbox between runs: the
+// stored subscribers (with their person ids, readiness times and creation
+// order), the bulk blocks (their Bulk, and only the items that changed or
+// were removed: a block of 250,000 stays small), the customers, the
+// first-requests tags already spent, and the counters that number new
+// subscriber and customer ids, so a restored server never gives an id
+// twice. Stats, listing cursors, rate-limit tokens and OAuth tokens belong
+// to one run and are not kept. Restore is all or nothing: a snapshot that
+// is not JSON, of another format or version, or inconsistent is refused
+// with an error wrapping ErrSnapshot, and the server keeps its state.
+//
 // # OAuth
 //
 // With Options.OAuth the fake also plays the Webex token endpoint, for the

@@ -55,7 +55,7 @@ type Options struct {
 	OAuth *OAuth
 	// Customers seeds the registry the customer routes answer from, in
 	// list order (see AddCustomer). nil means DefaultCustomers(), what
-	// --sandbox gets; an empty non-nil slice means no customers.
+	// --sandbox starts from; an empty non-nil slice means no customers.
 	Customers []Customer
 	// Bulk seeds large customers cheaply: each entry adds its N
 	// subscribers as AddBulk does.
