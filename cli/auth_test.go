@@ -193,6 +193,7 @@ func entries(t *testing.T, dir string) []string {
 // refresh token that a precheck run then spends (its access token made
 // to expire), and auth status says a job would run.
 func TestAuthLoginWritesCredentialsThatWork(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	redirect := "http://127.0.0.1:" + strconv.Itoa(port) + "/callback"
 	srv := codeFake(t, fakeapi.OAuth{RedirectURIs: []string{redirect}})
@@ -253,6 +254,7 @@ func TestAuthLoginWritesCredentialsThatWork(t *testing.T) {
 // Every way the browser's answer or the code can fail ends in one clear
 // line, exit 3, and no file: not even a temporary one.
 func TestAuthLoginFailuresWriteNothing(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name    string
 		cfg     fakeapi.OAuth
@@ -335,6 +337,7 @@ func lastLine(s string) string {
 // What is refused before any browser is involved: exit 2, no URL
 // printed, no file written, an existing file untouched.
 func TestAuthLoginRefusesUpFront(t *testing.T) {
+	t.Parallel()
 	srv := codeFake(t, fakeapi.OAuth{})
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -384,6 +387,7 @@ func TestAuthLoginRefusesUpFront(t *testing.T) {
 // not replaced either: the new one is linked into place, never renamed
 // over. And an interrupt while waiting ends the login with no file.
 func TestAuthLoginNeverReplacesAFileThatAppeared(t *testing.T) {
+	t.Parallel()
 	srv := codeFake(t, fakeapi.OAuth{})
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "creds.json")
@@ -420,6 +424,7 @@ func TestAuthLoginNeverReplacesAFileThatAppeared(t *testing.T) {
 // here $BROWSER, a script that records what it was given; with
 // --no-browser it is only printed.
 func TestAuthLoginOpensTheBrowser(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("the browser stand-in is a shell script")
 	}
@@ -457,6 +462,7 @@ func TestAuthLoginOpensTheBrowser(t *testing.T) {
 // same file): the file replaced with the new refresh token, keeping the
 // integration it held.
 func TestAuthLoginPromptAndForce(t *testing.T) {
+	t.Parallel()
 	srv := codeFake(t, fakeapi.OAuth{})
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "creds.json")
@@ -493,6 +499,7 @@ func TestAuthLoginPromptAndForce(t *testing.T) {
 // auth status: exit 0 when a job would run, 3 when it would not, the last
 // line saying why and the fix; never a secret.
 func TestAuthStatusExitCodes(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name  string
 		cfg   fakeapi.OAuth
@@ -538,6 +545,7 @@ func TestAuthStatusExitCodes(t *testing.T) {
 // A 403 names the scopes the token needs; a login that asked for others
 // leads to it, end to end.
 func TestAuthStatusNamesTheScopes(t *testing.T) {
+	t.Parallel()
 	srv := codeFake(t, fakeapi.OAuth{})
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "creds.json")
@@ -561,6 +569,7 @@ func TestAuthStatusNamesTheScopes(t *testing.T) {
 // A file that is not there, or readable by others, is "would not run";
 // no --credentials, or a base URL in clear text, a usage error.
 func TestAuthStatusBadFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	open := filepath.Join(dir, "open.json")
 	os.WriteFile(open, []byte(fmt.Sprintf(`{"client_id": %q, "client_secret": %q, "refresh_token": %q}`, oauthClient, oauthSecret, oauthRefresh)), 0o644)
@@ -586,6 +595,7 @@ func TestAuthStatusBadFile(t *testing.T) {
 // with --sandbox --credentials, and auth status --sandbox, which never
 // writes the file.
 func TestAuthSandbox(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	creds := filepath.Join(dir, "creds.json")
 	l := startLogin(t, "", false, "--sandbox", "--credentials", creds, "--port", "0")

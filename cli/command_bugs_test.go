@@ -35,6 +35,7 @@ func brokenAPI(t *testing.T) *fakeapi.Running { return fake(t, fakeapi.Options{F
 var noRetries = []string{"--rate", "0", "--max-retries", "0", "--retry-for", "0", "--yes"}
 
 func TestResendConsentErrorsAreNotEveryRowPassed(t *testing.T) {
+	t.Parallel()
 	srv := brokenAPI(t)
 	in := provisionedFile(t, 2)
 	dir := t.TempDir()
@@ -54,6 +55,7 @@ func TestResendConsentErrorsAreNotEveryRowPassed(t *testing.T) {
 }
 
 func TestFollowUpErrorsGoToTheRetryFile(t *testing.T) {
+	t.Parallel()
 	srv := brokenAPI(t)
 	for _, cmd := range []string{"resend-consent", "remove", "status"} {
 		in := provisionedFile(t, 2)
@@ -74,6 +76,7 @@ func TestFollowUpErrorsGoToTheRetryFile(t *testing.T) {
 }
 
 func TestFollowUpBreakerTrips(t *testing.T) {
+	t.Parallel()
 	srv := brokenAPI(t)
 	for _, cmd := range []string{"resend-consent", "remove", "status"} {
 		in := provisionedFile(t, 40)
@@ -90,6 +93,7 @@ func TestFollowUpBreakerTrips(t *testing.T) {
 }
 
 func TestStatusOutputIsResendConsentInput(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	dir := t.TempDir()
 	in := writeFile(t, "in.csv", "email,package\nann+pending@acme.example,webex_meetings\n")
@@ -121,6 +125,7 @@ func TestStatusOutputIsResendConsentInput(t *testing.T) {
 }
 
 func TestUnknownCommandListsEveryCommand(t *testing.T) {
+	t.Parallel()
 	code, _, stderr := run(t, nil, "frobnicate")
 	if code != cli.ExitUsage {
 		t.Fatalf("exit %d", code)
@@ -138,6 +143,7 @@ func TestUnknownCommandListsEveryCommand(t *testing.T) {
 // and 40 trip the breaker (exit 3). validate sends nothing: its rows are
 // invalid instead. A command added to the table needs its arguments here.
 func TestEveryCommandThroughRun(t *testing.T) {
+	t.Parallel()
 	srv := brokenAPI(t)
 	args := map[string]func(in string) []string{
 		"precheck": func(in string) []string { return []string{"--input", in} },
@@ -208,6 +214,7 @@ func TestEveryCommandThroughRun(t *testing.T) {
 // The debug log shows the precheck body of the commands that send one,
 // not of the follow-ups, which send none.
 func TestDebugLogsOnlyBodiesSent(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := provisionedFile(t, 1)
 	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "status", "--base-url", srv.URL, "--input", in,

@@ -15,6 +15,7 @@ import (
 )
 
 func TestBuildVersion(t *testing.T) {
+	t.Parallel()
 	info := func(version string, settings ...string) func() (*debug.BuildInfo, bool) {
 		return func() (*debug.BuildInfo, bool) {
 			bi := &debug.BuildInfo{Main: debug.Module{Path: "github.com/wholesale-batch/wholesale-batch", Version: version}}
@@ -50,6 +51,7 @@ func TestBuildVersion(t *testing.T) {
 }
 
 func TestClosestFlag(t *testing.T) {
+	t.Parallel()
 	fs := flagSetOf(command.Provision)
 	for name, want := range map[string]string{
 		"inptu":         "input",  // adjacent letters swapped
@@ -137,6 +139,7 @@ func readmeFlags(t *testing.T) map[string]readmeFlag {
 // help of exactly the commands its table names, with the same shorthand,
 // placeholder and default, and every flag of a command is in the README.
 func TestREADMEFlagsAreTheHelp(t *testing.T) {
+	t.Parallel()
 	flags := readmeFlags(t)
 	if len(flags) < 30 {
 		t.Fatalf("only %d flags read from the README", len(flags))
@@ -186,6 +189,7 @@ func TestREADMEFlagsAreTheHelp(t *testing.T) {
 // with real placeholders (none named after a Go type), examples, lines
 // that fit the width except example commands.
 func TestEveryHelpScreen(t *testing.T) {
+	t.Parallel()
 	root := newRoot(Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}).root
 	goType := regexp.MustCompile(`--[a-z-]+ (value|string|int|int64|float|float64|duration|stringArray)\b`)
 	var visit func(cmd *cobra.Command)

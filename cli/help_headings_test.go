@@ -8,6 +8,7 @@ import (
 // Every flag is listed under its own command's heading: remove's --yes and
 // --max-remove are not "Provisioning".
 func TestConfirmationFlagsUnderTheirCommandsHeading(t *testing.T) {
+	t.Parallel()
 	for cmd, heading := range map[string]string{"provision": "Provisioning:", "remove": "Removal:", "resend-consent": "Consent email:"} {
 		_, stdout, _ := run(t, nil, cmd, "--help")
 		i := strings.Index(stdout, heading)
@@ -23,6 +24,7 @@ func TestConfirmationFlagsUnderTheirCommandsHeading(t *testing.T) {
 // auth is listed among the commands, and its steps in the order they are
 // taken: login, then status.
 func TestAuthInHelpAndTheCommandList(t *testing.T) {
+	t.Parallel()
 	_, stdout, _ := run(t, nil, "--help")
 	if !strings.Contains(stdout, "\n  auth ") {
 		t.Errorf("root help lacks auth:\n%s", stdout)

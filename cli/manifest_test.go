@@ -32,6 +32,7 @@ func redactFlags() *pflag.FlagSet {
 }
 
 func TestRedactArgs(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		in, want []string
@@ -79,6 +80,7 @@ func TestRedactArgs(t *testing.T) {
 }
 
 func TestFlagConfig(t *testing.T) {
+	t.Parallel()
 	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
 	fs.String("token-file", "", "")
 	fs.String("client-secret", "", "")
@@ -109,6 +111,7 @@ func TestFlagConfig(t *testing.T) {
 // file's path is hidden in the command line and the config, a
 // secret-named flag not given is "" in the config, every flag is there.
 func TestManifestRedactsARun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.csv")
 	if err := os.WriteFile(in, []byte("email\nann@acme.example\n"), 0o600); err != nil {

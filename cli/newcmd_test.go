@@ -26,6 +26,7 @@ func flagSetOf(c *command.Command) *pflag.FlagSet {
 // Each command's flags parse into its own options, without running: the
 // runF a test gives gets them checked.
 func TestNewCmdParsesWithoutRunning(t *testing.T) {
+	t.Parallel()
 	// parse runs args through a root whose command of that name is the
 	// one build makes.
 	parse := func(build func(inv *invocation) *cobra.Command, args ...string) (int, error) {

@@ -19,6 +19,7 @@ import (
 // "21 of 40 still to provision; 19 done by the earlier run", and the
 // number asked about is the 21, not the 40.
 func TestResumedPlanCountsWhatIsLeft(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	const n = 40
 	in := emailsFile(t, n)
@@ -95,6 +96,7 @@ func atoiT(t *testing.T, s string) int {
 // The plan names a customer the way the partner knows it: the sheet's
 // externalCustomerId, with the Webex id beside it, never the id alone.
 func TestPlanNamesCustomersByExternalID(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email,externalCustomerId\nann@acme.example,acme-001\nbob@acme.example,acme-001\n")
 	out := filepath.Join(t.TempDir(), "out.csv")

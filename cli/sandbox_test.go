@@ -252,6 +252,7 @@ func sandboxResultsWith(t *testing.T, dir, state string) string {
 // subscribers up says once, without a state file, that it starts empty
 // and how to keep its state; with one, or quiet, or for provision, not.
 func TestSandboxStartsEmptyNote(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	results := sandboxResults(t, dir)
 	for i, c := range []struct {
@@ -289,6 +290,7 @@ func TestSandboxStartsEmptyNote(t *testing.T) {
 // (exit 2) before anything is sent, naming the fix, and leaves the file
 // and the output as they were.
 func TestSandboxStateRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	results := sandboxResults(t, dir)
 	for _, c := range []struct {
@@ -347,6 +349,7 @@ func TestSandboxStateRefused(t *testing.T) {
 // is narrowed, the flag wins over the variable, and nothing but the file
 // is left beside it.
 func TestSandboxStateFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	results := sandboxResults(t, dir)
 	states := t.TempDir()
@@ -379,6 +382,7 @@ func TestSandboxStateFile(t *testing.T) {
 // (its directory is gone) is said on stderr, and the rows are still
 // written.
 func TestSandboxStateNotSaved(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	states := filepath.Join(t.TempDir(), "states")
 	if err := os.Mkdir(states, 0o700); err != nil {
@@ -423,6 +427,7 @@ func TestSandboxStateNotSaved(t *testing.T) {
 // the state of the run before it, whole, and its lock goes with it: the
 // next run reads that state.
 func TestSandboxStateKillNine(t *testing.T) {
+	t.Parallel()
 	bin := buildTool(t)
 	dir := t.TempDir()
 	state := filepath.Join(dir, "sandbox.json")

@@ -122,6 +122,7 @@ func walkResult(cmd *command.Command, outcome string) pipeline.Result {
 // outcome of each command, the exit code, the retry file, the breaker, the
 // summary, the manifest's counts and the report's headline.
 func TestEveryCommandOutcome(t *testing.T) {
+	t.Parallel()
 	var names []string
 	for _, cmd := range command.Table {
 		names = append(names, cmd.Name)
@@ -264,6 +265,7 @@ func walkOutcome(t *testing.T, cmd *command.Command, outcome string, w want) {
 // The README's table of what exit 0 needs names, for each command of the
 // table, its outcome column and every outcome that reaches its aim.
 func TestReadmeExitTableIsTheCommandTable(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
