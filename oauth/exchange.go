@@ -54,7 +54,7 @@ func (s *Source) ask(ctx context.Context, f File) (got File, used string, lost t
 		if !webex.Retryable(a.status, a.transport) {
 			return f, "", lost, err
 		}
-		wait := p.Backoff(n, a.retryAfter, a.hasRetryAfter)
+		wait := p.Backoff(n, webex.RetryAfter{Wait: a.retryAfter, Given: a.hasRetryAfter})
 		if n >= p.MaxAttempts && s.now().Sub(start)+wait > p.RetryFor {
 			return f, "", lost, fmt.Errorf("refreshing the access token failed %d times over %v: %w", n, s.now().Sub(start).Round(time.Second), err)
 		}

@@ -321,9 +321,9 @@ func (c *Client) do(ctx context.Context, k call) (CallInfo, reply, error) {
 				bn = min(n, healthyBackoffStep)
 			}
 			if apiErr != nil {
-				wait = c.retry.Backoff(bn, apiErr.RetryAfter, apiErr.HasRetryAfter)
+				wait = c.retry.Backoff(bn, RetryAfter{Wait: apiErr.RetryAfter, Given: apiErr.HasRetryAfter})
 			} else {
-				wait = c.retry.Backoff(bn, 0, false)
+				wait = c.retry.Backoff(bn, NoRetryAfter)
 			}
 		}
 		retry := retryable && c.mayRetry(n, time.Since(first)+wait)

@@ -82,16 +82,23 @@ func transient(err error) bool {
 // errAttemptTimeout marks an attempt cut off by the per-request timeout.
 var errAttemptTimeout = errors.New("request timed out")
 
+// RetryAfter is what a server's Retry-After header said: the wait, and
+// whether it was given at all ("Retry-After: 0" is "now", not "none").
+type RetryAfter struct {
+	Wait  time.Duration
+	Given bool
+}
+
+// NoRetryAfter is an answer without Retry-After.
+var NoRetryAfter = RetryAfter{}
+
 // Backoff returns how long to wait before attempt n+1 after attempt n (n>=1)
 // failed. A server's Retry-After wins (capped); otherwise capped exponential
 // backoff with full jitter, so workers that failed together do not retry together.
-func (p RetryPolicy) Backoff(n int, retryAfter time.Duration, hasRetryAfter bool) time.Duration {
+func (p RetryPolicy) Backoff(n int, ra RetryAfter) time.Duration {
 	p = p.withDefaults()
-	if hasRetryAfter {
-		if retryAfter > p.MaxRetryAfter {
-			retryAfter = p.MaxRetryAfter
-		}
-		return retryAfter
+	if ra.Given {
+		return min(ra.Wait, p.MaxRetryAfter)
 	}
 	ceiling := p.BaseDelay
 	for i := 1; i < n && ceiling < p.MaxDelay; i++ {

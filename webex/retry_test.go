@@ -95,7 +95,7 @@ func TestBackoffJitterAndGrowth(t *testing.T) {
 			const samples = 2000
 			var sum, hi time.Duration
 			for range samples {
-				d := c.policy.Backoff(c.n, 0, false)
+				d := c.policy.Backoff(c.n, webex.NoRetryAfter)
 				if d < 0 || d > c.ceiling {
 					t.Fatalf("Backoff(%d) = %v, outside [0, %v]", c.n, d, c.ceiling)
 				}
@@ -132,14 +132,14 @@ func TestBackoffRetryAfter(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := c.policy.Backoff(c.n, c.ra, true); got != c.want {
+			if got := c.policy.Backoff(c.n, webex.RetryAfter{Wait: c.ra, Given: true}); got != c.want {
 				t.Errorf("Backoff(%d, %v, true) = %v, want %v", c.n, c.ra, got, c.want)
 			}
 		})
 	}
 	// Without hasRetryAfter the value is ignored and jittered backoff applies.
 	for range 100 {
-		if got := p.Backoff(1, time.Hour, false); got > 100*time.Millisecond {
+		if got := p.Backoff(1, webex.RetryAfter{Wait: time.Hour}); got > 100*time.Millisecond {
 			t.Fatalf("Backoff(1, 1h, false) = %v, want at most BaseDelay", got)
 		}
 	}
