@@ -19,10 +19,11 @@ type canaryVerdicts struct {
 	mu     sync.Mutex
 	done   map[string]int    // customer -> canaries that went well
 	failed map[string]string // customer -> why its rows are held back
+	names  map[string]string // customer -> as the partner knows it (customerLabel)
 }
 
 func newCanaryVerdicts(lines map[int]string) *canaryVerdicts {
-	return &canaryVerdicts{byLine: lines, done: map[string]int{}, failed: map[string]string{}}
+	return &canaryVerdicts{byLine: lines, done: map[string]int{}, failed: map[string]string{}, names: map[string]string{}}
 }
 
 func (c *canaryVerdicts) isCanary(row *pipeline.Row) bool {
@@ -36,6 +37,7 @@ func (c *canaryVerdicts) add(r pipeline.Result) error {
 	cust := c.byLine[r.Row.Line]
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.names[cust] = customerLabel(&r.Row.Fields)
 	if r.Outcome == pipeline.Provisioned || r.Outcome == pipeline.Pending {
 		c.done[cust]++
 		return nil
@@ -94,10 +96,14 @@ func (c *canaryVerdicts) lines() []string {
 	defer c.mu.Unlock()
 	var out []string
 	for _, k := range keys {
+		name := k
+		if n := c.names[k]; n != "" {
+			name = n
+		}
 		if why, bad := c.failed[k]; bad {
-			out = append(out, fmt.Sprintf("%s: %s: its other rows are skipped", orDash(k), why))
+			out = append(out, fmt.Sprintf("%s: %s: its other rows are skipped", orDash(name), why))
 		} else {
-			out = append(out, fmt.Sprintf("%s: %d provisioned or pending: its other rows go", orDash(k), c.done[k]))
+			out = append(out, fmt.Sprintf("%s: %d provisioned or pending: its other rows go", orDash(name), c.done[k]))
 		}
 	}
 	return out

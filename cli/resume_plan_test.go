@@ -101,11 +101,14 @@ func TestPlanNamesCustomersByExternalID(t *testing.T) {
 	in := writeFile(t, "in.csv", "email,externalCustomerId\nann@acme.example,acme-001\nbob@acme.example,acme-001\n")
 	out := filepath.Join(t.TempDir(), "out.csv")
 	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "provision", "--base-url", srv.URL, "--input", in, "--output", out,
-		"--package", "webex_meetings", "--yes", "--rate", "0")
+		"--package", "webex_meetings", "--yes", "--rate", "0", "--canary", "1")
 	if code != cli.ExitOK {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	if !regexp.MustCompile(`(?m)^  acme-001 \(\S+\)\s+webex_meetings\s+2$`).MatchString(stderr) {
 		t.Errorf("the plan does not name the customer by its externalId:\n%s", stderr)
+	}
+	if !regexp.MustCompile(`(?m)^  acme-001 \(\S+\): 1 provisioned or pending: its other rows go$`).MatchString(stderr) {
+		t.Errorf("the canary line does not name the customer by its externalId:\n%s", stderr)
 	}
 }

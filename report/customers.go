@@ -113,11 +113,17 @@ func (s *Summary) printCustomers(w io.Writer) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "customer\texternalId\trows\tpassed\tfailed\tinvalid\terror\tprovisioned\tpending\tskipped")
+	// The partner's own id first, as they know the customer; the Webex id,
+	// 40 to 84 characters of base64, last, beside it.
+	fmt.Fprintln(tw, "customer\trows\tpassed\tfailed\tinvalid\terror\tprovisioned\tpending\tskipped\tcustomerId")
 	for _, c := range cs {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", dash(c.ID), dash(c.ExternalID), c.Rows,
+		name, id := c.ExternalID, c.ID
+		if name == "" {
+			name, id = c.ID, ""
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", dash(name), c.Rows,
 			c.Precheck[pipeline.Passed], c.Precheck[pipeline.Failed], c.Precheck[pipeline.Invalid], c.Precheck[pipeline.Error],
-			c.Provision[pipeline.Provisioned], c.Provision[pipeline.Pending], c.Provision[pipeline.Skipped])
+			c.Provision[pipeline.Provisioned], c.Provision[pipeline.Pending], c.Provision[pipeline.Skipped], dash(id))
 	}
 	tw.Flush()
 	if s.customersDropped > 0 {
