@@ -143,6 +143,7 @@ var commandFiles = map[*command.Command]func(*invocation) *cobra.Command{
 	command.Status:        func(inv *invocation) *cobra.Command { return newCmdStatus(inv, nil) },
 	command.ResendConsent: func(inv *invocation) *cobra.Command { return newCmdResendConsent(inv, nil) },
 	command.Remove:        func(inv *invocation) *cobra.Command { return newCmdRemove(inv, nil) },
+	command.Export:        func(inv *invocation) *cobra.Command { return newCmdExport(inv, nil) },
 }
 
 // runCommand is the cobra command of one table entry: its help text, the flags

@@ -78,6 +78,9 @@ var outcomeWants = map[string]map[string]want{
 		pipeline.Error:    {exit: 1, exitPending: 1, retry: true, retryFailed: true, judged: true, broken: true, summary: "remove error", counts: "remove"},
 		pipeline.NotSent:  {exit: 1, exitPending: 1, retry: true, retryFailed: true, summary: "remove not_sent", counts: "remove"},
 	},
+	"export": {
+		command.Exported: {exit: 0, judged: true, summary: "export exported", counts: "export"},
+	},
 }
 
 // headlines are the report's words when every row reached the aim.
@@ -88,6 +91,7 @@ var headlines = map[string]string{
 	"status":         "Every subscriber is provisioned.",
 	"resend-consent": "Every row was sent the consent email, or needs none.",
 	"remove":         "Every row was removed, or skipped as made by no run.",
+	"export":         "Every subscriber listed was exported.",
 }
 
 // walkResult is a row of cmd ending in outcome (the names of outcomeWants).

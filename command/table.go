@@ -9,6 +9,7 @@ const (
 	ProvisionColumn  = "provision_result"
 	ConsentColumn    = "consent_result"
 	RemoveColumn     = "remove_result"
+	ExportColumn     = "export_result"
 	LastStatusChange = "last_status_change"
 )
 
@@ -110,5 +111,17 @@ var (
 		AllReached: "Every row was removed, or skipped as made by no run."}
 )
 
+// Export lists subscribers into a file the other commands read: each one
+// listed is a row, exported. A page that fails stops the run (exit 3), so
+// no outcome of its own says so.
+var Export = &Command{Name: "export", NoInput: true,
+	Own: &Step{Column: ExportColumn, Label: "export", Counts: "export", field: ownField, Outcomes: []Outcome{
+		{Name: Exported, Doc: "the subscriber is in the file", Goal: Reached, Health: pipeline.Healthy},
+	}},
+	AllReached: "Every subscriber listed was exported."}
+
+// Exported is export's one outcome.
+const Exported = "exported"
+
 // Table lists the commands in the order help shows them.
-var Table = []*Command{Precheck, Validate, Provision, Status, ResendConsent, Remove}
+var Table = []*Command{Precheck, Validate, Provision, Status, ResendConsent, Remove, Export}
