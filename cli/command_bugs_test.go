@@ -149,6 +149,7 @@ func TestEveryCommandThroughRun(t *testing.T) {
 		"resend-consent": func(in string) []string { return []string{"--input", in, "--yes", "--older-than", "0s"} },
 		"remove":         func(in string) []string { return []string{"--input", in, "--yes"} },
 		"export":         func(string) []string { return []string{"--customer-id", "c1"} },
+		"update":         func(in string) []string { return []string{"--input", in, "--yes", "--to", "webex_suite"} },
 	}
 	for _, cmd := range command.Table {
 		argsOf, ok := args[cmd.Name]

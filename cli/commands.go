@@ -144,6 +144,7 @@ var commandFiles = map[*command.Command]func(*invocation) *cobra.Command{
 	command.ResendConsent: func(inv *invocation) *cobra.Command { return newCmdResendConsent(inv, nil) },
 	command.Remove:        func(inv *invocation) *cobra.Command { return newCmdRemove(inv, nil) },
 	command.Export:        func(inv *invocation) *cobra.Command { return newCmdExport(inv, nil) },
+	command.Update:        func(inv *invocation) *cobra.Command { return newCmdUpdate(inv, nil) },
 }
 
 // runCommand is the cobra command of one table entry: its help text, the flags
