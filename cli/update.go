@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,6 +65,12 @@ func updateRun(ctx context.Context, o *updateOptions, env Env) (int, error) {
 	verb := "to update (each is looked up first: those already on their package are left unchanged)"
 	if o.revert {
 		verb = "to put back on their previous_package (each is looked up first)"
+		o.needsResults = func(h pipeline.Header) error {
+			if !slices.Contains(h.Raw[:h.First], command.PreviousPackage) {
+				return usagef("%s has no previous_package column: --revert takes the output of update; nothing was sent", o.input)
+			}
+			return nil
+		}
 	}
 	return runFollowUp(ctx, &o.config, env, followUp{
 		work: func(j *job) pipeline.Worker {

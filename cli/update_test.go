@@ -155,11 +155,17 @@ func TestUpdateLimits(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2 naming %s\n%s", extra, code, extra[0], stderr)
 		}
 	}
+	// --revert on a file that is not update's output (the export).
+	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "update", "--revert", "--input", in, "--output", filepath.Join(t.TempDir(), "o.csv"),
+		"--yes", "--base-url", srv.URL)
+	if code != cli.ExitUsage || !strings.Contains(stderr, "previous_package") {
+		t.Errorf("--revert on an export: exit %d\n%s", code, stderr)
+	}
 	if st := srv.Server.Stats(); st.Updates != 0 {
 		t.Errorf("%d PUTs sent by refused runs", st.Updates)
 	}
 	out := filepath.Join(t.TempDir(), "o.csv")
-	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "update", "--input", in, "--output", out, "--to", "webex_suite",
+	code, _, stderr = run(t, map[string]string{"WEBEX_TOKEN": token}, "update", "--input", in, "--output", out, "--to", "webex_suite",
 		"--yes", "--max-update", "15", "--base-url", srv.URL, "--rate", "0", "--concurrency", "1")
 	if code != cli.ExitPartial || srv.Server.Stats().Updates != 15 {
 		t.Errorf("--max-update 15: exit %d, %d PUTs\n%s", code, srv.Server.Stats().Updates, stderr)
