@@ -230,13 +230,13 @@ func (j *job) finishList(ctx context.Context, runErr error, rows int) (int, erro
 
 // exportText is its help.
 var exportText = commandText{
-	short: "list the subscribers of customers into a CSV the other commands read",
+	short: "list subscribers into a CSV the other commands take as input",
 	long: `Read-only. Lists the subscribers of the customers named by --customer-id or
 --external-customer-id, or of every customer the token sees (--all-customers, which lists the
 customers first), 100 a page through the one rate limiter, and writes them as they arrive, laid out
 as a result file of status: line, email, provision_result (as status writes it), error_codes and
 message (the errors the subscriber carries), subscriber_id, subscriber_status, last_status_change,
-then input_email, customerId, externalCustomerId, package, personId and created. The file is input
+export_result, then input_email, customerId, externalCustomerId, package, personId and created. The file is input
 for status, resend-consent and remove. An interrupt
 keeps the pages written and says the export is partial (exit 3).`,
 	usage: "wholesale-batch export --customer-id ID | --external-customer-id X | --all-customers --output FILE [flags]",

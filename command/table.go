@@ -120,6 +120,7 @@ var Export = &Command{Name: "export", NoInput: true,
 	Own: &Step{Column: ExportColumn, Label: "export", Counts: "export", field: ownField, Outcomes: []Outcome{
 		{Name: Exported, Doc: "the subscriber is in the file", Goal: Reached, Health: pipeline.Healthy},
 	}},
+	Extra:      []string{ExportColumn},
 	AllReached: "Every subscriber listed was exported."}
 
 // Exported is export's one outcome.

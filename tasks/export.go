@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
@@ -14,7 +15,7 @@ import (
 // the result columns first (line, email, precheck_result empty,
 // provision_result as status writes it, the subscriber's errors[] as
 // error_codes and message, subscriber_id, subscriber_status,
-// last_status_change), then the subscriber's own data as input columns
+// last_status_change, export_result), then the subscriber's own data as input columns
 // (the email again as input_email, as every result file names it).
 type ExportRecord struct {
 	Line             int    `csv:"line"`
@@ -26,6 +27,7 @@ type ExportRecord struct {
 	SubscriberID     string `csv:"subscriber_id"`
 	SubscriberStatus string `csv:"subscriber_status"`
 	LastStatusChange string `csv:"last_status_change"`
+	ExportResult     string `csv:"export_result"` // exported: the command's outcome column
 
 	InputEmail         string `csv:"input_email"`
 	CustomerID         string `csv:"customerId"`
@@ -42,7 +44,7 @@ func Record(line int, s webex.Subscriber) ExportRecord {
 		pkg = s.Packages[0]
 	}
 	rec := ExportRecord{Line: line, Email: s.Email, ProvisionResult: provisionResultOf(s.Status),
-		SubscriberID: s.ID, SubscriberStatus: s.Status, LastStatusChange: s.LastStatusChange,
+		SubscriberID: s.ID, SubscriberStatus: s.Status, LastStatusChange: s.LastStatusChange, ExportResult: command.Exported,
 		InputEmail: s.Email, CustomerID: s.CustomerID, ExternalCustomerID: s.ExternalCustomerID, Package: pkg,
 		PersonID: s.PersonID, Created: s.Created}
 	var codes, items []string
