@@ -16,6 +16,7 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
+	"github.com/wholesale-batch/wholesale-batch/sheet"
 	"github.com/wholesale-batch/wholesale-batch/tasks"
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
@@ -120,7 +121,7 @@ func exportRun(ctx context.Context, o *exportOptions, env Env) (int, error) {
 // flushed.
 type exportWriter struct {
 	open    func() (io.Writer, func() error, error)
-	out     *gocsv.SafeCSVWriter
+	out     gocsv.CSVWriter
 	buf     *bufio.Writer
 	closeFn func() error
 	rows    int
@@ -137,7 +138,7 @@ func (w *exportWriter) page(subs []webex.Subscriber) error {
 			return err
 		}
 		w.buf, w.closeFn = bufio.NewWriter(f), closeFn
-		w.out = gocsv.NewSafeCSVWriter(csv.NewWriter(w.buf))
+		w.out = safeCells{csv.NewWriter(w.buf)}
 		if err := gocsv.MarshalCSV(recs, w.out); err != nil {
 			return err
 		}
@@ -148,6 +149,18 @@ func (w *exportWriter) page(subs []webex.Subscriber) error {
 	}
 	w.rows += len(recs)
 	return w.buf.Flush()
+}
+
+// safeCells writes each cell as the result files do (sheet.SafeCell): a
+// value Excel would run as a formula gets a leading quote, which the input
+// reader takes off again.
+type safeCells struct{ *csv.Writer }
+
+func (s safeCells) Write(rec []string) error {
+	for i := range rec {
+		rec[i] = sheet.SafeCell(rec[i], false)
+	}
+	return s.Writer.Write(rec)
 }
 
 func (w *exportWriter) close() error {

@@ -228,3 +228,27 @@ func TestExportMemoryFlat(t *testing.T) {
 	}
 	t.Logf("heap in use grew at most %d MB; file %d MB", (int64(peak.Load())-int64(base.HeapInuse))>>20, st.Size()>>20)
 }
+
+// A subscriber's errors[] are written as codes and words, and a value a
+// spreadsheet would run as a formula is quoted, as in every result file.
+func TestExportErrorsAndFormulaCells(t *testing.T) {
+	srv := fake(t, fakeapi.Options{Customers: []fakeapi.Customer{{ID: "c1"}}})
+	srv.Server.AddSubscriber(fakeapi.Subscriber{ID: "s1", Email: "ann@acme.example", CustomerID: "c1", Packages: []string{"webex_calling"},
+		Status: "error", Errors: []fakeapi.ErrorItem{{ErrorCode: 7001, Description: `=HYPERLINK("http://evil.example")`}}})
+	out := filepath.Join(t.TempDir(), "s.csv")
+	if code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "export", "--customer-id", "c1", "-o", out, "--base-url", srv.URL, "--rate", "0"); code != cli.ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	rows := readCSV(t, out)
+	if len(rows) != 1 || rows[0]["error_codes"] != "7001" || rows[0]["message"] != `7001: =HYPERLINK("http://evil.example")` || rows[0]["provision_result"] != "error" {
+		t.Errorf("rows %v", rows)
+	}
+	srv.Server.AddSubscriber(fakeapi.Subscriber{ID: "s2", Email: "bob@acme.example", CustomerID: "c1", Packages: []string{"webex_calling"},
+		Status: "provisioned", ExternalCustomerID: "=1+1"})
+	if code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "export", "--customer-id", "c1", "-o", out, "--overwrite", "--base-url", srv.URL, "--rate", "0"); code != cli.ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if b, _ := os.ReadFile(out); !strings.Contains(string(b), ",'=1+1,") {
+		t.Errorf("a formula cell is written as it is:\n%s", b)
+	}
+}
