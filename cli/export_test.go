@@ -252,3 +252,23 @@ func TestExportErrorsAndFormulaCells(t *testing.T) {
 		t.Errorf("a formula cell is written as it is:\n%s", b)
 	}
 }
+
+// --status is sent with every page: only the 40 pending subscribers.
+func TestExportStatusFilter(t *testing.T) {
+	srv := twoCustomers(t)
+	out := filepath.Join(t.TempDir(), "pending.csv")
+	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "export", "--all-customers", "--status", "pending_user_migration",
+		"-o", out, "--base-url", srv.URL, "--rate", "0")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	rows := readCSV(t, out)
+	for _, r := range rows {
+		if r["subscriber_status"] != "pending_user_migration" || r["provision_result"] != "pending" {
+			t.Fatalf("row %v", r)
+		}
+	}
+	if len(rows) != 40 {
+		t.Errorf("%d rows, want the 40 pending", len(rows))
+	}
+}
