@@ -154,11 +154,27 @@ func TestEveryCommandThroughRun(t *testing.T) {
 		"status":         func(in string) []string { return []string{"--input", in} },
 		"resend-consent": func(in string) []string { return []string{"--input", in, "--yes", "--older-than", "0s"} },
 		"remove":         func(in string) []string { return []string{"--input", in, "--yes"} },
+		"export":         func(string) []string { return []string{"--customer-id", "c1"} },
+		"update":         func(in string) []string { return []string{"--input", in, "--yes", "--to", "webex_suite"} },
 	}
 	for _, cmd := range command.Table {
 		argsOf, ok := args[cmd.Name]
 		if !ok {
 			t.Errorf("%s: no arguments in TestEveryCommandThroughRun", cmd.Name)
+			continue
+		}
+		if cmd.NoInput {
+			// Its rows are the API's pages: the first fails, the run
+			// stops (exit 3) and leaves no file.
+			out := filepath.Join(t.TempDir(), "out.csv")
+			a := append([]string{cmd.Name, "--output", out}, argsOf("")...)
+			a = append(a, "--base-url", srv.URL, "--rate", "0", "--max-retries", "0", "--retry-for", "0")
+			if code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, a...); code != cli.ExitAborted {
+				t.Errorf("%s against a broken API: exit %d, want 3\n%s", cmd.Name, code, stderr)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s: a run whose first page failed left %s", cmd.Name, out)
+			}
 			continue
 		}
 		// The first step errs (provision's precheck: nothing is provisioned).

@@ -148,6 +148,8 @@ var commandFiles = map[*command.Command]func(*invocation) *cobra.Command{
 	command.Status:        func(inv *invocation) *cobra.Command { return newCmdStatus(inv, nil) },
 	command.ResendConsent: func(inv *invocation) *cobra.Command { return newCmdResendConsent(inv, nil) },
 	command.Remove:        func(inv *invocation) *cobra.Command { return newCmdRemove(inv, nil) },
+	command.Export:        func(inv *invocation) *cobra.Command { return newCmdExport(inv, nil) },
+	command.Update:        func(inv *invocation) *cobra.Command { return newCmdUpdate(inv, nil) },
 }
 
 // runCommand is the cobra command of one table entry: its help text, the flags
@@ -367,7 +369,9 @@ func (inv *invocation) flagOwners(cmd *cobra.Command, name string) string {
 	case len(owners) == 0:
 		return ""
 	case cmd == inv.root:
-		return fmt.Sprintf("flags go after the command: wholesale-batch %s --%s ...", owners[0], name)
+		// The example names the command most runs use: the first in help's order.
+		first := slices.MinFunc(owners, func(a, b string) int { return rankOf(a) - rankOf(b) })
+		return fmt.Sprintf("flags go after the command: wholesale-batch %s --%s ...", first, name)
 	}
 	list := owners[0]
 	if n := len(owners); n > 1 {
@@ -495,6 +499,14 @@ func editDistance(a, b string) int {
 		}
 	}
 	return d[len(x)][len(y)]
+}
+
+// rankOf is a root command's place in commandOrder (others after).
+func rankOf(name string) int {
+	if i := slices.Index(commandOrder, name); i >= 0 {
+		return i
+	}
+	return len(commandOrder)
 }
 
 // sortCommands orders the root's commands as commandOrder, a command's

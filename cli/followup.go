@@ -25,6 +25,10 @@ type followUp struct {
 	// needs, when set, is what the input must be: a result file whose rows
 	// have a provision_result; a plain list is refused with these words.
 	needs string
+	// planHead and planKey, when set, replace the plan's package column
+	// (update: "from → to").
+	planHead string
+	planKey  func(*pipeline.Row) string
 }
 
 // runFollowUp runs a follow-up command: the same pipeline, limiter,
@@ -83,6 +87,9 @@ func (j *job) showPlan(ctx context.Context, f followUp) (int, error) {
 			if p, _, err := check.Package(pkg); err == nil {
 				pkg = p // "Webex Suite" and webex_suite are one package
 			}
+			if f.planKey != nil {
+				pkg = f.planKey(&r)
+			}
 			groups[[2]string{r.Fields.CustomerID, pkg}]++
 			total++
 		}
@@ -118,7 +125,11 @@ func (j *job) showPlan(ctx context.Context, f followUp) (int, error) {
 	}
 	sort.Slice(keys, func(a, b int) bool { return keys[a][0]+"\x00"+keys[a][1] < keys[b][0]+"\x00"+keys[b][1] })
 	tw := tabwriter.NewWriter(j.stderr, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  customerId\tpackage\trows")
+	head := f.planHead
+	if head == "" {
+		head = "package"
+	}
+	fmt.Fprintf(tw, "  customerId\t%s\trows\n", head)
 	for _, k := range keys {
 		fmt.Fprintf(tw, "  %s\t%s\t%d\n", orDash(k[0]), orDash(k[1]), groups[k])
 	}

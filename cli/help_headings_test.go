@@ -9,7 +9,7 @@ import (
 // --max-remove are not "Provisioning".
 func TestConfirmationFlagsUnderTheirCommandsHeading(t *testing.T) {
 	t.Parallel()
-	for cmd, heading := range map[string]string{"provision": "Provisioning:", "remove": "Removal:", "resend-consent": "Consent email:"} {
+	for cmd, heading := range map[string]string{"provision": "Provisioning:", "remove": "Removal:", "resend-consent": "Consent email:", "update": "Update:"} {
 		_, stdout, _ := run(t, nil, cmd, "--help")
 		i := strings.Index(stdout, heading)
 		if i < 0 || !strings.Contains(stdout[i:], "--yes") {
@@ -34,7 +34,7 @@ func TestAuthInHelpAndTheCommandList(t *testing.T) {
 		t.Errorf("auth help lists status before login:\n%s", stdout)
 	}
 	_, _, stderr := run(t, nil, "frobnicate")
-	if !strings.Contains(stderr, "remove and auth") {
+	if !strings.Contains(stderr, "update and auth") {
 		t.Errorf("unknown command: %s", stderr)
 	}
 }

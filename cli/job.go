@@ -46,6 +46,8 @@ type job struct {
 	// --accept-pending (provision's) as reached, for the exit code.
 	acceptPending bool
 	bar           *progress
+	// made: a command without a results writer (export) created --output.
+	made bool
 
 	cleanup []func() // run by close, last first
 }
@@ -440,21 +442,22 @@ func (j *job) finish(runErr error) (int, error) {
 func (j *job) facts(runErr error) report.RunFacts {
 	f := report.RunFacts{
 		Elapsed:   time.Since(j.start),
-		Blank:     j.in.src.Blank(),
 		Requests:  j.st.requests.Load(),
 		Sending:   j.st.sending(),
 		Retries:   j.st.retries.Load(),
 		Throttled: j.st.throttled.Load(),
 		RowTied:   j.st.alone.Load(),
 		Output:    j.cfg.output,
-		Encoding:  encodingNote(j.in),
 		Offline:   j.client == nil,
+	}
+	if j.in != nil { // export reads none
+		f.Blank, f.Encoding = j.in.src.Blank(), encodingNote(j.in)
 	}
 	if j.limiter != nil {
 		ls := j.limiter.Stats()
 		f.RateLimit, f.RateNow, f.Burst = ls.Configured, ls.Current, ls.Burst
 	}
-	if j.cfg.output == "-" || j.out == nil {
+	if j.cfg.output == "-" || j.out == nil && !j.made {
 		f.Output = "" // standard output, or not created: the run stopped before its first row
 	}
 	for _, file := range []report.File{{Label: "report", Path: j.cfg.reportFile}, {Label: "manifest", Path: j.cfg.summaryJSON}, {Label: "retry file", Path: j.cfg.retryFile}} {
@@ -489,7 +492,7 @@ func (j *job) writeArtefacts(f report.RunFacts, code int) ([]report.File, []stri
 			m.Config["base-url"] = j.baseURL // the sandbox's, not the default it did not use
 		}
 		m.Outputs = report.ManifestOutputs{Results: j.cfg.output, Report: j.cfg.reportFile, SummaryJSON: j.cfg.summaryJSON, RetryFile: j.cfg.retryFile}
-		if j.out == nil {
+		if j.out == nil && !j.made {
 			m.Outputs.Results, m.Outputs.RetryFile = "", "" // not created: the run stopped before its first row
 		}
 		m.Input.Path = j.cfg.input

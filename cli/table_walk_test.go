@@ -78,6 +78,19 @@ var outcomeWants = map[string]map[string]want{
 		pipeline.Error:    {exit: 1, exitPending: 1, retry: true, retryFailed: true, judged: true, broken: true, summary: "remove error", counts: "remove"},
 		pipeline.NotSent:  {exit: 1, exitPending: 1, retry: true, retryFailed: true, summary: "remove not_sent", counts: "remove"},
 	},
+	"export": {
+		command.Exported: {exit: 0, judged: true, summary: "export exported", counts: "export"},
+	},
+	"update": {
+		command.Updated:   {exit: 0, judged: true, summary: "update updated", counts: "update"},
+		command.Unchanged: {exit: 0, judged: true, summary: "update unchanged", counts: "update"},
+		pipeline.NotFound: {exit: 1, exitPending: 1, judged: true, summary: "update not_found", counts: "update"},
+		pipeline.Skipped:  {exit: 1, exitPending: 1, summary: "update skipped", counts: "update"},
+		"capped":          {exit: 1, exitPending: 1, summary: "update skipped", counts: "update"},
+		pipeline.Failed:   {exit: 1, exitPending: 1, retryFailed: true, judged: true, summary: "update failed", counts: "update"},
+		pipeline.Error:    {exit: 1, exitPending: 1, retry: true, retryFailed: true, judged: true, broken: true, summary: "update error", counts: "update"},
+		pipeline.NotSent:  {exit: 1, exitPending: 1, retry: true, retryFailed: true, summary: "update not_sent", counts: "update"},
+	},
 }
 
 // headlines are the report's words when every row reached the aim.
@@ -88,6 +101,8 @@ var headlines = map[string]string{
 	"status":         "Every subscriber is provisioned.",
 	"resend-consent": "Every row was sent the consent email, or needs none.",
 	"remove":         "Every row was removed, or skipped as made by no run.",
+	"export":         "Every subscriber listed was exported.",
+	"update":         "Every row has its package.",
 }
 
 // walkResult is a row of cmd ending in outcome (the names of outcomeWants).

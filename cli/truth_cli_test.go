@@ -70,7 +70,7 @@ func manifestCounts(t *testing.T, path string) map[string]map[string]int {
 		t.Fatal(err)
 	}
 	out := map[string]map[string]int{}
-	for _, k := range []string{"precheck", "provision", "consent", "remove"} {
+	for _, k := range []string{"precheck", "provision", "consent", "remove", "export", "update"} {
 		var c map[string]int
 		_ = json.Unmarshal(m.Counts[k], &c)
 		out[k] = c

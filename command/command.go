@@ -148,6 +148,9 @@ type Command struct {
 	// FollowUp: it acts on subscribers an earlier run made; rows only name
 	// them, so the input's values are not checked as provisioning data.
 	FollowUp bool
+	// NoInput: its rows come from the API, not from an input file (export):
+	// no --input, no journal, no retry file; a failed page stops the run.
+	NoInput bool
 }
 
 // Steps are the command's steps in order.

@@ -9,6 +9,9 @@ const (
 	ProvisionColumn  = "provision_result"
 	ConsentColumn    = "consent_result"
 	RemoveColumn     = "remove_result"
+	ExportColumn     = "export_result"
+	UpdateColumn     = "update_result"
+	PreviousPackage  = "previous_package"
 	LastStatusChange = "last_status_change"
 )
 
@@ -110,5 +113,44 @@ var (
 		AllReached: "Every row was removed, or skipped as made by no run."}
 )
 
+// Export lists subscribers into a file the other commands read: each one
+// listed is a row, exported. A page that fails stops the run (exit 3), so
+// no outcome of its own says so.
+var Export = &Command{Name: "export", NoInput: true,
+	Own: &Step{Column: ExportColumn, Label: "export", Counts: "export", field: ownField, Outcomes: []Outcome{
+		{Name: Exported, Doc: "the subscriber is in the file", Goal: Reached, Health: pipeline.Healthy},
+	}},
+	Extra:      []string{ExportColumn},
+	AllReached: "Every subscriber listed was exported."}
+
+// Exported is export's one outcome.
+const Exported = "exported"
+
+// Update's own outcomes.
+const (
+	Updated   = "updated"
+	Unchanged = "unchanged"
+)
+
+// Update changes each row's package with a PUT, once: every row is looked
+// up first (its package now is previous_package, and a row already on its
+// package is unchanged), and a PUT whose answer was lost is looked up
+// again before anything else is sent.
+var Update = &Command{Name: "update", FollowUp: true,
+	Own: &Step{Column: UpdateColumn, Label: "update", Counts: "update", field: ownField,
+		InDoubt: "updating stopped before an answer came: the package may have changed", Outcomes: []Outcome{
+			{Name: Updated, Doc: "the subscriber has the row's package now", Goal: Reached, Health: pipeline.Healthy},
+			{Name: Unchanged, Doc: "it had that package already: nothing was sent", Goal: Reached, Health: pipeline.Healthy},
+			notFound,
+			{Name: pipeline.Skipped, Doc: "not updated: the row names no package (or, with --revert, none to put back), or --max-update was reached",
+				Issue: Issue{Label: "skipped", FromMessage: true}},
+			failed, errored, notSent,
+		}},
+	Extra:     []string{UpdateColumn, PreviousPackage},
+	ReadsBack: []string{"subscriber_id", "subscriber_status", UpdateColumn, PreviousPackage},
+	Prompt: &Prompt{Changes: "changes subscribers' packages",
+		Question: "Change the package of up to %d subscribers? Type yes to go ahead: ", NotDone: "no package was changed"},
+	AllReached: "Every row has its package."}
+
 // Table lists the commands in the order help shows them.
-var Table = []*Command{Precheck, Validate, Provision, Status, ResendConsent, Remove}
+var Table = []*Command{Precheck, Validate, Provision, Status, ResendConsent, Remove, Export, Update}

@@ -88,6 +88,8 @@ type Result struct {
 	SubscriberID     string `json:"subscriberId,omitempty"`
 	SubscriberStatus string `json:"subscriberStatus,omitempty"`
 	LastStatusChange string `json:"lastStatusChange,omitempty"` // as the API gave it
+	// PreviousPackage is update's: the package the subscriber had before.
+	PreviousPackage string `json:"previousPackage,omitempty"`
 	// RequestHash and CheckedAt record what a precheck answered and when,
 	// so a later provision --plan can trust it while the row is unchanged.
 	RequestHash string    `json:"requestHash,omitempty"`

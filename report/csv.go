@@ -44,8 +44,11 @@ func cell(cmd *command.Command, name string, r pipeline.Result) string {
 	if v, ok := cmd.Cell(name, r); ok {
 		return v
 	}
-	if name == LastStatusChange {
+	switch name {
+	case LastStatusChange:
 		return r.LastStatusChange
+	case command.PreviousPackage:
+		return r.PreviousPackage
 	}
 	return ""
 }

@@ -97,16 +97,18 @@ type ManifestCounts struct {
 	BlankRowsSkipped int            `json:"blankRowsSkipped"`
 	Unfinished       int            `json:"unfinished"`
 	Resumed          int            `json:"resumed"`
-	NotSelected      int            `json:"notSelected"` // rows --rows, --match and --skip left out
-	Precheck         map[string]int `json:"precheck"`    // outcome -> rows; the four outcomes always written
-	Provision        map[string]int `json:"provision"`   // provision (or status) outcome -> rows; {} when none
-	Consent          map[string]int `json:"consent"`     // resend-consent outcome -> rows; {} when none
-	Remove           map[string]int `json:"remove"`      // remove outcome -> rows; {} when none
+	NotSelected      int            `json:"notSelected"`      // rows --rows, --match and --skip left out
+	Precheck         map[string]int `json:"precheck"`         // outcome -> rows; the four outcomes always written
+	Provision        map[string]int `json:"provision"`        // provision (or status) outcome -> rows; {} when none
+	Consent          map[string]int `json:"consent"`          // resend-consent outcome -> rows; {} when none
+	Remove           map[string]int `json:"remove"`           // remove outcome -> rows; {} when none
+	Export           map[string]int `json:"export,omitempty"` // export outcome -> rows; only export's manifest
+	Update           map[string]int `json:"update,omitempty"` // update outcome -> rows; only update's manifest
 }
 
 // byKey is the counts map of a step's manifest key (command.Step.Counts).
 func (c *ManifestCounts) byKey(key string) *map[string]int {
-	return map[string]*map[string]int{"precheck": &c.Precheck, "provision": &c.Provision, "consent": &c.Consent, "remove": &c.Remove}[key]
+	return map[string]*map[string]int{"precheck": &c.Precheck, "provision": &c.Provision, "consent": &c.Consent, "remove": &c.Remove, "export": &c.Export, "update": &c.Update}[key]
 }
 
 // ManifestCode is how many rows carried one info or error code.
