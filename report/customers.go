@@ -115,15 +115,25 @@ func (s *Summary) printCustomers(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	// The partner's own id first, as they know the customer; the Webex id,
 	// 40 to 84 characters of base64, last, beside it.
-	fmt.Fprintln(tw, "customer\trows\tpassed\tfailed\tinvalid\terror\tprovisioned\tpending\tskipped\tcustomerId")
+	// Provisioning columns only for a command that provisions (or looks
+	// provisioning up): a precheck's would always read 0.
+	prov := s.Command.Own != nil && s.Command.Own.Counts == "provision"
+	head := "customer\trows\tpassed\tfailed\tinvalid\terror"
+	if prov {
+		head += "\tprovisioned\tpending\tskipped"
+	}
+	fmt.Fprintln(tw, head+"\tcustomerId")
 	for _, c := range cs {
 		name, id := c.ExternalID, c.ID
 		if name == "" {
 			name, id = c.ID, ""
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", dash(name), c.Rows,
-			c.Precheck[pipeline.Passed], c.Precheck[pipeline.Failed], c.Precheck[pipeline.Invalid], c.Precheck[pipeline.Error],
-			c.Provision[pipeline.Provisioned], c.Provision[pipeline.Pending], c.Provision[pipeline.Skipped], dash(id))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d", dash(name), c.Rows,
+			c.Precheck[pipeline.Passed], c.Precheck[pipeline.Failed], c.Precheck[pipeline.Invalid], c.Precheck[pipeline.Error])
+		if prov {
+			fmt.Fprintf(tw, "\t%d\t%d\t%d", c.Provision[pipeline.Provisioned], c.Provision[pipeline.Pending], c.Provision[pipeline.Skipped])
+		}
+		fmt.Fprintf(tw, "\t%s\n", dash(id))
 	}
 	tw.Flush()
 	if s.customersDropped > 0 {

@@ -58,3 +58,22 @@ func TestPerCustomerCounts(t *testing.T) {
 		t.Error("the report has no per-customer section")
 	}
 }
+
+// A precheck's per-customer table has no provisioning columns: they would
+// always read 0.
+func TestPerCustomerTableHasOnlyTheCommandsColumns(t *testing.T) {
+	for _, c := range []struct {
+		cmd  *command.Command
+		want bool
+	}{{command.Precheck, false}, {command.Provision, true}} {
+		s := report.NewSummary(c.cmd)
+		for _, cust := range []string{"c1", "c2"} {
+			s.Add(pipeline.Result{Row: &pipeline.Row{Fields: pipeline.Fields{Email: "x@y.z", CustomerID: cust}}, Precheck: pipeline.Passed, Final: true})
+		}
+		var out bytes.Buffer
+		s.Print(&out, report.RunFacts{Offline: true})
+		if got := strings.Contains(out.String(), "provisioned"); got != c.want {
+			t.Errorf("%s: provisioning columns shown %v:\n%s", c.cmd.Name, got, out.String())
+		}
+	}
+}
