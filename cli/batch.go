@@ -75,6 +75,7 @@ type config struct {
 	country       string
 	existingCall  bool
 	excel         bool
+	sheet, format string // --sheet of an .xlsx input, --format of the result
 	overwrite     bool
 	reportFile    string
 	summaryJSON   string
@@ -131,6 +132,8 @@ func newFlagSet(m mode, cfg *config) *pflag.FlagSet {
 	shows(d.value(&delimiterValue{r: &cfg.delimiter}, "delimiter", "CHAR", "input delimiter: , ; tab or |"), "sniffed")
 	shows(d.value(&encodingValue{e: &cfg.encoding}, "encoding", "NAME", "input encoding or code page when detection cannot tell or gets it wrong: "+sheet.EncodingNames), "detected")
 	d.value(&mapValue{maps: &cfg.maps}, "map", "HEADER=COLUMN", `map an input column to one of ours, e.g. "Work Phone=primaryPhoneNumber" (repeatable)`)
+	d.str(&cfg.sheet, "sheet", "", "", "NAME", "the worksheet of an .xlsx input to read (default: the first)")
+	d.str(&cfg.format, "format", "", "", "FORMAT", "the result file's format: csv or xlsx (default: by --output's extension)")
 	d.boolean(&cfg.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, E.164 numbers kept as text")
 	d.boolean(&cfg.overwrite, "overwrite", "", "replace --output, --report, --summary-json or --retry-file if it exists (a run never replaces an earlier run's file without it; --resume continues its own)")
 
@@ -223,6 +226,9 @@ func parseDelimiter(v string) (rune, error) {
 // encodingNote says how the input was read when it was not plain UTF-8,
 // and warns about bytes that could not be decoded.
 func encodingNote(in *input) string {
+	if in.book != nil {
+		return workbookNote(in)
+	}
 	var parts []string
 	switch enc := in.dec.Encoding(); enc {
 	case sheet.UTF8, sheet.UTF8BOM:
