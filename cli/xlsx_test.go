@@ -186,3 +186,130 @@ func TestValidateReadsAWorkbookAsThePersonSeesIt(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkbooksNotReadAreRefusedWithTheirSaveAs: each workbook that is not
+// an .xlsx, and each --sheet that cannot be read, is a usage error that
+// says what to do, before any output exists.
+func TestWorkbooksNotReadAreRefusedWithTheirSaveAs(t *testing.T) {
+	dir := t.TempDir()
+	ods := filepath.Join(dir, "sales.ods")
+	{
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
+		io.WriteString(w, "application/vnd.oasis.opendocument.spreadsheet")
+		w, _ = zw.Create("content.xml")
+		io.WriteString(w, "<office:document-content/>")
+		zw.Close()
+		os.WriteFile(ods, buf.Bytes(), 0o600)
+	}
+	notBook := filepath.Join(dir, "photos.zip")
+	{
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.Create("a.txt")
+		io.WriteString(w, "hello")
+		zw.Close()
+		os.WriteFile(notBook, buf.Bytes(), 0o600)
+	}
+	xls := writeFile(t, "sales.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"+strings.Repeat("\x00", 504))
+	book := salesBook(t)
+	csvIn := writeFile(t, "in.csv", "email\na@acme.example\n")
+	for _, c := range []struct {
+		name  string
+		args  []string
+		wants []string
+	}{
+		// .ods: LibreOffice's own menu
+		{"ods", []string{"--input", ods}, []string{".ods workbook", "LibreOffice Calc", "File > Save As", "Text CSV (.csv)"}},
+		// .xls: Excel's Save As to a format read
+		{"xls", []string{"--input", xls}, []string{".xls workbook", `"Excel Workbook (.xlsx)"`, "CSV UTF-8"}},
+		// a zip that is no workbook
+		{"zip", []string{"--input", notBook}, []string{"not an Excel workbook"}},
+		// a sheet the workbook does not have: its sheets are named
+		{"no such sheet", []string{"--input", book, "--sheet", "Leads"}, []string{`no sheet "Leads"`, `"Sales", "Other"`}},
+		// --sheet on a CSV
+		{"sheet of a csv", []string{"--input", csvIn, "--sheet", "Sales"}, []string{"--sheet Sales", "is not an .xlsx workbook"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out.csv")
+			code, _, stderr := run(t, nil, append([]string{"validate", "--output", out}, c.args...)...)
+			if code != cli.ExitUsage {
+				t.Fatalf("exit %d, want %d\n%s", code, cli.ExitUsage, stderr)
+			}
+			for _, w := range c.wants {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Error("a refused run left a result file")
+			}
+		})
+	}
+}
+
+// TestSheetFlagReadsAnotherSheet: --sheet reads the named tab, whatever
+// its case.
+func TestSheetFlagReadsAnotherSheet(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out.csv")
+	code, _, stderr := run(t, nil, "validate", "--input", salesBook(t), "--sheet", "other", "--output", out)
+	if code != cli.ExitPartial { // its "0012" is no address
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	rows := readCSV(t, out)
+	if len(rows) != 2 || rows[0]["email"] != "other@acme.example" || rows[0]["line"] != "2" || rows[1]["email"] != "0012" {
+		t.Errorf("rows %v, want other@acme.example on line 2", rows)
+	}
+}
+
+// TestPrecheckSandboxReadsAWorkbook: the rows of a workbook go to the API
+// like a CSV's, the #N/A row never does, a duplicate is caught, and the
+// retry file is a CSV of the person's header (see README, "Workbooks").
+func TestPrecheckSandboxReadsAWorkbook(t *testing.T) {
+	in := workbook(t, func(s bookStyles) string {
+		return salesSheet(s)[:strings.Index(salesSheet(s), "</sheetData>")] +
+			`<row r="10"><c r="A10" t="inlineStr"><is><t>ALICE@acme.example</t></is></c></row></sheetData>`
+	})
+	dir := t.TempDir()
+	out, retry := filepath.Join(dir, "out.csv"), filepath.Join(dir, "retry.csv")
+	code, _, stderr := run(t, nil, "precheck", "--sandbox", "--input", in, "--output", out, "--retry-file", retry, "--max-retries", "0")
+	if code != cli.ExitPartial {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	got := map[string]string{}
+	for _, r := range readCSV(t, out) {
+		got[r["line"]] = r["precheck_result"]
+		if r["line"] == "10" && !strings.Contains(r["message"], "line 4") {
+			t.Errorf("the duplicate on line 10 says %q, want line 4 named", r["message"])
+		}
+	}
+	want := map[string]string{"4": "passed", "5": "passed", "7": "passed", "8": "invalid", "9": "passed", "10": "invalid"}
+	for line, w := range want {
+		if got[line] != w {
+			t.Errorf("line %s: %q, want %q (all: %v)", line, got[line], w, got)
+		}
+	}
+	raw, err := os.ReadFile(retry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(string(raw), "\n"); first != "E-mail,First name,Last name,Telefon,extension,Start,Team,Internal" {
+		t.Errorf("retry file starts %q, want the sheet's header as CSV", first)
+	}
+}
+
+// TestWorkbookFromStandardInput: "-" reads a workbook too.
+func TestWorkbookFromStandardInput(t *testing.T) {
+	raw, err := os.ReadFile(salesBook(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(t.Context(), []string{"validate", "--input", "-", "--output", "-"}, cli.Env{
+		Stdin: bytes.NewReader(raw), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" },
+	})
+	if code != cli.ExitPartial || !strings.Contains(stdout.String(), "2026-12-04") || strings.Count(stdout.String(), "\n") != 6 {
+		t.Errorf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 
@@ -70,15 +71,20 @@ func OpenXLSX(path string, r io.Reader, opt XLSXOptions) (*XLSXRecords, error) {
 		var zf *zip.ReadCloser
 		if zf, err = zip.OpenReader(path); err == nil {
 			x.zr, x.zc = &zf.Reader, zf
-			x.f, err = excelize.OpenFile(path, o)
+			if isWorkbook(x.zr) {
+				x.f, err = excelize.OpenFile(path, o)
+			}
 		}
 	} else {
 		var b []byte
 		if b, err = io.ReadAll(r); err == nil {
-			if x.zr, err = zip.NewReader(bytes.NewReader(b), int64(len(b))); err == nil {
+			if x.zr, err = zip.NewReader(bytes.NewReader(b), int64(len(b))); err == nil && isWorkbook(x.zr) {
 				x.f, err = excelize.OpenReader(bytes.NewReader(b), o)
 			}
 		}
+	}
+	if err == nil && x.f == nil {
+		err = errNotWorkbook
 	}
 	if err != nil {
 		if x.zc != nil {
@@ -94,6 +100,12 @@ func OpenXLSX(path string, r io.Reader, opt XLSXOptions) (*XLSXRecords, error) {
 		return nil, err
 	}
 	return x, nil
+}
+
+// isWorkbook reports a zip archive that holds a workbook part.
+func isWorkbook(zr *zip.Reader) bool {
+	_, err := fs.Stat(zr, "xl/workbook.xml")
+	return err == nil
 }
 
 func (x *XLSXRecords) open(name string) error {
