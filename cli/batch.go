@@ -252,6 +252,9 @@ func encodingNote(in *input) string {
 // already parsed them (and reported unknown flags and bad values).
 func (cfg *config) check() error {
 	m := cfg.mode
+	if err := cfg.checkWorkbook(); err != nil {
+		return err
+	}
 	if cfg.rowsSpec != "" {
 		r, err := parseRows(cfg.rowsSpec)
 		if err != nil {

@@ -3,6 +3,8 @@ package cli
 import (
 	"bufio"
 	"fmt"
+	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
@@ -61,4 +63,42 @@ func workbookNote(in *input) string {
 		return fmt.Sprintf("read from sheet %q of the workbook", in.book.Sheet())
 	}
 	return fmt.Sprintf("read from sheet %q of the workbook's %d sheets (--sheet NAME reads another)", in.book.Sheet(), len(sheets))
+}
+
+// rowWriter is a result file's writer: CSV or workbook.
+type rowWriter interface {
+	Write(pipeline.Result) error
+	Flush() error
+}
+
+// resultWriter starts the result file in the format asked for: --format,
+// else by --output's extension.
+func resultWriter(out io.Writer, cfg *config, in *input) (rowWriter, error) {
+	if cfg.resultFormat() == "xlsx" {
+		return report.NewXLSXWriter(out, report.XLSXOptions{InputHeader: in.src.Header().Data(), Extra: extraColumns(cfg.mode)})
+	}
+	return report.NewCSVWriter(out, report.CSVOptions{InputHeader: in.src.Header().Data(), Excel: cfg.excel, Extra: extraColumns(cfg.mode)})
+}
+
+func (cfg *config) resultFormat() string {
+	if cfg.format != "" {
+		return strings.ToLower(cfg.format)
+	}
+	if strings.EqualFold(filepath.Ext(cfg.output), ".xlsx") {
+		return "xlsx"
+	}
+	return "csv"
+}
+
+// checkWorkbook checks the workbook flags.
+func (cfg *config) checkWorkbook() error {
+	switch strings.ToLower(cfg.format) {
+	case "", "csv", "xlsx":
+	default:
+		return usagef("--format must be csv or xlsx, got %q", cfg.format)
+	}
+	if strings.EqualFold(filepath.Ext(cfg.retryFile), ".xlsx") {
+		return usagef("--retry-file %s: the retry file is a CSV (the rows to send again, as read), even for a workbook input; name it .csv", cfg.retryFile)
+	}
+	return nil
 }
