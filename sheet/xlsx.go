@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -15,43 +17,40 @@ import (
 
 // XLSXOptions choose what OpenXLSX reads.
 type XLSXOptions struct {
-	// Sheet is the worksheet to read by its tab's name; "" reads the first.
+	// Sheet is the worksheet to read by its tab's name (any case); ""
+	// reads the first.
 	Sheet string
 }
 
-// xmlInMemory bounds how much of a workbook's XML excelize keeps in memory:
-// a larger part (the sheet of a big export, its shared strings) is
-// unzipped to a temporary file and read from there, so memory stays flat.
-const xmlInMemory = 1 << 20
-
-// unreadID is a number format id no workbook defines: a style pointed at it
-// makes excelize hand over a number's own digits (see patchFormats).
-const unreadID = 0x7FF0
-
-// XLSXRecords streams the rows of one worksheet of an .xlsx workbook with
-// excelize's Rows iterator: one row in memory at a time. It is a Records;
-// Close it (it removes excelize's temporary files).
+// XLSXRecords streams the rows of one worksheet of an .xlsx workbook: one
+// row in memory at a time, the sheet's XML read as it is unzipped (see
+// xmlScanner: excelize's own iterator was five times the cost of a CSV
+// run). It is a Records; Close it.
 //
 // Cells read as the person sees them in Excel, not as Excel stores them:
 // text is as typed (leading zeros kept), a number is its digits (never
-// 2.40555E+10; a number format of only zeros, "00000", is applied, since it
-// is how a postcode or an extension keeps its leading zeros), a date is
-// ISO 8601 (2026-12-04, with the time when it has one), a formula is its
-// cached value, TRUE and FALSE are words. A cell showing an error value
-// (#N/A, #REF!...) keeps that text and is named in Record.Errors; a hidden
-// row says so in Record.Notes.
+// 2.40555E+10, whatever its format; a format of only zeros, "00000", is
+// applied, since it is how a postcode or an extension shows its leading
+// zeros), a date is ISO 8601 (2026-12-04, with the time when its format
+// has one), a formula is its cached value, TRUE and FALSE are words. A
+// cell showing an error value (#N/A, #REF!...) keeps that text and is
+// named in Record.Errors; a hidden row says so in Record.Notes. The rows
+// below the first of a merged range show its value in its first column.
 type XLSXRecords struct {
-	f      *excelize.File
-	rows   *excelize.Rows
-	sheet  string
-	row    int
 	zr     *zip.Reader
-	sheets []string
-	zc     io.Closer // the archive opened for readFrame, when from a path
+	zc     io.Closer // the archive, when opened from a path
+	book   *book
+	sheet  string
+	part   io.ReadCloser
+	s      *xmlScanner
+	row    int
 	frame  frame
-	// open are the merged ranges the last row is in: the value of each
-	// one's first cell, shown in the rows below it.
-	spans []openMerge
+	spans  []openMerge
+	done   bool
+	text   []byte // the text of the element being read
+	cells  []string
+	errs   []CellError
+	hidden bool
 }
 
 // openMerge is a merged range being read, with its first cell's value.
@@ -64,40 +63,31 @@ type openMerge struct {
 // (standard input: the whole file is then held in memory, since a zip
 // archive is read from its end).
 func OpenXLSX(path string, r io.Reader, opt XLSXOptions) (*XLSXRecords, error) {
-	o := excelize.Options{UnzipXMLSizeLimit: xmlInMemory}
 	x := &XLSXRecords{}
 	var err error
 	if path != "" {
 		var zf *zip.ReadCloser
 		if zf, err = zip.OpenReader(path); err == nil {
 			x.zr, x.zc = &zf.Reader, zf
-			if isWorkbook(x.zr) {
-				x.f, err = excelize.OpenFile(path, o)
-			}
 		}
 	} else {
 		var b []byte
 		if b, err = io.ReadAll(r); err == nil {
-			if x.zr, err = zip.NewReader(bytes.NewReader(b), int64(len(b))); err == nil && isWorkbook(x.zr) {
-				x.f, err = excelize.OpenReader(bytes.NewReader(b), o)
-			}
+			x.zr, err = zip.NewReader(bytes.NewReader(b), int64(len(b)))
 		}
 	}
-	if err == nil && x.f == nil {
+	if err == nil && !isWorkbook(x.zr) || errors.Is(err, zip.ErrFormat) {
 		err = errNotWorkbook
 	}
-	if err != nil {
-		if x.zc != nil {
-			x.zc.Close()
-		}
-		if errors.Is(err, excelize.ErrWorkbookFileFormat) || errors.Is(err, zip.ErrFormat) || strings.Contains(err.Error(), "zip:") {
-			return nil, errNotWorkbook
-		}
-		return nil, fmt.Errorf("sheet: reading the workbook: %w", err)
+	if err == nil {
+		err = x.open(opt.Sheet)
 	}
-	if err := x.open(opt.Sheet); err != nil {
+	if err != nil {
 		_ = x.Close()
-		return nil, err
+		if errors.Is(err, errNotWorkbook) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("sheet: %w", err)
 	}
 	return x, nil
 }
@@ -109,40 +99,36 @@ func isWorkbook(zr *zip.Reader) bool {
 }
 
 func (x *XLSXRecords) open(name string) error {
-	list := x.f.GetSheetList()
-	x.sheets = list
-	if len(list) == 0 {
-		return errors.New("sheet: the workbook has no worksheet")
+	var err error
+	if x.book, err = readBook(x.zr); err != nil {
+		return err
 	}
+	list := x.Sheets()
+	if len(list) == 0 {
+		return errors.New("the workbook has no worksheet")
+	}
+	part := x.book.sheets[0].part
 	x.sheet = list[0]
 	if name != "" {
 		i := slices.IndexFunc(list, func(s string) bool { return strings.EqualFold(strings.TrimSpace(s), strings.TrimSpace(name)) })
 		if i < 0 {
-			return fmt.Errorf("sheet: the workbook has no sheet %q; its sheets are %s", name, quoted(list))
+			return fmt.Errorf("the workbook has no sheet %q; its sheets are %s", name, quoted(list))
 		}
-		x.sheet = list[i]
-	}
-	part, err := sheetPart(x.zr, x.sheet)
-	if err != nil {
-		return fmt.Errorf("sheet: %w", err)
+		x.sheet, part = list[i], x.book.sheets[i].part
 	}
 	pr, err := x.zr.Open(part)
 	if err != nil {
-		return fmt.Errorf("sheet: reading sheet %q: %w", x.sheet, err)
+		return fmt.Errorf("reading sheet %q: %w", x.sheet, err)
 	}
 	x.frame, err = readFrame(pr)
 	pr.Close()
 	if err != nil {
-		return fmt.Errorf("sheet: reading sheet %q: %w", x.sheet, err)
+		return fmt.Errorf("reading sheet %q: %w", x.sheet, err)
 	}
-	if err := x.patchFormats(); err != nil {
-		return fmt.Errorf("sheet: reading the workbook's styles: %w", err)
+	if x.part, err = x.zr.Open(part); err != nil {
+		return fmt.Errorf("reading sheet %q: %w", x.sheet, err)
 	}
-	rows, err := x.f.Rows(x.sheet)
-	if err != nil {
-		return fmt.Errorf("sheet: reading sheet %q: %w", x.sheet, err)
-	}
-	x.rows = rows
+	x.s = newXMLScanner(x.part)
 	return nil
 }
 
@@ -150,50 +136,218 @@ func (x *XLSXRecords) open(name string) error {
 func (x *XLSXRecords) Sheet() string { return x.sheet }
 
 // Sheets lists the workbook's worksheets, in tab order.
-func (x *XLSXRecords) Sheets() []string { return x.sheets }
+func (x *XLSXRecords) Sheets() []string {
+	out := make([]string, len(x.book.sheets))
+	for i, s := range x.book.sheets {
+		out[i] = s.name
+	}
+	return out
+}
 
 // Read returns the next row that has a cell: io.EOF after the last. Row
 // numbers are the sheet's, empty rows counted.
 func (x *XLSXRecords) Read() (Record, error) {
-	if x.rows == nil {
-		return Record{}, io.EOF // closed
-	}
-	var cells []string
-	for len(cells) == 0 { // an empty row is no record, as an empty CSV line
-		if !x.rows.Next() {
-			if err := x.rows.Error(); err != nil {
-				return Record{}, fmt.Errorf("sheet %q, row %d: %w", x.sheet, x.row+1, err)
-			}
-			// The end: the temporary files go at once, whoever forgets Close.
-			if err := x.Close(); err != nil {
-				return Record{}, err
-			}
-			return Record{}, io.EOF
+	for !x.done {
+		ok, err := x.readRow()
+		if err != nil {
+			return Record{}, fmt.Errorf("sheet %q, row %d: %w", x.sheet, x.row+1, err)
 		}
+		if !ok {
+			break
+		}
+		cells := x.fill(x.cells)
+		if len(cells) == 0 {
+			continue // an empty row is no record, as an empty CSV line
+		}
+		rec := Record{Cells: cells, Row: x.row, Errors: x.errs}
+		if x.hidden {
+			rec.Notes = []string{fmt.Sprintf("row %d is hidden in the workbook", x.row)}
+		}
+		return rec, nil
+	}
+	x.done = true
+	// The end: the archive is closed at once, whoever forgets Close.
+	if err := x.Close(); err != nil {
+		return Record{}, err
+	}
+	return Record{}, io.EOF
+}
+
+// readRow reads the next <row> into x.cells; false at </sheetData>.
+func (x *XLSXRecords) readRow() (bool, error) {
+	s := x.s
+	// Up to the row's start tag.
+	for {
+		if err := s.next(&x.text, false); err != nil {
+			if errors.Is(err, io.EOF) {
+				return false, nil
+			}
+			return false, err
+		}
+		if string(s.name) == "sheetData" && (s.closing || s.empty) {
+			return false, nil
+		}
+		if string(s.name) == "row" && !s.closing {
+			break
+		}
+	}
+	if r, err := strconv.Atoi(string(s.attr("r"))); err == nil && r > x.row && r <= excelize.TotalRows {
+		x.row = r
+	} else {
 		x.row++
-		var err error
-		if cells, err = x.rows.Columns(); err != nil {
-			return Record{}, fmt.Errorf("sheet %q, row %d: %w", x.sheet, x.row, err)
+	}
+	x.hidden = truthy(string(s.attr("hidden")))
+	x.cells, x.errs = nil, nil // handed over with the record
+	if s.empty {
+		return true, nil
+	}
+	col := 0
+	var (
+		style      cellStyle
+		typ        string
+		inV, inIS  bool
+		inT, inPh  bool
+		value, str []byte
+	)
+	for {
+		keep := inV || inIS && inT && !inPh
+		x.text = x.text[:0]
+		if err := s.next(&x.text, keep); err != nil {
+			return false, err
+		}
+		if inV {
+			value = append(value, x.text...)
+		} else if inIS && inT && !inPh {
+			str = append(str, x.text...)
+		}
+		switch string(s.name) {
+		case "row":
+			if s.closing {
+				return true, nil
+			}
+		case "c":
+			if s.closing {
+				x.put(col, typ, style, value, str)
+				continue
+			}
+			if ref := s.attr("r"); len(ref) > 0 {
+				if c, _, err := excelize.CellNameToCoordinates(string(ref)); err == nil {
+					col = c - 1
+				} else {
+					col++
+				}
+			} else {
+				col++
+			}
+			if col >= excelize.MaxColumns {
+				return false, fmt.Errorf("cell %s: past the last column", s.attr("r"))
+			}
+			style, typ = x.book.style(s.attr("s")), string(s.attr("t"))
+			value, str = value[:0], str[:0]
+			if s.empty {
+				x.put(col, typ, style, value, str)
+			}
+		case "v":
+			inV = !s.closing && !s.empty
+		case "is":
+			inIS = !s.closing && !s.empty
+		case "t":
+			inT = !s.closing && !s.empty
+		case "rPh":
+			inPh = !s.closing && !s.empty
 		}
 	}
-	cells = x.fill(cells)
-	rec := Record{Cells: cells, Row: x.row}
-	if x.rows.GetRowOpts().Hidden {
-		rec.Notes = append(rec.Notes, fmt.Sprintf("row %d is hidden in the workbook", x.row))
+}
+
+// put sets the cell at col from what its XML held.
+func (x *XLSXRecords) put(col int, typ string, style cellStyle, value, str []byte) {
+	var v string
+	switch typ {
+	case "s":
+		i, err := strconv.Atoi(string(bytes.TrimSpace(value)))
+		if err == nil {
+			v, _ = x.book.strings.get(i)
+		}
+	case "inlineStr":
+		v = string(unescapeExcel(str))
+	case "str", "e":
+		v = string(unescapeExcel(value))
+	case "b":
+		if len(value) == 0 {
+			return
+		}
+		v = "FALSE"
+		if string(value) == "1" {
+			v = "TRUE"
+		}
+	case "d":
+		v = strings.TrimSuffix(strings.TrimSuffix(string(value), "Z"), "T00:00:00")
+	default:
+		v = x.number(string(value), style)
 	}
-	for i, c := range cells {
-		if IsErrorValue(c) {
-			ref, _ := excelize.CoordinatesToCellName(i+1, x.row)
-			rec.Errors = append(rec.Errors, CellError{Col: i, Ref: ref, Value: c})
+	if v == "" {
+		return
+	}
+	for len(x.cells) <= col {
+		x.cells = append(x.cells, "")
+	}
+	x.cells[col] = v
+	if IsErrorValue(v) {
+		ref, _ := excelize.CoordinatesToCellName(col+1, x.row)
+		x.errs = append(x.errs, CellError{Col: col, Ref: ref, Value: v})
+	}
+}
+
+// number shows a number cell as the person sees it (see XLSXRecords).
+func (x *XLSXRecords) number(raw string, st cellStyle) string {
+	raw = strings.TrimSpace(raw)
+	f, err := strconv.ParseFloat(raw, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return raw
+	}
+	switch st.kind {
+	case kindDate, kindStamp, kindClock:
+		t, err := excelize.ExcelDateToTime(f, x.book.date1904)
+		if err != nil {
+			return raw
+		}
+		switch st.kind {
+		case kindDate:
+			return t.Format("2006-01-02")
+		case kindStamp:
+			return t.Format("2006-01-02 15:04:05")
+		}
+		return t.Format("15:04:05")
+	case kindKeep:
+		if st.pad > 0 && f >= 0 && f == math.Trunc(f) && f < 1e15 {
+			d := strconv.FormatInt(int64(f), 10)
+			if len(d) < st.pad {
+				return strings.Repeat("0", st.pad-len(d)) + d
+			}
+			return d
 		}
 	}
-	return rec, nil
+	return digits(raw, f)
+}
+
+// digits is a number in plain digits: an integer as written (Excel keeps
+// 15 significant digits; a longer one comes back as written, not as
+// E-notation), a fraction rounded to Excel's 15 significant digits.
+func digits(raw string, f float64) string {
+	if strings.Trim(strings.TrimPrefix(raw, "-"), "0123456789") == "" {
+		return raw
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
+	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
 // fill gives the cells below the first of a merged range its value, in
 // the range's first column: the person sees one cell spanning the rows.
-// A merge across columns only leaves the cells to its right empty, as
-// Excel shows them (the value once).
+// A merge across columns leaves the cells to its right empty, as Excel
+// shows them (the value once).
 func (x *XLSXRecords) fill(cells []string) []string {
 	keep := x.spans[:0]
 	for _, m := range x.spans {
@@ -238,22 +392,18 @@ func (x *XLSXRecords) HiddenColumns(header []string) []string {
 	return out
 }
 
-// Close ends the reading and removes the workbook's temporary files; it
-// may be called again.
+// Close ends the reading; it may be called again.
 func (x *XLSXRecords) Close() error {
 	var errs []error
-	if x.rows != nil {
-		errs = append(errs, x.rows.Close())
-		x.rows = nil
-	}
-	if x.f != nil {
-		errs = append(errs, x.f.Close())
-		x.f = nil
+	if x.part != nil {
+		errs = append(errs, x.part.Close())
+		x.part = nil
 	}
 	if x.zc != nil {
 		errs = append(errs, x.zc.Close())
 		x.zc = nil
 	}
+	x.done = true
 	return errors.Join(errs...)
 }
 
@@ -278,72 +428,6 @@ func ErrorMeaning(v string) string {
 		return "a formula names a function or range that does not exist"
 	}
 	return "a formula could not compute its value"
-}
-
-// patchFormats makes excelize hand over cells as this package promises:
-// each style with a date format is pointed at an ISO one, each other
-// number format (General, #,##0, 0.00E+00...) at none, so the number's
-// own digits come out; text (@) and zero-padding formats ("00000") stay.
-// Only the in-memory copy of the styles changes; the file is never saved.
-func (x *XLSXRecords) patchFormats() error {
-	date, err := x.isoFormat("yyyy-mm-dd")
-	if err != nil {
-		return err
-	}
-	stamp, err := x.isoFormat("yyyy-mm-dd hh:mm:ss")
-	if err != nil {
-		return err
-	}
-	clock, err := x.isoFormat("hh:mm:ss")
-	if err != nil {
-		return err
-	}
-	st := x.f.Styles
-	if st == nil || st.CellXfs == nil {
-		return nil
-	}
-	custom := map[int]string{}
-	if st.NumFmts != nil {
-		for _, nf := range st.NumFmts.NumFmt {
-			code := nf.FormatCode
-			if nf.FormatCode16 != "" {
-				code = nf.FormatCode16
-			}
-			custom[nf.NumFmtID] = code
-		}
-	}
-	unread := unreadID
-	for i := range st.CellXfs.Xf {
-		xf := &st.CellXfs.Xf[i]
-		if xf.NumFmtID == nil || *xf.NumFmtID == date || *xf.NumFmtID == stamp || *xf.NumFmtID == clock {
-			continue
-		}
-		id := *xf.NumFmtID
-		code, ok := custom[id]
-		if !ok {
-			code = builtinFormat(id)
-		}
-		switch formatKind(code) {
-		case kindDate:
-			xf.NumFmtID = &date
-		case kindStamp:
-			xf.NumFmtID = &stamp
-		case kindClock:
-			xf.NumFmtID = &clock
-		case kindNumber:
-			xf.NumFmtID = &unread
-		}
-	}
-	return nil
-}
-
-// isoFormat registers a custom number format and returns its id.
-func (x *XLSXRecords) isoFormat(code string) (int, error) {
-	id, err := x.f.NewStyle(&excelize.Style{CustomNumFmt: &code})
-	if err != nil {
-		return 0, err
-	}
-	return *x.f.Styles.CellXfs.Xf[id].NumFmtID, nil
 }
 
 func quoted(list []string) string {

@@ -1,13 +1,10 @@
 package sheet
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
-	"path"
 	"sort"
 	"strings"
 
@@ -36,52 +33,6 @@ const (
 	headLimit = 1 << 20
 	tailLimit = 8 << 20
 )
-
-// sheetPart is the archive path of the XML of the sheet named name:
-// workbook.xml names it, its relationships say where it is.
-func sheetPart(zr *zip.Reader, name string) (string, error) {
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rel []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	if err := unmarshalPart(zr, "xl/workbook.xml", &wb); err != nil {
-		return "", err
-	}
-	if err := unmarshalPart(zr, "xl/_rels/workbook.xml.rels", &rels); err != nil {
-		return "", err
-	}
-	for _, s := range wb.Sheets {
-		if s.Name != name {
-			continue
-		}
-		for _, r := range rels.Rel {
-			if r.ID == s.ID {
-				if strings.HasPrefix(r.Target, "/") {
-					return strings.TrimPrefix(r.Target, "/"), nil
-				}
-				return path.Join("xl", r.Target), nil
-			}
-		}
-	}
-	return "", fmt.Errorf("sheet %q: not found in the workbook's parts", name)
-}
-
-func unmarshalPart(zr *zip.Reader, name string, v any) error {
-	f, err := zr.Open(name)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return xml.NewDecoder(io.LimitReader(f, headLimit)).Decode(v)
-}
 
 // readFrame reads the hidden columns and merged ranges of the sheet XML
 // in r.
