@@ -1,6 +1,8 @@
 package report
 
 import (
+	"archive/zip"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -71,6 +73,10 @@ type XLSXWriter struct {
 // NewXLSXWriter starts a result workbook.
 func NewXLSXWriter(w io.Writer, opt XLSXOptions) (*XLSXWriter, error) {
 	f := excelize.NewFile()
+	// excelize builds the whole archive in a bytes.Buffer before writing
+	// it: at 1,000,000 rows that is 60 MB more. Its zip writer goes
+	// straight to w instead, and the buffer stays empty.
+	f.ZipWriter = func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) }
 	x := &XLSXWriter{w: w, opt: opt, f: f, fills: map[string]int{}, sum: NewSummary(), counts: map[string]int{}}
 	if err := x.start(); err != nil {
 		_ = f.Close()
@@ -265,7 +271,13 @@ func cellLen(v any) int {
 	return 0
 }
 
+// ErrTooManyRows: a worksheet holds 1,048,576 rows, the header one.
+var ErrTooManyRows = errors.New("the result workbook is full: an Excel sheet holds 1,048,575 rows under its header; write a CSV (--format csv) for more")
+
 func (x *XLSXWriter) put(rec []any) error {
+	if x.row >= excelize.TotalRows {
+		return ErrTooManyRows
+	}
 	x.row++
 	cell, _ := excelize.CoordinatesToCellName(1, x.row)
 	return x.sw.SetRow(cell, rec)
@@ -322,7 +334,9 @@ func (x *XLSXWriter) summary() error {
 	for o := range x.counts {
 		outcomes = append(outcomes, o)
 	}
-	sort.Slice(outcomes, func(i, j int) bool { return x.counts[outcomes[i]] > x.counts[outcomes[j]] || x.counts[outcomes[i]] == x.counts[outcomes[j]] && outcomes[i] < outcomes[j] })
+	sort.Slice(outcomes, func(i, j int) bool {
+		return x.counts[outcomes[i]] > x.counts[outcomes[j]] || x.counts[outcomes[i]] == x.counts[outcomes[j]] && outcomes[i] < outcomes[j]
+	})
 	for _, o := range outcomes {
 		if err := put(x.fills[o], o, x.counts[o]); err != nil {
 			return err
