@@ -71,8 +71,8 @@ func formatKind(code string) kind {
 		return kindKeep
 	case f == "general":
 		return kindNumber
-	case strings.Trim(f, "0") == "":
-		return kindKeep
+	case len(f) > 1 && strings.Trim(f, "0") == "":
+		return kindKeep // zero padding; "0" alone is a plain number
 	}
 	day := strings.ContainsAny(f, "yd") || strings.Contains(f, "mmm")
 	clock := strings.ContainsAny(f, "hs")

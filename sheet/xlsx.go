@@ -201,7 +201,7 @@ func (x *XLSXRecords) readRow() (bool, error) {
 	if s.empty {
 		return true, nil
 	}
-	col := 0
+	col := -1 // a cell without a reference is the one after the last
 	var (
 		style      cellStyle
 		typ        string
@@ -261,6 +261,9 @@ func (x *XLSXRecords) readRow() (bool, error) {
 
 // put sets the cell at col from what its XML held.
 func (x *XLSXRecords) put(col int, typ string, style cellStyle, value, str []byte) {
+	if col < 0 {
+		return // a </c> without its <c>
+	}
 	var v string
 	switch typ {
 	case "s":
