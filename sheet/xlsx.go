@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,6 +40,7 @@ type XLSXOptions struct {
 type XLSXRecords struct {
 	zr     *zip.Reader
 	zc     io.Closer // the archive, when opened from a path
+	path   string
 	book   *book
 	sheet  string
 	part   io.ReadCloser
@@ -69,6 +71,9 @@ func OpenXLSX(path string, r io.Reader, opt XLSXOptions) (*XLSXRecords, error) {
 		var zf *zip.ReadCloser
 		if zf, err = zip.OpenReader(path); err == nil {
 			x.zr, x.zc = &zf.Reader, zf
+			if abs, err := filepath.Abs(path); err == nil {
+				x.path = abs
+			}
 		}
 	} else {
 		var b []byte
@@ -100,7 +105,7 @@ func isWorkbook(zr *zip.Reader) bool {
 
 func (x *XLSXRecords) open(name string) error {
 	var err error
-	if x.book, err = readBook(x.zr); err != nil {
+	if x.book, err = readBook(x.zr, x.path); err != nil {
 		return err
 	}
 	list := x.Sheets()

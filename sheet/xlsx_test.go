@@ -37,8 +37,8 @@ func TestFormatKind(t *testing.T) {
 
 // TestNumbersAsThePersonSeesThem: a number cell in each kind of style.
 func TestNumbersAsThePersonSeesThem(t *testing.T) {
-	x := &XLSXRecords{book: &book{}}
-	x1904 := &XLSXRecords{book: &book{date1904: true}}
+	x := &XLSXRecords{book: &book{strings: &stringTable{}}}
+	x1904 := &XLSXRecords{book: &book{date1904: true, strings: &stringTable{}}}
 	for _, c := range []struct {
 		x    *XLSXRecords
 		raw  string
@@ -94,7 +94,7 @@ func TestSharedStrings(t *testing.T) {
 // their references (or in order without), every cell type, a namespace
 // prefix, an empty row.
 func TestRowScanner(t *testing.T) {
-	x := &XLSXRecords{book: &book{}, sheet: "S"}
+	x := &XLSXRecords{book: &book{strings: &stringTable{}}, sheet: "S"}
 	x.book.strings.add([]byte("shared"))
 	x.s = newXMLScanner(strings.NewReader(`<x:worksheet xmlns:x="ns"><x:sheetData>` +
 		`<x:row r="2"><x:c r="B2" t="s"><x:v>0</x:v></x:c><x:c r="D2" t="b"><x:v>1</x:v></x:c></x:row>` +
@@ -159,7 +159,7 @@ func FuzzXLSXSheet(f *testing.F) {
 		}
 		var st stringTable
 		_ = st.read(strings.NewReader(string(data)))
-		x := &XLSXRecords{book: &book{strings: st, styles: []cellStyle{{kind: kindDate}}}, sheet: "S", s: newXMLScanner(strings.NewReader(string(data)))}
+		x := &XLSXRecords{book: &book{strings: &st, styles: []cellStyle{{kind: kindDate}}}, sheet: "S", s: newXMLScanner(strings.NewReader(string(data)))}
 		last := 0
 		for range 100000 {
 			r, err := x.Read()
@@ -173,4 +173,25 @@ func FuzzXLSXSheet(f *testing.F) {
 		}
 		t.Fatal("no end after 100000 rows")
 	})
+}
+
+// TestStringArenaChunks: strings across many chunks, and one longer than
+// a chunk, come back whole.
+func TestStringArenaChunks(t *testing.T) {
+	var st stringTable
+	long := strings.Repeat("x", 3*arenaChunk)
+	var want []string
+	for i := range 200000 {
+		s := strings.Repeat("a", i%13) + "@" + strings.Repeat("b", i%7)
+		if i == 1000 {
+			s = long
+		}
+		want = append(want, s)
+		st.add([]byte(s))
+	}
+	for i, w := range want {
+		if got, _ := st.get(i); got != w {
+			t.Fatalf("string %d: %d bytes, want %d", i, len(got), len(w))
+		}
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
+	"weak"
 )
 
 // book is what a workbook's small parts say, read once at open: its
@@ -17,7 +19,7 @@ type book struct {
 	sheets   []bookSheet
 	date1904 bool
 	styles   []cellStyle // by the s attribute of a cell
-	strings  stringTable
+	strings  *stringTable
 }
 
 type bookSheet struct{ name, part string }
@@ -28,7 +30,9 @@ type cellStyle struct {
 	pad  int // kindKeep with a zero-padding format: its width
 }
 
-func readBook(zr *zip.Reader) (*book, error) {
+// readBook reads the parts; key is the workbook's path ("" for one read
+// from standard input), for sharing its text (see tables).
+func readBook(zr *zip.Reader, key string) (*book, error) {
 	var wb struct {
 		Pr struct {
 			Date1904 string `xml:"date1904,attr"`
@@ -79,17 +83,68 @@ func readBook(zr *zip.Reader) (*book, error) {
 			return nil, fmt.Errorf("reading the workbook's styles: %w", err)
 		}
 	}
+	b.strings = &stringTable{}
 	if stringsPart != "" {
-		f, err := zr.Open(stringsPart)
-		if err != nil {
-			return nil, fmt.Errorf("reading the workbook's text: %w", err)
-		}
-		defer f.Close()
-		if err := b.strings.read(f); err != nil {
+		var err error
+		if b.strings, err = sharedStrings(zr, stringsPart, key); err != nil {
 			return nil, fmt.Errorf("reading the workbook's text: %w", err)
 		}
 	}
 	return b, nil
+}
+
+// tables are the shared-string tables in use, by workbook file: a run
+// opens its input twice at once (the read-ahead of the duplicate check and
+// the run itself), and one copy of the text is enough. Weak pointers: a
+// table no reader holds any more goes with the garbage.
+var (
+	tablesMu sync.Mutex
+	tables   = map[tableKey]weak.Pointer[stringTable]{}
+)
+
+// tableKey names one version of one table: the file, and the part's
+// checksum and size, so a file saved again in between is read again.
+type tableKey struct {
+	path string
+	crc  uint32
+	size uint64
+}
+
+func sharedStrings(zr *zip.Reader, part, path string) (*stringTable, error) {
+	var key tableKey
+	for _, f := range zr.File {
+		if f.Name == part {
+			key = tableKey{path: path, crc: f.CRC32, size: f.UncompressedSize64}
+		}
+	}
+	if path != "" {
+		tablesMu.Lock()
+		t := tables[key].Value()
+		tablesMu.Unlock()
+		if t != nil {
+			return t, nil
+		}
+	}
+	f, err := zr.Open(part)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t := &stringTable{}
+	if err := t.read(f); err != nil {
+		return nil, err
+	}
+	if path != "" {
+		tablesMu.Lock()
+		for k, p := range tables {
+			if p.Value() == nil {
+				delete(tables, k)
+			}
+		}
+		tables[key] = weak.Make(t)
+		tablesMu.Unlock()
+	}
+	return t, nil
 }
 
 func (b *book) readStyles(zr *zip.Reader, part string) error {
@@ -134,26 +189,57 @@ func (b *book) style(s []byte) cellStyle {
 	return b.styles[i]
 }
 
-// stringTable is the shared strings, in one arena: a string costs its
-// bytes and four more, so a sheet of 200,000 rows of text stays within a
-// few tens of MiB.
+// stringTable is the shared strings, in chunks of one arena: a string
+// costs its bytes and eight more, and the arena grows by a chunk at a
+// time, never by copying what it holds, so a sheet of 200,000 rows of
+// text stays within a few tens of MiB.
 type stringTable struct {
-	arena []byte
-	ends  []uint32
+	chunks [][]byte
+	refs   []uint64 // chunk<<40 | offset<<20 | length... see ref
+	size   int
 }
+
+// arenaChunk is one chunk of the arena; a longer string gets its own.
+const arenaChunk = 1 << 20
 
 // maxStrings bounds the arena: a table past it is not one Excel writes.
 const maxStrings = 1 << 31
 
+// ref packs where a string lies: its chunk (24 bits), its offset in it
+// and its length (20 bits each; a string longer than a chunk is a chunk
+// of its own, at offset 0, its length that chunk's).
+func ref(chunk, off, n int) uint64 { return uint64(chunk)<<40 | uint64(off)<<20 | uint64(min(n, arenaChunk-1)) }
+
 func (t *stringTable) get(i int) (string, bool) {
-	if i < 0 || i >= len(t.ends) {
+	if i < 0 || i >= len(t.refs) {
 		return "", false
 	}
-	start := uint32(0)
-	if i > 0 {
-		start = t.ends[i-1]
+	r := t.refs[i]
+	c := t.chunks[r>>40]
+	off, n := int(r>>20&(arenaChunk-1)), int(r&(arenaChunk-1))
+	if len(c) >= arenaChunk && off == 0 && n == arenaChunk-1 {
+		return string(c), true // a chunk of its own
 	}
-	return string(t.arena[start:t.ends[i]]), true
+	return string(c[off : off+n]), true
+}
+
+func (t *stringTable) add(text []byte) {
+	text = unescapeExcel(text)
+	t.size += len(text)
+	if len(text) >= arenaChunk-1 {
+		t.chunks = append(t.chunks, append([]byte(nil), text...))
+		t.refs = append(t.refs, ref(len(t.chunks)-1, 0, arenaChunk-1))
+		t.chunks = append(t.chunks, make([]byte, 0, arenaChunk)) // the next ones go on in a fresh chunk
+		return
+	}
+	last := len(t.chunks) - 1
+	if last < 0 || len(t.chunks[last])+len(text) > arenaChunk-1 {
+		t.chunks = append(t.chunks, make([]byte, 0, arenaChunk))
+		last++
+	}
+	off := len(t.chunks[last])
+	t.chunks[last] = append(t.chunks[last], text...)
+	t.refs = append(t.refs, ref(last, off, len(text)))
 }
 
 // read reads <si> items: their <t> text, in runs (<r><t>) or not; the
@@ -171,6 +257,12 @@ func (t *stringTable) read(r io.Reader) error {
 			return err
 		}
 		switch string(s.name) {
+		case "sst":
+			// uniqueCount sizes the table at once, with no growing (as far
+			// as it can be believed).
+			if n, err := strconv.Atoi(string(s.attr("uniqueCount"))); err == nil && n > 0 && n < 1<<24 && t.refs == nil {
+				t.refs = make([]uint64, 0, n)
+			}
 		case "si":
 			if s.closing || s.empty {
 				t.add(text)
@@ -183,15 +275,10 @@ func (t *stringTable) read(r io.Reader) error {
 		case "rPh":
 			inPh = !s.closing && !s.empty
 		}
-		if len(t.arena) > maxStrings {
+		if t.size > maxStrings {
 			return errXMLTooLong
 		}
 	}
-}
-
-func (t *stringTable) add(text []byte) {
-	t.arena = append(t.arena, unescapeExcel(text)...)
-	t.ends = append(t.ends, uint32(len(t.arena)))
 }
 
 // unmarshalPart decodes a small part (its first MiB).
