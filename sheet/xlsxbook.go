@@ -208,7 +208,9 @@ const maxStrings = 1 << 31
 // ref packs where a string lies: its chunk (24 bits), its offset in it
 // and its length (20 bits each; a string longer than a chunk is a chunk
 // of its own, at offset 0, its length that chunk's).
-func ref(chunk, off, n int) uint64 { return uint64(chunk)<<40 | uint64(off)<<20 | uint64(min(n, arenaChunk-1)) }
+func ref(chunk, off, n int) uint64 {
+	return uint64(chunk)<<40 | uint64(off)<<20 | uint64(min(n, arenaChunk-1))
+}
 
 func (t *stringTable) get(i int) (string, bool) {
 	if i < 0 || i >= len(t.refs) {
