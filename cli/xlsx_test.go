@@ -176,6 +176,9 @@ func TestValidateReadsAWorkbookAsThePersonSeesIt(t *testing.T) {
 			t.Errorf("line %s, %s = %q, want %q", c.line, c.col, r[c.col], c.want)
 		}
 	}
+	if m := byLine["8"]["message"]; strings.Count(m, "primaryPhoneNumber") != 1 {
+		t.Errorf("line 8 says %q: the #N/A is one problem, named once", m)
+	}
 	for line, want := range map[string]string{
 		"8": "cell D8 shows #N/A",
 		"7": "row 7 is hidden",

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/wholesale-batch/wholesale-batch/column"
 	"github.com/wholesale-batch/wholesale-batch/sheet"
 )
 
@@ -113,10 +114,22 @@ func (s *Source) workbookNotes(r *Row) {
 	r.Notes = append(r.Notes, s.cur.Notes...)
 	for _, e := range s.cur.Errors {
 		what := fmt.Sprintf("cell %s shows %s (%s)", e.Ref, e.Value, sheet.ErrorMeaning(e.Value))
-		if e.Col < len(s.cols) && s.cols[e.Col] != nil {
-			r.Problems = append(r.Problems, Problem{Field: s.cols[e.Col].Name, Message: what + ": fix the formula or type the value, then save the workbook"})
+		if c := s.columnAt(e.Col); c != nil {
+			r.Problems = append(r.Problems, Problem{Field: c.Name, Message: what + ": fix the formula or type the value, then save the workbook"})
+			if c.Kind != column.Email {
+				// The error is the one problem of the cell: its text is
+				// no value to check as well ("#N/A contains letters").
+				*c.Field(&r.Fields) = ""
+			}
 		} else {
 			r.Notes = append(r.Notes, what)
 		}
 	}
+}
+
+func (s *Source) columnAt(i int) *column.Column {
+	if i < len(s.cols) {
+		return s.cols[i]
+	}
+	return nil
 }
