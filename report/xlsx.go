@@ -67,7 +67,6 @@ type XLSXWriter struct {
 	text    int // the style of a plain text cell
 	sum     *Summary
 	counts  map[string]int
-	record  []any
 }
 
 // NewXLSXWriter starts a result workbook.

@@ -195,7 +195,7 @@ func (b *book) style(s []byte) cellStyle {
 // text stays within a few tens of MiB.
 type stringTable struct {
 	chunks [][]byte
-	refs   []uint64 // chunk<<40 | offset<<20 | length... see ref
+	refs   []uint64 // where each string lies (see ref)
 	size   int
 }
 

@@ -232,7 +232,7 @@ func charRef(ent string) (rune, bool) {
 // _xHHHH_ (_x000D_ is a carriage return), and _x005F_ before one that is
 // text.
 func unescapeExcel(s []byte) []byte {
-	if bytes.Index(s, []byte("_x")) < 0 {
+	if !bytes.Contains(s, []byte("_x")) {
 		return s
 	}
 	out := make([]byte, 0, len(s))
