@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/wholesale-batch/wholesale-batch/cli"
+	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
 )
 
 // bookStyles are the style ids a test sheet's cells refer to (s="N").
@@ -314,5 +315,46 @@ func TestWorkbookFromStandardInput(t *testing.T) {
 	})
 	if code != cli.ExitPartial || !strings.Contains(stdout.String(), "2026-12-04") || strings.Count(stdout.String(), "\n") != 6 {
 		t.Errorf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestResumeOfAWorkbook: an unfinished run over a workbook resumes into its
+// result workbook, and a workbook changed in between is refused (the
+// input's hash is of the file's bytes).
+func TestResumeOfAWorkbook(t *testing.T) {
+	srv := fake(t, fakeapi.Options{})
+	in := salesBook(t)
+	out := filepath.Join(t.TempDir(), "checked.xlsx")
+	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": "expired"}, "precheck", "--base-url", srv.URL, "--input", in, "--output", out)
+	if code != 3 || !strings.Contains(stderr, "--resume") {
+		t.Fatalf("exit %d, want 3 with a resume hint:\n%s", code, stderr)
+	}
+	env := map[string]string{"WEBEX_TOKEN": token}
+	saved, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := workbook(t, func(s bookStyles) string { return strings.Replace(salesSheet(s), "Alice", "Alicia", 1) })
+	raw, _ := os.ReadFile(changed)
+	os.WriteFile(in, raw, 0o600)
+	if code, _, stderr = run(t, env, "precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--resume"); code != 2 || !strings.Contains(stderr, "changed") {
+		t.Fatalf("changed workbook: exit %d\n%s", code, stderr)
+	}
+	os.WriteFile(in, saved, 0o600)
+	if code, _, stderr = run(t, env, "precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--resume"); code != cli.ExitPartial {
+		t.Fatalf("resume: exit %d\n%s", code, stderr)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("Results")
+	var outcomes []string
+	for _, r := range rows[1:] {
+		outcomes = append(outcomes, r[0])
+	}
+	if got := strings.Join(outcomes, ","); got != "passed,passed,passed,invalid,passed" {
+		t.Errorf("outcomes after resume %s", got)
 	}
 }
