@@ -24,7 +24,13 @@ func workbookInput(bf *bufio.Reader, cfg *config) (*input, error) {
 			return nil, usagef("--sheet %s: %s is not an .xlsx workbook; --sheet chooses a worksheet of one", cfg.sheet, cfg.input)
 		}
 		return nil, nil
-	case sheet.XLS, sheet.ODS:
+	case sheet.XLS:
+		if ext := strings.ToLower(filepath.Ext(cfg.input)); ext == ".xlsx" || ext == ".xlsm" {
+			// An .xlsx with a password is kept in the old container.
+			return nil, usagef("%s is a workbook with a password, which cannot be read: in Excel open it, clear the password (File > Info > Protect Workbook > Encrypt with Password) and save it", cfg.input)
+		}
+		return nil, usagef("%s is a .%s workbook, which is not read: %s", cfg.input, kind, kind.SaveAs())
+	case sheet.ODS:
 		return nil, usagef("%s is a .%s workbook, which is not read: %s", cfg.input, kind, kind.SaveAs())
 	}
 	path := cfg.input

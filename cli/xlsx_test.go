@@ -217,6 +217,7 @@ func TestWorkbooksNotReadAreRefusedWithTheirSaveAs(t *testing.T) {
 		os.WriteFile(notBook, buf.Bytes(), 0o600)
 	}
 	xls := writeFile(t, "sales.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"+strings.Repeat("\x00", 504))
+	locked := writeFile(t, "locked.xlsx", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"+strings.Repeat("\x00", 504))
 	book := salesBook(t)
 	csvIn := writeFile(t, "in.csv", "email\na@acme.example\n")
 	for _, c := range []struct {
@@ -228,6 +229,8 @@ func TestWorkbooksNotReadAreRefusedWithTheirSaveAs(t *testing.T) {
 		{"ods", []string{"--input", ods}, []string{".ods workbook", "LibreOffice Calc", "File > Save As", "Text CSV (.csv)"}},
 		// .xls: Excel's Save As to a format read
 		{"xls", []string{"--input", xls}, []string{".xls workbook", `"Excel Workbook (.xlsx)"`, "CSV UTF-8"}},
+		// an .xlsx with a password is an OLE2 file: not an .xls to save again
+		{"password", []string{"--input", locked}, []string{"a workbook with a password", "Encrypt with Password"}},
 		// a zip that is no workbook
 		{"zip", []string{"--input", notBook}, []string{"not an Excel workbook"}},
 		// a sheet the workbook does not have: its sheets are named
