@@ -17,6 +17,7 @@ import (
 // TestTokenAppearsInNoOutput runs with failures, retries, 429s, debug
 // logging and every artefact, then searches every byte written for the token.
 func TestTokenAppearsInNoOutput(t *testing.T) {
+	t.Parallel()
 	const secret = "s3cr3t-T0KEN-value-9f8e7d"
 	srv := fake(t, fakeapi.Options{Token: secret})
 	in := writeFile(t, "in.csv", "email,package,primaryPhoneNumber\n"+
@@ -59,6 +60,7 @@ func TestTokenAppearsInNoOutput(t *testing.T) {
 }
 
 func TestManifestRetryFileAndReport(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "Email Address;Department;package\n"+
 		"ann@acme.example;Sales;webex_meetings\n"+
@@ -112,6 +114,7 @@ func TestManifestRetryFileAndReport(t *testing.T) {
 }
 
 func TestQuietPrintsOnlyErrors(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email,Frist Name\nann@acme.example,Ann\n")
 	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "precheck", "--base-url", srv.URL, "--input", in,
@@ -125,6 +128,7 @@ func TestQuietPrintsOnlyErrors(t *testing.T) {
 // it: the journal's fingerprint (precheck into a file) or the read-ahead
 // (validate keeps no journal).
 func TestManifestInputDigest(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email\nann@acme.example\nben@acme.example\n\n")
 	raw, _ := os.ReadFile(in)

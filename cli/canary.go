@@ -36,16 +36,16 @@ func (c *canaryVerdicts) add(r pipeline.Result) error {
 	cust := c.byLine[r.Row.Line]
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if r.Provision == pipeline.Provisioned || r.Provision == pipeline.Pending {
+	if r.Outcome == pipeline.Provisioned || r.Outcome == pipeline.Pending {
 		c.done[cust]++
 		return nil
 	}
 	if _, already := c.failed[cust]; !already {
 		why := r.Message
 		if why == "" {
-			why = r.Provision
+			why = r.Outcome
 		}
-		c.failed[cust] = fmt.Sprintf("canary line %d ended %s (%s)", r.Row.Line, r.Provision, why)
+		c.failed[cust] = fmt.Sprintf("canary line %d ended %s (%s)", r.Row.Line, r.Outcome, why)
 	}
 	return nil
 }
@@ -73,7 +73,7 @@ func (c *canaryVerdicts) gate(work pipeline.Worker, precheck func(*pipeline.Row)
 		if !ok || res.Precheck != pipeline.Passed {
 			return work(ctx, row) // not one to provision anyway
 		}
-		res.Row, res.Resumed, res.Provision = row, false, pipeline.Skipped
+		res.Row, res.Resumed, res.Outcome = row, false, pipeline.Skipped
 		res.Message = "not provisioned: " + why + "; fix it, then run again for this customer"
 		return res
 	}

@@ -90,6 +90,7 @@ func readCSV(t *testing.T, path string) []map[string]string {
 // TestSandboxSampleGivesItsIntendedOutcomes runs the README's first command
 // and checks each row against the outcome the sample file says it shows.
 func TestSandboxSampleGivesItsIntendedOutcomes(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "r.csv")
 	code, _, stderr := run(t, nil, "precheck", "--sandbox", "--input", "../samples/subscribers.csv", "--output", out, "--max-retries", "2")
 	if code != cli.ExitPartial {
@@ -130,6 +131,7 @@ func fmtInt(n int) string {
 }
 
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	good := writeFile(t, "good.csv", "email,package\nann@acme.example,webex_meetings\nben@acme.example,webex_meetings\n")
 	mixed := writeFile(t, "mixed.csv", "email\nann@acme.example\nben+exists@acme.example\n")
@@ -193,6 +195,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestUnauthorizedStopsAtOnceAndWritesFinishedRows(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	var b strings.Builder
 	b.WriteString("email\n")
@@ -229,6 +232,7 @@ func TestUnauthorizedStopsAtOnceAndWritesFinishedRows(t *testing.T) {
 }
 
 func TestNonTLSBaseURLRefused(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
 	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "precheck", "--base-url", "http://api.example.com/v1",
 		"--input", in, "--output", filepath.Join(t.TempDir(), "o.csv"))
@@ -238,6 +242,7 @@ func TestNonTLSBaseURLRefused(t *testing.T) {
 }
 
 func TestTokenFile(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
 	tf := writeFile(t, "tok", token+"\n")
@@ -255,6 +260,7 @@ func TestTokenFile(t *testing.T) {
 }
 
 func TestStdinToStdout(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	var stdout, stderr bytes.Buffer
 	code := cli.Run(context.Background(), []string{"precheck", "--base-url", srv.URL, "--input", "-", "--output", "-"}, cli.Env{
@@ -267,6 +273,7 @@ func TestStdinToStdout(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"precheck", "--help"}, {"validate", "-h"}, {"provision", "--help"},
 		{"help", "provision"}, {"completion", "--help"}, {"version", "--help"}, {"help", "help"}} {
 		code, stdout, stderr := run(t, nil, args...)
@@ -306,6 +313,7 @@ func TestHelpAndVersion(t *testing.T) {
 // TestHelpGroupsFlags: flags by purpose, the required ones first, with
 // placeholders that say what to give.
 func TestHelpGroupsFlags(t *testing.T) {
+	t.Parallel()
 	_, help, _ := run(t, nil, "provision", "--help")
 	order := []string{"Input and output:\n  -i, --input FILE ", "  -o, --output FILE ", "--delimiter CHAR", "Provisioning:\n  -y, --yes ",
 		"--plan-max-age DURATION", "Row values:", "API and rate:", "--rate N ", "--timeout DURATION", "Reports and logs:", "-q, --quiet",
@@ -332,6 +340,7 @@ func TestHelpGroupsFlags(t *testing.T) {
 // TestUsageErrors: a mistyped command or flag is exit 2 with one line on
 // stderr that names the fix; nothing on stdout.
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
 	out := filepath.Join(t.TempDir(), "out.csv")
 	cases := []struct {
@@ -342,7 +351,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"validate", "-i", in, "-o", out, "--exel"}, "did you mean --excel?"},
 		{[]string{"precheckk", "--input", in}, `unknown command "precheckk": did you mean precheck?`},
 		{[]string{"provison"}, "did you mean provision?"},
-		{[]string{"frobnicate"}, "the commands are precheck, validate and provision"},
+		{[]string{"frobnicate"}, "the commands are precheck, validate, provision, status, resend-consent, remove and auth"},
 		{[]string{"subscribers.csv"}, "the file goes in --input"},
 		{[]string{"help", "nosuch"}, `unknown command "nosuch"`},
 		{[]string{"validate", "-i", in, "-o", out, "--rate", "5"}, "--rate is a flag of precheck, provision, remove, resend-consent and status, not of validate"},
@@ -380,6 +389,7 @@ func TestUsageErrors(t *testing.T) {
 // TestShortAliases: -i, -o, -q (and -y, with provision) do what the long
 // flags do.
 func TestShortAliases(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
 	out := filepath.Join(t.TempDir(), "out.csv")
 	code, _, stderr := run(t, nil, "validate", "-i", in, "-o", out, "-q")
@@ -396,6 +406,7 @@ func TestShortAliases(t *testing.T) {
 // TestCompletion: cobra's completion scripts, and the completion of flags
 // and their values that they call.
 func TestCompletion(t *testing.T) {
+	t.Parallel()
 	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
 		code, stdout, stderr := run(t, nil, "completion", shell)
 		if code != 0 || !strings.Contains(stdout, "wholesale-batch") || len(stdout) < 500 {
@@ -419,6 +430,7 @@ func TestCompletion(t *testing.T) {
 }
 
 func TestProgressOnlyOnATerminal(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{Latency: 50 * time.Millisecond})
 	in := writeFile(t, "in.csv", "email\na@acme.example\nb@acme.example\nc@acme.example\nd@acme.example\n")
 	for _, tty := range []bool{true, false} {

@@ -18,6 +18,7 @@ func corpusFile(name string) string {
 
 // A sheet in a code page is read in it, and the summary says which.
 func TestValidateNamesTheCodePage(t *testing.T) {
+	t.Parallel()
 	for file, want := range map[string]string{
 		"polish-windows-1250.csv":  "input read as Windows-1250 (Central European)",
 		"japanese-shift_jis.csv":   "input read as Shift-JIS (Japanese, CP932)",
@@ -36,6 +37,7 @@ func TestValidateNamesTheCodePage(t *testing.T) {
 // written: both readings, the --encoding for each, and the sure fix.
 // --encoding then reads it as told.
 func TestValidateRefusesAnAmbiguousCodePage(t *testing.T) {
+	t.Parallel()
 	in := corpusFile("ambiguous-french-or-czech.csv")
 	out := filepath.Join(t.TempDir(), "out.csv")
 	code, _, stderr := run(t, nil, "validate", "--input", in, "--output", out)
@@ -52,7 +54,7 @@ func TestValidateRefusesAnAmbiguousCodePage(t *testing.T) {
 		t.Error("an output file was written")
 	}
 	for enc, name := range map[string]string{"windows-1252": "Hélène", "cp1250": "Hélčne", "LATIN1": "Hélène"} {
-		code, _, stderr := run(t, nil, "validate", "--input", in, "--output", out, "--encoding", enc)
+		code, _, stderr := run(t, nil, "validate", "--input", in, "--output", out, "--overwrite", "--encoding", enc)
 		rows := readCSV(t, out)
 		if code != cli.ExitOK || len(rows) != 1 || rows[0]["firstName"] != name {
 			t.Errorf("--encoding %s: exit %d, rows %v\n%s", enc, code, rows, stderr)
@@ -67,6 +69,7 @@ func TestValidateRefusesAnAmbiguousCodePage(t *testing.T) {
 // A Ctrl-Z after the last line (MS-DOS copy, old exporters) is dropped
 // with a note, not read as a row.
 func TestValidateDropsTrailingCtrlZ(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "dos.csv", "email,firstName\r\nann@acme.example,Ann\r\n\x1a")
 	out := filepath.Join(t.TempDir(), "out.csv")
 	code, _, stderr := run(t, nil, "validate", "--input", in, "--output", out)
@@ -78,6 +81,7 @@ func TestValidateDropsTrailingCtrlZ(t *testing.T) {
 // A directory export without an email column but with addresses under
 // another heading gets the exact --map in the refusal, and that --map works.
 func TestValidateNoEmailColumnOffersTheMap(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ content, heading string }{
 		{"User principal name,Display name\nann@acme.example,Ann Lee\nbob@acme.example,Bob Ode\ncy@acme.example,Cy Ng\n", "User principal name"}, // Microsoft 365
 		{"Sign-in name;Vorname\nann@acme.example;Ann\n", "Sign-in name"},                                                                         // one row: the heading says it
@@ -101,12 +105,13 @@ func TestValidateNoEmailColumnOffersTheMap(t *testing.T) {
 // validate --for provision checks what provision will require, so a sheet
 // it calls clean does not turn invalid when provisioned.
 func TestValidateForProvision(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "in.csv", "email,package,extension\nann@acme.example,webex_calling,1234\nbob@acme.example,,\n")
 	out := filepath.Join(t.TempDir(), "out.csv")
 	if code, _, stderr := run(t, nil, "validate", "--input", in, "--output", out); code != cli.ExitOK {
 		t.Fatalf("plain validate: exit %d\n%s", code, stderr)
 	}
-	code, _, stderr := run(t, nil, "validate", "--for", "provision", "--input", in, "--output", out)
+	code, _, stderr := run(t, nil, "validate", "--for", "provision", "--input", in, "--output", out, "--overwrite")
 	rows := readCSV(t, out)
 	if code == cli.ExitOK || len(rows) != 2 {
 		t.Fatalf("--for provision: exit %d, rows %v\n%s", code, rows, stderr)
@@ -117,7 +122,7 @@ func TestValidateForProvision(t *testing.T) {
 	if m := rows[1]["message"]; !strings.Contains(m, "customerId is empty") || !strings.Contains(m, "needs a package") {
 		t.Errorf("row 2: %q", m)
 	}
-	code, _, stderr = run(t, nil, "validate", "--for", "provision", "--customer-id", "cust-1", "--package", "webex_meetings", "--input", in, "--output", out)
+	code, _, stderr = run(t, nil, "validate", "--for", "provision", "--customer-id", "cust-1", "--package", "webex_meetings", "--input", in, "--output", out, "--overwrite")
 	if code != cli.ExitOK {
 		t.Errorf("with a customer and a package: exit %d\n%s", code, stderr)
 	}
@@ -128,6 +133,7 @@ func TestValidateForProvision(t *testing.T) {
 
 // The manifest says how the input was read, as the summary does.
 func TestManifestNamesTheCodePage(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	manifest := filepath.Join(dir, "run.json")
 	code, _, stderr := run(t, nil, "validate", "--input", corpusFile("czech-windows-1250.csv"), "--output", filepath.Join(dir, "out.csv"), "--summary-json", manifest)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/wholesale-batch/wholesale-batch/check"
+	"github.com/wholesale-batch/wholesale-batch/command"
 )
 
 // invocation is one Run: the command tree built for it and what the
@@ -23,8 +25,13 @@ type invocation struct {
 	err  error
 }
 
-// commandOrder is the order help lists commands in.
-var commandOrder = []string{"precheck", "validate", "provision", "status", "resend-consent", "remove", "completion", "version", "help"}
+// commandOrder is the order help lists commands in: the table's, then
+// the tool's own.
+var commandOrder = append(command.Names(), "auth", "completion", "version", "help")
+
+// subcommandOrder is the order of a command's subcommands in its help:
+// the first step first.
+var subcommandOrder = []string{"login", "status"}
 
 // newRoot builds the command tree of one invocation. Every output goes to
 // env: cobra falls back to os.Stdout and os.Stderr only when a writer is
@@ -79,9 +86,14 @@ func newRoot(env Env) *invocation {
 	root.SetUsageFunc(func(cmd *cobra.Command) error { writeHelp(cmd.OutOrStderr(), cmd); return nil })
 	root.SetFlagErrorFunc(inv.flagError)
 
-	for _, m := range []mode{modePrecheck, modeValidate, modeProvision, modeStatus, modeConsent, modeRemove} {
-		root.AddCommand(inv.batchCommand(m))
+	for _, c := range command.Table {
+		newCmd, ok := commandFiles[c]
+		if !ok {
+			panic("cli: command " + c.Name + " is in the table but has no newCmd in commandFiles")
+		}
+		root.AddCommand(newCmd(inv))
 	}
+	root.AddCommand(inv.authCommand())
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "print the version",
@@ -126,41 +138,58 @@ changes). The manifest (--summary-json) records the same.`,
 const exitCodesHelp = `Exit codes: 0 every row passed, 1 some rows did not, 2 usage or input error (nothing sent),
 3 run stopped early (401, interrupt): finished rows are written.`
 
-// batchCommand is precheck, validate or provision.
-func (inv *invocation) batchCommand(m mode) *cobra.Command {
+// commandFiles maps each command of the table to the constructor in its
+// file (precheck.go, validate.go, provision.go, status.go,
+// resendconsent.go, remove.go), each run for real.
+var commandFiles = map[*command.Command]func(*invocation) *cobra.Command{
+	command.Precheck:      func(inv *invocation) *cobra.Command { return newCmdPrecheck(inv, nil) },
+	command.Validate:      func(inv *invocation) *cobra.Command { return newCmdValidate(inv, nil) },
+	command.Provision:     func(inv *invocation) *cobra.Command { return newCmdProvision(inv, nil) },
+	command.Status:        func(inv *invocation) *cobra.Command { return newCmdStatus(inv, nil) },
+	command.ResendConsent: func(inv *invocation) *cobra.Command { return newCmdResendConsent(inv, nil) },
+	command.Remove:        func(inv *invocation) *cobra.Command { return newCmdRemove(inv, nil) },
+}
+
+// runCommand is the cobra command of one table entry: its help text, the flags
+// define adds into cfg (shared groups with cfg.use, and its own), and a
+// RunE that checks them (own, then the groups') and calls run.
+func (inv *invocation) runCommand(cfg *config, text commandText, define func(*flagDefs), own func() error, run func(context.Context) (int, error)) *cobra.Command {
+	m := cfg.cmd
 	cmd := &cobra.Command{
-		Use:     m.String(),
-		Short:   commandHelp[m].short,
-		Long:    commandHelp[m].long,
-		Example: commandHelp[m].examples,
+		Use:     m.Name,
+		Short:   text.short,
+		Long:    text.long,
+		Example: text.examples,
 		Annotations: map[string]string{
-			annUsage:  commandHelp[m].usage,
-			annFooter: commandHelp[m].exit,
+			annUsage:  text.usage,
+			annFooter: text.exit,
 		},
 		Args: cobra.ArbitraryArgs, // checked below, with a message that says where files go
 	}
-	// The command's flags are the run's config: cobra parses them once.
-	cfg := &config{mode: m}
-	fs := newFlagSet(m, cfg)
+	// The command's flags are the run's options: cobra parses them once.
+	fs := pflag.NewFlagSet(m.Name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false // help shows them grouped, in this order
+	define(&flagDefs{fs: fs})
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		inv.ran = true
 		if len(args) > 0 {
 			inv.code, inv.err = ExitUsage, usagef("unexpected argument %q: the input file goes in --input", args[0])
 			return nil
 		}
-		cfg.args, cfg.flags = append([]string{m.String()}, inv.raw...), fs
-		if err := cfg.check(); err != nil {
+		cfg.args, cfg.flags = append([]string{m.Name}, inv.raw...), fs
+		var err error
+		if own != nil {
+			err = own()
+		}
+		if err == nil {
+			err = cfg.check()
+		}
+		if err != nil {
 			inv.code, inv.err = ExitUsage, err
 			return nil
 		}
-		switch {
-		case m == modeProvision:
-			inv.code, inv.err = runProvision(cmd.Context(), cfg, inv.env)
-		case m.followUp():
-			inv.code, inv.err = runFollowUp(cmd.Context(), cfg, inv.env)
-		default:
-			inv.code, inv.err = execute(cmd.Context(), cfg, inv.env)
-		}
+		inv.code, inv.err = run(cmd.Context())
 		return nil
 	}
 	cmd.Flags().SortFlags = false
@@ -178,138 +207,10 @@ func (inv *invocation) batchCommand(m mode) *cobra.Command {
 	return cmd
 }
 
-// commandHelp is the text of each run command's help. The long texts are
-// reflowed (see writeHelp); examples are shown as they are.
-var commandHelp = map[mode]struct{ short, long, usage, examples, exit string }{
-	modePrecheck: {
-		short: "ask the API whether each row would provision",
-		long: `Asks the Webex API whether each row would provision (POST
-/v1/wholesale/subscribers/validate), through one rate-limited pool, and writes one result row per
-input row, in input order: outcome, HTTP status, info and error codes, the API's message and the
-tracking id that Webex support asks for. Nothing is provisioned.
-
-An interrupted or crashed run continues with the same command and --resume: rows already done
-are not sent again.`,
-		usage: "wholesale-batch precheck --input FILE --output FILE [flags]",
-		examples: `  export WEBEX_TOKEN=...     # or --token-file ~/.webex-token
-  wholesale-batch precheck --input subscribers.csv --output results.csv \
-      --customer-id ID --package webex_calling
-
-  # no token, no network: the built-in sandbox API and the sample file
-  wholesale-batch precheck --sandbox --input samples/subscribers.csv --output results.csv
-
-  # standard input to standard output; a slower rate, no progress bar
-  wholesale-batch precheck -i - -o - < subscribers.csv > results.csv
-  wholesale-batch precheck -i big.csv -o results.csv --rate 5 --no-progress
-
-  # a long migration; after an interrupt or a crash, the same with --resume
-  wholesale-batch precheck -i migration.csv -o migration-results.csv --retry-file retry.csv
-  wholesale-batch precheck -i migration.csv -o migration-results.csv --retry-file retry.csv --resume
-
-  # a plan for ops (provision --plan), with a page to send back to sales
-  wholesale-batch precheck -i from-sales.csv -o plan.csv --customer-id ID --report plan.html`,
-		exit: `Exit codes: 0 every row passed, 1 some rows did not (see the result file), 2 usage or
-input error (nothing sent), 3 run stopped early (401, a burst of 403, the error-rate breaker, an
-interrupt): finished rows are written and the resume command is printed.`,
-	},
-	modeValidate: {
-		short: "check the file offline: no token, no network",
-		long: `Checks the file offline (no token, no network) and writes the same result format:
-precheck_result is "invalid" for rows that would be refused, with the column and the fix, and
-empty for rows that would be sent.
-
-Encodings, delimiters, header wordings, phone numbers damaged by Excel, duplicates and unknown
-packages are checked; every change made to a value is listed in the notes column, and the
-person's own columns come back beside the results.`,
-		usage: "wholesale-batch validate --input FILE --output FILE [flags]",
-		examples: `  wholesale-batch validate --input sales.csv --output checked.csv
-
-  # a spreadsheet from sales: a page to send back, the result for Excel
-  wholesale-batch validate -i from-sales.csv -o checked.csv --report checked.html --excel
-
-  # semicolons, a column of ours under another name, UK numbers without +44
-  wholesale-batch validate -i export.csv -o checked.csv --delimiter ";" \
-      --map "Work Phone=primaryPhoneNumber" --default-country GB`,
-		exit: `Exit codes: 0 every row is valid, 1 some rows are not (see the result file), 2 usage or
-input error, 3 the result file could not be written.`,
-	},
-	modeProvision: {
-		short: "precheck, then provision the rows that pass",
-		long: `Prechecks every valid row, shows what will be provisioned (rows per customer and
-package) and asks, then provisions the rows that passed, each exactly once: a request whose
-answer is lost is never simply sent again; the subscriber is looked up first.
-
-An interrupted or crashed run continues with the same command and --resume.`,
-		usage: `wholesale-batch provision --input FILE --output FILE [flags]
-wholesale-batch provision --plan FILE --output FILE [flags]`,
-		examples: `  wholesale-batch provision -i subs.csv -o results.csv --customer-id ID   # asks to confirm
-  wholesale-batch provision -i subs.csv -o results.csv --yes --wait       # unattended
-
-  # Monday, sales: precheck into a plan; Tuesday, ops: provision the plan
-  wholesale-batch precheck  --input subs.csv --output plan.csv
-  wholesale-batch provision --plan plan.csv --output results.csv --yes
-
-  # cron: only errors printed; the exit code and the manifest say what happened
-  wholesale-batch provision --yes --quiet --token-file /etc/webex/token \
-      --input today.csv --output results.csv --summary-json run.json --retry-file retry.csv
-
-  # after an interrupt or a crash: only what is not done, never anyone twice
-  wholesale-batch provision -i subs.csv -o results.csv --yes --resume`,
-		exit: `Exit codes: 0 every row was provisioned (pending too with --accept-pending), 1 some rows
-were not (see the result file), 2 usage or input error (nothing sent), 3 run stopped early (401,
-a burst of 403, the error-rate breaker, an interrupt): finished rows are written and the resume
-command is printed. A declined confirmation exits 1 and leaves no file.`,
-	},
-}
-
-func init() {
-	commandHelp[modeStatus] = struct{ short, long, usage, examples, exit string }{
-		short: "look each subscriber up: who is provisioned, who is pending",
-		long: `Read-only. Looks each row's subscriber up: by its subscriber_id when the input is a result
-file of provision, else by email. Writes provision_result (provisioned, pending, not_found, error,
-or an in-between status as the API gives it), subscriber_status, last_status_change and any errors
-the subscriber carries. A nightly job runs it on yesterday's results to see who has consented.`,
-		usage: "wholesale-batch status --input FILE --output FILE [flags]",
-		examples: `  wholesale-batch status --input results.csv --output status.csv
-  # any file with an email column works too
-  wholesale-batch status -i people.csv -o status.csv --rate 5`,
-		exit: `Exit codes: 0 every row is provisioned, 1 some are not (see the result file), 2 usage or
-input error (nothing sent), 3 run stopped early: finished rows are written.`,
-	}
-	commandHelp[modeConsent] = struct{ short, long, usage, examples, exit string }{
-		short: "send the consent email again to those still pending",
-		long: `For each row whose subscriber is pending_user_migration (looked up first: the input's status
-may be stale) and has been so for longer than --older-than, asks Webex to send the consent email
-again (POST /subscribers/{id}/emails/consentMove), at most once a row a run, even across --resume.
-Writes consent_result: sent, not_pending, too_recent, not_found, failed or error. Shows how many it
-may send and asks first (--yes for cron).`,
-		usage: "wholesale-batch resend-consent --input FILE --output FILE [flags]",
-		examples: `  wholesale-batch status --input results.csv --output status.csv
-  wholesale-batch resend-consent --input status.csv --output consent.csv --older-than 72h --yes`,
-		exit: `Exit codes: 0 every row sent, not pending or too recent, 1 any other (not_found too; or the
-confirmation declined: no file left), 2 usage or input error (nothing sent), 3 run stopped early:
-finished rows are written and the resume command is printed.`,
-	}
-	commandHelp[modeRemove] = struct{ short, long, usage, examples, exit string }{
-		short: "undo a provisioning run: remove the subscribers it made",
-		long: `Removes (DELETE /wholesale/subscribers/{id}) each subscriber a provisioning run made: rows of
-its result file with a subscriber_id and provision_result provisioned, pending or in between, and
-rows in doubt (provision_result error), looked up by email in their customer first; the others are
-skipped. In the API's words this "removes the mapping between Wholesale Subscriber and a Webex
-user". First it shows what will go, per customer and package, and asks you to type the number of
-subscribers (--yes for cron). Exactly once: the intent is journaled before each DELETE, and a
-subscriber not found after an attempt whose answer was lost counts as removed. Writes
-remove_result: removed, not_found, skipped, failed or error.`,
-		usage: "wholesale-batch remove --input FILE --output FILE [flags]",
-		examples: `  wholesale-batch remove --input results.csv --output removed.csv     # shows what will go, asks
-  wholesale-batch remove -i results.csv -o removed.csv --yes --max-remove 10
-  wholesale-batch remove -i results.csv -o removed.csv --yes --resume`,
-		exit: `Exit codes: 0 every row removed or skipped as made by no run, 1 any other (not_found and
---max-remove's skips too; or the confirmation declined: no file left), 2 usage or input error, a file
-that is not a result of provision or status (nothing sent), 3 run stopped early: finished rows are
-written and the resume command is printed.`,
-	}
-}
+// commandText is the text of a command's help. The long texts are
+// reflowed (see writeHelp); examples are shown as they are. Each command's
+// is in its file.
+type commandText struct{ short, long, usage, examples, exit string }
 
 // tailorCompletion gives cobra's completion command and its shells this
 // tool's help: usage line and examples.
@@ -397,7 +298,8 @@ func (inv *invocation) unknownCommand(name string) error {
 	if strings.ContainsAny(name, "./\\") {
 		return usagef("unknown command %q: the command comes first and the file goes in --input, e.g. wholesale-batch precheck --input %s --output results.csv", name, name)
 	}
-	return usagef("unknown command %q: the commands are precheck, validate and provision (see wholesale-batch --help)", name)
+	names := append(command.Names(), "auth")
+	return usagef("unknown command %q: the commands are %s and %s (see wholesale-batch --help)", name, strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }
 
 // singleDashLong refuses -input and -rate=5: Go's flag package read them
@@ -595,13 +497,18 @@ func editDistance(a, b string) int {
 	return d[len(x)][len(y)]
 }
 
-// sortCommands orders commands as commandOrder, others after by name.
+// sortCommands orders the root's commands as commandOrder, a command's
+// subcommands as subcommandOrder, others after by name.
 func sortCommands(cmds []*cobra.Command) {
 	rank := func(c *cobra.Command) int {
-		if i := slices.Index(commandOrder, c.Name()); i >= 0 {
+		order := commandOrder
+		if c.HasParent() && c.Parent().HasParent() {
+			order = subcommandOrder
+		}
+		if i := slices.Index(order, c.Name()); i >= 0 {
 			return i
 		}
-		return len(commandOrder)
+		return len(order)
 	}
 	slices.SortStableFunc(cmds, func(a, b *cobra.Command) int {
 		if ra, rb := rank(a), rank(b); ra != rb {

@@ -11,9 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"github.com/wholesale-batch/wholesale-batch/command"
 )
 
 func TestBuildVersion(t *testing.T) {
+	t.Parallel()
 	info := func(version string, settings ...string) func() (*debug.BuildInfo, bool) {
 		return func() (*debug.BuildInfo, bool) {
 			bi := &debug.BuildInfo{Main: debug.Module{Path: "github.com/wholesale-batch/wholesale-batch", Version: version}}
@@ -49,7 +51,8 @@ func TestBuildVersion(t *testing.T) {
 }
 
 func TestClosestFlag(t *testing.T) {
-	fs := newFlagSet(modeProvision, &config{})
+	t.Parallel()
+	fs := flagSetOf(command.Provision)
 	for name, want := range map[string]string{
 		"inptu":         "input",  // adjacent letters swapped
 		"Input":         "input",  // case
@@ -74,7 +77,7 @@ func TestClosestFlag(t *testing.T) {
 
 // runCommands are the commands of a run, with what each README table
 // covers.
-var runCommands = map[string]mode{"precheck": modePrecheck, "validate": modeValidate, "provision": modeProvision}
+var runCommands = map[string]*command.Command{"precheck": command.Precheck, "validate": command.Validate, "provision": command.Provision}
 
 var readmeTables = map[string][]string{
 	"Common to every command:": {"precheck", "validate", "provision"},
@@ -136,6 +139,7 @@ func readmeFlags(t *testing.T) map[string]readmeFlag {
 // help of exactly the commands its table names, with the same shorthand,
 // placeholder and default, and every flag of a command is in the README.
 func TestREADMEFlagsAreTheHelp(t *testing.T) {
+	t.Parallel()
 	flags := readmeFlags(t)
 	if len(flags) < 30 {
 		t.Fatalf("only %d flags read from the README", len(flags))
@@ -173,7 +177,7 @@ func TestREADMEFlagsAreTheHelp(t *testing.T) {
 				t.Errorf("%s --help lacks %q", name, left)
 			}
 		}
-		newFlagSet(m, &config{}).VisitAll(func(f *pflag.Flag) {
+		flagSetOf(m).VisitAll(func(f *pflag.Flag) {
 			if _, ok := flags[f.Name]; !ok {
 				t.Errorf("%s --%s is not in the README's flag tables", name, f.Name)
 			}
@@ -185,6 +189,7 @@ func TestREADMEFlagsAreTheHelp(t *testing.T) {
 // with real placeholders (none named after a Go type), examples, lines
 // that fit the width except example commands.
 func TestEveryHelpScreen(t *testing.T) {
+	t.Parallel()
 	root := newRoot(Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}).root
 	goType := regexp.MustCompile(`--[a-z-]+ (value|string|int|int64|float|float64|duration|stringArray)\b`)
 	var visit func(cmd *cobra.Command)

@@ -30,7 +30,8 @@ type auth struct {
 // an OAuth server that accepts the file's client and refresh token; the
 // file is then read and checked but never written (nor locked): the
 // sandbox's tokens are fake, and the file's real refresh token must
-// survive trying the cron line there.
+// survive trying the cron line there. --sandbox-state (sandbox.go) loads
+// the sandbox's state at the start and saves it when the run closes.
 func credentials(cfg *config, env Env) (auth, error) {
 	a := auth{baseURL: cfg.baseURL, close: func() {}}
 	var creds oauth.File
@@ -40,8 +41,11 @@ func credentials(cfg *config, env Env) (auth, error) {
 			return a, usagef("--credentials: %v", err)
 		}
 	}
+	if cfg.sandboxState != "" && !cfg.sandbox {
+		return a, usagef("--sandbox-state %s keeps the sandbox's subscribers between runs: give it with --sandbox", cfg.sandboxState)
+	}
 	if cfg.sandbox {
-		opts := fakeapi.Options{}
+		opts := fakeapi.Options{Customers: sandboxCustomers()}
 		if cfg.credentials != "" {
 			opts.OAuth = &fakeapi.OAuth{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, RefreshToken: creds.RefreshToken}
 		} else {
@@ -54,7 +58,13 @@ func credentials(cfg *config, env Env) (auth, error) {
 		if err != nil {
 			return a, fmt.Errorf("starting the sandbox: %w", err)
 		}
-		a.baseURL, a.close = srv.URL, func() { _ = srv.Close() }
+		state, err := loadSandboxState(cfg, env, srv.Server)
+		if err != nil {
+			_ = srv.Close()
+			return a, err
+		}
+		// Closed first, so no request changes the state being saved.
+		a.baseURL, a.close = srv.URL, func() { _ = srv.Close(); saveSandboxState(state, srv.Server, env.Stderr) }
 	}
 	switch {
 	case cfg.credentials != "":

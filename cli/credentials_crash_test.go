@@ -20,6 +20,7 @@ import (
 // millisecond wide) may lose it, but never silently: the file then keeps
 // the refresh's time, and the next run says the refresh got no answer.
 func TestKillNineNeverLosesTheCredentials(t *testing.T) {
+	t.Parallel()
 	bin := buildTool(t)
 	srv := oauthFake(t, 2*time.Second)
 	dir := t.TempDir()

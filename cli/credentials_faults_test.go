@@ -71,6 +71,7 @@ func fileAccepted(t *testing.T, srv *fakeapi.Server, path string) {
 // runs out mid-run stops before the refresh (exit 3); the refresh token is
 // never spent either way.
 func TestCredentialsThatCannotBeSavedAreNeverRefreshed(t *testing.T) {
+	t.Parallel()
 	t.Run("at the start", func(t *testing.T) {
 		srv := oauthFake(t, time.Hour)
 		dir := t.TempDir()
@@ -109,6 +110,7 @@ func TestCredentialsThatCannotBeSavedAreNeverRefreshed(t *testing.T) {
 // it, nor leaves a lock beside it, and says so: trying the cron line in the
 // sandbox cannot cost the production refresh token.
 func TestCredentialsSandboxNeverTouchesTheFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	creds := credsFile(t, dir, oauthSecret)
 	before, _ := os.ReadFile(creds)
@@ -133,6 +135,7 @@ func TestCredentialsSandboxNeverTouchesTheFile(t *testing.T) {
 // few refreshes, not one per row, and its advice names the credentials
 // file, not WEBEX_TOKEN or --token-file.
 func TestCredentialsPersistent401(t *testing.T) {
+	t.Parallel()
 	f := fakeapi.New(fakeapi.Options{OAuth: &fakeapi.OAuth{ClientID: oauthClient, ClientSecret: oauthSecret, RefreshToken: oauthRefresh, AccessTTL: time.Hour}})
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/access_token") {
@@ -164,6 +167,7 @@ func TestCredentialsPersistent401(t *testing.T) {
 // as told and goes on (exit 0); with no retries allowed (--max-retries 0
 // --retry-for 0) it stops (exit 3) without spending the refresh token.
 func TestCredentialsTokenEndpointRetriedAsTheAPI(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		flags []string
@@ -205,6 +209,7 @@ func TestCredentialsTokenEndpointRetriedAsTheAPI(t *testing.T) {
 // still has an hour: the run goes on (exit 0) and says at the start that
 // the refresh then will fail, and why.
 func TestCredentialsRefreshThatWillFailIsSaidAtTheStart(t *testing.T) {
+	t.Parallel()
 	srv := oauthFake(t, time.Hour)
 	dir := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir).CombinedOutput(); err != nil {

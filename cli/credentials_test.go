@@ -72,6 +72,7 @@ func secretsIn(t *testing.T, dir, creds string, texts ...string) {
 // exactly-once promise holds, and the file ends with the last refresh
 // token issued, mode 0600.
 func TestCredentialsRenewTokensDuringARun(t *testing.T) {
+	t.Parallel()
 	srv := oauthFake(t, 2*time.Second)
 	dir := t.TempDir()
 	creds := credsFile(t, dir, oauthSecret)
@@ -120,6 +121,7 @@ func TestCredentialsRenewTokensDuringARun(t *testing.T) {
 // A refresh the endpoint refuses stops the run at once (exit 3) with what
 // to do, and the resume command; nothing secret is shown.
 func TestCredentialsRefused(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, secret string
 		revoke       bool
@@ -160,6 +162,7 @@ func TestCredentialsRefused(t *testing.T) {
 // A credentials file the tool cannot use is refused before anything is
 // sent (exit 2), naming what to fix, without showing its secrets.
 func TestCredentialsFileRefused(t *testing.T) {
+	t.Parallel()
 	srv := oauthFake(t, time.Hour)
 	good := fmt.Sprintf(`{"client_id": %q, "client_secret": %q, "refresh_token": %q}`, oauthClient, oauthSecret, oauthRefresh)
 	cases := []struct {

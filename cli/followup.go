@@ -8,57 +8,60 @@ import (
 
 	"github.com/wholesale-batch/wholesale-batch/check"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
-	"github.com/wholesale-batch/wholesale-batch/tasks"
 )
 
-// runFollowUp runs status, resend-consent or remove: the same pipeline,
-// limiter, journal, outputs and exit codes as precheck and provision.
-func runFollowUp(ctx context.Context, cfg *config, env Env) (int, error) {
-	if cfg.mode.confirms() && !cfg.yes && !env.StdinTTY {
-		return ExitUsage, usagef("%s changes subscribers and asks for confirmation first; no one can answer here (standard input is not a terminal): add --yes to confirm in advance", cfg.mode)
+// followUp is what a follow-up command (status, resend-consent, remove)
+// brings to the shared run: its worker, and for one that asks first, the
+// rows its plan counts and the words it uses.
+type followUp struct {
+	work func(j *job) pipeline.Worker
+	// takes reports whether the command may act on a row: the plan counts
+	// those (nil for a command that asks nothing).
+	takes func(*pipeline.Row) bool
+	// verb completes "N subscribers ..." in the plan; verbCapped when
+	// limit leaves some out.
+	verb, verbCapped string
+	limit            *limitFlag // nil: no --max-* flag
+	// needs, when set, is what the input must be: a result file whose rows
+	// have a provision_result; a plain list is refused with these words.
+	needs string
+}
+
+// runFollowUp runs a follow-up command: the same pipeline, limiter,
+// journal, outputs and exit codes as precheck and provision.
+func runFollowUp(ctx context.Context, cfg *config, env Env, f followUp) (int, error) {
+	if err := cfg.canAsk(env); err != nil {
+		return ExitUsage, err
 	}
 	j, err := newJob(ctx, cfg, env)
 	if err != nil {
 		return ExitUsage, err
 	}
-	var work pipeline.Worker
-	switch cfg.mode {
-	case modeStatus:
-		work = (&tasks.StatusChecker{Client: j.client}).Work
-	case modeConsent:
-		work = (&tasks.ConsentSender{Client: j.client, Intents: j.jr, OlderThan: cfg.olderThan}).Work
-	case modeRemove:
-		work = (&tasks.Remover{Client: j.client, Intents: j.jr, Max: cfg.maxRemove}).Work
-	}
-	if cfg.mode.confirms() {
-		n, err := j.showPlan(ctx)
+	if p := cfg.cmd.Prompt; p != nil {
+		n, err := j.showPlan(ctx, f)
 		if err != nil {
 			j.abandon()
 			return ExitUsage, err
 		}
-		if n > 0 && cfg.limitZero() {
+		if l := f.limit; n > 0 && l != nil && l.zero(cfg.flags) {
 			j.abandon()
-			return ExitUsage, usagef("--max-remove 0 lets none of the %d subscribers be removed: give how many may go (leave the flag out for all); nothing was removed", n)
+			return ExitUsage, usagef("--%s 0 lets none of the %d subscribers be %s: give how many may go (leave the flag out for all); nothing was %s", l.name, n, l.verb, l.verb)
 		}
-		if n > 0 && !cfg.yes && !j.confirmFollowUp(ctx, n) {
-			if cfg.mode == modeRemove {
-				return j.declined("no subscriber was removed")
-			}
-			return j.declined("no consent email was sent")
+		if n > 0 && !cfg.yes && !j.confirm(ctx, n) {
+			return j.declined(p.NotDone)
 		}
 		if err := j.openOut(); err != nil {
 			j.abandon()
 			return ExitUsage, err
 		}
 	}
-	breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
-	work = pipeline.Guard(breaker, j.jr.wrap(truthful(j.debugRequests(work), cfg.mode.followUpOutcome)))
+	work := j.chain(f.work(j), cfg.cmd.Last(), j.jr.wrap)
 	return j.finish(j.run(ctx, work, j.write, cfg.workers()))
 }
 
 // showPlan reads the input once, offline, and prints what the command may
 // do, per customer and package; it returns how many rows that is.
-func (j *job) showPlan(ctx context.Context) (int, error) {
+func (j *job) showPlan(ctx context.Context, f followUp) (int, error) {
 	in, err := openInput(j.cfg, j.env)
 	if err != nil {
 		return 0, err
@@ -75,15 +78,7 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 			return nil
 		}
 		selected++
-		take := false
-		switch j.cfg.mode {
-		case modeRemove:
-			take = tasks.Removable(&r)
-		case modeConsent:
-			st := r.Prior["subscriber_status"]
-			take = st == "" || st == "pending_user_migration" || r.Prior["provision_result"] == pipeline.Pending
-		}
-		if take {
+		if f.takes(&r) {
 			pkg := r.Fields.Package
 			if p, _, err := check.Package(pkg); err == nil {
 				pkg = p // "Webex Suite" and webex_suite are one package
@@ -96,19 +91,20 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := j.notRemovable(in.src.Header(), rows, results); err != nil {
+	if err := j.needResults(f, in.src.Header(), rows, results); err != nil {
 		return 0, err
 	}
 	if err := j.cfg.sel.none(selected, rows); err != nil {
 		return 0, err
 	}
-	capped := j.cfg.mode == modeRemove && j.cfg.maxRemove > 0 && int64(total) > j.cfg.maxRemove
-	verb := "to remove"
-	switch {
-	case j.cfg.mode == modeConsent:
-		verb = "that may get the consent email again (each is looked up first)"
-	case capped:
-		verb = "that could be removed"
+	var max int64
+	if f.limit != nil {
+		max = f.limit.n
+	}
+	capped := max > 0 && int64(total) > max
+	verb := f.verb
+	if capped {
+		verb = f.verbCapped
 	}
 	fmt.Fprintf(j.stderr, "%d subscribers %s", total, verb)
 	if total == 0 {
@@ -129,34 +125,50 @@ func (j *job) showPlan(ctx context.Context) (int, error) {
 	tw.Flush()
 	if capped {
 		// The plan counts what will be sent: the number to type too.
-		fmt.Fprintf(j.stderr, "at most %d of them go (--max-remove): %d subscribers to remove, the rest are skipped\n", j.cfg.maxRemove, j.cfg.maxRemove)
-		return int(j.cfg.maxRemove), nil
+		fmt.Fprintf(j.stderr, "at most %d of them go (--%s): %d subscribers %s, the rest are skipped\n", max, f.limit.name, max, f.verb)
+		return int(max), nil
 	}
 	return total, nil
 }
 
-// confirmFollowUp asks on the terminal. Removing takes typing the number
-// of subscribers that will go.
-func (j *job) confirmFollowUp(ctx context.Context, n int) bool {
-	if j.cfg.mode == modeRemove {
-		return confirmCount(ctx, j.env, fmt.Sprintf("This removes %d subscribers. Type %d to go ahead: ", n, n), n)
+// confirm asks on the terminal, in the words of the command's prompt, for
+// n rows. Some take typing the number of subscribers (TypeCount).
+func (j *job) confirm(ctx context.Context, n int) bool {
+	p := j.cfg.cmd.Prompt
+	if p.TypeCount {
+		return confirmCount(ctx, j.env, fmt.Sprintf(p.Question, n, n), n)
 	}
-	return confirmYes(ctx, j.env, fmt.Sprintf("Send the consent email again to up to %d subscribers? Type yes to go ahead: ", n))
+	return confirmYes(ctx, j.env, fmt.Sprintf(p.Question, n))
 }
 
-// notRemovable refuses a remove whose input is not a result file of a
-// provisioning run (or of status): a plain list of emails, or a precheck's
-// result, names no subscriber this tool made.
-func (j *job) notRemovable(h pipeline.Header, rows, results int) error {
-	if j.cfg.mode != modeRemove || rows == 0 {
+// canAsk refuses, before anything is sent, a command that asks first when
+// no one can answer and --yes was not given.
+func (cfg *config) canAsk(env Env) error {
+	if p := cfg.cmd.Prompt; p != nil && !cfg.yes && !env.StdinTTY {
+		return usagef("%s %s and asks for confirmation first; no one can answer here (standard input is not a terminal): add --yes to confirm in advance", cfg.cmd.Name, p.Changes)
+	}
+	return nil
+}
+
+// breaker is a new error-rate breaker of the run, judging rows as the
+// command table says.
+func (j *job) breaker() *pipeline.Breaker {
+	return &pipeline.Breaker{AbortAfter: j.cfg.abortAfter, ErrorRate: j.cfg.abortRate, ForbiddenBurst: 5, Judge: j.cfg.cmd.Judge}
+}
+
+// needResults refuses an input that is not a result file of a
+// provisioning run (or of status), for a command that says what it needs:
+// a plain list of emails, or a precheck's result, names no subscriber this
+// tool made.
+func (j *job) needResults(f followUp, h pipeline.Header, rows, results int) error {
+	if f.needs == "" || rows == 0 {
 		return nil
 	}
-	need := "remove takes the result file of provision (or of status): rows with a subscriber_id and provision_result provisioned or pending"
 	switch {
 	case h.First == 0:
-		return usagef("%s is not a result file of this tool (it has no subscriber_id or provision_result column): %s; nothing was sent", j.cfg.input, need)
+		return usagef("%s is not a result file of this tool (it has no subscriber_id or provision_result column): %s; nothing was sent", j.cfg.input, f.needs)
 	case results == 0:
-		return usagef("%s is a result file, but none of its %d rows has a provision_result (a precheck or validate result?): %s; nothing was sent", j.cfg.input, rows, need)
+		return usagef("%s is a result file, but none of its %d rows has a provision_result (a precheck or validate result?): %s; nothing was sent", j.cfg.input, rows, f.needs)
 	}
 	return nil
 }

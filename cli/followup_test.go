@@ -29,6 +29,7 @@ func countColumn(rows []map[string]string, col string) map[string]int {
 // and resumed (with a second run refused beside each), removes each of the
 // 20 exactly once; status then finds none of them.
 func TestFollowUpStatusConsentRemove(t *testing.T) {
+	t.Parallel()
 	bin := buildTool(t)
 	srv := fake(t, fakeapi.Options{Latency: 15 * time.Millisecond})
 	var b strings.Builder
@@ -101,6 +102,7 @@ func TestFollowUpStatusConsentRemove(t *testing.T) {
 // remove asks a person to type the number of subscribers; anything else
 // removes nothing. Rows the run did not provision are skipped.
 func TestRemoveConfirmationAndSkips(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email\nann@acme.example\nben+exists@acme.example\ncy@acme.example\n")
 	dir := t.TempDir()

@@ -84,9 +84,9 @@ func decodeInput(f io.Reader, cfg *config) (*input, error) {
 	src, err := pipeline.NewSource(br, pipeline.SourceOptions{
 		Delimiter:     delim,
 		Match:         cfg.matcher(),
-		ResultColumns: report.Columns,
+		ResultColumns: report.AllColumns, // every column the tool writes: a result file of any command
 		RenamePrefix:  report.RenamePrefix,
-		LookupOnly:    cfg.mode.followUp(),
+		LookupOnly:    cfg.cmd.FollowUp,
 	})
 	if err != nil {
 		return nil, usagef("%s: %v", cfg.input, err)

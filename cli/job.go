@@ -17,7 +17,6 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/ratelimit"
 	"github.com/wholesale-batch/wholesale-batch/report"
-	"github.com/wholesale-batch/wholesale-batch/tasks"
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
@@ -43,8 +42,10 @@ type job struct {
 	sum        *report.Summary
 	fails      *report.Failures // rows for the HTML report, if asked for
 	unselected int              // rows --rows, --match and --skip left out
-	capped     int              // rows --max-remove skipped
-	bar        *progress
+	// acceptPending counts the outcomes the table reaches only with
+	// --accept-pending (provision's) as reached, for the exit code.
+	acceptPending bool
+	bar           *progress
 
 	cleanup []func() // run by close, last first
 }
@@ -140,7 +141,7 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	if err := noReplace(cfg); err != nil {
 		return nil, err
 	}
-	if cfg.mode != modeValidate {
+	if !cfg.cmd.Offline {
 		if err := j.connect(cfg, env); err != nil {
 			return nil, err
 		}
@@ -155,13 +156,15 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	if err := cfg.sel.resolve(j.in.src.Header(), "--skip", cfg.sel.skip); err != nil {
 		return nil, err
 	}
-	if cfg.plan != "" && j.in.src.Header().First == 0 {
-		return nil, usagef("--plan %s is not a result file of precheck: it needs the precheck_result and request_hash columns that precheck writes", cfg.plan)
+	if cfg.needsResults != nil {
+		if err := cfg.needsResults(j.in.src.Header()); err != nil {
+			return nil, err
+		}
 	}
 	for _, w := range headerWarnings(j.in.src.Header(), cfg.pkg) {
 		fmt.Fprintf(j.stderr, "wholesale-batch: %s\n", w)
 	}
-	if cfg.mode != modeValidate {
+	if !cfg.cmd.Offline {
 		if j.jr, err = openJournal(cfg); err != nil {
 			return nil, err
 		}
@@ -178,7 +181,7 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	}
 	// A command that asks first creates its files only once confirmed
 	// (openOut), so a declined run leaves none and replaces none.
-	if !cfg.mode.confirms() {
+	if cfg.cmd.Prompt == nil {
 		if err := j.openOut(); err != nil {
 			return nil, err
 		}
@@ -189,9 +192,9 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 	if j.in.regular {
 		j.scan(ctx)
 	}
-	j.sum = report.NewSummary()
+	j.sum = report.NewSummary(cfg.cmd)
 	if cfg.reportFile != "" {
-		j.fails = report.NewFailures(0)
+		j.fails = report.NewFailures(cfg.cmd, 0)
 	}
 	j.warnTokenLife()
 	j.bar = newProgress(cfg, env, j.con, j.in.total)
@@ -201,7 +204,7 @@ func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
 
 // openOut creates the result and retry files.
 func (j *job) openOut() error {
-	out, err := openResults(j.cfg, j.env, j.in, j.jr != nil)
+	out, err := openResults(j.cfg, j.env, j.in, j.jr)
 	if err != nil {
 		return err
 	}
@@ -248,9 +251,7 @@ func (j *job) warnTokenLife() {
 		return
 	}
 	requests := float64(j.in.total)
-	if c.mode == modeProvision {
-		requests *= 2 // a precheck and a POST a row
-	}
+	requests *= float64(len(c.cmd.Steps())) // provision: a precheck and a POST a row
 	if d := time.Duration(requests / c.rate * float64(time.Second)); d > 12*time.Hour {
 		fmt.Fprintf(j.stderr, "wholesale-batch: this run needs about %.0f hours at --rate %g, and a personal access token lasts 12 hours: with --credentials FILE (an integration's refresh token) the token is renewed as it expires\n", d.Hours(), c.rate)
 	}
@@ -271,14 +272,11 @@ func (j *job) close() {
 // (the progress bar counts rows as the workers finish them).
 func (j *job) write(r pipeline.Result) error {
 	j.sum.Add(r)
-	if r.Remove == pipeline.Skipped && r.Row != nil && tasks.Removable(r.Row) {
-		j.capped++ // one remove would have taken: --max-remove left it
-	}
 	if j.fails != nil {
 		j.fails.Add(r)
 	}
 	if j.log.Enabled(context.Background(), slog.LevelDebug) {
-		j.log.Debug("row", "line", r.Row.Line, "email", r.Row.Fields.Email, "precheck", r.Precheck, "provision", r.Provision,
+		j.log.Debug("row", "line", r.Row.Line, "email", r.Row.Fields.Email, "precheck", r.Precheck, "outcome", r.Outcome,
 			"status", r.HTTPStatus, "errorCodes", r.ErrorCodes, "attempts", r.Attempts, "trackingId", r.TrackingID)
 	}
 	return j.out.write(r)
@@ -286,15 +284,13 @@ func (j *job) write(r pipeline.Result) error {
 
 // preparer builds the offline checks of this run.
 func (j *job) preparer() *pipeline.Preparer {
-	if j.cfg.mode.followUp() {
+	if j.cfg.cmd.FollowUp {
 		return &pipeline.Preparer{LookupOnly: true}
 	}
-	// validate --for provision checks what provision will require.
-	provision := j.cfg.mode == modeProvision || j.cfg.forCmd == "provision"
 	return &pipeline.Preparer{
 		Defaults:    pipeline.Defaults{CustomerID: j.cfg.customerID, Package: j.cfg.pkg},
-		Check:       check.Options{DefaultCountry: j.cfg.country, ExistingCalling: j.cfg.existingCall, NeedCustomer: provision},
-		NeedPackage: provision,
+		Check:       check.Options{DefaultCountry: j.cfg.country, ExistingCalling: j.cfg.existingCall, NeedCustomer: j.cfg.complete},
+		NeedPackage: j.cfg.complete,
 	}
 }
 
@@ -408,7 +404,7 @@ func (j *job) finish(runErr error) (int, error) {
 			err = fmt.Errorf("%s: %w (rows before it are written)", j.cfg.input, runErr)
 		}
 	default:
-		code = exitCode(j.cfg.mode, j.sum, j.cfg.acceptPending, j.capped)
+		code = exitCode(j.sum, j.acceptPending)
 	}
 	j.sum.NotSelected = j.unselected
 	facts := j.facts(runErr)
@@ -478,7 +474,7 @@ func (j *job) facts(runErr error) report.RunFacts {
 // failed.
 func (j *job) writeArtefacts(f report.RunFacts, code int) ([]report.File, []string) {
 	var failed, notWritten []string
-	info := report.RunInfo{Tool: "wholesale-batch", Version: Version, Command: j.cfg.mode.String(), Input: j.cfg.input,
+	info := report.RunInfo{Tool: "wholesale-batch", Version: Version, Command: j.cfg.cmd.Name, Input: j.cfg.input,
 		Start: j.start, End: time.Now(), ExitCode: code}
 	if j.cfg.reportFile != "" {
 		if err := writeFile(j.cfg.reportFile, func(w io.Writer) error { return report.WriteHTML(w, info, j.sum, f, j.fails) }); err != nil {
@@ -533,20 +529,4 @@ func writeFile(path string, fill func(io.Writer) error) error {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-func execute(ctx context.Context, cfg *config, env Env) (int, error) {
-	j, err := newJob(ctx, cfg, env)
-	if err != nil {
-		return ExitUsage, err
-	}
-	var work pipeline.Worker = validateOnly
-	workers := 1
-	if j.client != nil {
-		breaker := &pipeline.Breaker{AbortAfter: cfg.abortAfter, ErrorRate: cfg.abortRate, ForbiddenBurst: 5}
-		customers := &tasks.Customers{Client: j.client}
-		work = pipeline.Guard(breaker, customers.Resolve(j.jr.wrap(truthful(j.debugRequests((&tasks.Prechecker{Client: j.client}).Work), precheckOutcome))))
-		workers = cfg.workers()
-	}
-	return j.finish(j.run(ctx, work, j.write, workers))
 }

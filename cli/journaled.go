@@ -72,7 +72,7 @@ func (j *job) keepsJournaled(ctx context.Context) error {
 		more = fmt.Sprintf(" and %d more", len(out)-5)
 	}
 	return usagef("the run being resumed sent a %s request for %d subscribers that this run would not write (not among the rows of %s%s): %s%s. Put their rows back (or widen the selection) and run the same command again; %s is kept: it is the only record of them. Nothing was sent",
-		j.cfg.mode, len(out), j.cfg.input, selectionNote(j.cfg), strings.Join(names, ", "), more, j.jr.path)
+		j.cfg.cmd.Name, len(out), j.cfg.input, selectionNote(j.cfg), strings.Join(names, ", "), more, j.jr.path)
 }
 
 // selectionNote names the selection flags in use, for a message.

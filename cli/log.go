@@ -40,8 +40,9 @@ func newLogger(w io.Writer, cfg *config, terminal bool) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// debugRequests logs each row's request body at debug level: what exactly
-// was sent, for support, and never at a level a cron job keeps by default.
+// debugRequests logs each row's precheck body at debug level (precheck,
+// provision): what exactly was sent, for support, and never at a level a
+// cron job keeps by default. The follow-ups send no row body.
 func (j *job) debugRequests(work pipeline.Worker) pipeline.Worker {
 	if !j.log.Enabled(context.Background(), slog.LevelDebug) {
 		return work

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	"github.com/wholesale-batch/wholesale-batch/command"
 )
 
 // redactFlags is a flag set with secret-named flags of every kind: one
@@ -31,6 +32,7 @@ func redactFlags() *pflag.FlagSet {
 }
 
 func TestRedactArgs(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		in, want []string
@@ -78,6 +80,7 @@ func TestRedactArgs(t *testing.T) {
 }
 
 func TestFlagConfig(t *testing.T) {
+	t.Parallel()
 	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
 	fs.String("token-file", "", "")
 	fs.String("client-secret", "", "")
@@ -108,6 +111,7 @@ func TestFlagConfig(t *testing.T) {
 // file's path is hidden in the command line and the config, a
 // secret-named flag not given is "" in the config, every flag is there.
 func TestManifestRedactsARun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.csv")
 	if err := os.WriteFile(in, []byte("email\nann@acme.example\n"), 0o600); err != nil {
@@ -152,7 +156,7 @@ func TestManifestRedactsARun(t *testing.T) {
 	if got := toStrings(conf["map"]); !reflect.DeepEqual(got, []string{"E-mail=email"}) {
 		t.Errorf("config.map = %v", conf["map"])
 	}
-	fs := newFlagSet(modePrecheck, &config{})
+	fs := flagSetOf(command.Precheck)
 	fs.VisitAll(func(f *pflag.Flag) {
 		if _, ok := conf[f.Name]; !ok {
 			t.Errorf("config lacks --%s", f.Name)

@@ -32,7 +32,7 @@ func newProgress(cfg *config, env Env, con *console, total int) *progress {
 	if !progressWanted(cfg, env) {
 		return &progress{}
 	}
-	p := &progress{mode: cfg.mode.String(), total: total, start: time.Now()}
+	p := &progress{mode: cfg.cmd.Name, total: total, start: time.Now()}
 	p.bar = progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(con.bar()),
 		progressbar.OptionSetDescription(p.mode),

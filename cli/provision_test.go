@@ -21,6 +21,7 @@ func provisionArgs(srv *fakeapi.Running, in, out string, extra ...string) []stri
 }
 
 func TestProvisionOnlyPassingRowsOnce(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email,package\n"+
 		"ann@acme.example,\n"+
@@ -65,6 +66,7 @@ func TestProvisionOnlyPassingRowsOnce(t *testing.T) {
 }
 
 func TestProvisionRefusesWithoutConfirmation(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
 	out := filepath.Join(t.TempDir(), "out.csv")
@@ -93,6 +95,7 @@ func TestProvisionRefusesWithoutConfirmation(t *testing.T) {
 // TestProvisionLostAnswerIsNotSentTwice: the server creates the subscriber
 // but its answer never arrives; the tool must find it, not POST again.
 func TestProvisionLostAnswerIsNotSentTwice(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email\nann+lost@acme.example\nben@acme.example\n")
 	out := filepath.Join(t.TempDir(), "out.csv")
@@ -110,6 +113,7 @@ func TestProvisionLostAnswerIsNotSentTwice(t *testing.T) {
 }
 
 func TestProvisionWaitFollowsStatus(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{ProvisionDelay: time.Second})
 	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
 	out := filepath.Join(t.TempDir(), "out.csv")
@@ -125,6 +129,7 @@ func TestProvisionWaitFollowsStatus(t *testing.T) {
 }
 
 func TestProvisionMax(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email\na@acme.example\nb@acme.example\nc@acme.example\n")
 	out := filepath.Join(t.TempDir(), "out.csv")
@@ -138,6 +143,7 @@ func TestProvisionMax(t *testing.T) {
 // fresh rows are provisioned without a second precheck; a changed row and a
 // stale row are prechecked again.
 func TestPlanApply(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email,package,Department\na@acme.example,webex_meetings,Sales\nb@acme.example,webex_meetings,Ops\nc@acme.example,webex_meetings,HR\nd+exists@acme.example,webex_meetings,HR\n")
 	dir := t.TempDir()
@@ -185,6 +191,7 @@ func TestPlanApply(t *testing.T) {
 // Rows taken from a plan keep their precheck's code and its description:
 // the summary reads as it would after a precheck.
 func TestPlanKeepsCodeDescriptions(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email,package\na@acme.example,webex_meetings\n")
 	dir := t.TempDir()
@@ -210,6 +217,7 @@ func TestPlanKeepsCodeDescriptions(t *testing.T) {
 // nobody may be provisioned twice, and at the end every row is provisioned
 // exactly once.
 func TestProvisionKillNineNeverTwice(t *testing.T) {
+	t.Parallel()
 	bin := buildTool(t)
 	srv := fake(t, fakeapi.Options{Latency: 10 * time.Millisecond})
 	const n = 200
@@ -243,6 +251,7 @@ func TestProvisionKillNineNeverTwice(t *testing.T) {
 // in the journal, so --resume sends them without a look-up each; every
 // subscriber is created exactly once.
 func TestInterruptedProvisioningResumesWithoutLookUps(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	const n = 200
 	in := emailsFile(t, n)

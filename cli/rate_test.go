@@ -25,7 +25,7 @@ func TestSummaryRateNeverReadsAboveTheLimit(t *testing.T) {
 		t.Fatalf("no rate line:\n%s", stderr)
 	}
 	r, _ := strconv.ParseFloat(m[1], 64)
-	if r > 10.05 || r < 8 {
+	if r > 10.05 || r < 2 { // below: a busy machine sends late, never early
 		t.Errorf("rate %v requests/s at --rate 10:\n%s", r, stderr)
 	}
 }

@@ -19,6 +19,7 @@ import (
 // answered 503 at random, every row still ends with the answer the API
 // gives it when healthy, never "error".
 func TestRandom503sStillGiveTheTrueAnswer(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{FailureRate: 0.2, Seed: 7})
 	var b strings.Builder
 	b.WriteString("email\n")
@@ -59,6 +60,7 @@ func TestRandom503sStillGiveTheTrueAnswer(t *testing.T) {
 // hundreds of rows, minutes at a low rate): the run ends at once, those rows
 // are written as not done, and --resume sends each of them exactly once.
 func TestInterruptSendsNoQueuedRow(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	const n = 400
 	in := emailsFile(t, n)
@@ -111,6 +113,7 @@ func TestInterruptSendsNoQueuedRow(t *testing.T) {
 // 503s in a row (--max-retries 5) come to 1 row in 250 at that rate, so
 // some rows need the retries --retry-for grants while the run is healthy.
 func TestUnluckyStreaksCostTimeNotRows(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{FailureRate: 0.4, Seed: 11})
 	in := emailsFile(t, 1000)
 	out := filepath.Join(t.TempDir(), "out.csv")
@@ -138,6 +141,7 @@ func TestUnluckyStreaksCostTimeNotRows(t *testing.T) {
 // paused the whole pool and cut the rate to its floor: 40 rows took 272 s.
 // The run must notice, let each 429 hold only its row, and say so.
 func TestRowTied429sKeepTheRunGoing(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{ThrottleFirst: 2})
 	in := emailsFile(t, 40)
 	out := filepath.Join(t.TempDir(), "out.csv")

@@ -29,7 +29,7 @@ type results struct {
 // openResults creates the result file and the retry file, only once every
 // check that can refuse the run has passed. On an error it leaves nothing
 // behind.
-func openResults(cfg *config, env Env, in *input, resumable bool) (*results, error) {
+func openResults(cfg *config, env Env, in *input, jr *resumable) (*results, error) {
 	out, closeOut, err := openOutput(cfg, env)
 	if err != nil {
 		return nil, err
@@ -51,17 +51,17 @@ func openResults(cfg *config, env Env, in *input, resumable bool) (*results, err
 	}
 	if r.retryFile != nil {
 		h := in.src.Header()
-		if cfg.mode.followUp() && h.First > 0 {
+		if cfg.cmd.FollowUp && h.First > 0 {
 			// A result file given back: its result cells come back too,
 			// so the retry file is an input of the same command.
-			r.retry = report.NewRetryWriter(r.retryFile, h.Raw, in.delim, cfg.retryFailed)
+			r.retry = report.NewRetryWriter(r.retryFile, cfg.cmd, h.Raw, in.delim, cfg.retryScope())
 			r.retry.Prior = h.Raw[:h.First]
 		} else {
-			r.retry = report.NewRetryWriter(r.retryFile, h.Data(), in.delim, cfg.retryFailed)
+			r.retry = report.NewRetryWriter(r.retryFile, cfg.cmd, h.Data(), in.delim, cfg.retryScope())
 		}
 		// Rows a --resume will send are left out: following both the retry
 		// file and the resume command would send them twice.
-		r.retry.Resumable = resumable
+		r.retry.Resumable = jr != nil
 	}
 	return r, nil
 }
@@ -107,15 +107,10 @@ func (r *results) retryHint(w io.Writer) {
 // retryOK reports whether the retry file exists and is whole.
 func (r *results) retryOK() bool { return r != nil && r.retry != nil && r.retryErr == nil }
 
-// extraColumns are the result columns a command writes besides the usual.
-func extraColumns(m mode) []string {
-	switch m {
-	case modeStatus:
-		return []string{report.LastStatusChange}
-	case modeConsent:
-		return []string{report.LastStatusChange, report.ConsentResult}
-	case modeRemove:
-		return []string{report.RemoveResult}
+// retryScope is --retry-failed's.
+func (g *retryFlags) retryScope() report.RetryScope {
+	if g.retryFailed {
+		return report.WithRefused
 	}
-	return nil
+	return report.Unanswered
 }

@@ -66,7 +66,7 @@ func openJournal(cfg *config) (*resumable, error) {
 	if err != nil {
 		return nil, usagef("cannot read the input: %v", unwrapPath(err))
 	}
-	hdr := journal.Header{Tool: "wholesale-batch " + Version, Command: cfg.mode.String(), Input: cfg.input,
+	hdr := journal.Header{Tool: "wholesale-batch " + Version, Command: cfg.cmd.Name, Input: cfg.input,
 		InputSize: size, InputHash: sum, Started: time.Now().UTC()}
 
 	old, err := journal.Load(path)
@@ -118,7 +118,7 @@ func resumeEmpty(cfg *config, path string, hdr journal.Header) (*resumable, erro
 	switch {
 	case !cfg.resume:
 		return nil, usagef("%s is empty: an earlier %s run into %s stopped before it recorded anything, so what it sent is unknown. Add --resume --force to continue it (every row is done again; provisioning and remove look each subscriber up first), or delete %s to start over",
-			path, cfg.mode, cfg.output, path)
+			path, cfg.cmd.Name, cfg.output, path)
 	case !cfg.force:
 		return nil, usagef("%s is empty, so it cannot be checked against this run: add --force to resume anyway (every row is done again; provisioning and remove look each subscriber up first), or delete %s to start over", path, path)
 	}
@@ -206,7 +206,7 @@ func (r *resumable) record(kind string, row *pipeline.Row, res pipeline.Result) 
 	if err != nil {
 		return err
 	}
-	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: kind, Key: tasks.Identity(row), Data: data}, false)
+	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: kind, Key: tasks.Identity(row), Data: data}, journal.Buffered)
 }
 
 // reload reads the journal again, with what this run has added: the
@@ -245,7 +245,7 @@ func (r *resumable) Sent(row *pipeline.Row) bool {
 // Record journals, and syncs to disk, that row is about to be sent.
 func (r *resumable) Record(row *pipeline.Row) error {
 	data, _ := json.Marshal(map[string]string{"email": row.Fields.Email, "at": time.Now().UTC().Format(time.RFC3339Nano)})
-	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: journal.KindIntent, Key: intentKey(row), Data: data}, true)
+	return r.w.Add(journal.Entry{Seq: row.Seq, Line: row.Line, Kind: journal.KindIntent, Key: intentKey(row), Data: data}, journal.Synced)
 }
 
 // close ends the journal; a run that wrote every row final removes it, so

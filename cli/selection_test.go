@@ -19,6 +19,7 @@ import (
 // duplicate check still sees the whole file; provision applies the same
 // selection to both its passes.
 func TestRowSelection(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email,Customer Name,customerId\n"+
 		"ann@acme.example,ACME,c-acme\n"+ // line 2
@@ -97,6 +98,7 @@ func TestRowSelection(t *testing.T) {
 // A selection holds across --resume: the resumed run takes the same rows,
 // sends only those not done, and writes the selected rows once each.
 func TestRowSelectionResumes(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := emailsFile(t, 300)
 	out := filepath.Join(t.TempDir(), "out.csv")

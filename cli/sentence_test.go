@@ -9,6 +9,7 @@ import (
 )
 
 func TestSentenceHandler(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		level slog.Level
 		msg   string
@@ -39,6 +40,7 @@ func TestSentenceHandler(t *testing.T) {
 }
 
 func TestTimeLabels(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		elapsed     time.Duration
 		done, total int
@@ -59,6 +61,7 @@ func TestTimeLabels(t *testing.T) {
 // The console takes the bar off its line before another line and draws
 // it again after; a partial line (a prompt) waits for its end.
 func TestConsoleKeepsTheBarBelow(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	c := newConsole(&out)
 	bar := c.bar()
@@ -77,6 +80,7 @@ func TestConsoleKeepsTheBarBelow(t *testing.T) {
 }
 
 func TestColourOutcomes(t *testing.T) {
+	t.Parallel()
 	in := "rows              5\n  passed          2\n  failed          1\n  provision pending  1\nrequests          9 (0 retries)\n"
 	want := "rows              5\n  \x1b[32mpassed\x1b[0m          2\n  \x1b[31mfailed\x1b[0m          1\n  provision \x1b[33mpending\x1b[0m  1\nrequests          9 (0 retries)\n"
 	if got := colourOutcomes(in); got != want {

@@ -21,6 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // testdata/sheets and compares exit code, warnings and result file with its
 // golden copy in testdata/golden/sheets.
 func TestSpreadsheetCorpus(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("../testdata/sheets/*")
 	if err != nil || len(files) < 10 {
 		t.Fatalf("corpus: %v %v", files, err)
@@ -117,6 +118,7 @@ func render(t *testing.T, code int, stderr, out string) []byte {
 }
 
 func TestExcelOutput(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "out.csv")
 	var stdout, stderr bytes.Buffer
 	code := cli.Run(context.Background(), []string{"validate", "--input", "../testdata/sheets/bom-crlf-aliases.csv", "--output", out, "--excel"},
@@ -134,6 +136,7 @@ func TestExcelOutput(t *testing.T) {
 // values say what it holds; a calling package without a number column is
 // pointed to the column that has the numbers.
 func TestHeaderSuggestionsFromValues(t *testing.T) {
+	t.Parallel()
 	in := writeFile(t, "in.csv", "E-Mail;Vorname;Nachname;Rufnr intern;Kunden-ID\n"+
 		"ann@acme.example;Ann;Ng;+49 30 1234567;c1\n"+
 		"ben@acme.example;Ben;Ott;+49 30 1234568;c1\n"+

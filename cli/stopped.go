@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
@@ -36,17 +37,24 @@ func truthful(work pipeline.Worker, pick func(*pipeline.Result) *string) pipelin
 	}
 }
 
-// precheckOutcome picks a precheck's outcome (precheck, and provision's
-// first pass).
-func precheckOutcome(res *pipeline.Result) *string { return &res.Precheck }
+// link wraps a row's worker in one more layer of the chain.
+type link func(pipeline.Worker) pipeline.Worker
 
-// followUpOutcome picks the outcome of status, resend-consent or remove.
-func (m mode) followUpOutcome(res *pipeline.Result) *string {
-	switch m {
-	case modeConsent:
-		return &res.Consent
-	case modeRemove:
-		return &res.Remove
+// chain builds a row's worker, the one place the layers are put together:
+// the in-doubt rule for step's outcome, links from the innermost out (the
+// request log of a command that sends a body, the journal, the customer
+// look-up...), and outermost the breaker, which judges the row as the
+// command table says.
+func (j *job) chain(work pipeline.Worker, step *command.Step, links ...link) pipeline.Worker {
+	return j.guarded(truthful(work, step.Field), links...)
+}
+
+// guarded is the outer part of a chain, for a worker that applies the
+// in-doubt rule itself (provision's, which counts its precheck's
+// attempts): links from the innermost out, then the breaker.
+func (j *job) guarded(work pipeline.Worker, links ...link) pipeline.Worker {
+	for _, l := range links {
+		work = l(work)
 	}
-	return &res.Provision // status writes provision_result
+	return pipeline.Guard(j.breaker(), work)
 }

@@ -100,6 +100,7 @@ func editResults(t *testing.T, path string, edits map[string]map[string]string) 
 // Case 1: a DELETE answered 200 (a sign-in page, {}) while the subscriber
 // remains is error naming the answer, never removed; a 204 is removed.
 func TestRemoveTrustsOnlyTheDocumented204(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	emails := []string{"ann+signin@acme.example", "ben+ok200@acme.example", "cy@acme.example"}
 	for _, e := range emails {
@@ -127,6 +128,7 @@ func TestRemoveTrustsOnlyTheDocumented204(t *testing.T) {
 // the email went out), and not asked again; a 400 because the user
 // consented in between is not_pending, not failed.
 func TestResendConsentTrustsOnlyTheDocumented204(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	for _, e := range []string{"ann+signin@acme.example", "ben+consented@acme.example", "cy@acme.example", "dee+ok200@acme.example"} {
 		srv.Server.AddSubscriber(fakeapi.Subscriber{Email: e, CustomerID: "c1", Status: fakeapi.StatusPendingUserMigration})
@@ -153,6 +155,7 @@ func TestResendConsentTrustsOnlyTheDocumented204(t *testing.T) {
 // error, no subscriber_id) is looked up by email in its customer and
 // removed if found; not found, it is not_found and nothing is sent.
 func TestRemoveLooksUpRowsInDoubt(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	results := provisioned(t, srv, "ann@acme.example", "ben@acme.example", "cy+badrequest@acme.example")
 	lost := map[string]string{"provision_result": "error", "subscriber_id": "", "subscriber_status": "",
@@ -181,6 +184,7 @@ func TestRemoveLooksUpRowsInDoubt(t *testing.T) {
 // names no customer, is error naming both for status and resend-consent
 // (nothing sent); a row naming its customer gets that one.
 func TestEmailInTwoCustomersIsNotGuessed(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	srv.Server.AddSubscriber(fakeapi.Subscriber{Email: "ann+twin@acme.example", CustomerID: "c1"})
 	in := writeFile(t, "in.csv", "email,customerId\nann+twin@acme.example,\nann+twin@acme.example,c1\n")
@@ -213,6 +217,7 @@ func TestEmailInTwoCustomersIsNotGuessed(t *testing.T) {
 // write error (not not_found), and the customers look-up says the look-up
 // failed, not that no customer has the externalId.
 func TestListWithoutItemsIsAnError(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	srv.Server.AddSubscriber(fakeapi.Subscriber{Email: "ann+noitems@acme.example", CustomerID: "c1", Status: fakeapi.StatusPendingUserMigration})
 	in := writeFile(t, "in.csv", "email\nann+noitems@acme.example\n")
@@ -236,6 +241,7 @@ func TestListWithoutItemsIsAnError(t *testing.T) {
 // Case 7: --older-than needs a known age: a pending subscriber without
 // lastStatusChange is not sent, with the reason; one pending long enough is.
 func TestOlderThanNeedsAKnownAge(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	long := time.Now().Add(-100 * time.Hour)
 	srv.Server.AddSubscriber(fakeapi.Subscriber{Email: "ann+nochange@acme.example", CustomerID: "c1", Status: fakeapi.StatusPendingUserMigration, Created: long})
@@ -257,6 +263,7 @@ func TestOlderThanNeedsAKnownAge(t *testing.T) {
 // retry, not the row (nor, with more than half the rows, the run). A
 // provisioning POST answered so is never repeated: it is looked up.
 func TestUnreadable2xxAnswers(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	var b strings.Builder
 	b.WriteString("email\n")
@@ -284,6 +291,7 @@ func TestUnreadable2xxAnswers(t *testing.T) {
 // Case 19: when every POST and every look-up answers 502, the provisioning
 // pass stops as the precheck pass does, instead of trying every row.
 func TestProvisioningBreakerTripsOnLostAnswers(t *testing.T) {
+	t.Parallel()
 	var posts, lists atomic.Int64
 	base, _ := misbehaving(t, fakeapi.Options{}, func(w http.ResponseWriter, r *http.Request, _ string) bool {
 		switch {
@@ -311,6 +319,7 @@ func TestProvisioningBreakerTripsOnLostAnswers(t *testing.T) {
 
 // Case 20: a redirect's message says "the API answered" once.
 func TestRedirectMessageSaysItOnce(t *testing.T) {
+	t.Parallel()
 	base, _ := misbehaving(t, fakeapi.Options{}, func(w http.ResponseWriter, r *http.Request, _ string) bool {
 		if !isPost(r, "") {
 			return false
@@ -332,6 +341,7 @@ func TestRedirectMessageSaysItOnce(t *testing.T) {
 // it (behind the quote that keeps a spreadsheet from running it), not
 // starting with a line feed.
 func TestCellStartingWithCRComesBack(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email,firstName\nann@acme.example,\"\rAnn\"\n")
 	out := filepath.Join(t.TempDir(), "out.csv")

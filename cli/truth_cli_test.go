@@ -83,6 +83,7 @@ func manifestCounts(t *testing.T, path string) map[string]map[string]int {
 // breaker while the others wait between attempts. A row that sent a request is never
 // not_sent: it is error, and the summary and manifest count it so.
 func TestStoppedBetweenAttemptsIsErrorNotNotSent(t *testing.T) {
+	t.Parallel()
 	base, _ := misbehaving(t, fakeapi.Options{}, func(w http.ResponseWriter, r *http.Request, body string) bool {
 		if strings.Contains(body, "fast") {
 			time.Sleep(200 * time.Millisecond) // the others are in backoff by now
@@ -140,6 +141,7 @@ func TestStoppedBetweenAttemptsIsErrorNotNotSent(t *testing.T) {
 // the server created is error (in doubt), never not_sent, in the result
 // file and the manifest; --resume then finds each without a second POST.
 func TestInterruptWithLostAnswersIsNeverNotSent(t *testing.T) {
+	t.Parallel()
 	var failLists atomic.Bool
 	var lists atomic.Int64
 	failLists.Store(true)
@@ -228,6 +230,7 @@ func withoutYes(args []string) []string {
 // afterwards provisions nobody, and no file is left. End of input is no
 // too.
 func TestInterruptAtThePromptIsNo(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
 	dir := t.TempDir()
@@ -272,6 +275,7 @@ func TestInterruptAtThePromptIsNo(t *testing.T) {
 // suggests no --resume, and exits 1; the same command then runs without
 // --resume.
 func TestDeclinedRunLeavesNothing(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email,package\nann@acme.example,webex_meetings\nben+pending@acme.example,webex_meetings\n")
 	dir := t.TempDir()
@@ -328,6 +332,7 @@ func TestDeclinedRunLeavesNothing(t *testing.T) {
 // Case 14: a limit of 0 lets none go: refused with the count (exit 2),
 // nothing provisioned or removed; a negative limit is a usage error.
 func TestLimitOfZeroLetsNoneGo(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := emailsFile(t, 16)
 	dir := t.TempDir()
@@ -374,6 +379,7 @@ func TestLimitOfZeroLetsNoneGo(t *testing.T) {
 // is refused before anything is sent, naming it; the journal stays, and
 // the run with every row back writes each subscriber once.
 func TestResumeNeverDropsAJournaledSubscriber(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{Latency: 20 * time.Millisecond})
 	in := emailsFile(t, 12)
 	out := filepath.Join(t.TempDir(), "out.csv")
@@ -416,6 +422,7 @@ func TestResumeNeverDropsAJournaledSubscriber(t *testing.T) {
 // Case 9: a finished result file (or any file a run names) is not
 // replaced without --overwrite; standard output is not a file to keep.
 func TestExistingOutputIsNotReplaced(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := emailsFile(t, 2)
 	dir := t.TempDir()
@@ -433,7 +440,7 @@ func TestExistingOutputIsNotReplaced(t *testing.T) {
 	}{
 		{provisionArgs(srv, in2, out), "--output " + out},
 		{[]string{"precheck", "--base-url", srv.URL, "--input", in2, "--output", out, "--rate", "0"}, "--output " + out},
-		{[]string{"validate", "--input", in2, "--output", filepath.Join(dir, "new.csv"), "--retry-file", retry}, "--retry-file " + retry},
+		{[]string{"status", "--base-url", srv.URL, "--input", in2, "--output", filepath.Join(dir, "new.csv"), "--retry-file", retry}, "--retry-file " + retry},
 	} {
 		before := srv.Server.Stats().Requests
 		code, _, stderr := run(t, env, c.args...)
@@ -464,6 +471,7 @@ func TestExistingOutputIsNotReplaced(t *testing.T) {
 // the disk) says what to do, and --resume --force goes on, looking each
 // subscriber up before its POST.
 func TestEmptyJournalResumesWithForce(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := emailsFile(t, 4)
 	out := filepath.Join(t.TempDir(), "out.csv")
@@ -509,6 +517,7 @@ func TestEmptyJournalResumesWithForce(t *testing.T) {
 // Case 11: each command's retry file is an input of the same command: fed
 // back once the fault is gone, its rows reach the command's aim.
 func TestRetryFileIsAnInputOfTheSameCommand(t *testing.T) {
+	t.Parallel()
 	var broken atomic.Bool
 	base, f := misbehaving(t, fakeapi.Options{}, func(w http.ResponseWriter, r *http.Request, body string) bool {
 		if broken.Load() {
@@ -574,6 +583,7 @@ func TestRetryFileIsAnInputOfTheSameCommand(t *testing.T) {
 // Case 15: remove's plan and the number to type count what will be sent:
 // the rows --rows, --match and --skip take, at most --max-remove.
 func TestRemovePlanCountsTheSelection(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := emailsFile(t, 12)
 	dir := t.TempDir()
@@ -606,6 +616,7 @@ func TestRemovePlanCountsTheSelection(t *testing.T) {
 // Case 16: a selection that takes no row is a mistake to name (exit 2,
 // nothing sent, no file), not a run with nothing to do.
 func TestEmptySelectionIsRefused(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := emailsFile(t, 30)
 	dir := t.TempDir()
@@ -642,6 +653,7 @@ func TestEmptySelectionIsRefused(t *testing.T) {
 // needs; remove and resend-consent exit 0 only when every row reached the
 // command's aim, never when every subscriber was not found.
 func TestRemoveNeedsResultsAndNotFoundIsNotSuccess(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := emailsFile(t, 3)
 	dir := t.TempDir()

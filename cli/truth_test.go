@@ -70,6 +70,7 @@ func recorder(t *testing.T) (string, *atomic.Int64, *atomic.Int64) {
 // status. Such rows are error, not done, with what came back; --resume
 // looks them up first.
 func TestProvisionOnlyWhatTheAPIConfirmed(t *testing.T) {
+	t.Parallel()
 	elsewhere, hits, tokens := recorder(t)
 	base, f := misbehaving(t, fakeapi.Options{}, func(w http.ResponseWriter, r *http.Request, body string) bool {
 		if !isPost(r, "") {
@@ -151,6 +152,7 @@ func TestProvisionOnlyWhatTheAPIConfirmed(t *testing.T) {
 // A precheck answered by a redirect is an error (no verdict), not a
 // failure: a followed 301 used to turn the POST into a GET answered 405.
 func TestPrecheckRedirectIsAnErrorNotAVerdict(t *testing.T) {
+	t.Parallel()
 	elsewhere, hits, _ := recorder(t)
 	base, _ := misbehaving(t, fakeapi.Options{}, func(w http.ResponseWriter, r *http.Request, body string) bool {
 		switch {
@@ -188,6 +190,7 @@ func TestPrecheckRedirectIsAnErrorNotAVerdict(t *testing.T) {
 // (an overlapping cron entry, a pasted resume command) is refused at once,
 // exit 2, naming the holder; the first finishes alone, each POST once.
 func TestSecondRunIntoTheSameOutputIsRefused(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{Latency: 60 * time.Millisecond})
 	const n = 30
 	in := emailsFile(t, n)
@@ -298,6 +301,7 @@ func checkOncePerSubscriber(t *testing.T, srv *fakeapi.Running, out string, n in
 // matches finished rows by what they are, not where they are: the new row
 // is sent, and no row is written with another row's result.
 func TestResumeForceMatchesRowsByIdentity(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	const n = 60
 	in := emailsFile(t, n)
@@ -321,6 +325,7 @@ func TestResumeForceMatchesRowsByIdentity(t *testing.T) {
 // the line, and looks up every subscriber before sending it, so nobody is
 // POSTed twice and no provisioned row is written failed.
 func TestDamagedJournalLineResumesWithLookUps(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	const n = 60
 	in := emailsFile(t, n)
@@ -360,6 +365,7 @@ func TestDamagedJournalLineResumesWithLookUps(t *testing.T) {
 
 // Case 5: every output path is checked before anything is created or sent.
 func TestOutputPathsCheckedBeforeAnything(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	dir := t.TempDir()
 	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
@@ -407,6 +413,7 @@ func TestOutputPathsCheckedBeforeAnything(t *testing.T) {
 // rows are all done is named, is not listed as written, and does not turn
 // the rows' exit code into 3.
 func TestSideFileFailingAtTheEndKeepsTheRowsExitCode(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	side := filepath.Join(dir, "side")
 	os.Mkdir(side, 0o700)
@@ -442,6 +449,7 @@ func TestSideFileFailingAtTheEndKeepsTheRowsExitCode(t *testing.T) {
 // Case 6: files holding people's data are readable by their owner only,
 // also when an earlier file in their place was readable by all.
 func TestOutputFilesArePrivate(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	dir := t.TempDir()
 	in := writeFile(t, "in.csv", "email\nann@acme.example\nben+e500@acme.example\n")
@@ -465,6 +473,7 @@ func TestOutputFilesArePrivate(t *testing.T) {
 // Case 7: rows never sent after an interrupt are not_sent, not error; they
 // are not in the retry file, and the one next step printed is --resume.
 func TestInterruptedRowsAreNotSentAndOnlyResumeIsOffered(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := emailsFile(t, 300)
 	dir := t.TempDir()
@@ -507,6 +516,7 @@ func TestInterruptedRowsAreNotSentAndOnlyResumeIsOffered(t *testing.T) {
 // Case 9: a 403 on every provisioning POST stops the run with the scopes
 // needed, as the precheck pass does, instead of sending every row.
 func TestForbiddenProvisioningStops(t *testing.T) {
+	t.Parallel()
 	var posts atomic.Int64
 	base, _ := misbehaving(t, fakeapi.Options{}, func(w http.ResponseWriter, r *http.Request, _ string) bool {
 		if !isPost(r, "") {
@@ -532,6 +542,7 @@ func TestForbiddenProvisioningStops(t *testing.T) {
 // Case 9: a status look-up that fails during --wait is said, not hidden
 // behind "use --wait".
 func TestWaitSaysWhyItStoppedFollowing(t *testing.T) {
+	t.Parallel()
 	base, _ := misbehaving(t, fakeapi.Options{ProvisionDelay: time.Hour}, func(w http.ResponseWriter, r *http.Request, _ string) bool {
 		if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, "/v1/wholesale/subscribers/") {
 			return false
@@ -553,6 +564,7 @@ func TestWaitSaysWhyItStoppedFollowing(t *testing.T) {
 // Case 9: the manifest records the API a --sandbox run called, and no
 // "REDACTED" for a token file that was never given.
 func TestManifestOfASandboxRun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	in := writeFile(t, "in.csv", "email\nann@acme.example\n")
 	m := filepath.Join(dir, "m.json")

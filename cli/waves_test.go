@@ -28,6 +28,7 @@ func customerByExternal(t *testing.T, srv *fakeapi.Running, ext string) string {
 // resolved rows are sent with its customerId; the others are invalid,
 // naming why, and never sent. A row whose customerId disagrees is invalid.
 func TestExternalCustomerIDs(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	acme := customerByExternal(t, srv, "acme-001")
 	in := writeFile(t, "in.csv", "email,External Customer ID,customerId,Sub-Partner Org ID\n"+
@@ -86,6 +87,7 @@ func TestExternalCustomerIDs(t *testing.T) {
 // provision --canary 2: a customer whose second canary fails has its other
 // rows skipped and never POSTed; another customer's go ahead.
 func TestCanaryPerCustomer(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email,customerId\n"+
 		"a1@acme.example,cust-a\n"+ // canary

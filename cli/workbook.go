@@ -45,7 +45,7 @@ func workbookInput(bf *bufio.Reader, cfg *config) (*input, error) {
 		Match:         cfg.matcher(),
 		ResultColumns: report.Columns,
 		RenamePrefix:  report.RenamePrefix,
-		LookupOnly:    cfg.mode.followUp(),
+		LookupOnly:    cfg.cmd.FollowUp,
 	})
 	if err != nil {
 		book.Close()
@@ -81,9 +81,9 @@ type rowWriter interface {
 // else by --output's extension.
 func resultWriter(out io.Writer, cfg *config, in *input) (rowWriter, error) {
 	if cfg.resultFormat() == "xlsx" {
-		return report.NewXLSXWriter(out, report.XLSXOptions{InputHeader: in.src.Header().Data(), Extra: extraColumns(cfg.mode)})
+		return report.NewXLSXWriter(out, report.XLSXOptions{InputHeader: in.src.Header().Data(), Command: cfg.cmd})
 	}
-	return report.NewCSVWriter(out, report.CSVOptions{InputHeader: in.src.Header().Data(), Excel: cfg.excel, Extra: extraColumns(cfg.mode)})
+	return report.NewCSVWriter(out, report.CSVOptions{InputHeader: in.src.Header().Data(), Excel: cfg.excel, Command: cfg.cmd})
 }
 
 func (cfg *config) resultFormat() string {

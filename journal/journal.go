@@ -86,7 +86,7 @@ func Create(path string, h Header) (*Writer, error) {
 	}
 	w := &Writer{f: f}
 	h.Format = FormatVersion
-	if err := w.writeLine(h, true); err != nil {
+	if err := w.writeLine(h, Synced); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -130,15 +130,26 @@ func cutTornTail(path string) error {
 	return os.Truncate(path, size-tail+int64(bytes.LastIndexByte(b, '\n')+1))
 }
 
-// Add appends one entry. sync forces it to disk before returning: for an
-// intent, which must survive even a power loss before the request leaves.
+// Durability is how soon an added entry is on disk.
+type Durability int
+
+const (
+	// Buffered entries reach the disk within a second or so (a result:
+	// lost to a power cut, the row is done again, looked up first).
+	Buffered Durability = iota
+	// Synced entries are on disk before Add returns (an intent, which must
+	// survive even a power loss before the request leaves).
+	Synced
+)
+
+// Add appends one entry, on disk as d says.
 //
 // e.Data must be JSON as json.Marshal writes it (compact, one line): it is
 // copied into the line as it is. Re-encoding it through the Entry would
 // validate and compact it a second time, for a tenth of a run's CPU.
-func (w *Writer) Add(e Entry, sync bool) error {
+func (w *Writer) Add(e Entry, d Durability) error {
 	if !plainKind(e.Kind) || !plainKey(e.Key) || bytes.IndexByte(e.Data, '\n') >= 0 {
-		return w.writeLine(e, sync) // not the usual shape: let encoding/json do it
+		return w.writeLine(e, d) // not the usual shape: let encoding/json do it
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -162,7 +173,7 @@ func (w *Writer) Add(e Entry, sync bool) error {
 	}
 	b = append(b, "}\n"...)
 	w.buf.Write(b)
-	return w.flushLine(sync)
+	return w.flushLine(d)
 }
 
 // plainKind: a kind that needs no JSON escaping (all of ours).
@@ -185,7 +196,7 @@ func plainKey(k string) bool {
 	return true
 }
 
-func (w *Writer) writeLine(v any, sync bool) error {
+func (w *Writer) writeLine(v any, d Durability) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
@@ -196,18 +207,18 @@ func (w *Writer) writeLine(v any, sync bool) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	return w.flushLine(sync)
+	return w.flushLine(d)
 }
 
 // flushLine writes the line in w.buf; w.mu is held.
-func (w *Writer) flushLine(sync bool) error {
+func (w *Writer) flushLine(d Durability) error {
 	// One write per line: a crash leaves whole lines, or one torn last line
 	// that Load ignores.
 	if _, err := w.f.Write(w.buf.Bytes()); err != nil {
 		w.err = fmt.Errorf("journal: %w", err)
 		return w.err
 	}
-	if sync || time.Since(w.synced) > syncEvery {
+	if d == Synced || time.Since(w.synced) > syncEvery {
 		if err := w.f.Sync(); err != nil {
 			w.err = fmt.Errorf("journal: %w", err)
 			return w.err

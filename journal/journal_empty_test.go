@@ -27,11 +27,11 @@ func TestEmptyJournalAndUnknownHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"email:a@x", "email:b@x"} {
-		if err := w.Add(journal.Entry{Kind: journal.KindIntent, Key: k, Data: []byte(`{}`)}, true); err != nil {
+		if err := w.Add(journal.Entry{Kind: journal.KindIntent, Key: k, Data: []byte(`{}`)}, journal.Synced); err != nil {
 			t.Fatal(err)
 		}
 	}
-	w.Add(journal.Entry{Kind: journal.KindResult, Key: "r1", Data: []byte(`{}`)}, false)
+	w.Add(journal.Entry{Kind: journal.KindResult, Key: "r1", Data: []byte(`{}`)}, journal.Buffered)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}

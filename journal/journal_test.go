@@ -27,17 +27,21 @@ func TestJournalRoundTrip(t *testing.T) {
 	for i := range 100 {
 		wg.Go(func() {
 			data, _ := json.Marshal(map[string]int{"n": i})
-			if err := w.Add(journal.Entry{Seq: i, Line: i + 2, Kind: journal.KindResult, Key: key(i), Data: data}, i%10 == 0); err != nil {
+			d := journal.Buffered
+			if i%10 == 0 {
+				d = journal.Synced
+			}
+			if err := w.Add(journal.Entry{Seq: i, Line: i + 2, Kind: journal.KindResult, Key: key(i), Data: data}, d); err != nil {
 				t.Error(err)
 			}
 		})
 	}
 	wg.Wait()
 	// A later entry for the same key wins.
-	if err := w.Add(journal.Entry{Seq: 7, Line: 9, Kind: journal.KindResult, Key: key(7), Data: json.RawMessage(`{"n":700}`)}, false); err != nil {
+	if err := w.Add(journal.Entry{Seq: 7, Line: 9, Kind: journal.KindResult, Key: key(7), Data: json.RawMessage(`{"n":700}`)}, journal.Buffered); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Add(journal.Entry{Seq: 3, Line: 5, Kind: journal.KindIntent, Key: "email:a@b.c", Data: json.RawMessage(`{"post":true}`)}, true); err != nil {
+	if err := w.Add(journal.Entry{Seq: 3, Line: 5, Kind: journal.KindIntent, Key: "email:a@b.c", Data: json.RawMessage(`{"post":true}`)}, journal.Synced); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
@@ -73,7 +77,7 @@ func TestJournalTornTailIsIgnoredThenCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Add(journal.Entry{Seq: 0, Line: 2, Kind: journal.KindResult, Key: key(0), Data: json.RawMessage(`{}`)}, false); err != nil {
+	if err := w.Add(journal.Entry{Seq: 0, Line: 2, Kind: journal.KindResult, Key: key(0), Data: json.RawMessage(`{}`)}, journal.Buffered); err != nil {
 		t.Fatal(err)
 	}
 	w.Close()
@@ -95,7 +99,7 @@ func TestJournalTornTailIsIgnoredThenCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Add(journal.Entry{Seq: 1, Line: 3, Kind: journal.KindResult, Key: key(1), Data: json.RawMessage(`{}`)}, false); err != nil {
+	if err := w.Add(journal.Entry{Seq: 1, Line: 3, Kind: journal.KindResult, Key: key(1), Data: json.RawMessage(`{}`)}, journal.Buffered); err != nil {
 		t.Fatal(err)
 	}
 	w.Close()
@@ -116,7 +120,7 @@ func TestJournalDamagedLinesAreSkippedAndNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 5 {
-		w.Add(journal.Entry{Seq: i, Line: i + 2, Kind: journal.KindResult, Key: key(i), Data: json.RawMessage(`{}`)}, false)
+		w.Add(journal.Entry{Seq: i, Line: i + 2, Kind: journal.KindResult, Key: key(i), Data: json.RawMessage(`{}`)}, journal.Buffered)
 	}
 	w.Close()
 	b, _ := os.ReadFile(path)
@@ -188,7 +192,7 @@ func TestAddWritesWhatEncodingJSONWrites(t *testing.T) {
 	hdr, _ := json.Marshal(journal.Header{Format: journal.FormatVersion})
 	want.Write(append(hdr, '\n'))
 	for _, e := range entries {
-		if err := w.Add(e, false); err != nil {
+		if err := w.Add(e, journal.Buffered); err != nil {
 			t.Fatal(err)
 		}
 		if err := json.NewEncoder(&want).Encode(e); err != nil {

@@ -5,6 +5,12 @@ import (
 	"time"
 )
 
+// Relogin is the command that re-authorizes the integration of the
+// credentials file at path, keeping its client id and secret.
+func Relogin(path string) string {
+	return "wholesale-batch auth login --credentials " + path + " --force"
+}
+
 // RefusedError is a refresh the token endpoint refused for good: the
 // refresh token expired or was revoked (invalid_grant), or the client id or
 // secret is wrong (invalid_client). Every later refresh would fail too.
@@ -18,7 +24,7 @@ func (e *RefusedError) Error() string {
 	case "invalid_client":
 		return fmt.Sprintf("the token endpoint refused the client id or secret in %s (invalid_client): copy them again from the integration's page on the Webex developer portal", e.Path)
 	case "invalid_grant":
-		return fmt.Sprintf("the token endpoint refused the refresh token in %s (invalid_grant): it has expired or was revoked; re-authorize the integration and put its new refresh token in the file", e.Path)
+		return fmt.Sprintf("the token endpoint refused the refresh token in %s (invalid_grant): it has expired or was revoked; re-authorize the integration: %s", e.Path, Relogin(e.Path))
 	}
 	return fmt.Sprintf("the token endpoint refused to refresh the access token (%s); check the credentials in %s", e.Code, e.Path)
 }
@@ -41,9 +47,9 @@ func (e *LostAnswerError) Error() string {
 		when = "an earlier run's refresh at " + e.At.Local().Format("2006-01-02 15:04:05")
 	}
 	if e.Refused {
-		return fmt.Sprintf("%s got no answer, and the token endpoint now refuses the refresh token in %s (invalid_grant): that refresh most likely replaced it, and the new one never arrived; re-authorize the integration and put its new refresh token in the file", when, e.Path)
+		return fmt.Sprintf("%s got no answer, and the token endpoint now refuses the refresh token in %s (invalid_grant): that refresh most likely replaced it, and the new one never arrived; re-authorize the integration: %s", when, e.Path, Relogin(e.Path))
 	}
-	return fmt.Sprintf("%s got no answer (%v); the refresh token may have been replaced: if the next run says invalid_grant, re-authorize the integration and put its new refresh token in %s", when, e.Err, e.Path)
+	return fmt.Sprintf("%s got no answer (%v); the refresh token may have been replaced: if the next run says invalid_grant, re-authorize the integration: %s", when, e.Err, Relogin(e.Path))
 }
 
 func (e *LostAnswerError) Unwrap() error { return e.Err }
@@ -68,7 +74,7 @@ type RejectedError struct {
 }
 
 func (e *RejectedError) Error() string {
-	return fmt.Sprintf("the API answered 401 to %d access tokens in a row from the credentials file %s, freshly refreshed ones included: the integration's tokens are refused (missing the scopes spark-admin:wholesale_subscribers_read and _write, or the authorizing user is no longer a partner administrator); fix the integration, re-authorize it and put its new refresh token in the file", e.Tokens, e.Path)
+	return fmt.Sprintf("the API answered 401 to %d access tokens in a row from the credentials file %s, freshly refreshed ones included: the integration's tokens are refused (missing the scopes spark-admin:wholesale_subscribers_read and _write, or the authorizing user is no longer a partner administrator); fix the integration and re-authorize it: %s", e.Tokens, e.Path, Relogin(e.Path))
 }
 
 // LaterError is Check's finding that the file could not be saved while

@@ -7,6 +7,16 @@ import (
 	"sync"
 )
 
+// Health is what a finished row says of the API's health, for the breaker
+// (the command table gives it per outcome).
+type Health int
+
+const (
+	NotJudged Health = iota // nothing was sent on the row's account (invalid, skipped, not sent)
+	Healthy                 // the API answered
+	Broken                  // no definite answer: counts toward the error rate
+)
+
 // Breaker stops a run that only hammers a broken endpoint or a token that
 // lacks rights: it judges the first rows that were sent, in the order they
 // finish, and trips at most once.
@@ -18,6 +28,9 @@ type Breaker struct {
 	ErrorRate float64
 	// ForbiddenBurst trips it when this many first answers are all 403.
 	ForbiddenBurst int
+	// Judge says what a row's outcome makes of the API's health (the
+	// command table's Judge); required.
+	Judge func(Result) Health
 
 	mu        sync.Mutex
 	sent      int
@@ -33,14 +46,14 @@ const ScopeHint = "the token needs the spark-admin:wholesale_subscribers_read an
 // Observe counts a finished row and returns an error the first time the
 // run should stop.
 func (b *Breaker) Observe(r Result) error {
-	outcome := r.Precheck
-	if r.Provision != "" {
-		outcome = r.Provision // the provisioning pass is judged on its own calls
+	if b == nil || r.Resumed {
+		return nil
 	}
 	// A row left unfinished counts when it ended in error (a lost answer
 	// whose look-up failed too is as broken as any): only the rows the run
 	// stopped (Guard leaves those out) or never sent are not judged.
-	if b == nil || outcome == Invalid || outcome == Skipped || (!r.Final && outcome != Error) || r.Resumed {
+	health := b.Judge(r)
+	if health == NotJudged || (!r.Final && health != Broken) {
 		return nil
 	}
 	b.mu.Lock()
@@ -49,7 +62,7 @@ func (b *Breaker) Observe(r Result) error {
 		return nil
 	}
 	b.sent++
-	if outcome == Error {
+	if health == Broken {
 		b.errors++
 	}
 	if r.HTTPStatus == http.StatusForbidden && b.forbidden == b.sent-1 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
@@ -14,7 +15,7 @@ func TestBreaker(t *testing.T) {
 	}
 	errRow, ok, forbidden := res(pipeline.Error, 503), res(pipeline.Passed, 200), res(pipeline.Failed, 403)
 	invalid := res(pipeline.Invalid, 0)
-	lostProvision := pipeline.Result{Precheck: pipeline.Passed, Provision: pipeline.Error, HTTPStatus: 502, Final: false}
+	lostProvision := pipeline.Result{Precheck: pipeline.Passed, Outcome: pipeline.Error, HTTPStatus: 502, Final: false}
 	notSent := pipeline.Result{Precheck: pipeline.NotSent, Final: false}
 	cases := []struct {
 		name   string
@@ -43,7 +44,7 @@ func TestBreaker(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			b := &pipeline.Breaker{AbortAfter: 20, ErrorRate: 0.5, ForbiddenBurst: 5}
+			b := &pipeline.Breaker{AbortAfter: 20, ErrorRate: 0.5, ForbiddenBurst: 5, Judge: command.Provision.Judge}
 			tripped := -1
 			for i, r := range c.rows {
 				if err := b.Observe(r); err != nil {
@@ -74,11 +75,11 @@ func repeat(r pipeline.Result, n int) []pipeline.Result {
 // TestGuardIgnoresStoppedRows: rows that end because the run was stopped
 // say nothing of the API: they never trip the breaker.
 func TestGuardIgnoresStoppedRows(t *testing.T) {
-	b := &pipeline.Breaker{AbortAfter: 20, ErrorRate: 0.5}
+	b := &pipeline.Breaker{AbortAfter: 20, ErrorRate: 0.5, Judge: command.Provision.Judge}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	w := pipeline.Guard(b, func(context.Context, *pipeline.Row) pipeline.Result {
-		return pipeline.Result{Provision: pipeline.Error, Final: false, Message: "no answer: the run was stopped"}
+		return pipeline.Result{Outcome: pipeline.Error, Final: false, Message: "no answer: the run was stopped"}
 	})
 	for range 30 {
 		if r := w(ctx, &pipeline.Row{}); r.Fatal != nil {

@@ -19,9 +19,9 @@ func TestReorderSpillKeepsEveryField(t *testing.T) {
 			Problems: []Problem{{Field: "firstName", Message: "holds U+FFFD"}},
 			Notes:    []string{"trimmed"},
 		}
-		return Result{Row: row, Precheck: Failed, Provision: Skipped, HTTPStatus: 400, InfoCodes: "1;2",
+		return Result{Row: row, Precheck: Failed, Outcome: Skipped, Capped: true, HTTPStatus: 400, InfoCodes: "1;2",
 			ErrorCodes: "10022", Message: "m", TrackingID: "T", Attempts: 3, SubscriberID: "S",
-			SubscriberStatus: "provisioned", LastStatusChange: "2026", Consent: Sent, Remove: Removed,
+			SubscriberStatus: "provisioned", LastStatusChange: "2026",
 			RequestHash: "h", CheckedAt: time.Date(2026, 12, 1, 2, 3, 4, 5, time.UTC), PlanNote: "p",
 			Descriptions: map[int]string{10022: "bad"}, Final: true, Resumed: true}
 	}

@@ -8,6 +8,8 @@
 package pipeline
 
 import (
+	"cmp"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -45,8 +47,8 @@ const (
 	NotSent = "not_sent" // the run stopped before the row's turn: nothing was sent; --resume sends it
 )
 
-// Outcomes of the follow-up commands: status (in Provision), resend-consent
-// (Consent) and remove (Remove).
+// Outcomes of the follow-up commands: status, resend-consent and remove
+// (in Result.Outcome; see the command table).
 const (
 	NotFound   = "not_found"   // no such subscriber (any more)
 	Sent       = "sent"        // the consent email was sent again
@@ -66,20 +68,26 @@ const (
 // Result is what happened to one row: row failures are data, not errors.
 // Its JSON form is the journal's record of a finished row.
 type Result struct {
-	Row              *Row   `json:"-"`
-	Precheck         string `json:"precheck,omitempty"`  // Passed, Failed, Invalid, Error, or "" (validate: would be sent)
-	Provision        string `json:"provision,omitempty"` // empty unless provisioning
-	HTTPStatus       int    `json:"status,omitempty"`    // of the last response, 0 if none
-	InfoCodes        string `json:"info,omitempty"`      // ';'-joined
-	ErrorCodes       string `json:"errors,omitempty"`    // ';'-joined
+	Row *Row `json:"-"`
+	// Precheck is the outcome of a precheck (precheck, validate, and
+	// provision's first pass): Passed, Failed, Invalid, Error, NotSent, or
+	// "" (validate: would be sent).
+	Precheck string `json:"precheck,omitempty"`
+	// Outcome is the outcome of the command's own step (provision, status,
+	// resend-consent, remove); its column is the command table's.
+	Outcome string `json:"outcome,omitempty"`
+	// Capped marks a row a limit (--max-remove, --max-provision) left:
+	// whatever its outcome, it did not reach the command's aim.
+	Capped           bool   `json:"capped,omitempty"`
+	HTTPStatus       int    `json:"status,omitempty"` // of the last response, 0 if none
+	InfoCodes        string `json:"info,omitempty"`   // ';'-joined
+	ErrorCodes       string `json:"errors,omitempty"` // ';'-joined
 	Message          string `json:"message,omitempty"`
 	TrackingID       string `json:"trackingId,omitempty"`
 	Attempts         int    `json:"attempts,omitempty"`
 	SubscriberID     string `json:"subscriberId,omitempty"`
 	SubscriberStatus string `json:"subscriberStatus,omitempty"`
 	LastStatusChange string `json:"lastStatusChange,omitempty"` // as the API gave it
-	Consent          string `json:"consent,omitempty"`          // resend-consent's outcome
-	Remove           string `json:"remove,omitempty"`           // remove's outcome
 	// RequestHash and CheckedAt record what a precheck answered and when,
 	// so a later provision --plan can trust it while the row is unchanged.
 	RequestHash string    `json:"requestHash,omitempty"`
@@ -97,6 +105,22 @@ type Result struct {
 	// Fatal, set by a worker, stops the whole run (a rejected token): every
 	// later request would fail the same way. It is not written.
 	Fatal error `json:"-"`
+}
+
+// Call is what one API call of a row leaves behind (webex.CallInfo
+// converts to it): how many attempts it took, the last attempt's status and
+// tracking id.
+type Call struct {
+	Attempts   int
+	Status     int
+	TrackingID string
+}
+
+// Took adds a call to r: its attempts count with the row's others, and its
+// status and tracking id are the row's latest.
+func (r *Result) Took(c Call) {
+	r.Attempts += c.Attempts
+	r.HTTPStatus, r.TrackingID = c.Status, c.TrackingID
 }
 
 // Invalidated is the result of a row found wrong before sending.
@@ -118,4 +142,23 @@ func ProblemText(ps []Problem) string {
 		b.WriteString(p.Message)
 	}
 	return b.String()
+}
+
+// UnmarshalJSON reads a journaled result, also as an earlier version wrote
+// it (an outcome field per command: provision, consent, remove), so a run
+// started before can be resumed.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	type plain Result // without this method
+	var v struct {
+		plain
+		Provision string `json:"provision"`
+		Consent   string `json:"consent"`
+		Remove    string `json:"remove"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = Result(v.plain)
+	r.Outcome = cmp.Or(r.Outcome, v.Provision, v.Consent, v.Remove)
+	return nil
 }

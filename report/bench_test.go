@@ -4,6 +4,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
 )
@@ -27,7 +28,7 @@ func benchResult() pipeline.Result {
 // BenchmarkCSVWrite: one result row (formula neutralising, encoding/csv
 // quoting, the writer's buffer), flushed every 1,000 rows to io.Discard.
 func BenchmarkCSVWrite(b *testing.B) {
-	w, err := report.NewCSVWriter(io.Discard, report.CSVOptions{InputHeader: benchInputHeader})
+	w, err := report.NewCSVWriter(io.Discard, report.CSVOptions{Command: command.Provision, InputHeader: benchInputHeader})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func BenchmarkCSVWrite(b *testing.B) {
 
 // BenchmarkSummaryAdd: counting one result for the end-of-run summary.
 func BenchmarkSummaryAdd(b *testing.B) {
-	s := report.NewSummary()
+	s := report.NewSummary(command.Provision)
 	r := benchResult()
 	b.ReportAllocs()
 	for b.Loop() {

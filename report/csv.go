@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/sheet"
 )
@@ -24,28 +25,27 @@ var Columns = []string{
 	"subscriber_id", "subscriber_status", "notes", "request_hash", "checked_at",
 }
 
-// Extra columns are written by the follow-up commands only, after Columns:
-// status writes last_status_change, resend-consent consent_result, remove
-// remove_result (see CSVOptions.Extra).
+// Extra columns are written by some commands only, after Columns (see
+// command.Command.Extra): status writes last_status_change,
+// resend-consent consent_result too, remove remove_result.
 const (
-	LastStatusChange = "last_status_change"
-	ConsentResult    = "consent_result"
-	RemoveResult     = "remove_result"
+	LastStatusChange = command.LastStatusChange
+	ConsentResult    = command.ConsentColumn
+	RemoveResult     = command.RemoveColumn
 )
 
 // AllColumns are every result column any command writes: a file whose
 // leading cells are among them is a result file given back as input.
-var AllColumns = append(append([]string{}, Columns...), LastStatusChange, ConsentResult, RemoveResult)
+var AllColumns = append(append([]string{}, Columns...), command.ExtraColumns()...)
 
-// extraValue is one extra column's cell.
-func extraValue(name string, r pipeline.Result) string {
-	switch name {
-	case LastStatusChange:
+// cell is the value of result column name that cmd writes for r: a step's
+// outcome, or another of the extra columns.
+func cell(cmd *command.Command, name string, r pipeline.Result) string {
+	if v, ok := cmd.Cell(name, r); ok {
+		return v
+	}
+	if name == LastStatusChange {
 		return r.LastStatusChange
-	case ConsentResult:
-		return r.Consent
-	case RemoveResult:
-		return r.Remove
 	}
 	return ""
 }
@@ -62,9 +62,9 @@ type CSVOptions struct {
 	// Excel writes a UTF-8 BOM and CRLF line ends, and E.164 numbers as
 	// ="+1..." so Excel keeps the plus and every digit.
 	Excel bool
-	// Extra are the command's own result columns after Columns (see
-	// LastStatusChange, ConsentResult, RemoveResult).
-	Extra []string
+	// Command is the command writing: its steps fill their outcome
+	// columns, and its Extra columns follow Columns.
+	Command *command.Command
 }
 
 // CSVWriter writes one result row per input row.
@@ -83,7 +83,7 @@ func NewCSVWriter(w io.Writer, opt CSVOptions) (*CSVWriter, error) {
 	}
 	cw := &CSVWriter{w: csv.NewWriter(w), opt: opt}
 	cw.w.UseCRLF = opt.Excel
-	header := Header(opt.InputHeader, opt.Extra...)
+	header := Header(opt.InputHeader, opt.Command.Extra...)
 	cw.record = make([]string, len(header))
 	for i, h := range header {
 		cw.record[i] = sheet.SafeCell(h, false)
@@ -123,15 +123,15 @@ func (cw *CSVWriter) Write(r pipeline.Result) error {
 		status = strconv.Itoa(r.HTTPStatus)
 	}
 	rec = append(rec,
-		strconv.Itoa(r.Row.Line), r.Row.Fields.Email, r.Precheck, r.Provision, status,
+		strconv.Itoa(r.Row.Line), r.Row.Fields.Email, cell(cw.opt.Command, command.PrecheckColumn, r), cell(cw.opt.Command, command.ProvisionColumn, r), status,
 		r.InfoCodes, r.ErrorCodes, r.Message, r.TrackingID, strconv.Itoa(r.Attempts),
 		r.SubscriberID, r.SubscriberStatus, strings.Join(r.Row.Notes, "; "), r.RequestHash, checkedAt(r.CheckedAt))
-	for _, e := range cw.opt.Extra {
-		rec = append(rec, extraValue(e, r))
+	for _, e := range cw.opt.Command.Extra {
+		rec = append(rec, cell(cw.opt.Command, e, r))
 	}
 	rec = append(rec, r.Row.Raw...)
 	// A ragged short row is padded so every line has the header's width.
-	for len(rec) < len(Columns)+len(cw.opt.Extra)+len(cw.opt.InputHeader) {
+	for len(rec) < len(Columns)+len(cw.opt.Command.Extra)+len(cw.opt.InputHeader) {
 		rec = append(rec, "")
 	}
 	for i := range rec {

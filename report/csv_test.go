@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
 )
@@ -55,7 +56,7 @@ func TestCSVWriterGolden(t *testing.T) {
 		// values a spreadsheet would run as formulas are neutralised
 		{Row: row(7, "=HYPERLINK(\"http://evil\")@x.example"), Precheck: pipeline.Invalid, Message: "-1 is not allowed", Final: true},
 		// provisioning columns
-		{Row: row(8, "dee@acme.example"), Precheck: pipeline.Passed, Provision: "provisioned", HTTPStatus: 200,
+		{Row: row(8, "dee@acme.example"), Precheck: pipeline.Passed, Outcome: "provisioned", HTTPStatus: 200,
 			SubscriberID: "Y2lzY29zcGFyazovL3VzL1NVQlNDUklCRVIvMQ", SubscriberStatus: "provisioned", Attempts: 1, Final: true},
 		// the notes say what was changed; the input's own cells are kept as they were
 		{Row: noted, Precheck: pipeline.Passed, HTTPStatus: 200, Attempts: 1, Final: true},
@@ -69,7 +70,7 @@ func TestCSVWriterGolden(t *testing.T) {
 		excel  bool
 	}{{"results.csv", false}, {"results-excel.csv", true}} {
 		var buf bytes.Buffer
-		w, err := report.NewCSVWriter(&buf, report.CSVOptions{InputHeader: header, Excel: c.excel})
+		w, err := report.NewCSVWriter(&buf, report.CSVOptions{Command: command.Provision, InputHeader: header, Excel: c.excel})
 		if err != nil {
 			t.Fatal(err)
 		}

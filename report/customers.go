@@ -52,8 +52,10 @@ func (s *Summary) addCustomer(r pipeline.Result) {
 	if r.Precheck != "" {
 		c.Precheck[r.Precheck]++
 	}
-	if r.Provision != "" {
-		c.Provision[r.Provision]++
+	// The table has a column for provisioning outcomes only (provision,
+	// status): the other commands' are counted per run, not per customer.
+	if r.Outcome != "" && s.Command.Own != nil && s.Command.Own.Counts == "provision" {
+		c.Provision[r.Outcome]++
 	}
 	if r.ErrorCodes != "" {
 		for _, code := range strings.Split(r.ErrorCodes, ";") {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
 )
@@ -14,15 +15,15 @@ import (
 // A run over several customers is judged per customer: the summary, the
 // manifest and the HTML report each count rows by customer.
 func TestPerCustomerCounts(t *testing.T) {
-	s := report.NewSummary()
+	s := report.NewSummary(command.Provision)
 	row := func(cust, ext string) *pipeline.Row {
 		return &pipeline.Row{Fields: pipeline.Fields{Email: "x@y.z", CustomerID: cust, ExternalCustomerID: ext}}
 	}
 	for _, r := range []pipeline.Result{
-		{Row: row("c-acme", "acme-001"), Precheck: pipeline.Passed, Provision: pipeline.Provisioned, Final: true},
-		{Row: row("c-acme", "acme-001"), Precheck: pipeline.Passed, Provision: pipeline.Skipped, Final: true},
-		{Row: row("c-globex", ""), Precheck: pipeline.Failed, Provision: pipeline.Skipped, ErrorCodes: "10022", Final: true},
-		{Row: row("", "nope-9"), Precheck: pipeline.Invalid, Provision: pipeline.Skipped, Final: true},
+		{Row: row("c-acme", "acme-001"), Precheck: pipeline.Passed, Outcome: pipeline.Provisioned, Final: true},
+		{Row: row("c-acme", "acme-001"), Precheck: pipeline.Passed, Outcome: pipeline.Skipped, Final: true},
+		{Row: row("c-globex", ""), Precheck: pipeline.Failed, Outcome: pipeline.Skipped, ErrorCodes: "10022", Final: true},
+		{Row: row("", "nope-9"), Precheck: pipeline.Invalid, Outcome: pipeline.Skipped, Final: true},
 	} {
 		s.Add(r)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
@@ -26,9 +27,6 @@ const (
 	firstLines  = 5
 )
 
-// provisioned is the provision outcome that counts as a pass.
-const provisioned = "provisioned"
-
 // Cell limits for the rows a Failures keeps: an invalid row may hold a
 // whole mangled line in its email cell, and the memory of the collector
 // must stay bounded whatever the input holds.
@@ -45,6 +43,7 @@ const (
 // Feed it every result, in the order written (from the sink, like Summary);
 // it picks the rows itself. It is not safe for concurrent use.
 type Failures struct {
+	cmd    *command.Command
 	max    int // rows kept, over all groups
 	kept   int
 	total  int
@@ -87,26 +86,19 @@ type rowIssue struct {
 	Fix     string
 }
 
-// NewFailures returns a collector that keeps at most max rows;
-// DefaultFailureRows when max <= 0.
-func NewFailures(max int) *Failures {
+// NewFailures returns a collector of cmd's results that keeps at most max
+// rows; DefaultFailureRows when max <= 0.
+func NewFailures(cmd *command.Command, max int) *Failures {
 	if max <= 0 {
 		max = DefaultFailureRows
 	}
-	return &Failures{max: max, groups: make(map[string]*group)}
-}
-
-// passed reports whether a result reached its goal: precheck passed (or,
-// for validate, was not sent: "") and provisioning, if any, provisioned.
-func passed(r pipeline.Result) bool {
-	return (r.Precheck == "" || r.Precheck == pipeline.Passed) &&
-		(r.Provision == "" || r.Provision == provisioned)
+	return &Failures{cmd: cmd, max: max, groups: make(map[string]*group)}
 }
 
 // Add counts r under each kind of problem it has, and keeps it under
 // those that still have room, if it did not pass.
 func (f *Failures) Add(r pipeline.Result) {
-	if passed(r) {
+	if f.cmd.Passed(r) {
 		return
 	}
 	f.total++
@@ -114,7 +106,7 @@ func (f *Failures) Add(r pipeline.Result) {
 	if r.Row != nil {
 		line = r.Row.Line
 	}
-	is := Issues(r)
+	is := Issues(f.cmd, r)
 	var fr *failureRow
 	counted := make([]*group, 0, 4) // a row's groups, to count it once in each
 	for _, i := range is {
@@ -137,7 +129,7 @@ func (f *Failures) Add(r pipeline.Result) {
 			continue
 		}
 		if fr == nil {
-			fr = newFailureRow(r, is)
+			fr = newFailureRow(f.cmd, r, is)
 			f.kept++
 		}
 		g.list = append(g.list, fr)
@@ -178,11 +170,12 @@ func ownWords(i Issue) string {
 	return i.Kind
 }
 
-func newFailureRow(r pipeline.Result, is []Issue) *failureRow {
+func newFailureRow(cmd *command.Command, r pipeline.Result, is []Issue) *failureRow {
+	_, short := failing(cmd, r)
 	fr := &failureRow{
 		HTTPStatus: r.HTTPStatus,
-		Result:     r.Precheck,
-		Outcome:    r.Precheck,
+		Result:     resultWords(cmd, r),
+		Outcome:    short.Name,
 		Codes:      strings.ReplaceAll(r.ErrorCodes, ";", "; "),
 		Info:       strings.ReplaceAll(r.InfoCodes, ";", "; "),
 		TrackingID: truncate(r.TrackingID, maxEmailBytes),
@@ -207,20 +200,21 @@ func newFailureRow(r pipeline.Result, is []Issue) *failureRow {
 		fr.Email = truncate(r.Row.Fields.Email, maxEmailBytes)
 		fr.Customer = truncate(cmp.Or(r.Row.Fields.ExternalCustomerID, r.Row.Fields.CustomerID), maxEmailBytes)
 	}
-	if r.Provision != "" {
-		if fr.Result == "" || fr.Result == pipeline.Passed {
-			fr.Outcome = r.Provision
-		}
-		if fr.Result == "" {
-			fr.Result = "provision " + r.Provision
-		} else {
-			fr.Result += ", provision " + r.Provision
-		}
-	}
 	if !r.Final {
 		fr.Result += " (unfinished)"
 	}
 	return fr
+}
+
+// resultWords are r's outcomes, step by step: "passed, provision failed".
+func resultWords(cmd *command.Command, r pipeline.Result) string {
+	var parts []string
+	for _, s := range cmd.Steps() {
+		if o := s.Of(r); o != "" {
+			parts = append(parts, strings.TrimSpace(s.Label+" "+o))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Total returns how many rows did not pass, kept or not.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wholesale-batch/wholesale-batch/column"
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
@@ -37,8 +38,6 @@ const (
 	fixThrottled = "Throttled until the retries ran out: rerun with the retry file (--retry-file) and a lower --rate"
 	fixTransient = "Transient: rerun with the retry file (--retry-file)"
 	fixNoCode    = "The API refused the row without an error code: read the message; give support the tracking id"
-	fixPending   = "Nothing to fix: the subscriber is provisioned once they accept the consent email; the status command shows who has, resend-consent reminds them"
-	fixBetween   = "Not finished on the Webex side: look again later with the status command"
 )
 
 // SuggestedFix returns what to do about a result that did not pass, or ""
@@ -47,8 +46,8 @@ const (
 // its error codes; else the fix for its kind of failure. The rules go from
 // the most certain cause to the least: a rejected token explains
 // everything else on the row.
-func SuggestedFix(r pipeline.Result) string {
-	is := Issues(r)
+func SuggestedFix(cmd *command.Command, r pipeline.Result) string {
+	is := Issues(cmd, r)
 	switch len(is) {
 	case 0:
 		return ""
@@ -71,15 +70,35 @@ func SuggestedFix(r pipeline.Result) string {
 	return b.String()
 }
 
-// Issues returns why r did not pass, nil for a result that passed.
-func Issues(r pipeline.Result) []Issue {
-	if passed(r) {
+// failing is the step of cmd where r fell short (the first whose outcome
+// missed its aim) and that outcome; a row that passed every step gets the
+// last step's.
+func failing(cmd *command.Command, r pipeline.Result) (*command.Step, command.Outcome) {
+	var last *command.Step
+	for _, s := range cmd.Steps() {
+		o := s.Of(r)
+		if o == "" && s != cmd.Last() {
+			continue
+		}
+		last = s
+		if e, _ := s.Find(o); e.Goal != command.Reached || r.Capped && s == cmd.Last() {
+			e.Name = o
+			return s, e
+		}
+	}
+	e, _ := last.Find(last.Of(r))
+	return last, e
+}
+
+// Issues returns why r, a result of cmd, did not pass; nil for a result
+// that passed. The general rules come first, from the most certain cause
+// to the least; then what the command table says of the outcome.
+func Issues(cmd *command.Command, r pipeline.Result) []Issue {
+	if cmd.Passed(r) {
 		return nil
 	}
-	out := r.Precheck
-	if out == "" || out == pipeline.Passed {
-		out = r.Provision
-	}
+	step, oc := failing(cmd, r)
+	out := oc.Name
 	one := func(label, kind, fix string) []Issue {
 		return []Issue{{Outcome: out, Label: label, Kind: kind, Message: r.Message, Fix: fix}}
 	}
@@ -95,13 +114,13 @@ func Issues(r pipeline.Result) []Issue {
 	if r.ErrorCodes != "" {
 		return codeIssue(r, out)
 	}
-	if r.Precheck == pipeline.NotSent || r.Provision == pipeline.NotSent {
+	switch out {
+	case pipeline.NotSent:
 		return one("not sent", "the run stopped before this row's turn", fixNotSent)
-	}
-	if r.Precheck == pipeline.Error || r.Provision == pipeline.Error {
+	case pipeline.Error:
 		switch {
-		case !r.Final && r.Provision == pipeline.Error:
-			return one("in doubt", "provisioning stopped before an answer came: the subscriber may exist", fixInDoubt)
+		case !r.Final && step.InDoubt != "":
+			return one("in doubt", step.InDoubt, fixInDoubt)
 		case !r.Final:
 			return one("unfinished", "the run stopped before an answer came", fixUnfinish)
 		case r.HTTPStatus == 429:
@@ -111,15 +130,12 @@ func Issues(r pipeline.Result) []Issue {
 		}
 		return one("HTTP "+strconv.Itoa(r.HTTPStatus), statusWords(r.HTTPStatus)+" after the retries", fixTransient)
 	}
-	switch {
-	case r.Precheck == pipeline.Passed && r.Provision == pipeline.Pending:
-		return one("pending", "the consent email was sent; the user has not accepted yet", fixPending)
-	case r.Precheck == pipeline.Passed && r.Provision == pipeline.Skipped:
+	if i := oc.Issue; i.FromMessage {
 		// The message says why (--max-provision, a failed canary) and what next.
 		what, fix := splitFix(r.Message)
-		return []Issue{{Outcome: out, Label: "skipped", Kind: generic(r.Message, true), Message: what, Fix: capitalise(fix)}}
-	case r.Precheck == pipeline.Passed && r.Provision != pipeline.Failed:
-		return one("provision "+r.Provision, "the subscriber is still "+r.Provision+" on the Webex side", fixBetween)
+		return []Issue{{Outcome: out, Label: i.Label, Kind: generic(r.Message, true), Message: what, Fix: capitalise(fix)}}
+	} else if i.Label != "" {
+		return one(strings.ReplaceAll(i.Label, "{outcome}", out), strings.ReplaceAll(i.Kind, "{outcome}", out), i.Fix)
 	}
 	status := "no HTTP status"
 	if r.HTTPStatus != 0 {

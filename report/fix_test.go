@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/wholesale-batch/wholesale-batch/check"
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
 )
@@ -74,7 +75,7 @@ func TestIssuesOfInvalidRows(t *testing.T) {
 			"", "a total line, not a subscriber", "a total line, not a subscriber", "Delete it"},
 	}
 	for _, c := range cases {
-		a, b := report.Issues(invalid(t, 2, c.a)), report.Issues(invalid(t, 3, c.b))
+		a, b := report.Issues(command.Provision, invalid(t, 2, c.a)), report.Issues(command.Provision, invalid(t, 3, c.b))
 		if len(a) != 1 || len(b) != 1 {
 			t.Errorf("%s: %d and %d issues, want one each: %+v %+v", c.name, len(a), len(b), a, b)
 			continue
@@ -89,7 +90,7 @@ func TestIssuesOfInvalidRows(t *testing.T) {
 		if got.Fix != "" && strings.Contains(got.Message, got.Fix) {
 			t.Errorf("%s: the fix is said twice: %q / %q", c.name, got.Message, got.Fix)
 		}
-		if fix := report.SuggestedFix(invalid(t, 2, c.a)); fix != c.fixA {
+		if fix := report.SuggestedFix(command.Provision, invalid(t, 2, c.a)); fix != c.fixA {
 			t.Errorf("%s: SuggestedFix = %q, want %q", c.name, fix, c.fixA)
 		}
 	}
@@ -109,29 +110,29 @@ func TestIssuesOfOtherRows(t *testing.T) {
 		{"two codes", pipeline.Result{Precheck: pipeline.Failed, HTTPStatus: 400, ErrorCodes: "10022;7", Descriptions: desc, Final: true},
 			"errorCodes 10022; 7", "The email is already associated with another organization.", "Look up errorCode 7"},
 		{"code without words", pipeline.Result{Precheck: pipeline.Failed, ErrorCodes: "7", Final: true}, "errorCode 7", "refused by the API", "Look up errorCode 7"},
-		{"provision refused", pipeline.Result{Precheck: pipeline.Passed, Provision: pipeline.Failed, ErrorCodes: "7", Final: true}, "errorCode 7", "refused by the API", "Look up"},
+		{"provision refused", pipeline.Result{Precheck: pipeline.Passed, Outcome: pipeline.Failed, ErrorCodes: "7", Final: true}, "errorCode 7", "refused by the API", "Look up"},
 		{"5xx", pipeline.Result{Precheck: pipeline.Error, HTTPStatus: 503, Message: "Service Unavailable (after 6 attempts)", Final: true},
 			"HTTP 503", "Service Unavailable after the retries", "Transient"},
 		{"no answer", pipeline.Result{Precheck: pipeline.Error, Message: "read: connection reset by peer", Final: true},
 			"no answer", "no HTTP answer after the retries (a timeout or a broken connection)", "--retry-file"},
 		{"throttled", pipeline.Result{Precheck: pipeline.Error, HTTPStatus: 429, Final: true}, "HTTP 429", "throttled until the retries ran out", "lower --rate"},
 		{"unfinished", pipeline.Result{Precheck: pipeline.Error}, "unfinished", "the run stopped before an answer came", "--resume"},
-		{"in doubt", pipeline.Result{Precheck: pipeline.Passed, Provision: pipeline.Error}, "in doubt", "provisioning stopped before an answer came: the subscriber may exist", "looks the subscriber up"},
+		{"in doubt", pipeline.Result{Precheck: pipeline.Passed, Outcome: pipeline.Error}, "in doubt", "provisioning stopped before an answer came: the subscriber may exist", "looks the subscriber up"},
 		{"not sent", pipeline.Result{Precheck: pipeline.NotSent, Final: true}, "not sent", "the run stopped before this row's turn", "--resume"},
 		{"token", pipeline.Result{Precheck: pipeline.Error, HTTPStatus: 401}, "HTTP 401", "the token was rejected", "fresh partner administrator token"},
 		{"rights", pipeline.Result{Precheck: pipeline.Failed, HTTPStatus: 403, ErrorCodes: "1", Final: true}, "HTTP 403", "the token lacks rights", "scopes"},
 		{"refused without code", pipeline.Result{Precheck: pipeline.Failed, HTTPStatus: 400, Final: true}, "HTTP 400", "refused without an error code", "read the message"},
-		{"pending", pipeline.Result{Precheck: pipeline.Passed, Provision: pipeline.Pending, Final: true}, "pending", "the consent email was sent; the user has not accepted yet", "Nothing to fix"},
-		{"max-provision", pipeline.Result{Precheck: pipeline.Passed, Provision: pipeline.Skipped, Message: "not provisioned: --max-provision 50 reached", Final: true},
+		{"pending", pipeline.Result{Precheck: pipeline.Passed, Outcome: pipeline.Pending, Final: true}, "pending", "the consent email was sent; the user has not accepted yet", "Nothing to fix"},
+		{"max-provision", pipeline.Result{Precheck: pipeline.Passed, Outcome: pipeline.Skipped, Message: "not provisioned: --max-provision 50 reached", Final: true},
 			"skipped", "not provisioned: --max-provision 50 reached", "--max-provision 50 reached"},
-		{"in between", pipeline.Result{Precheck: pipeline.Passed, Provision: "provisioning", Final: true}, "provision provisioning", "the subscriber is still provisioning on the Webex side", "status command"},
+		{"in between", pipeline.Result{Precheck: pipeline.Passed, Outcome: "provisioning", Final: true}, "provision provisioning", "the subscriber is still provisioning on the Webex side", "status command"},
 		// Read back without its problems: the message is split as written.
 		{"invalid, message only", pipeline.Result{Precheck: pipeline.Invalid, Message: `email: "a@acme" has no @: an address looks like name@example.com`, Final: true},
 			"email", "has no @", "An address looks like name@example.com"},
 		{"invalid, nothing said", pipeline.Result{Precheck: pipeline.Invalid, Final: true}, "", "found wrong before sending", "as the message says"},
 	}
 	for _, c := range cases {
-		is := report.Issues(c.r)
+		is := report.Issues(command.Provision, c.r)
 		if len(is) != 1 {
 			t.Errorf("%s: %d issues, want 1: %+v", c.name, len(is), is)
 			continue
@@ -139,11 +140,11 @@ func TestIssuesOfOtherRows(t *testing.T) {
 		if i := is[0]; i.Label != c.label || i.Kind != c.kind || !strings.Contains(i.Fix, c.want) {
 			t.Errorf("%s: got %+v\nwant label %q, kind %q, a fix with %q", c.name, i, c.label, c.kind, c.want)
 		}
-		if fix := report.SuggestedFix(c.r); fix != is[0].Fix {
+		if fix := report.SuggestedFix(command.Provision, c.r); fix != is[0].Fix {
 			t.Errorf("%s: SuggestedFix = %q, the issue's fix is %q", c.name, fix, is[0].Fix)
 		}
 	}
-	if is := report.Issues(pipeline.Result{Precheck: pipeline.Passed, Provision: pipeline.Provisioned, Final: true}); is != nil {
+	if is := report.Issues(command.Provision, pipeline.Result{Precheck: pipeline.Passed, Outcome: pipeline.Provisioned, Final: true}); is != nil {
 		t.Errorf("a provisioned row has issues: %+v", is)
 	}
 }
@@ -152,7 +153,7 @@ func TestIssuesOfOtherRows(t *testing.T) {
 // fixes, each naming its column.
 func TestSuggestedFixSeveralProblems(t *testing.T) {
 	r := invalid(t, 2, check.Fields{Email: "a@acme", Package: "webex_calling", Extension: "1"})
-	got := report.SuggestedFix(r)
+	got := report.SuggestedFix(command.Provision, r)
 	want := "email: Use the full domain, as in example.com; extension: An extension has 2 to 10"
 	if got != want {
 		t.Errorf("SuggestedFix = %q, want %q", got, want)
@@ -163,7 +164,7 @@ func TestSuggestedFixSeveralProblems(t *testing.T) {
 // frequent first; a group keeps its first lines and rows; its words and
 // fix are the rows' own while they agree, the kind's once they differ.
 func TestFailuresGroups(t *testing.T) {
-	f := report.NewFailures(0)
+	f := report.NewFailures(command.Precheck, 0)
 	line := 1
 	add := func(r pipeline.Result) {
 		line++
@@ -204,7 +205,7 @@ func TestFailuresGroups(t *testing.T) {
 	}
 
 	// Words agree while every row names the same domain.
-	same := report.NewFailures(0)
+	same := report.NewFailures(command.Precheck, 0)
 	for i := range 3 {
 		same.Add(invalid(t, i+2, check.Fields{Email: fmt.Sprintf("user%d@acme", i)}))
 	}
@@ -218,7 +219,7 @@ const knownFix = "The user already exists in Webex: remove the row, or move the 
 // TestFailuresBoundsKinds: past the page's limit of kinds, the others
 // share one last group, so neither memory nor the page grows with them.
 func TestFailuresBoundsKinds(t *testing.T) {
-	f := report.NewFailures(0)
+	f := report.NewFailures(command.Precheck, 0)
 	for i := range 500 {
 		f.Add(pipeline.Result{Row: &pipeline.Row{Line: i + 2}, Precheck: pipeline.Failed, ErrorCodes: fmt.Sprint(20000 + i), Final: true})
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
@@ -21,10 +22,14 @@ import (
 // markup.
 func WriteHTML(w io.Writer, info RunInfo, s *Summary, f RunFacts, fails *Failures) error {
 	if s == nil {
-		s = NewSummary()
+		cmd, ok := command.Lookup(info.Command)
+		if !ok {
+			return fmt.Errorf("report: no command %q in the table", info.Command)
+		}
+		s = NewSummary(cmd)
 	}
 	if fails == nil {
-		fails = NewFailures(0)
+		fails = NewFailures(s.Command, 0)
 	}
 	return htmlPage.Execute(w, newHTMLData(info, s, f, fails))
 }
@@ -40,7 +45,8 @@ type htmlData struct {
 	ExitMeaning, StopReason                      string
 	Counts                                       []htmlCount
 	Outcomes                                     []htmlBar
-	Provision                                    []htmlBar
+	Provision                                    []htmlBar // the command's own outcomes
+	AllReached                                   string    // the headline when no row fell short
 	Codes                                        []htmlBar
 	MoreCodes                                    int
 	Customers                                    []htmlCustomer
@@ -111,6 +117,7 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 	}
 	d.Overlap = sum > d.Failing
 	d.ExitMeaning = exitMeanings[info.ExitCode]
+	d.AllReached = s.Command.AllReached
 
 	// In validate, rows that would be sent have no outcome: show them as
 	// what they are rather than let the outcomes fall short of the rows.
@@ -128,8 +135,8 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 	if notSent > 0 {
 		add(validNotSent, notSent)
 	}
-	for _, o := range sortedKeys(s.Provision) {
-		add("provision "+o, s.Provision[o])
+	for _, o := range sortedKeys(s.Own) {
+		add(s.ownLabel(o), s.Own[o])
 	}
 	if f.Blank > 0 {
 		add("blank rows skipped", f.Blank)
@@ -158,12 +165,12 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 	if notSent > 0 {
 		d.Outcomes = append(d.Outcomes, htmlBar{Label: validNotSent, Class: pipeline.Passed, N: notSent, Width: width(notSent, s.Rows)})
 	}
-	for _, o := range sortedKeys(s.Provision) {
+	for _, o := range sortedKeys(s.Own) {
 		class := pipeline.Failed
-		if o == provisioned {
+		if e, _ := s.Command.Own.Find(o); e.Goal == command.Reached {
 			class = pipeline.Passed
 		}
-		d.Provision = append(d.Provision, htmlBar{Label: o, Class: class, N: s.Provision[o], Width: width(s.Provision[o], s.Rows)})
+		d.Provision = append(d.Provision, htmlBar{Label: s.ownLabel(o), Class: class, N: s.Own[o], Width: width(s.Own[o], s.Rows)})
 	}
 	if cs := s.Customers(); len(cs) > 1 {
 		for _, c := range cs {

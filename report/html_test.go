@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
 )
@@ -45,8 +46,13 @@ var htmlFacts = report.RunFacts{Elapsed: 83250 * time.Millisecond, Blank: 1, Req
 
 func renderHTML(t *testing.T, results []pipeline.Result, max int, facts report.RunFacts) (string, *report.Failures) {
 	t.Helper()
-	s := report.NewSummary()
-	fails := report.NewFailures(max)
+	return renderHTMLOf(t, command.Precheck, results, max, facts)
+}
+
+func renderHTMLOf(t *testing.T, cmd *command.Command, results []pipeline.Result, max int, facts report.RunFacts) (string, *report.Failures) {
+	t.Helper()
+	s := report.NewSummary(cmd)
+	fails := report.NewFailures(cmd, max)
 	for _, r := range results {
 		s.Add(r)
 		fails.Add(r)
@@ -190,7 +196,7 @@ func TestHTMLValidate(t *testing.T) {
 		{Row: &pipeline.Row{Line: 2, Fields: pipeline.Fields{Email: "a@acme.example"}}, Final: true},
 		{Row: &pipeline.Row{Line: 3, Fields: pipeline.Fields{Email: "b@acme.example"}}, Final: true},
 	}
-	page, fails := renderHTML(t, results, 0, report.RunFacts{})
+	page, fails := renderHTMLOf(t, command.Validate, results, 0, report.RunFacts{})
 	if fails.Total() != 0 || !strings.Contains(page, "Every row passed.") || !strings.Contains(page, "valid, not sent") {
 		t.Errorf("validate run: %d failures; page:\n%s", fails.Total(), page)
 	}
@@ -204,7 +210,7 @@ func TestSuggestedFix(t *testing.T) {
 	}{
 		{"passed", pipeline.Result{Precheck: pipeline.Passed, Final: true}, ""},
 		{"validate", pipeline.Result{Final: true}, ""},
-		{"provisioned", pipeline.Result{Precheck: pipeline.Passed, Provision: "provisioned", Final: true}, ""},
+		{"provisioned", pipeline.Result{Precheck: pipeline.Passed, Outcome: "provisioned", Final: true}, ""},
 		{"exists", pipeline.Result{Precheck: pipeline.Failed, HTTPStatus: 409, ErrorCodes: "10022", Final: true}, "already exists in Webex"},
 		{"unknown code", pipeline.Result{Precheck: pipeline.Failed, ErrorCodes: "10101", Final: true}, "Look up errorCode 10101 in the Webex for Wholesale guide; give support the tracking id"},
 		{"unknown codes", pipeline.Result{Precheck: pipeline.Failed, ErrorCodes: "1;2", Final: true}, "Look up errorCodes 1, 2"},
@@ -216,10 +222,17 @@ func TestSuggestedFix(t *testing.T) {
 		{"401", pipeline.Result{Precheck: pipeline.Error, HTTPStatus: 401}, "fresh partner administrator token"},
 		{"403 with a code", pipeline.Result{Precheck: pipeline.Failed, HTTPStatus: 403, ErrorCodes: "1", Final: true}, "scopes"},
 		{"refused without code", pipeline.Result{Precheck: pipeline.Failed, HTTPStatus: 400, Final: true}, "without an error code"},
-		{"provision error", pipeline.Result{Precheck: pipeline.Passed, Provision: pipeline.Error, Final: true}, "Transient"},
+		{"provision error", pipeline.Result{Precheck: pipeline.Passed, Outcome: pipeline.Error, Final: true}, "Transient"},
 	}
 	for _, c := range cases {
-		got := report.SuggestedFix(c.r)
+		cmd := command.Provision
+		switch c.name {
+		case "passed":
+			cmd = command.Precheck
+		case "validate":
+			cmd = command.Validate
+		}
+		got := report.SuggestedFix(cmd, c.r)
 		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
 			t.Errorf("%s: SuggestedFix = %q, want it to contain %q", c.name, got, c.want)
 		}

@@ -104,6 +104,11 @@ type ManifestCounts struct {
 	Remove           map[string]int `json:"remove"`      // remove outcome -> rows; {} when none
 }
 
+// byKey is the counts map of a step's manifest key (command.Step.Counts).
+func (c *ManifestCounts) byKey(key string) *map[string]int {
+	return map[string]*map[string]int{"precheck": &c.Precheck, "provision": &c.Provision, "consent": &c.Consent, "remove": &c.Remove}[key]
+}
+
 // ManifestCode is how many rows carried one info or error code.
 type ManifestCode struct {
 	Kind        string `json:"kind"` // "info" or "error"
@@ -174,11 +179,11 @@ func NewManifest(info RunInfo, s *Summary, f RunFacts, lat *Latencies) Manifest 
 		for o, n := range s.Outcomes {
 			m.Counts.Precheck[o] = n
 		}
-		for o, n := range s.Provision {
-			m.Counts.Provision[o] = n
+		if own := s.Command.Own; own != nil {
+			if counts := m.Counts.byKey(own.Counts); counts != nil {
+				*counts = maps.Clone(s.Own)
+			}
 		}
-		m.Counts.Consent = maps.Clone(s.Consent)
-		m.Counts.Remove = maps.Clone(s.Remove)
 		for _, c := range s.Codes() {
 			m.Codes = append(m.Codes, ManifestCode(c))
 		}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
 )
@@ -26,7 +27,7 @@ func manifestFixture(t *testing.T) report.Manifest {
 	row := func(line int, email string) *pipeline.Row {
 		return &pipeline.Row{Line: line, Fields: pipeline.Fields{Email: email}}
 	}
-	s := report.NewSummary()
+	s := report.NewSummary(command.Provision)
 	for _, r := range []pipeline.Result{
 		{Row: row(2, "ann@acme.example"), Precheck: pipeline.Passed, InfoCodes: "100", Descriptions: map[int]string{100: "Provisioning preCheck validation successful."}, Final: true},
 		{Row: row(3, "ben@acme.example"), Precheck: pipeline.Failed, ErrorCodes: "10022", Descriptions: map[int]string{10022: "The email is already associated with another organization."}, Final: true},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
@@ -45,6 +46,7 @@ type RetryWriter struct {
 	// (input_email) are read as the person's only after them, so the retry
 	// file is the same kind of file as the input.
 	Prior         []string
+	cmd           *command.Command
 	full          []string
 	w             *csv.Writer
 	width         int
@@ -54,19 +56,29 @@ type RetryWriter struct {
 	record        []string
 }
 
+// RetryScope is which rows without a pass a retry file takes.
+type RetryScope int
+
+const (
+	// Unanswered rows ended without a definite answer (error), or were
+	// not sent where no --resume sends them: sending again may work.
+	Unanswered RetryScope = iota
+	// WithRefused adds the rows the API refused (failed), for a rerun
+	// after fixing something outside the file (--retry-failed).
+	WithRefused
+)
+
 // NewRetryWriter writes the header line (buffered: errors come back from
-// Add or Flush) and returns the writer. header is the input's header cells
+// Add or Flush) and returns the writer for cmd's results, which its table
+// entry says are worth sending again. header is the input's header cells
 // as read (pipeline.Header.Raw), delimiter the input's (',' when zero).
-// With includeFailed, rows the API refused (failed) are written too, for a
-// rerun after fixing something outside the file, such as the customer's
-// settings; otherwise only rows that ended without a definite answer
-// (error).
-func NewRetryWriter(w io.Writer, header []string, delimiter rune, includeFailed bool) *RetryWriter {
+// scope says whether rows the API refused (failed) are written too.
+func NewRetryWriter(w io.Writer, cmd *command.Command, header []string, delimiter rune, scope RetryScope) *RetryWriter {
 	cw := csv.NewWriter(w)
 	if delimiter != 0 {
 		cw.Comma = delimiter
 	}
-	rw := &RetryWriter{w: cw, width: len(header), includeFailed: includeFailed}
+	rw := &RetryWriter{w: cw, cmd: cmd, width: len(header), includeFailed: scope == WithRefused}
 	if len(header) == 0 {
 		rw.err = errors.New("retry file: the input has no header")
 		return rw
@@ -75,26 +87,27 @@ func NewRetryWriter(w io.Writer, header []string, delimiter rune, includeFailed 
 	return rw
 }
 
-// Qualifies reports whether r belongs in a retry file: its precheck, its
-// provisioning, its consent email or its removal ended in error (see Resumable for rows not finished) (no definite answer: retries exhausted, a
-// transport failure, the run stopped with the row in flight), or, with
-// includeFailed, was refused. A provisioning error is retried too: if the
-// subscriber was in fact created, the next run says so (errorCode 10022)
-// instead of creating it twice.
+// Qualifies reports whether r belongs in a retry file, as the command
+// table says of its steps' outcomes: one ended without a definite answer
+// (error: retries exhausted, a transport failure, the run stopped with
+// the row in flight), or, WithRefused, was refused (failed); a row
+// not sent goes only when no --resume can send it (see Resumable). A
+// provisioning error is retried too: if the subscriber was in fact
+// created, the next run says so (errorCode 10022) instead of creating it
+// twice.
 func (rw *RetryWriter) Qualifies(r pipeline.Result) bool {
 	if !r.Final && rw.Resumable {
 		return false
 	}
-	is := func(o string) bool {
-		return r.Precheck == o || r.Provision == o || r.Consent == o || r.Remove == o
-	}
-	if is(pipeline.NotSent) {
+	switch rw.cmd.Retry(r) {
+	case command.RetryNoResume:
 		return !rw.Resumable
-	}
-	if is(pipeline.Error) {
+	case command.RetryAlways:
 		return true
+	case command.RetryIfFailed:
+		return rw.includeFailed
 	}
-	return rw.includeFailed && is(pipeline.Failed)
+	return false
 }
 
 // Add writes r's original cells if it qualifies, and ignores it otherwise.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
 )
@@ -24,15 +25,15 @@ func TestRetryWriterFollowUpRows(t *testing.T) {
 		res  pipeline.Result
 		want bool
 	}{
-		{"consent error", pipeline.Result{Consent: pipeline.Error, Final: true}, true},
-		{"remove error", pipeline.Result{Remove: pipeline.Error, Final: true}, true},
-		{"remove error left to --resume", pipeline.Result{Remove: pipeline.Error}, false},
-		{"consent not_sent left to --resume", pipeline.Result{Consent: pipeline.NotSent}, false},
-		{"remove failed, without --retry-failed", pipeline.Result{Remove: pipeline.Failed, Final: true}, false},
-		{"removed", pipeline.Result{Remove: pipeline.Removed, Final: true}, false},
-		{"consent not_found", pipeline.Result{Consent: pipeline.NotFound, Final: true}, false},
+		{"consent error", pipeline.Result{Outcome: pipeline.Error, Final: true}, true},
+		{"remove error", pipeline.Result{Outcome: pipeline.Error, Final: true}, true},
+		{"remove error left to --resume", pipeline.Result{Outcome: pipeline.Error}, false},
+		{"consent not_sent left to --resume", pipeline.Result{Outcome: pipeline.NotSent}, false},
+		{"remove failed, without --retry-failed", pipeline.Result{Outcome: pipeline.Failed, Final: true}, false},
+		{"removed", pipeline.Result{Outcome: pipeline.Removed, Final: true}, false},
+		{"consent not_found", pipeline.Result{Outcome: pipeline.NotFound, Final: true}, false},
 	} {
-		rw := report.NewRetryWriter(&bytes.Buffer{}, header, ',', false)
+		rw := report.NewRetryWriter(&bytes.Buffer{}, command.Remove, header, ',', report.Unanswered)
 		rw.Resumable = true
 		if got := rw.Qualifies(c.res); got != c.want {
 			t.Errorf("%s: qualifies %v, want %v", c.name, got, c.want)
@@ -40,10 +41,10 @@ func TestRetryWriterFollowUpRows(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	rw := report.NewRetryWriter(&buf, header, ',', false)
+	rw := report.NewRetryWriter(&buf, command.Remove, header, ',', report.Unanswered)
 	rw.Prior = prior
 	for i, id := range []string{"S1", "S2"} {
-		if err := rw.Add(pipeline.Result{Row: row(i+2, id), Remove: pipeline.Error, Final: true}); err != nil {
+		if err := rw.Add(pipeline.Result{Row: row(i+2, id), Outcome: pipeline.Error, Final: true}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
 )
@@ -22,7 +23,7 @@ var retryHeader = []string{"Email", "First Name", "notes; with delimiter", "zeta
 func retryResults() (results []pipeline.Result, want, wantWithFailed []int) {
 	res := func(line int, precheck, provision string, raw ...string) pipeline.Result {
 		return pipeline.Result{Row: &pipeline.Row{Line: line, Fields: pipeline.Fields{Email: raw[0]}, Raw: raw},
-			Precheck: precheck, Provision: provision, Final: true}
+			Precheck: precheck, Outcome: provision, Final: true}
 	}
 	results = []pipeline.Result{
 		res(2, pipeline.Passed, "", "ann@acme.example", "Ann", "", ""),
@@ -51,7 +52,11 @@ func retryResults() (results []pipeline.Result, want, wantWithFailed []int) {
 func writeRetry(t *testing.T, header []string, delim rune, includeFailed bool, results []pipeline.Result) ([]byte, int) {
 	t.Helper()
 	var buf bytes.Buffer
-	rw := report.NewRetryWriter(&buf, header, delim, includeFailed)
+	scope := report.Unanswered
+	if includeFailed {
+		scope = report.WithRefused
+	}
+	rw := report.NewRetryWriter(&buf, command.Provision, header, delim, scope)
 	for _, r := range results {
 		if err := rw.Add(r); err != nil {
 			t.Fatal(err)
@@ -151,7 +156,7 @@ func TestRetryWriterHeaderOnly(t *testing.T) {
 }
 
 func TestRetryWriterNeedsCells(t *testing.T) {
-	rw := report.NewRetryWriter(&bytes.Buffer{}, []string{"email"}, ',', false)
+	rw := report.NewRetryWriter(&bytes.Buffer{}, command.Provision, []string{"email"}, ',', report.Unanswered)
 	err := rw.Add(pipeline.Result{Row: &pipeline.Row{Line: 7}, Precheck: pipeline.Error})
 	if err == nil || !strings.Contains(err.Error(), "line 7") {
 		t.Errorf("Add without cells = %v, want an error naming line 7", err)
@@ -160,7 +165,7 @@ func TestRetryWriterNeedsCells(t *testing.T) {
 	if err := rw.Add(pipeline.Result{Row: &pipeline.Row{Line: 8}, Precheck: pipeline.Passed}); err != nil {
 		t.Errorf("Add of a passed row without cells = %v", err)
 	}
-	if err := report.NewRetryWriter(&bytes.Buffer{}, nil, ',', false).Flush(); err == nil {
+	if err := report.NewRetryWriter(&bytes.Buffer{}, command.Provision, nil, ',', report.Unanswered).Flush(); err == nil {
 		t.Error("a retry writer without a header flushed without error")
 	}
 }
@@ -170,7 +175,7 @@ type failWriter struct{}
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestRetryWriterWriteError(t *testing.T) {
-	rw := report.NewRetryWriter(failWriter{}, []string{"email"}, ',', false)
+	rw := report.NewRetryWriter(failWriter{}, command.Provision, []string{"email"}, ',', report.Unanswered)
 	if err := rw.Flush(); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("Flush = %v, want the write error", err)
 	}

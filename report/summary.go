@@ -8,24 +8,30 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
 // Summary counts a run's results as they are written.
 type Summary struct {
+	// Command is the command whose results these are: the table names
+	// its outcomes and says which reach its aim.
+	Command    *command.Command
 	Rows       int
 	Outcomes   map[string]int // precheck outcome -> rows
-	Provision  map[string]int // provision outcome -> rows
-	Consent    map[string]int // resend-consent outcome -> rows
-	Remove     map[string]int // remove outcome -> rows
+	Own        map[string]int // the outcome of the command's own step (Command.Own) -> rows
 	Unfinished int            // rows without a final answer (stopped run)
+	NotSent    int            // of which no request of their step left the machine
 	Resumed    int            // rows taken from an earlier run's journal
 	// NotSelected counts rows --rows, --match or --skip left out: not
 	// handled and not written (not in Rows).
 	NotSelected int
 	Problems    map[string]int // invalid rows' problems by column
 	Ready       int            // rows an offline run found fit to send
-	codes       map[codeKey]*CodeCount
+	// reached and reachedIfSure count the rows that reached the command's
+	// aim (see command.Goal).
+	reached, reachedIfSure int
+	codes                  map[codeKey]*CodeCount
 	// Canaries says how each customer's canary rows went (provision
 	// --canary), one line a customer, for the end of the summary.
 	Canaries []string
@@ -45,9 +51,9 @@ type CodeCount struct {
 	Rows                    int
 }
 
-// NewSummary returns an empty summary.
-func NewSummary() *Summary {
-	return &Summary{Outcomes: map[string]int{}, Provision: map[string]int{}, Consent: map[string]int{}, Remove: map[string]int{},
+// NewSummary returns an empty summary of cmd's results.
+func NewSummary(cmd *command.Command) *Summary {
+	return &Summary{Command: cmd, Outcomes: map[string]int{}, Own: map[string]int{},
 		Problems: map[string]int{}, codes: map[codeKey]*CodeCount{}, customers: map[string]*CustomerCount{}}
 }
 
@@ -56,20 +62,23 @@ func (s *Summary) Add(r pipeline.Result) {
 	s.Rows++
 	if r.Precheck != "" {
 		s.Outcomes[r.Precheck]++
-	} else if r.Provision == "" && r.Consent == "" && r.Remove == "" {
+	} else if r.Outcome == "" {
 		s.Ready++
 	}
-	if r.Provision != "" {
-		s.Provision[r.Provision]++
+	if r.Outcome != "" {
+		s.Own[r.Outcome]++
 	}
-	if r.Consent != "" {
-		s.Consent[r.Consent]++
-	}
-	if r.Remove != "" {
-		s.Remove[r.Remove]++
+	switch {
+	case s.Command.Reached(r, false):
+		s.reached++
+	case s.Command.Reached(r, true):
+		s.reachedIfSure++
 	}
 	if !r.Final {
 		s.Unfinished++
+		if r.Outcome == pipeline.NotSent || (r.Outcome == "" && r.Precheck == pipeline.NotSent) {
+			s.NotSent++
+		}
 	}
 	if r.Resumed {
 		s.Resumed++
@@ -127,6 +136,26 @@ func (s *Summary) Codes() []CodeCount {
 	return out
 }
 
+// AllReached reports whether every row reached the command's aim: the
+// exit code's question. acceptPending counts the rows that reach it only
+// with --accept-pending (command.ReachedIfSure).
+func (s *Summary) AllReached(acceptPending bool) bool {
+	n := s.reached
+	if acceptPending {
+		n += s.reachedIfSure
+	}
+	return n == s.Rows
+}
+
+// ownLabel is an outcome of the command's own step as the summary and the
+// report show it: "provision pending".
+func (s *Summary) ownLabel(o string) string {
+	if s.Command.Own == nil || s.Command.Own.Label == "" {
+		return o
+	}
+	return s.Command.Own.Label + " " + o
+}
+
 // RunFacts are the figures of a run that do not come from its rows.
 type RunFacts struct {
 	Elapsed  time.Duration
@@ -171,14 +200,8 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 			fmt.Fprintf(tw, "  %s\t%d\n", o, n)
 		}
 	}
-	for _, o := range sortedKeys(s.Provision) {
-		fmt.Fprintf(tw, "  provision %s\t%d\n", o, s.Provision[o])
-	}
-	for _, o := range sortedKeys(s.Consent) {
-		fmt.Fprintf(tw, "  consent %s\t%d\n", o, s.Consent[o])
-	}
-	for _, o := range sortedKeys(s.Remove) {
-		fmt.Fprintf(tw, "  remove %s\t%d\n", o, s.Remove[o])
+	for _, o := range sortedKeys(s.Own) {
+		fmt.Fprintf(tw, "  %s\t%d\n", s.ownLabel(o), s.Own[o])
 	}
 	if s.Unfinished > 0 {
 		fmt.Fprintf(tw, "  unfinished\t%d\n", s.Unfinished)
@@ -226,6 +249,7 @@ func (s *Summary) Print(w io.Writer, f RunFacts) {
 	}
 	fmt.Fprintf(tw, "elapsed\t%s\n", f.Elapsed.Round(time.Millisecond))
 	f.printTail(tw)
+	s.printStopped(tw, f)
 	tw.Flush()
 	s.printCustomers(w)
 }
@@ -254,6 +278,21 @@ func (f RunFacts) printTail(tw io.Writer) {
 	if f.StopReason != "" {
 		fmt.Fprintf(tw, "stopped\t%s\n", f.StopReason)
 	}
+}
+
+// printStopped says, in one line that adds up, what a stopped run leaves:
+// rows done, rows in doubt (sent, no final answer: --resume looks them
+// up) and rows not sent.
+func (s *Summary) printStopped(tw io.Writer, f RunFacts) {
+	if f.StopReason == "" && s.Unfinished == 0 {
+		return
+	}
+	doubt := s.Unfinished - s.NotSent
+	line := fmt.Sprintf("of %d rows, %d done", s.Rows, s.Rows-s.Unfinished)
+	if doubt > 0 {
+		line += fmt.Sprintf(", %d in doubt (sent without a final answer: --resume looks them up)", doubt)
+	}
+	fmt.Fprintf(tw, "left\t%s, %d not sent\n", line, s.NotSent)
 }
 
 func sortedKeys(m map[string]int) []string {

@@ -5,21 +5,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/report"
 )
 
 func TestSummaryGolden(t *testing.T) {
 	row := func(problems ...pipeline.Problem) *pipeline.Row { return &pipeline.Row{Problems: problems} }
-	s := report.NewSummary()
+	s := report.NewSummary(command.Provision)
 	for _, r := range []pipeline.Result{
 		{Row: row(), Precheck: pipeline.Passed, InfoCodes: "100", Descriptions: map[int]string{100: "Provisioning preCheck validation successful."}, Final: true},
-		{Row: row(), Precheck: pipeline.Passed, InfoCodes: "100", Final: true, Provision: pipeline.Provisioned},
-		{Row: row(), Precheck: pipeline.Failed, ErrorCodes: "10022", Descriptions: map[int]string{10022: "The email is already associated with an existing user."}, Final: true, Provision: pipeline.Skipped},
-		{Row: row(pipeline.Problem{Field: "primaryPhoneNumber", Message: "x"}, pipeline.Problem{Field: "email", Message: "y"}), Precheck: pipeline.Invalid, Final: true, Provision: pipeline.Skipped},
-		{Row: row(pipeline.Problem{Message: "ragged"}), Precheck: pipeline.Invalid, Final: true, Provision: pipeline.Skipped},
-		{Row: row(), Precheck: pipeline.Error, Final: false, Provision: pipeline.Skipped},
-		{Row: row(), Precheck: pipeline.Passed, Final: true, Resumed: true, Provision: pipeline.Pending},
+		{Row: row(), Precheck: pipeline.Passed, InfoCodes: "100", Final: true, Outcome: pipeline.Provisioned},
+		{Row: row(), Precheck: pipeline.Failed, ErrorCodes: "10022", Descriptions: map[int]string{10022: "The email is already associated with an existing user."}, Final: true, Outcome: pipeline.Skipped},
+		{Row: row(pipeline.Problem{Field: "primaryPhoneNumber", Message: "x"}, pipeline.Problem{Field: "email", Message: "y"}), Precheck: pipeline.Invalid, Final: true, Outcome: pipeline.Skipped},
+		{Row: row(pipeline.Problem{Message: "ragged"}), Precheck: pipeline.Invalid, Final: true, Outcome: pipeline.Skipped},
+		{Row: row(), Precheck: pipeline.Error, Final: false, Outcome: pipeline.Skipped},
+		{Row: row(), Precheck: pipeline.Passed, Final: true, Resumed: true, Outcome: pipeline.Pending},
 	} {
 		s.Add(r)
 	}
@@ -29,7 +30,7 @@ func TestSummaryGolden(t *testing.T) {
 	golden(t, "summary.txt", buf.Bytes())
 
 	var off bytes.Buffer
-	v := report.NewSummary()
+	v := report.NewSummary(command.Validate)
 	v.Add(pipeline.Result{Row: row(), Final: true})
 	v.Print(&off, report.RunFacts{Elapsed: time.Second, Offline: true, Output: "checked.csv"})
 	golden(t, "summary-validate.txt", off.Bytes())

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
@@ -20,8 +21,8 @@ import (
 type XLSXOptions struct {
 	// InputHeader is the input's own header, as for CSVOptions.
 	InputHeader []string
-	// Extra are the command's own result columns (see CSVOptions.Extra).
-	Extra []string
+	// Command is the command writing (see CSVOptions.Command).
+	Command *command.Command
 }
 
 // Sheet names of the result workbook.
@@ -76,7 +77,7 @@ func NewXLSXWriter(w io.Writer, opt XLSXOptions) (*XLSXWriter, error) {
 	// it: at 1,000,000 rows that is 60 MB more. Its zip writer goes
 	// straight to w instead, and the buffer stays empty.
 	f.ZipWriter = func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) }
-	x := &XLSXWriter{w: w, opt: opt, f: f, fills: map[string]int{}, sum: NewSummary(), counts: map[string]int{}}
+	x := &XLSXWriter{w: w, opt: opt, f: f, fills: map[string]int{}, sum: NewSummary(opt.Command), counts: map[string]int{}}
 	if err := x.start(); err != nil {
 		_ = f.Close()
 		return nil, err
@@ -102,7 +103,7 @@ func (x *XLSXWriter) start() error {
 		}
 		x.fills[outcome] = id
 	}
-	x.header = XLSXHeader(x.opt.InputHeader, x.opt.Extra...)
+	x.header = XLSXHeader(x.opt.InputHeader, x.opt.Command.Extra...)
 	head := make([]any, len(x.header))
 	bold, err := x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 49})
 	if err != nil {
@@ -152,27 +153,28 @@ var outcomeColours = map[string]string{
 	pipeline.Invalid: "FFC7CE", pipeline.Error: "FFC7CE",
 }
 
-// OutcomeOf is a result's outcome in one word: the last step it reached
-// (remove, consent, provision, precheck), or the precheck's when
-// provisioning skipped a row that did not pass; "ok" for a row a check
-// found nothing against.
-func OutcomeOf(r pipeline.Result) string {
-	for _, o := range []string{r.Remove, r.Consent, r.Provision, r.Precheck} {
-		if o == "" {
-			continue
-		}
-		if o == pipeline.Skipped && r.Precheck != "" && r.Precheck != pipeline.Passed {
-			return r.Precheck
-		}
-		return o
+// OutcomeOf is a result's outcome in one word: that of the latest step of
+// cmd it reached, or the precheck's when provisioning skipped a row that
+// did not pass; "ok" for a row a check found nothing against.
+func OutcomeOf(cmd *command.Command, r pipeline.Result) string {
+	step, _ := cmd.Current(r)
+	if step == nil {
+		return "ok"
 	}
-	return "ok"
+	o := step.Of(r)
+	if o == pipeline.Skipped && r.Precheck != "" && r.Precheck != pipeline.Passed {
+		return r.Precheck
+	}
+	if o == "" {
+		return "ok"
+	}
+	return o
 }
 
 // Write adds one result row.
 func (x *XLSXWriter) Write(r pipeline.Result) error {
 	x.sum.Add(r)
-	outcome := OutcomeOf(r)
+	outcome := OutcomeOf(x.opt.Command, r)
 	x.counts[outcome]++
 	fill, ok := x.fills[outcome]
 	if !ok {
@@ -188,7 +190,8 @@ func (x *XLSXWriter) Write(r pipeline.Result) error {
 		}
 		rec = append(rec, x.str(v))
 	}
-	rec = append(rec, r.Row.Line, x.str(r.Row.Fields.Email), x.str(r.Precheck), x.str(r.Provision))
+	cmd := x.opt.Command
+	rec = append(rec, r.Row.Line, x.str(r.Row.Fields.Email), x.str(cell(cmd, command.PrecheckColumn, r)), x.str(cell(cmd, command.ProvisionColumn, r)))
 	if r.HTTPStatus != 0 {
 		rec = append(rec, r.HTTPStatus)
 	} else {
@@ -196,8 +199,8 @@ func (x *XLSXWriter) Write(r pipeline.Result) error {
 	}
 	rec = append(rec, x.str(r.InfoCodes), x.str(r.ErrorCodes), x.str(r.TrackingID), r.Attempts,
 		x.str(r.SubscriberID), x.str(r.SubscriberStatus), x.str(strings.Join(r.Row.Notes, "; ")), x.str(r.RequestHash), x.str(checkedAt(r.CheckedAt)))
-	for _, e := range x.opt.Extra {
-		rec = append(rec, x.str(extraValue(e, r)))
+	for _, e := range cmd.Extra {
+		rec = append(rec, x.str(cell(cmd, e, r)))
 	}
 	// Cells past the header (a ragged row's) have no column: they are in
 	// the message already ("this row has N cells").

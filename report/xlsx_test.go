@@ -4,26 +4,29 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wholesale-batch/wholesale-batch/command"
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 )
 
 // TestOutcomeOf names a row's outcome by the last step it reached.
 func TestOutcomeOf(t *testing.T) {
 	for _, c := range []struct {
+		cmd  *command.Command
 		r    pipeline.Result
 		want string
 	}{
-		{pipeline.Result{}, "ok"}, // validate: nothing against it
-		{pipeline.Result{Precheck: pipeline.Passed}, "passed"},
-		{pipeline.Result{Precheck: pipeline.Invalid}, "invalid"},
-		{pipeline.Result{Precheck: pipeline.Passed, Provision: pipeline.Provisioned}, "provisioned"},
-		{pipeline.Result{Precheck: pipeline.Failed, Provision: pipeline.Skipped}, "failed"},  // skipped for its precheck
-		{pipeline.Result{Precheck: pipeline.Passed, Provision: pipeline.Skipped}, "skipped"}, // --max-provision
-		{pipeline.Result{Consent: pipeline.Sent}, "sent"},
-		{pipeline.Result{Remove: pipeline.NotFound}, "not_found"},
+		{command.Validate, pipeline.Result{}, "ok"}, // nothing against it
+		{command.Precheck, pipeline.Result{Precheck: pipeline.Passed}, "passed"},
+		{command.Validate, pipeline.Result{Precheck: pipeline.Invalid}, "invalid"},
+		{command.Provision, pipeline.Result{Precheck: pipeline.Passed, Outcome: pipeline.Provisioned}, "provisioned"},
+		{command.Provision, pipeline.Result{Precheck: pipeline.Failed, Outcome: pipeline.Skipped}, "failed"},  // skipped for its precheck
+		{command.Provision, pipeline.Result{Precheck: pipeline.Passed, Outcome: pipeline.Skipped}, "skipped"}, // --max-provision
+		{command.Provision, pipeline.Result{Precheck: pipeline.Passed}, "passed"},                             // its first pass
+		{command.ResendConsent, pipeline.Result{Outcome: pipeline.Sent}, "sent"},
+		{command.Remove, pipeline.Result{Outcome: pipeline.NotFound}, "not_found"},
 	} {
-		if got := OutcomeOf(c.r); got != c.want {
-			t.Errorf("%+v: %q, want %q", c.r, got, c.want)
+		if got := OutcomeOf(c.cmd, c.r); got != c.want {
+			t.Errorf("%s %+v: %q, want %q", c.cmd.Name, c.r, got, c.want)
 		}
 	}
 }

@@ -31,8 +31,7 @@ const (
 func current(ctx context.Context, c *webex.Client, row *pipeline.Row, res *pipeline.Result) (webex.Subscriber, bool, error) {
 	if id := strings.TrimSpace(row.Prior[priorSubscriberID]); id != "" {
 		sub, info, err := c.GetSubscriber(ctx, id)
-		res.Attempts += info.Attempts
-		res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
+		res.Took(pipeline.Call(info))
 		var ae *webex.APIError
 		if errors.As(err, &ae) && ae.Status == http.StatusNotFound {
 			return sub, false, nil
@@ -44,8 +43,7 @@ func current(ctx context.Context, c *webex.Client, row *pipeline.Row, res *pipel
 		return webex.Subscriber{}, false, errors.New("the row has neither a subscriber_id nor an email to look the subscriber up by")
 	}
 	subs, info, err := c.FindByEmail(ctx, email)
-	res.Attempts += info.Attempts
-	res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
+	res.Took(pipeline.Call(info))
 	if err != nil {
 		return webex.Subscriber{}, false, err
 	}
@@ -94,13 +92,13 @@ func (s *StatusChecker) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 	switch {
 	case err != nil:
 		ClassifyError(ctx, &res, err)
-		res.Provision = pipeline.Error
+		res.Outcome = pipeline.Error
 		if o := outcomeOf(err); o == pipeline.NotSent {
-			res.Provision = o
+			res.Outcome = o
 		}
 		return res
 	case !found:
-		res.Provision = pipeline.NotFound
+		res.Outcome = pipeline.NotFound
 		res.SubscriberID = row.Prior[priorSubscriberID]
 		res.Message = "no such subscriber: it was removed, or never created"
 		return res
@@ -108,20 +106,20 @@ func (s *StatusChecker) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 	res.SubscriberID, res.SubscriberStatus, res.LastStatusChange = sub.ID, sub.Status, sub.LastStatusChange
 	switch {
 	case len(sub.Errors) > 0 || sub.Status == statusError:
-		res.Provision = pipeline.Error
+		res.Outcome = pipeline.Error
 		res.ErrorCodes = webex.JoinCodes(sub.Errors)
 		describe(&res, sub.Errors)
 		res.Message = (&webex.APIError{Errors: sub.Errors, Message: "the subscriber is in error"}).Detail()
 	case sub.Status == statusProvisioned:
-		res.Provision = pipeline.Provisioned
+		res.Outcome = pipeline.Provisioned
 	case sub.Status == statusPending:
-		res.Provision = pipeline.Pending
+		res.Outcome = pipeline.Pending
 		res.Message = "waiting for the user to accept the consent email (resend-consent sends it again)"
 	case sub.Status == "":
-		res.Provision = pipeline.Error
+		res.Outcome = pipeline.Error
 		res.Message = "the API gave the subscriber no status"
 	default:
-		res.Provision = sub.Status // in between, as the API gave it
+		res.Outcome = sub.Status // in between, as the API gave it
 	}
 	return res
 }
@@ -140,13 +138,13 @@ type ConsentSender struct {
 func (s *ConsentSender) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	res := pipeline.Result{Row: row, Final: true}
 	if st := row.Prior[priorStatus]; st != "" && st != statusPending && row.Prior[priorProvision] != pipeline.Pending {
-		res.Consent, res.SubscriberID, res.SubscriberStatus = pipeline.NotPending, row.Prior[priorSubscriberID], st
+		res.Outcome, res.SubscriberID, res.SubscriberStatus = pipeline.NotPending, row.Prior[priorSubscriberID], st
 		res.Message = "not pending in the input (" + st + "): nothing sent"
 		return res
 	}
 	if s.Intents.Sent(row) {
 		// Once a row a run: an earlier attempt of this run may have sent it.
-		res.Consent, res.Final = pipeline.Error, true
+		res.Outcome, res.Final = pipeline.Error, true
 		res.Message = "an earlier attempt of this run may have sent the consent email (its answer was lost): not sent again"
 		return res
 	}
@@ -154,19 +152,19 @@ func (s *ConsentSender) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 	switch {
 	case err != nil:
 		ClassifyError(ctx, &res, err)
-		res.Consent = outcomeOf(err)
-		if res.Consent == pipeline.Failed {
-			res.Consent = pipeline.Error // the look-up failed, not the row
+		res.Outcome = outcomeOf(err)
+		if res.Outcome == pipeline.Failed {
+			res.Outcome = pipeline.Error // the look-up failed, not the row
 		}
 		return res
 	case !found:
-		res.Consent = pipeline.NotFound
+		res.Outcome = pipeline.NotFound
 		res.Message = "no such subscriber: nothing sent"
 		return res
 	}
 	res.SubscriberID, res.SubscriberStatus, res.LastStatusChange = sub.ID, sub.Status, sub.LastStatusChange
 	if sub.Status != statusPending {
-		res.Consent = pipeline.NotPending
+		res.Outcome = pipeline.NotPending
 		res.Message = "status " + sub.Status + ": nothing to consent to, nothing sent"
 		return res
 	}
@@ -180,26 +178,25 @@ func (s *ConsentSender) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 		changed, err := time.Parse(time.RFC3339, strings.TrimSpace(sub.LastStatusChange))
 		switch {
 		case err != nil:
-			res.Consent = pipeline.TooRecent
+			res.Outcome = pipeline.TooRecent
 			res.Message = fmt.Sprintf("the API gives no readable lastStatusChange (%q), so how long it has been pending is unknown: not sent under --older-than %s (--older-than 0 sends regardless)", sub.LastStatusChange, s.OlderThan)
 			return res
 		case now().Sub(changed) < s.OlderThan:
-			res.Consent = pipeline.TooRecent
+			res.Outcome = pipeline.TooRecent
 			res.Message = fmt.Sprintf("pending since %s, within --older-than %s: not sent yet", changed.UTC().Format(time.RFC3339), s.OlderThan)
 			return res
 		}
 	}
 	info, err := s.Client.ResendConsent(ctx, sub.ID, func() error { return s.Intents.Record(row) })
-	res.Attempts += info.Attempts
-	res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
+	res.Took(pipeline.Call(info))
 	var doubt *webex.InDoubtError
 	var ae *webex.APIError
 	switch {
 	case err == nil:
-		res.Consent = pipeline.Sent
+		res.Outcome = pipeline.Sent
 		res.Message = "consent email sent again"
 	case errors.As(err, &doubt):
-		res.Consent = pipeline.Error
+		res.Outcome = pipeline.Error
 		res.Message = "unknown whether the consent email went out (" + doubt.Err.Error() + "): not sent again in this run"
 	case errors.As(err, &ae) && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusConflict || ae.Status == http.StatusNotFound):
 		// Refused: perhaps the subscriber changed since the look-up (the
@@ -207,7 +204,7 @@ func (s *ConsentSender) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 		s.refused(ctx, &res, sub.ID, err)
 	default:
 		ClassifyError(ctx, &res, err)
-		res.Consent = outcomeOf(err)
+		res.Outcome = outcomeOf(err)
 	}
 	return res
 }
@@ -217,19 +214,19 @@ func (s *ConsentSender) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 // either way); still pending, the refusal stands as failed.
 func (s *ConsentSender) refused(ctx context.Context, res *pipeline.Result, id string, refusal error) {
 	ClassifyError(ctx, res, refusal)
-	res.Consent = outcomeOf(refusal)
+	res.Outcome = outcomeOf(refusal)
 	said := res.Message
 	sub, info, err := s.Client.GetSubscriber(ctx, id)
 	res.Attempts += info.Attempts
 	var ae *webex.APIError
 	switch {
 	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
-		res.Consent = pipeline.NotFound
+		res.Outcome = pipeline.NotFound
 		res.Message = "the subscriber is gone (consentMove answered: " + said + "): nothing sent"
 	case err != nil:
 		res.Message = said + "; reading the subscriber again failed too: " + err.Error()
 	case sub.Status != statusPending:
-		res.Consent = pipeline.NotPending
+		res.Outcome = pipeline.NotPending
 		res.SubscriberStatus, res.LastStatusChange = sub.Status, sub.LastStatusChange
 		res.Message = "status now " + sub.Status + " (it changed since the look-up; consentMove answered: " + said + "): nothing to consent to, nothing sent"
 	}
@@ -272,7 +269,7 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	id := strings.TrimSpace(row.Prior[priorSubscriberID])
 	res := pipeline.Result{Row: row, Final: true, SubscriberID: id, SubscriberStatus: row.Prior[priorStatus]}
 	if !Removable(row) {
-		res.Remove = pipeline.Skipped
+		res.Outcome = pipeline.Skipped
 		why := "provision_result " + cmp.Or(row.Prior[priorProvision], "empty")
 		if id == "" {
 			why = "no subscriber_id, " + why
@@ -281,7 +278,7 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		return res
 	}
 	if r.Max > 0 && r.started.Add(1) > r.Max {
-		res.Remove = pipeline.Skipped
+		res.Outcome, res.Capped = pipeline.Skipped, true
 		res.Message = fmt.Sprintf("not removed: --max-remove %d reached", r.Max)
 		return res
 	}
@@ -292,19 +289,19 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		switch {
 		case err != nil:
 			ClassifyError(ctx, &res, err)
-			res.Remove = outcomeOf(err)
-			if res.Remove == pipeline.Failed {
-				res.Remove = pipeline.Error // the look-up failed, not the row
+			res.Outcome = outcomeOf(err)
+			if res.Outcome == pipeline.Failed {
+				res.Outcome = pipeline.Error // the look-up failed, not the row
 			}
 			res.Message = "the provisioning outcome was unknown, and looking the subscriber up by email failed: " + res.Message
 			return res
 		case !found && r.Intents.Sent(row):
 			// The intent is journaled only after a look-up found it.
-			res.Remove = pipeline.Removed
+			res.Outcome = pipeline.Removed
 			res.Message = "removed by an earlier attempt whose answer was lost (found by email then, not found now)"
 			return res
 		case !found:
-			res.Remove = pipeline.NotFound
+			res.Outcome = pipeline.NotFound
 			res.Message = "no subscriber with this email (in the row's customer): the provisioning whose answer was lost created none; nothing removed"
 			return res
 		}
@@ -313,25 +310,24 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	}
 	earlier := r.Intents.Sent(row)
 	info, err := r.Client.RemoveSubscriber(ctx, id, func() error { return r.Intents.Record(row) })
-	res.Attempts += info.Attempts
-	res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
+	res.Took(pipeline.Call(info))
 	var ae *webex.APIError
 	var odd *webex.AnswerError
 	switch {
 	case err == nil:
-		res.Remove = pipeline.Removed
+		res.Outcome = pipeline.Removed
 	case errors.As(err, &odd):
 		r.confirm(ctx, &res, id, odd)
 	case errors.As(err, &ae) && ae.Status == http.StatusNotFound && (earlier || info.Attempts > 1):
-		res.Remove = pipeline.Removed
+		res.Outcome = pipeline.Removed
 		res.Message = "removed by an earlier attempt whose answer was lost (now not found)"
 	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
-		res.Remove = pipeline.NotFound
+		res.Outcome = pipeline.NotFound
 		res.Message = "no such subscriber: already removed, or never created"
 	default:
 		ClassifyError(ctx, &res, err)
-		res.Remove = outcomeOf(err)
-		if res.Remove == pipeline.Error && info.Attempts > 0 && !errors.As(err, &ae) {
+		res.Outcome = outcomeOf(err)
+		if res.Outcome == pipeline.Error && info.Attempts > 0 && !errors.As(err, &ae) {
 			// No answer to a DELETE that went out: --resume sends it again,
 			// and a 404 then means it worked.
 			res.Final = false
@@ -349,13 +345,13 @@ func (r *Remover) confirm(ctx context.Context, res *pipeline.Result, id string, 
 	var ae *webex.APIError
 	switch {
 	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
-		res.Remove = pipeline.Removed
+		res.Outcome = pipeline.Removed
 		res.Message = "the API answered " + odd.Error() + "; a look-up finds the subscriber gone"
 	case err != nil:
-		res.Remove = pipeline.Error
+		res.Outcome = pipeline.Error
 		res.Message = "not counted as removed: the API answered " + odd.Error() + ", and looking the subscriber up failed: " + err.Error()
 	default:
-		res.Remove = pipeline.Error
+		res.Outcome = pipeline.Error
 		res.Message = "not removed: the API answered " + odd.Error() + ", and the subscriber is still there"
 	}
 }

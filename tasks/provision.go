@@ -50,11 +50,11 @@ func (p *Provisioner) Work(ctx context.Context, row *pipeline.Row, pre pipeline.
 	res := pre
 	res.Row, res.Final, res.Fatal, res.Resumed = row, true, nil, false
 	if pre.Precheck != pipeline.Passed {
-		res.Provision = pipeline.Skipped
+		res.Outcome = pipeline.Skipped
 		return res
 	}
 	if p.Max > 0 && p.started.Add(1) > p.Max {
-		res.Provision = pipeline.Skipped
+		res.Outcome, res.Capped = pipeline.Skipped, true
 		res.Message = fmt.Sprintf("not provisioned: --max-provision %d reached", p.Max)
 		return res
 	}
@@ -75,7 +75,7 @@ func (p *Provisioner) Work(ctx context.Context, row *pipeline.Row, pre pipeline.
 			if doubt != nil && doubt.Answered {
 				// The server answered, but not with a subscriber: sending
 				// again would most likely get the same answer.
-				res.Provision, res.Final = pipeline.Error, false
+				res.Outcome, res.Final = pipeline.Error, false
 				res.Message = fmt.Sprintf("not counted as provisioned: %s, and no subscriber %s was found; --resume looks it up again before sending", answered(doubt.Err), req.Email)
 				return res
 			}
@@ -85,7 +85,7 @@ func (p *Provisioner) Work(ctx context.Context, row *pipeline.Row, pre pipeline.
 			if doubt != nil {
 				last = doubt.Err.Error()
 			}
-			res.Provision, res.Final = pipeline.Error, false
+			res.Outcome, res.Final = pipeline.Error, false
 			res.Message = fmt.Sprintf("outcome unknown: %d POSTs each ended in doubt (last: %s), and the subscriber was not found; check %s in Control Hub, or --resume to look it up again", n, last, req.Email)
 			return res
 		}
@@ -100,7 +100,7 @@ func (p *Provisioner) Work(ctx context.Context, row *pipeline.Row, pre pipeline.
 		})
 		res.Attempts += info.Attempts
 		if journalErr != nil {
-			res.Provision, res.Final, res.Fatal = pipeline.Error, false, fmt.Errorf("journal: %w", journalErr)
+			res.Outcome, res.Final, res.Fatal = pipeline.Error, false, fmt.Errorf("journal: %w", journalErr)
 			res.Message = "not sent: the journal could not be written"
 			return res
 		}
@@ -118,10 +118,10 @@ func (p *Provisioner) Work(ctx context.Context, row *pipeline.Row, pre pipeline.
 			continue
 		}
 		ClassifyError(ctx, &res, err)
-		res.Provision = outcomeOf(err)
+		res.Outcome = outcomeOf(err)
 		if errors.As(err, &doubt) || errors.Is(err, context.Canceled) {
 			// Stopped mid-request: the intent stays, a resumed run looks it up.
-			res.Provision, res.Final = pipeline.Error, false
+			res.Outcome, res.Final = pipeline.Error, false
 		}
 		return res
 	}
@@ -137,7 +137,7 @@ func (p *Provisioner) lookUp(ctx context.Context, req webex.ProvisionRequest, re
 	r := *res
 	if err != nil {
 		ClassifyError(ctx, &r, err)
-		r.Provision, r.Final = outcomeOf(err), false
+		r.Outcome, r.Final = outcomeOf(err), false
 		r.HTTPStatus, r.TrackingID = info.Status, info.TrackingID
 		why := "the outcome of an earlier attempt is unknown"
 		if doubt != nil {
@@ -152,7 +152,7 @@ func (p *Provisioner) lookUp(ctx context.Context, req webex.ProvisionRequest, re
 	s := subs[0]
 	r.HTTPStatus, r.TrackingID = info.Status, info.TrackingID
 	if s.CustomerID != "" && req.CustomerID != "" && s.CustomerID != req.CustomerID {
-		r.Provision = pipeline.Failed
+		r.Outcome = pipeline.Failed
 		r.SubscriberID, r.SubscriberStatus = s.ID, s.Status
 		r.Message = fmt.Sprintf("a subscriber with this email already exists under another customer (%s)", s.CustomerID)
 		return r, true
@@ -191,22 +191,22 @@ func (p *Provisioner) fromSubscriber(ctx context.Context, res *pipeline.Result, 
 	res.SubscriberID, res.SubscriberStatus = sub.ID, sub.Status
 	switch {
 	case len(sub.Errors) > 0 || sub.Status == statusError:
-		res.Provision = pipeline.Failed
+		res.Outcome = pipeline.Failed
 		res.ErrorCodes = webex.JoinCodes(sub.Errors)
 		describe(res, sub.Errors)
 		res.Message = (&webex.APIError{Errors: sub.Errors, Message: "the subscriber was created with errors"}).Detail()
 	case sub.Status == statusProvisioned:
-		res.Provision = pipeline.Provisioned
+		res.Outcome = pipeline.Provisioned
 		res.Message = ""
 	case sub.Status == statusPending || (sub.Status == "" && status == http.StatusAccepted):
-		res.Provision = pipeline.Pending
+		res.Outcome = pipeline.Pending
 		res.Message = "the user has an active Webex account: they must accept the consent email before provisioning completes"
 	case sub.Status == "":
-		res.Provision, res.Final = pipeline.Error, false
+		res.Outcome, res.Final = pipeline.Error, false
 		res.Message = fmt.Sprintf("not counted as provisioned: the API answered HTTP %d with subscriber %s but no status, and reading it again gave none; --resume looks it up again", status, sub.ID)
 	default:
 		// An in-between status such as provisioning: written as it is.
-		res.Provision = sub.Status
+		res.Outcome = sub.Status
 		switch {
 		case waitErr != nil:
 			res.Message = "accepted; status " + sub.Status + " when following it stopped: " + waitErr.Error()

@@ -151,8 +151,8 @@ func TestProvisionerBranches(t *testing.T) {
 			p := &tasks.Provisioner{Client: a.client(t), Intents: in, Wait: c.wait, WaitTimeout: 5 * time.Second, PollEvery: 250 * time.Millisecond}
 			row, pre := passedRow(c.email)
 			res := p.Work(context.Background(), row, pre)
-			if res.Provision != c.outcome || res.Final != c.final || !strings.Contains(res.Message, c.message) {
-				t.Errorf("got %s final=%v %q; want %s final=%v saying %q", res.Provision, res.Final, res.Message, c.outcome, c.final, c.message)
+			if res.Outcome != c.outcome || res.Final != c.final || !strings.Contains(res.Message, c.message) {
+				t.Errorf("got %s final=%v %q; want %s final=%v saying %q", res.Outcome, res.Final, res.Message, c.outcome, c.final, c.message)
 			}
 			if a.posts.Load() != c.posts || a.lists.Load() != c.lists || a.gets.Load() != c.gets {
 				t.Errorf("%d POSTs, %d look-ups, %d reads; want %d, %d, %d", a.posts.Load(), a.lists.Load(), a.gets.Load(), c.posts, c.lists, c.gets)
@@ -163,7 +163,7 @@ func TestProvisionerBranches(t *testing.T) {
 			if (res.SubscriberID != "") != c.wantSubscriberID {
 				t.Errorf("subscriber id %q", res.SubscriberID)
 			}
-			if res.Provision == pipeline.Provisioned && res.SubscriberStatus != "provisioned" {
+			if res.Outcome == pipeline.Provisioned && res.SubscriberStatus != "provisioned" {
 				t.Errorf("provisioned with status %q", res.SubscriberStatus)
 			}
 			if in.records.Load() != c.posts && c.journal == nil {
@@ -181,22 +181,22 @@ func TestProvisionerSkipsAndStops(t *testing.T) {
 	row, pre := passedRow("ann@acme.example")
 	failed := pre
 	failed.Precheck = pipeline.Failed
-	if res := p.Work(context.Background(), row, failed); res.Provision != pipeline.Skipped {
-		t.Errorf("precheck failed: %s", res.Provision)
+	if res := p.Work(context.Background(), row, failed); res.Outcome != pipeline.Skipped {
+		t.Errorf("precheck failed: %s", res.Outcome)
 	}
-	if res := p.Work(context.Background(), row, pre); res.Provision != pipeline.Provisioned {
-		t.Errorf("first: %s %q", res.Provision, res.Message)
+	if res := p.Work(context.Background(), row, pre); res.Outcome != pipeline.Provisioned {
+		t.Errorf("first: %s %q", res.Outcome, res.Message)
 	}
 	row2, pre2 := passedRow("ben@acme.example")
-	if res := p.Work(context.Background(), row2, pre2); res.Provision != pipeline.Skipped || !strings.Contains(res.Message, "--max-provision 1") {
-		t.Errorf("beyond the cap: %s %q", res.Provision, res.Message)
+	if res := p.Work(context.Background(), row2, pre2); res.Outcome != pipeline.Skipped || !strings.Contains(res.Message, "--max-provision 1") {
+		t.Errorf("beyond the cap: %s %q", res.Outcome, res.Message)
 	}
 	c := a.client(t)
 	c.StopSending()
 	stopped := &tasks.Provisioner{Client: c, Intents: &intents{}}
 	row3, pre3 := passedRow("cy@acme.example")
-	if res := stopped.Work(context.Background(), row3, pre3); res.Provision != pipeline.NotSent || res.Final {
-		t.Errorf("stopped: %s final=%v %q", res.Provision, res.Final, res.Message)
+	if res := stopped.Work(context.Background(), row3, pre3); res.Outcome != pipeline.NotSent || res.Final {
+		t.Errorf("stopped: %s final=%v %q", res.Outcome, res.Final, res.Message)
 	}
 	if a.posts.Load() != 1 {
 		t.Errorf("%d POSTs, want 1", a.posts.Load())

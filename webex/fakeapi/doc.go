@@ -36,7 +36,8 @@
 // them (sortBy and sortOrder too: lists are always in the default order).
 // Other methods on these paths answer 405 with an Allow header (the spec's
 // POST, PUT and DELETE of customers are not faked), other paths 404. With
-// Options.OAuth there is one more, POST /v1/access_token (see OAuth below).
+// Options.OAuth there are two more, POST /v1/access_token and GET
+// /v1/authorize (see OAuth and Authorization below).
 //
 // # Order of checks
 //
@@ -55,8 +56,9 @@
 // the tags of its externalId filter; a GET of a customer its query, then the
 // registry (404), then its externalId's tags. (A body sent with a GET is
 // ignored.)
-// /v1/access_token (with Options.OAuth) goes through Options.Latency only,
-// then its own checks.
+// /v1/access_token and /v1/authorize (with Options.OAuth) go through
+// Options.Latency only, then their own checks. With Options.OAuth, a token
+// lacking the route's scope gets 403 after the bearer token's check.
 //
 // # Behaviour tags
 //
@@ -228,11 +230,28 @@
 // another customer "ext-" + its id. Stats.CustomerListsByExternalID counts
 // the list requests per externalId, so a test can assert one look-up each.
 //
+// # Snapshots
+//
+// Server.Snapshot writes the state as versioned JSON (SnapshotFormat,
+// SnapshotVersion) and Server.Restore replaces a server's state with one,
+// so the tool's --sandbox-state can keep the sandbox between runs: the
+// stored subscribers (with their person ids, readiness times and creation
+// order), the bulk blocks (their Bulk, and only the items that changed or
+// were removed: a block of 250,000 stays small), the customers, the
+// first-requests tags already spent, and the counters that number new
+// subscriber and customer ids, so a restored server never gives an id
+// twice. Stats, listing cursors, rate-limit tokens and OAuth tokens belong
+// to one run and are not kept. Restore is all or nothing: a snapshot that
+// is not JSON, of another format or version, or inconsistent is refused
+// with an error wrapping ErrSnapshot, and the server keeps its state.
+//
 // # OAuth
 //
 // With Options.OAuth the fake also plays the Webex token endpoint, for the
-// refresh_token grant only (Webex's is https://webexapis.com/v1/access_token,
-// the fake's {Running.URL}/access_token):
+// refresh_token and authorization_code grants (Webex's is
+// https://webexapis.com/v1/access_token, the fake's
+// {Running.URL}/access_token), and the authorization page before it (see
+// Authorization below):
 //
 //	POST /v1/access_token
 //	Content-Type: application/x-www-form-urlencoded
@@ -278,4 +297,43 @@
 // outage (503 or OAuth.FailStatus, with Retry-After OAuth.FailRetryAfter)
 // and rotates nothing; OAuth.LateFirst rotates at once and answers
 // OAuth.LateBy later, or never to a client that gave up.
+//
+// # Authorization
+//
+// GET /v1/authorize (with Options.OAuth; exempt from FailureRate, RateLimit
+// and the bearer token, as the token endpoint) is a person who signs in and
+// accepts at once:
+//
+//	GET /v1/authorize?client_id=...&response_type=code&redirect_uri=...
+//	    &scope=...&state=...&code_challenge=...&code_challenge_method=S256
+//
+// answers 302 to redirect_uri with code=fake-code-... and the state. An
+// unknown client_id, a repeated parameter or a redirect_uri not registered
+// (OAuth.RedirectURIs exactly; with nil, any http URI on 127.0.0.1, [::1] or
+// localhost) gets a 400 page, never a redirect. Otherwise the browser is sent
+// back with error (and the state): unsupported_response_type for a
+// response_type other than code, invalid_scope for no scope, invalid_request
+// without PKCE (the fake requires code_challenge_method S256 and a 43-character
+// challenge, so a client that forgets PKCE is caught; Webex accepts it),
+// access_denied when OAuth.DenyConsent is set (the person declines). A code
+// lives 10 minutes and is redeemed once:
+//
+//	grant_type=authorization_code&client_id=...&client_secret=...
+//	&code=...&redirect_uri=...&code_verifier=...
+//
+// checked as a refresh is (405, 400 invalid_request for a missing field, 401
+// invalid_client), then 400 invalid_grant for a code unknown, already used or
+// expired, a redirect_uri other than the authorization's, or a code_verifier
+// whose S256 digest is not the challenge. A refusal spends nothing. The answer
+// is a refresh's plus "scope", the scopes granted. Stats.Authorizations and
+// Stats.CodeGrants count codes issued and redeemed.
+//
+// Scopes: a token has the scopes its authorization asked for, and a refresh
+// passes them on; the first refresh token has OAuth.Scopes (nil: every scope),
+// as has Options.Token always. An API call whose token lacks its route's scope
+// gets 403 with a Webex error body ("...missing required scopes...") after
+// the token check: the customer routes need
+// spark-admin:wholesale_customers_read, a GET of the subscriber routes
+// spark-admin:wholesale_subscribers_read, any other call (precheck included)
+// spark-admin:wholesale_subscribers_write. Stats.ScopeRefusals counts them.
 package fakeapi

@@ -43,6 +43,18 @@ type OAuth struct {
 	// has lost the new refresh token, and the one it sent is already used.
 	LateFirst int
 	LateBy    time.Duration
+
+	// RedirectURIs are the integration's registered redirect URIs, which
+	// GET /v1/authorize takes only exactly; nil takes any http loopback URI
+	// (127.0.0.1, [::1] or localhost, any port), as --sandbox needs.
+	RedirectURIs []string
+	// Scopes are what RefreshToken (and every token it leads to) was
+	// granted; nil grants every scope. A token lacking an API route's scope
+	// gets 403 there (see the package doc's OAuth section).
+	Scopes []string
+	// DenyConsent makes GET /v1/authorize send the browser back with
+	// error=access_denied, as when the person declines.
+	DenyConsent bool
 }
 
 // Defaults and names of the OAuth part.
@@ -65,6 +77,8 @@ type oauthState struct {
 	last    string                  // the refresh token most recently issued
 	failed  int                     // requests FailFirst has answered
 	late    int                     // answers LateFirst has held
+	codes   map[string]*codeEntry   // every authorization code issued (oauth_authorize.go)
+	granted map[string][]string     // a token's scopes; a token not in it has every scope
 }
 
 // refreshEntry is one refresh token. Retired ones are kept so a refusal can
@@ -90,12 +104,18 @@ func newOAuthState(cfg OAuth, now time.Time) *oauthState {
 	if cfg.RefreshToken == "" {
 		cfg.RefreshToken = newToken(refreshPrefix)
 	}
-	return &oauthState{
+	o := &oauthState{
 		cfg:     cfg,
 		access:  map[string]time.Time{},
 		refresh: map[string]refreshEntry{cfg.RefreshToken: {expires: now.Add(cfg.RefreshTTL)}},
 		last:    cfg.RefreshToken,
+		codes:   map[string]*codeEntry{},
+		granted: map[string][]string{},
 	}
+	if cfg.Scopes != nil {
+		o.granted[cfg.RefreshToken] = append([]string{}, cfg.Scopes...)
+	}
+	return o
 }
 
 // newToken returns prefix followed by 26 random base32 characters (130 bits).
@@ -179,6 +199,7 @@ type tokenAnswer struct {
 	RefreshToken          string `json:"refresh_token"`
 	RefreshTokenExpiresIn int64  `json:"refresh_token_expires_in"`
 	TokenType             string `json:"token_type"`
+	Scope                 string `json:"scope,omitempty"` // the authorization code grant's
 }
 
 // oauthError is a token error response (RFC 6749 section 5.2). Its
@@ -189,13 +210,20 @@ type oauthError struct {
 	Description string `json:"error_description"`
 }
 
-// The refresh form's fields.
-var tokenFields = []string{"grant_type", "client_id", "client_secret", "refresh_token"}
+// The token form's fields, of both grants.
+var tokenFields = []string{"grant_type", "client_id", "client_secret", "refresh_token", "code", "redirect_uri", "code_verifier"}
 
-// accessToken serves POST /v1/access_token: the refresh_token grant only.
-// Checks go from the request's shape (405, then 400 invalid_request and
-// unsupported_grant_type) to the client (401 invalid_client) to the grant
-// (400 invalid_grant). A refused request changes no state.
+// grantFields are the fields each grant needs besides the client's.
+var grantFields = map[string][]string{
+	"refresh_token":      {"refresh_token"},
+	"authorization_code": {"code", "redirect_uri", "code_verifier"},
+}
+
+// accessToken serves POST /v1/access_token: the refresh_token grant and the
+// authorization_code grant (see redeem). Checks go from the request's shape
+// (405, then 400 invalid_request and unsupported_grant_type) to the client
+// (401 invalid_client) to the grant (400 invalid_grant). A refused request
+// changes no state.
 func (s *Server) accessToken(x *exchange) {
 	h := x.w.Header()
 	h.Set("Cache-Control", "no-store")
@@ -241,13 +269,14 @@ func (s *Server) accessToken(x *exchange) {
 			return
 		}
 	}
-	switch form.Get("grant_type") {
-	case "refresh_token":
-	case "":
+	grant := form.Get("grant_type")
+	needs, known := grantFields[grant]
+	switch {
+	case grant == "":
 		fail(http.StatusBadRequest, "invalid_request", "Missing grant_type.")
 		return
-	default:
-		fail(http.StatusBadRequest, "unsupported_grant_type", "Only grant_type refresh_token is supported.")
+	case !known:
+		fail(http.StatusBadRequest, "unsupported_grant_type", "Only grant_type refresh_token and authorization_code are supported.")
 		return
 	}
 
@@ -272,7 +301,11 @@ func (s *Server) accessToken(x *exchange) {
 		}
 		id, secret = bid, bsecret
 	}
-	for _, f := range []struct{ name, value string }{{"client_id", id}, {"client_secret", secret}, {"refresh_token", form.Get("refresh_token")}} {
+	fields := []struct{ name, value string }{{"client_id", id}, {"client_secret", secret}}
+	for _, n := range needs {
+		fields = append(fields, struct{ name, value string }{n, form.Get(n)})
+	}
+	for _, f := range fields {
 		if f.value == "" {
 			fail(http.StatusBadRequest, "invalid_request", "Missing "+f.name+".")
 			return
@@ -288,6 +321,23 @@ func (s *Server) accessToken(x *exchange) {
 	}
 
 	access, refresh := newToken(accessPrefix), newToken(refreshPrefix)
+	if grant == "authorization_code" {
+		scopes, why := s.redeem(form.Get("code"), form.Get("redirect_uri"), form.Get("code_verifier"), access, refresh, time.Now())
+		if why != "" {
+			fail(http.StatusBadRequest, "invalid_grant", why)
+			return
+		}
+		s.count(func(st *Stats) { st.CodeGrants++ })
+		x.json(http.StatusOK, tokenAnswer{
+			AccessToken:           access,
+			ExpiresIn:             wholeSeconds(cfg.AccessTTL),
+			RefreshToken:          refresh,
+			RefreshTokenExpiresIn: wholeSeconds(cfg.RefreshTTL),
+			TokenType:             "Bearer",
+			Scope:                 strings.Join(scopes, " "),
+		})
+		return
+	}
 	if why := s.rotate(form.Get("refresh_token"), access, refresh, time.Now()); why != "" {
 		fail(http.StatusBadRequest, "invalid_grant", why)
 		return
@@ -331,10 +381,18 @@ func (s *Server) rotate(old, access, refresh string, now time.Time) (refused str
 	}
 	e.retired = retiredUsed
 	o.refresh[old] = e
+	o.issue(access, refresh, now)
+	if scopes, limited := o.granted[old]; limited { // the new pair has the old one's scopes
+		o.granted[access], o.granted[refresh] = scopes, scopes
+	}
+	return ""
+}
+
+// issue registers a new access and refresh token; Server.mu is held.
+func (o *oauthState) issue(access, refresh string, now time.Time) {
 	o.refresh[refresh] = refreshEntry{expires: now.Add(o.cfg.RefreshTTL)}
 	o.access[access] = now.Add(o.cfg.AccessTTL)
 	o.last = refresh
-	return ""
 }
 
 // tokenOutage reports whether this refresh request is one of OAuth.FailFirst,

@@ -230,7 +230,7 @@ func TestRefreshErrors(t *testing.T) {
 			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			return r
 		}}, 400, "invalid_request"},
-		{"authorization_code grant", "", refreshFormWith("grant_type", "authorization_code"), nil, 400, "unsupported_grant_type"},
+		{"authorization_code grant without its fields", "", refreshFormWith("grant_type", "authorization_code"), nil, 400, "invalid_request"},
 		{"client_credentials grant", "", refreshFormWith("grant_type", "client_credentials"), nil, 400, "unsupported_grant_type"},
 		{"unknown refresh token", "", refreshForm("fake-refresh-NOTISSUED"), nil, 400, "invalid_grant"},
 		{"an access token as refresh token", "", refreshForm(testToken), nil, 400, "invalid_grant"},

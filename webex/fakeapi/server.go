@@ -55,7 +55,7 @@ type Options struct {
 	OAuth *OAuth
 	// Customers seeds the registry the customer routes answer from, in
 	// list order (see AddCustomer). nil means DefaultCustomers(), what
-	// --sandbox gets; an empty non-nil slice means no customers.
+	// --sandbox starts from; an empty non-nil slice means no customers.
 	Customers []Customer
 	// Bulk seeds large customers cheaply: each entry adds its N
 	// subscribers as AddBulk does.
@@ -170,6 +170,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.accessToken(x)
 		return
 	}
+	if s.oauth != nil && r.URL.Path == apiPrefix+pathAuthorize {
+		s.authorize(x) // a browser's page, exempt as the token endpoint is
+		return
+	}
 	if s.injectFailure() {
 		s.count(func(st *Stats) { st.Injected503++ })
 		x.empty(http.StatusServiceUnavailable)
@@ -188,6 +192,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			msg = msgExpiredToken
 		}
 		x.fail(http.StatusUnauthorized, msg)
+		return
+	}
+	if !s.scopeOK(r) {
+		s.count(func(st *Stats) { st.ScopeRefusals++ })
+		x.fail(http.StatusForbidden, msgScope)
 		return
 	}
 	s.route(x)

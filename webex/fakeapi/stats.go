@@ -27,6 +27,11 @@ type Stats struct {
 	// RefreshFailures the requests it refused, whatever the error (always 0
 	// without Options.OAuth).
 	Refreshes, RefreshFailures int
+	// Authorizations counts codes GET /v1/authorize issued, CodeGrants the
+	// codes redeemed at /v1/access_token (refused ones count in
+	// RefreshFailures), and ScopeRefusals the 403 answers to API calls
+	// with a token lacking the route's scope.
+	Authorizations, CodeGrants, ScopeRefusals int
 	// Rejected counts bodies refused as not matching the spec: wrong media
 	// type (415), malformed JSON, schema violations and the spec's prose
 	// rules (400), and a non-empty body sent to DELETE (415) or consentMove

@@ -1,0 +1,114 @@
+package command
+
+import "github.com/wholesale-batch/wholesale-batch/pipeline"
+
+// Result columns that hold a step's outcome, and the other columns a
+// command may add after the usual ones (see report.Columns).
+const (
+	PrecheckColumn   = "precheck_result"
+	ProvisionColumn  = "provision_result"
+	ConsentColumn    = "consent_result"
+	RemoveColumn     = "remove_result"
+	LastStatusChange = "last_status_change"
+)
+
+func precheckField(r *pipeline.Result) *string { return &r.Precheck }
+func ownField(r *pipeline.Result) *string      { return &r.Outcome }
+
+// Outcomes every step that sends shares, in the words of pipeline's
+// constants.
+var (
+	failed  = Outcome{Name: pipeline.Failed, Doc: "the API refused the row", Retry: RetryIfFailed, Health: pipeline.Healthy}
+	errored = Outcome{Name: pipeline.Error, Doc: "no definite answer: retries exhausted, a transport failure, or stopped mid-request",
+		Retry: RetryAlways, Health: pipeline.Broken}
+	notSent  = Outcome{Name: pipeline.NotSent, Doc: "the run stopped before the row's turn: nothing was sent", Retry: RetryNoResume}
+	notFound = Outcome{Name: pipeline.NotFound, Doc: "no such subscriber (any more)", Health: pipeline.Healthy,
+		Issue: Issue{Label: "not found", Kind: "no such subscriber (any more)",
+			Fix: "Nothing to do if it was removed on purpose; else check the row's subscriber_id or email (the status command looks it up)"}}
+	invalid = Outcome{Name: pipeline.Invalid, Doc: "found wrong before sending; nothing was sent"}
+)
+
+// Steps shared by commands.
+var (
+	// PrecheckStep is precheck's, and provision's first pass.
+	PrecheckStep = &Step{Column: PrecheckColumn, Counts: "precheck", field: precheckField, Outcomes: []Outcome{
+		{Name: pipeline.Passed, Doc: "the API would provision the row", Goal: Reached, Health: pipeline.Healthy},
+		failed, invalid, errored, notSent,
+	}}
+	// ValidateStep writes precheck_result too, offline: invalid, or ""
+	// for a row that would be sent.
+	ValidateStep = &Step{Column: PrecheckColumn, Counts: "precheck", field: precheckField, Outcomes: []Outcome{
+		{Name: "", Doc: "(empty) fit to send", Goal: Reached},
+		invalid,
+	}}
+	// between is a provisioning status the API gives on the way.
+	between = &Outcome{Doc: "an in-between status, as the API gives it", Health: pipeline.Healthy,
+		Issue: Issue{Label: "provision {outcome}", Kind: "the subscriber is still {outcome} on the Webex side",
+			Fix: "Not finished on the Webex side: look again later with the status command"}}
+	pendingIssue = Issue{Label: "pending", Kind: "the consent email was sent; the user has not accepted yet",
+		Fix: "Nothing to fix: the subscriber is provisioned once they accept the consent email; the status command shows who has, resend-consent reminds them"}
+)
+
+// The commands.
+var (
+	Precheck = &Command{Name: "precheck", Precheck: PrecheckStep, AllReached: "Every row passed."}
+
+	Validate = &Command{Name: "validate", Precheck: ValidateStep, Offline: true, AllReached: "Every row passed."}
+
+	Provision = &Command{Name: "provision", Precheck: PrecheckStep,
+		Own: &Step{Column: ProvisionColumn, Label: "provision", Counts: "provision", field: ownField, Other: between,
+			InDoubt: "provisioning stopped before an answer came: the subscriber may exist", Outcomes: []Outcome{
+				{Name: pipeline.Provisioned, Doc: "the subscriber exists", Goal: Reached, Health: pipeline.Healthy},
+				{Name: pipeline.Pending, Doc: "the user must accept the consent email", Goal: ReachedIfSure, Health: pipeline.Healthy, Issue: pendingIssue},
+				{Name: pipeline.Skipped, Doc: "not provisioned: the precheck did not pass, --max-provision was reached, or a canary failed",
+					Issue: Issue{Label: "skipped", FromMessage: true}},
+				failed, errored, notSent,
+			}},
+		Prompt: &Prompt{Changes: "changes customers' organisations and licences",
+			Question: "Provision these %d subscribers? Type yes to go ahead: ", NotDone: "no subscriber was provisioned"},
+		ReadsBack:  []string{PrecheckColumn, "request_hash", "checked_at", "info_codes", "message", "tracking_id", "http_status"},
+		AllReached: "Every row was provisioned."}
+
+	Status = &Command{Name: "status", FollowUp: true,
+		Own: &Step{Column: ProvisionColumn, Label: "provision", Counts: "provision", field: ownField, Other: between, Outcomes: []Outcome{
+			{Name: pipeline.Provisioned, Doc: "the subscriber is provisioned", Goal: Reached, Health: pipeline.Healthy},
+			{Name: pipeline.Pending, Doc: "the user has not accepted the consent email yet", Health: pipeline.Healthy, Issue: pendingIssue},
+			notFound, errored, notSent,
+		}},
+		Extra:      []string{LastStatusChange},
+		ReadsBack:  []string{"subscriber_id"},
+		AllReached: "Every subscriber is provisioned."}
+
+	ResendConsent = &Command{Name: "resend-consent", FollowUp: true,
+		Own: &Step{Column: ConsentColumn, Label: "consent", Counts: "consent", field: ownField,
+			InDoubt: "sending stopped before an answer came: the consent email may have gone", Outcomes: []Outcome{
+				{Name: pipeline.Sent, Doc: "the consent email was sent again", Goal: Reached, Health: pipeline.Healthy},
+				{Name: pipeline.NotPending, Doc: "the subscriber is not waiting for consent", Goal: Reached, Health: pipeline.Healthy},
+				{Name: pipeline.TooRecent, Doc: "its status changed within --older-than", Goal: Reached, Health: pipeline.Healthy},
+				notFound, failed, errored, notSent,
+			}},
+		Extra:     []string{LastStatusChange, ConsentColumn},
+		ReadsBack: []string{"subscriber_id", "subscriber_status", ProvisionColumn, LastStatusChange},
+		Prompt: &Prompt{Changes: "changes subscribers",
+			Question: "Send the consent email again to up to %d subscribers? Type yes to go ahead: ", NotDone: "no consent email was sent"},
+		AllReached: "Every row was sent the consent email, or needs none."}
+
+	Remove = &Command{Name: "remove", FollowUp: true,
+		Own: &Step{Column: RemoveColumn, Label: "remove", Counts: "remove", field: ownField,
+			InDoubt: "removing stopped before an answer came: the subscriber may be gone", Outcomes: []Outcome{
+				{Name: pipeline.Removed, Doc: "the subscriber was removed", Goal: Reached, Health: pipeline.Healthy},
+				// Skipped as made by no run is the aim; --max-remove's skips
+				// are Capped, and so not.
+				{Name: pipeline.Skipped, Doc: "not removed: no run of this tool made it, or --max-remove was reached", Goal: Reached,
+					Issue: Issue{Label: "skipped", FromMessage: true}},
+				notFound, failed, errored, notSent,
+			}},
+		Extra:     []string{RemoveColumn},
+		ReadsBack: []string{"subscriber_id", "subscriber_status", ProvisionColumn},
+		Prompt: &Prompt{Changes: "changes subscribers",
+			Question: "This removes %d subscribers. Type %d to go ahead: ", TypeCount: true, NotDone: "no subscriber was removed"},
+		AllReached: "Every row was removed, or skipped as made by no run."}
+)
+
+// Table lists the commands in the order help shows them.
+var Table = []*Command{Precheck, Validate, Provision, Status, ResendConsent, Remove}
