@@ -70,6 +70,9 @@ func parseDelimiter(v string) (rune, error) {
 // encodingNote says how the input was read when it was not plain UTF-8,
 // and warns about bytes that could not be decoded.
 func encodingNote(in *input) string {
+	if in.book != nil {
+		return workbookNote(in)
+	}
 	var parts []string
 	switch enc := in.dec.Encoding(); enc {
 	case sheet.UTF8, sheet.UTF8BOM:
@@ -97,7 +100,7 @@ func (c *config) check() error {
 			return err
 		}
 	}
-	return nil
+	return c.checkWorkbook()
 }
 
 // workers sizes the pool. The shared limiter releases requests at --rate,

@@ -33,6 +33,7 @@ type ioFlags struct {
 	encoding      sheet.Encoding
 	maps          []columnMap
 	excel         bool
+	sheet, format string // --sheet of an .xlsx input, --format of the result
 	overwrite     bool
 	// stdio is what the command allows; filesWhy says why not, and
 	// inputNote adds to --input's default words ("unless --plan").
@@ -52,6 +53,8 @@ func (g *ioFlags) add(d *flagDefs) {
 	shows(d.value(&delimiterValue{r: &g.delimiter}, "delimiter", "CHAR", "input delimiter: , ; tab or |"), "sniffed")
 	shows(d.value(&encodingValue{e: &g.encoding}, "encoding", "NAME", "input encoding or code page when detection cannot tell or gets it wrong: "+sheet.EncodingNames), "detected")
 	d.value(&mapValue{maps: &g.maps}, "map", "HEADER=COLUMN", `map an input column to one of ours, e.g. "Work Phone=primaryPhoneNumber" (repeatable)`)
+	d.str(&g.sheet, "sheet", "", "", "NAME", "the worksheet of an .xlsx input to read (default: the first)")
+	d.str(&g.format, "format", "", "", "FORMAT", "the result file's format: csv or xlsx (default: by --output's extension)")
 	d.boolean(&g.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, E.164 numbers kept as text")
 	d.boolean(&g.overwrite, "overwrite", "", "replace --output, --report, --summary-json or --retry-file if it exists (a run never replaces an earlier run's file without it; --resume continues its own)")
 }

@@ -25,6 +25,7 @@ type input struct {
 	// regular: a file that can be read again (not standard input or a pipe)
 	regular bool
 	close   func()
+	book    *sheet.XLSXRecords // an .xlsx input's reader, nil for a CSV
 }
 
 // openInput opens, decodes and reads the header of the input. Everything
@@ -52,15 +53,16 @@ func openInput(cfg *config, env Env) (*input, error) {
 		closeFn()
 		return nil, err
 	}
-	in.total, in.regular, in.close = -1, regular, closeFn
+	in.total, in.regular, in.close = -1, regular, func() { in.closeBook(); closeFn() }
 	return in, nil
 }
 
 func decodeInput(f io.Reader, cfg *config) (*input, error) {
-	r, enc, err := sheet.DecodeWith(f, sheet.Options{Encoding: cfg.encoding})
-	if errors.Is(err, sheet.ErrWorkbook) {
-		return nil, usagef("%s is a spreadsheet workbook, not CSV: in Excel use File > Save As > \"CSV UTF-8 (Comma delimited)\"", cfg.input)
+	bf := bufio.NewReaderSize(f, 64<<10)
+	if in, err := workbookInput(bf, cfg); in != nil || err != nil {
+		return in, err
 	}
+	r, enc, err := sheet.DecodeWith(bf, sheet.Options{Encoding: cfg.encoding})
 	var amb *sheet.AmbiguousError
 	if errors.As(err, &amb) {
 		return nil, usagef("%s: %s", cfg.input, strings.TrimPrefix(err.Error(), "sheet: "))
@@ -146,6 +148,7 @@ func headerWarnings(h pipeline.Header, pkg string) []string {
 	case h.Line > 2:
 		out = append(out, fmt.Sprintf("the header is on line %d: lines 1-%d above it (titles, dates, headings, blank lines) are not read", h.Line, h.Line-1))
 	}
+	out = append(out, h.Notes...)
 	data := h.Data()
 	mapped := h.Canonical[h.First:]
 	named := len(data)

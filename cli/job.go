@@ -318,6 +318,7 @@ func (j *job) scan(ctx context.Context) {
 	if err != nil {
 		return
 	}
+	defer in.closeBook()
 	rows, err := j.prep.Scan(ctx, in.src, "")
 	if err != nil {
 		j.prep.Dupes = nil

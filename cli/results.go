@@ -16,7 +16,7 @@ import (
 // it failed and removes it, since half a retry file would lose rows for
 // whoever runs it.
 type results struct {
-	csv      *report.CSVWriter
+	csv      rowWriter // report.CSVWriter, or report.XLSXWriter (see resultWriter)
 	closeCSV func() error
 	path     string // of the result CSV; "-" is standard output
 
@@ -35,7 +35,7 @@ func openResults(cfg *config, env Env, in *input, jr *resumable) (*results, erro
 		return nil, err
 	}
 	r := &results{closeCSV: closeOut, path: cfg.output}
-	r.csv, err = report.NewCSVWriter(out, report.CSVOptions{InputHeader: in.src.Header().Data(), Excel: cfg.excel, Command: cfg.cmd})
+	r.csv, err = resultWriter(out, cfg, in)
 	if err == nil && cfg.retryFile != "" {
 		r.retryPath = cfg.retryFile
 		if r.retryFile, err = createPrivate(cfg.retryFile); err != nil {

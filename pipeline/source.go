@@ -48,6 +48,9 @@ type Header struct {
 	// does not have (a delimiter at the end of each line). Such cells are
 	// dropped from every row: they shift nothing.
 	TrailingEmpty bool
+	// Notes are what the reader says about the file as a whole (a
+	// workbook's hidden columns), for the warnings before the run.
+	Notes []string
 	// Samples are the first values of each column (Samples[i] for Raw[i],
 	// up to sampleRows of them), for suggestions about columns not used.
 	Samples [][]string
@@ -77,16 +80,19 @@ func (h Header) Unknown() []string {
 // encoding/csv, one goroutine, two allocations a row (gocsv's struct
 // mapping cost five times that, with a goroutine and a side channel).
 type Source struct {
-	r      *csv.Reader
+	recs   sheet.Records
+	cur    sheet.Record // the last record read
 	header Header
 	named  int // header cells up to the last one with a heading
 	email  int // position of the email column
 	// lookupOnly: see SourceOptions.
 	lookupOnly bool
-	blank      int
-	// row is the spreadsheet row of the last record read, lastEnd the
-	// physical line it ended on.
-	row, lastEnd int
+	// split: the reader hands over cells already split (a workbook),
+	// where a row ends at its last filled cell: a short row lacks nothing.
+	split bool
+	blank int
+	// row is the spreadsheet row of the last record read.
+	row int
 	// cols[i] is the column table entry of input position i, nil for a
 	// column we do not use.
 	cols []*column.Column
@@ -130,11 +136,14 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 		match = sheet.Canonical
 	}
 	layout := sheet.FindLayout(prefix, errors.Is(err, io.EOF), opt.Delimiter, match)
-	cr := csv.NewReader(br) // reads br itself: bufio.NewReader keeps a big enough *bufio.Reader
-	cr.Comma = layout.Delimiter
-	cr.FieldsPerRecord = -1 // ragged rows become invalid rows, not a failed run
-	cr.LazyQuotes = true    // a stray quote in a name is data, as Excel sees it
-	src := &Source{r: cr, lookupOnly: opt.LookupOnly}
+	recs := newCSVRecords(br, layout.Delimiter) // reads br itself: bufio.NewReader keeps a big enough *bufio.Reader
+	return newSource(recs, layout, func(width int) [][]string { return samples(prefix, layout, width) }, opt, match)
+}
+
+// newSource reads the header from recs, laid out as layout says; samplesOf
+// gives the first values of each of width columns.
+func newSource(recs sheet.Records, layout sheet.Layout, samplesOf func(width int) [][]string, opt SourceOptions, match func(string) (string, bool)) (*Source, error) {
+	src := &Source{recs: recs, lookupOnly: opt.LookupOnly}
 	if layout.NoHeader {
 		// A bare list of addresses: its first line is the first address.
 		src.header = Header{Raw: []string{"email"}, Canonical: []string{"email"}, Delimiter: layout.Delimiter}
@@ -143,18 +152,19 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 	}
 	var raw []string
 	for i := 0; i <= layout.Skip; i++ { // the lines above the header are not rows
-		raw, err = cr.Read()
+		rec, err := recs.Read()
 		if errors.Is(err, io.EOF) {
 			return nil, &InputError{Msg: "the file is empty: expected a header line naming at least an email column"}
 		}
 		if err != nil {
 			return nil, &InputError{Line: src.row + 1, Msg: err.Error()}
 		}
-		src.advance(raw)
+		src.advance(rec)
+		raw = rec.Cells
 	}
 	h := Header{Raw: raw, Canonical: make([]string, len(raw)), First: resultPrefix(raw, opt.ResultColumns),
 		Delimiter: layout.Delimiter, TrailingEmpty: layout.TrailingEmpty, Line: src.row}
-	h.Samples = samples(prefix, layout, len(raw))
+	h.Samples = samplesOf(len(raw))
 	seen := map[string]int{}
 	for i := h.First; i < len(raw); i++ {
 		cell := raw[i]
@@ -197,14 +207,12 @@ func NewSource(r io.Reader, opt SourceOptions) (*Source, error) {
 }
 
 // advance counts the record just read: its spreadsheet row follows the
-// empty lines before it, which encoding/csv skips and a spreadsheet shows as
-// rows (gap says how many); a quoted cell may span lines.
-func (s *Source) advance(rec []string) (gap int) {
-	start, _ := s.r.FieldPos(0)
-	gap = start - s.lastEnd - 1
-	s.row += gap + 1
-	last, _ := s.r.FieldPos(len(rec) - 1)
-	s.lastEnd = last + strings.Count(rec[len(rec)-1], "\n")
+// empty rows before it, which the reader skips and a spreadsheet shows as
+// rows (gap says how many).
+func (s *Source) advance(rec sheet.Record) (gap int) {
+	gap = rec.Row - s.row - 1
+	s.row = rec.Row
+	s.cur = rec
 	return gap
 }
 
@@ -290,7 +298,7 @@ func samples(prefix []byte, layout sheet.Layout, width int) [][]string {
 // shape, if any; s.row is its spreadsheet row.
 func (s *Source) next() ([]string, string, error) {
 	for {
-		rec, err := s.r.Read()
+		r, err := s.recs.Read()
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -298,7 +306,8 @@ func (s *Source) next() ([]string, string, error) {
 			}
 			return nil, "", err
 		}
-		s.blank += s.advance(rec)
+		s.blank += s.advance(r)
+		rec := r.Cells
 		if isBlank(rec) {
 			s.blank++
 			continue
@@ -310,7 +319,7 @@ func (s *Source) next() ([]string, string, error) {
 		for len(rec) > width && strings.TrimSpace(rec[len(rec)-1]) == "" {
 			rec = rec[:len(rec)-1] // an empty cell after the last column shifts nothing
 		}
-		if len(rec) < width && len(rec) >= s.named {
+		if len(rec) < width && (len(rec) >= s.named || s.split) {
 			// The header ends in empty headings (a trailing delimiter) that
 			// this row does not repeat: nothing is missing.
 			rec = append(rec, make([]string, width-len(rec))...)
@@ -410,6 +419,7 @@ func (s *Source) Each(ctx context.Context, fn func(Row) error) error {
 		if problem != "" {
 			r.Problems = append(r.Problems, Problem{Message: problem})
 		}
+		s.workbookNotes(&r)
 		for i, c := range s.cols {
 			// U+FFFD stands for bytes the decoder could not read: sending it
 			// would put a garbled name in Webex. Addresses are the email

@@ -47,8 +47,8 @@ type Options struct {
 // the input is; 64 KiB holds several hundred rows of a typical sheet.
 const sniffLen = 64 << 10
 
-// ErrWorkbook is returned by Decode when the input starts like a binary
-// workbook (.xlsx, .ods: a zip archive; .xls: an OLE2 compound file) instead of
+// ErrWorkbook is matched (errors.Is) by the *WorkbookError Decode returns
+// when the input starts like a binary workbook (.xlsx, .ods: a zip archive; .xls: an OLE2 compound file) instead of
 // text. Decoding such a file as Windows-1252 would "succeed" and produce a
 // wall of garbage columns, so we stop early with an actionable message.
 var ErrWorkbook = errors.New(`sheet: input is a spreadsheet workbook (.xlsx/.xls/.ods), not a CSV export; in Excel use "Save As > CSV UTF-8", in Google Sheets "Download > Comma-separated values"`)
@@ -195,8 +195,8 @@ func decode(r io.Reader, peek int, force Encoding) (*Decoder, Encoding, error) {
 	default:
 		return nil, "", fmt.Errorf("sheet: reading input: %w", err)
 	}
-	if bytes.HasPrefix(prefix, magicZip) || bytes.HasPrefix(prefix, magicOLE2) {
-		return nil, "", ErrWorkbook
+	if kind := SniffWorkbook(prefix); kind != "" {
+		return nil, "", &WorkbookError{Kind: kind}
 	}
 
 	var (

@@ -56,6 +56,12 @@ func FindLayout(text []byte, atEOF bool, delim rune, match func(string) (string,
 	if delim != 0 {
 		cands = []rune{delim}
 	}
+	return findLayout(cands, delim, func(d rune) [][]string { return records(text, atEOF, d, layoutRecords) }, match)
+}
+
+// findLayout is FindLayout over the records each candidate delimiter
+// reads (recsOf), whatever the format they come from.
+func findLayout(cands []rune, delim rune, recsOf func(rune) [][]string, match func(string) (string, bool)) Layout {
 	type choice struct {
 		delim             rune
 		rec, known, cells int
@@ -79,7 +85,7 @@ func FindLayout(text []byte, atEOF bool, delim rune, match func(string) (string,
 		return c.cells > b.cells // a tie goes to the earlier candidate
 	}
 	for _, d := range cands {
-		recs := records(text, atEOF, d, layoutRecords)
+		recs := recsOf(d)
 		header := false
 		for i, rec := range recs[:min(len(recs), headerSearch)] {
 			if header && holdsAddress(rec) {
@@ -101,7 +107,7 @@ func FindLayout(text []byte, atEOF bool, delim rune, match func(string) (string,
 	}
 	l := Layout{Delimiter: best.delim, Skip: best.rec}
 	if !best.email {
-		if d, ok := addressList(text, atEOF, delim); ok {
+		if d, ok := addressList(recsOf, delim); ok {
 			return Layout{Delimiter: d, NoHeader: true}
 		}
 		if best.known == 0 {
@@ -145,11 +151,11 @@ func holdsAddress(rec []string) bool {
 // addressList reports a file that is a bare list of addresses: the first
 // record is one cell holding an '@', and no record has a second cell with
 // something in it.
-func addressList(text []byte, atEOF bool, delim rune) (rune, bool) {
+func addressList(recsOf func(rune) [][]string, delim rune) (rune, bool) {
 	if delim == 0 {
 		delim = ','
 	}
-	recs := records(text, atEOF, delim, layoutRecords)
+	recs := recsOf(delim)
 	if len(recs) == 0 || !strings.Contains(recs[0][0], "@") {
 		return delim, false
 	}
