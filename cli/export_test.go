@@ -30,6 +30,7 @@ func twoCustomers(t *testing.T) *fakeapi.Running {
 // export --all-customers lists the customers once, then writes every
 // subscriber once, in pages of 100: 250 take 3 pages, 40 one.
 func TestExportAllCustomersWritesEachSubscriberOnce(t *testing.T) {
+	t.Parallel()
 	srv := twoCustomers(t)
 	dir := t.TempDir()
 	out, manifest := filepath.Join(dir, "subscribers.csv"), filepath.Join(dir, "m.json")
@@ -73,6 +74,7 @@ func TestExportAllCustomersWritesEachSubscriberOnce(t *testing.T) {
 // The export is input for the follow-up commands: each reads it and acts
 // on its rows (none refuses it as not a file it takes).
 func TestExportIsInputForTheOtherCommands(t *testing.T) {
+	t.Parallel()
 	srv := twoCustomers(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "small.csv")
@@ -112,6 +114,7 @@ func TestExportIsInputForTheOtherCommands(t *testing.T) {
 // An interrupt after two pages keeps them in the file and says the export
 // is partial: exit 3.
 func TestExportInterruptedIsPartial(t *testing.T) {
+	t.Parallel()
 	f := fakeapi.New(fakeapi.Options{Token: token, Customers: []fakeapi.Customer{}, Bulk: []fakeapi.Bulk{{CustomerID: "c1", N: 1000}}})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -140,6 +143,7 @@ func TestExportInterruptedIsPartial(t *testing.T) {
 // Every list request carries --on-behalf-of; a refusal before the first
 // page (a 401) leaves no file.
 func TestExportOnBehalfOfAndNoFileOn401(t *testing.T) {
+	t.Parallel()
 	f := fakeapi.New(fakeapi.Options{Token: token, Customers: []fakeapi.Customer{{ID: "c1"}}, Bulk: []fakeapi.Bulk{{CustomerID: "c1", N: 150}}})
 	var missing atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -169,6 +173,7 @@ func TestExportOnBehalfOfAndNoFileOn401(t *testing.T) {
 // Usage errors: nothing to list, two ways at once, an existing output
 // without --overwrite, a --after that is no time.
 func TestExportUsage(t *testing.T) {
+	t.Parallel()
 	existing := writeFile(t, "old.csv", "email\n")
 	for _, args := range [][]string{
 		{"export", "-o", filepath.Join(t.TempDir(), "x.csv")},
@@ -192,6 +197,7 @@ func TestExportUsage(t *testing.T) {
 // file while the heap, read at every page the fake serves, never holds
 // them (about 100 MB if it did).
 func TestExportMemoryFlat(t *testing.T) {
+	// Not parallel: it measures the process's heap, which other tests share.
 	if testing.Short() {
 		t.Skip("250,000 subscribers: not with -short")
 	}
@@ -232,6 +238,7 @@ func TestExportMemoryFlat(t *testing.T) {
 // A subscriber's errors[] are written as codes and words, and a value a
 // spreadsheet would run as a formula is quoted, as in every result file.
 func TestExportErrorsAndFormulaCells(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{Customers: []fakeapi.Customer{{ID: "c1"}}})
 	srv.Server.AddSubscriber(fakeapi.Subscriber{ID: "s1", Email: "ann@acme.example", CustomerID: "c1", Packages: []string{"webex_calling"},
 		Status: "error", Errors: []fakeapi.ErrorItem{{ErrorCode: 7001, Description: `=HYPERLINK("http://evil.example")`}}})
@@ -255,6 +262,7 @@ func TestExportErrorsAndFormulaCells(t *testing.T) {
 
 // --status is sent with every page: only the 40 pending subscribers.
 func TestExportStatusFilter(t *testing.T) {
+	t.Parallel()
 	srv := twoCustomers(t)
 	out := filepath.Join(t.TempDir(), "pending.csv")
 	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "export", "--all-customers", "--status", "pending_user_migration",

@@ -42,6 +42,7 @@ func packages(srv *fakeapi.Running) map[string]int {
 // 60 rows, 20 already on the new package: 40 PUTs, previous_package
 // written; --revert on the output sends the 40 back.
 func TestUpdateThenRevert(t *testing.T) {
+	t.Parallel()
 	srv, in := mixedCustomer(t, fakeapi.Options{})
 	dir := t.TempDir()
 	out, back := filepath.Join(dir, "updated.csv"), filepath.Join(dir, "reverted.csv")
@@ -86,6 +87,7 @@ func TestUpdateThenRevert(t *testing.T) {
 // row on no known subscriber is not_found, and one without a package is
 // skipped: nothing is sent for either.
 func TestUpdateByEmail(t *testing.T) {
+	t.Parallel()
 	srv, _ := mixedCustomer(t, fakeapi.Options{})
 	in := writeFile(t, "in.csv", "email,customerId,package\nuser1@meet.example,c1,Webex Suite\nnobody@meet.example,c1,webex_suite\nuser2@meet.example,c1,\n")
 	out := filepath.Join(t.TempDir(), "out.csv")
@@ -108,6 +110,7 @@ func TestUpdateByEmail(t *testing.T) {
 // A PUT whose answer is lost (the server changes the package, the
 // connection drops) is looked up, not sent again: updated, one PUT.
 func TestUpdateLostAnswerIsLookedUp(t *testing.T) {
+	t.Parallel()
 	f := fakeapi.New(fakeapi.Options{Token: token, Customers: []fakeapi.Customer{{ID: "c1"}},
 		Bulk: []fakeapi.Bulk{{CustomerID: "c1", N: 3, Package: "webex_calling", Domain: "meet.example"}}})
 	var drops atomic.Int64
@@ -143,6 +146,7 @@ func TestUpdateLostAnswerIsLookedUp(t *testing.T) {
 // --max-update 0 is refused with the count, a negative one is a usage
 // error, --to with --revert too: nothing sent.
 func TestUpdateLimits(t *testing.T) {
+	t.Parallel()
 	srv, in := mixedCustomer(t, fakeapi.Options{})
 	for _, extra := range [][]string{{"--max-update", "0"}, {"--max-update", "-1"}, {"--revert"}, {"--to", "no_such_package"}} {
 		args := append([]string{"update", "--input", in, "--output", filepath.Join(t.TempDir(), "o.csv"), "--to", "webex_suite", "--yes",
@@ -177,6 +181,7 @@ func TestUpdateLimits(t *testing.T) {
 // and a PUT that reached the server changed it), and every row is written
 // updated from webex_calling, those whose answer a kill lost included.
 func TestUpdateKillNineThenResume(t *testing.T) {
+	t.Parallel()
 	bin := buildTool(t)
 	const n = 200
 	srv := fake(t, fakeapi.Options{Latency: 5 * time.Millisecond, Customers: []fakeapi.Customer{{ID: "c1"}},

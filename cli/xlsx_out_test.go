@@ -15,6 +15,7 @@ import (
 // per outcome, text cells that stay text (a formula in a cell of the
 // person's is not one here), the frozen, filtered header, the Summary.
 func TestResultWorkbookForThePerson(t *testing.T) {
+	t.Parallel()
 	in := workbook(t, func(s bookStyles) string {
 		body := salesSheet(s)
 		// a cell that would run in a CSV opened by Excel
@@ -116,6 +117,7 @@ func TestResultWorkbookForThePerson(t *testing.T) {
 // TestFormatFlag: --format xlsx writes a workbook whatever the name;
 // a retry file named .xlsx and an unknown format are refused.
 func TestFormatFlag(t *testing.T) {
+	t.Parallel()
 	in := emailsFile(t, 3)
 	out := filepath.Join(t.TempDir(), "results.out")
 	if code, _, stderr := run(t, nil, "validate", "--input", in, "--output", out, "--format", "xlsx"); code != cli.ExitOK {

@@ -132,6 +132,7 @@ func salesBook(t *testing.T) string {
 // TestValidateReadsAWorkbookAsThePersonSeesIt reads every cell case of
 // salesSheet through validate: the values, the rows' numbers, the notes.
 func TestValidateReadsAWorkbookAsThePersonSeesIt(t *testing.T) {
+	t.Parallel()
 	in := salesBook(t)
 	out := filepath.Join(t.TempDir(), "checked.csv")
 	code, _, stderr := run(t, nil, "validate", "--input", in, "--output", out, "--default-country", "US")
@@ -195,6 +196,7 @@ func TestValidateReadsAWorkbookAsThePersonSeesIt(t *testing.T) {
 // an .xlsx, and each --sheet that cannot be read, is a usage error that
 // says what to do, before any output exists.
 func TestWorkbooksNotReadAreRefusedWithTheirSaveAs(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ods := filepath.Join(dir, "sales.ods")
 	{
@@ -259,6 +261,7 @@ func TestWorkbooksNotReadAreRefusedWithTheirSaveAs(t *testing.T) {
 // TestSheetFlagReadsAnotherSheet: --sheet reads the named tab, whatever
 // its case.
 func TestSheetFlagReadsAnotherSheet(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "out.csv")
 	code, _, stderr := run(t, nil, "validate", "--input", salesBook(t), "--sheet", "other", "--output", out)
 	if code != cli.ExitPartial { // its "0012" is no address
@@ -274,6 +277,7 @@ func TestSheetFlagReadsAnotherSheet(t *testing.T) {
 // like a CSV's, the #N/A row never does, a duplicate is caught, and the
 // retry file is a CSV of the person's header (see README, "Workbooks").
 func TestPrecheckSandboxReadsAWorkbook(t *testing.T) {
+	t.Parallel()
 	in := workbook(t, func(s bookStyles) string {
 		return salesSheet(s)[:strings.Index(salesSheet(s), "</sheetData>")] +
 			`<row r="10"><c r="A10" t="inlineStr"><is><t>ALICE@acme.example</t></is></c></row></sheetData>`
@@ -308,6 +312,7 @@ func TestPrecheckSandboxReadsAWorkbook(t *testing.T) {
 
 // TestWorkbookFromStandardInput: "-" reads a workbook too.
 func TestWorkbookFromStandardInput(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(salesBook(t))
 	if err != nil {
 		t.Fatal(err)
@@ -325,6 +330,7 @@ func TestWorkbookFromStandardInput(t *testing.T) {
 // result workbook, and a workbook changed in between is refused (the
 // input's hash is of the file's bytes).
 func TestResumeOfAWorkbook(t *testing.T) {
+	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
 	in := salesBook(t)
 	out := filepath.Join(t.TempDir(), "checked.xlsx")
