@@ -91,11 +91,7 @@ func (s *StatusChecker) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 	sub, found, err := current(ctx, s.Client, row, &res)
 	switch {
 	case err != nil:
-		ClassifyError(ctx, &res, err)
-		res.Outcome = pipeline.Error
-		if o := outcomeOf(err); o == pipeline.NotSent {
-			res.Outcome = o
-		}
+		lookupFailed(ctx, &res, err, "")
 		return res
 	case !found:
 		res.Outcome = pipeline.NotFound
@@ -151,11 +147,7 @@ func (s *ConsentSender) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 	sub, found, err := current(ctx, s.Client, row, &res)
 	switch {
 	case err != nil:
-		ClassifyError(ctx, &res, err)
-		res.Outcome = outcomeOf(err)
-		if res.Outcome == pipeline.Failed {
-			res.Outcome = pipeline.Error // the look-up failed, not the row
-		}
+		lookupFailed(ctx, &res, err, "")
 		return res
 	case !found:
 		res.Outcome = pipeline.NotFound
@@ -288,12 +280,7 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		sub, found, err := current(ctx, r.Client, row, &res)
 		switch {
 		case err != nil:
-			ClassifyError(ctx, &res, err)
-			res.Outcome = outcomeOf(err)
-			if res.Outcome == pipeline.Failed {
-				res.Outcome = pipeline.Error // the look-up failed, not the row
-			}
-			res.Message = "the provisioning outcome was unknown, and looking the subscriber up by email failed: " + res.Message
+			lookupFailed(ctx, &res, err, "the provisioning outcome was unknown, and looking the subscriber up by email failed: ")
 			return res
 		case !found && r.Intents.Sent(row):
 			// The intent is journaled only after a look-up found it.
@@ -354,4 +341,16 @@ func (r *Remover) confirm(ctx context.Context, res *pipeline.Result, id string, 
 		res.Outcome = pipeline.Error
 		res.Message = "not removed: the API answered " + odd.Error() + ", and the subscriber is still there"
 	}
+}
+
+// lookupFailed writes a row whose look-up failed: error (or not_sent when
+// nothing went out), its message after prefix; the look-up failed, not
+// the row, so it is never failed.
+func lookupFailed(ctx context.Context, res *pipeline.Result, err error, prefix string) {
+	ClassifyError(ctx, res, err)
+	res.Outcome = outcomeOf(err)
+	if res.Outcome == pipeline.Failed {
+		res.Outcome = pipeline.Error
+	}
+	res.Message = prefix + res.Message
 }

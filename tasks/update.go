@@ -82,7 +82,7 @@ func (u *Updater) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	}
 	sub, found, err := current(ctx, u.Client, row, &res)
 	if err != nil {
-		u.lookupFailed(ctx, &res, err)
+		lookupFailed(ctx, &res, err, "looking the subscriber up failed, nothing sent: ")
 		return res
 	}
 	if !found {
@@ -144,16 +144,6 @@ func (u *Updater) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	return res
 }
 
-// lookupFailed writes a row whose look-up failed: error (or not_sent when
-// nothing went out); nothing was changed.
-func (u *Updater) lookupFailed(ctx context.Context, res *pipeline.Result, err error) {
-	ClassifyError(ctx, res, err)
-	res.Outcome = outcomeOf(err)
-	if res.Outcome == pipeline.Failed {
-		res.Outcome = pipeline.Error // the look-up failed, not the row
-	}
-	res.Message = "looking the subscriber up failed, nothing sent: " + res.Message
-}
 
 // confirm looks the subscriber up after a PUT whose answer was lost or
 // odd: on the package now is updated; else error, left for --resume, which
