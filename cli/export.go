@@ -173,27 +173,14 @@ func (w *exportWriter) close() error {
 // newListJob is newJob for a command that reads no input: its outputs
 // checked, locked and not replaced, the API connected.
 func newListJob(cfg *config, env Env) (*job, error) {
-	con := newConsole(env.Stderr)
-	j := &job{cfg: cfg, env: env, start: time.Now(), con: con, stderr: con}
-	if cfg.quiet {
-		j.stderr = io.Discard
-	}
-	j.log = newLogger(con, cfg, env.StderrTTY)
+	j := startJob(cfg, env)
 	ok := false
 	defer func() {
 		if !ok {
 			j.close()
 		}
 	}()
-	if err := checkOutputs(cfg); err != nil {
-		return nil, err
-	}
-	release, err := lockOutputs(cfg)
-	if err != nil {
-		return nil, err
-	}
-	j.onClose(release)
-	if err := noReplace(cfg); err != nil {
+	if err := j.claimOutputs(); err != nil {
 		return nil, err
 	}
 	if err := j.connect(cfg, env); err != nil {

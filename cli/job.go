@@ -116,33 +116,47 @@ func (j *job) observe(a webex.Attempt) {
 	}
 }
 
-// newJob does everything that can refuse a run before anything is sent or
-// written: output paths and lock, token, base URL, input header, journal,
-// output files. A refusal leaves nothing behind.
-func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
+// startJob is a job that has opened nothing yet: its clock, its stderr
+// (shared with the progress bar; nothing with --quiet) and its logger.
+func startJob(cfg *config, env Env) *job {
 	con := newConsole(env.Stderr)
 	j := &job{cfg: cfg, env: env, start: time.Now(), con: con, stderr: con}
 	if cfg.quiet {
 		j.stderr = io.Discard
 	}
 	j.log = newLogger(con, cfg, env.StderrTTY)
+	return j
+}
+
+// claimOutputs checks the outputs, locks them (released last, after every
+// file is closed) and refuses to replace a file without --overwrite.
+func (j *job) claimOutputs() error {
+	if err := checkOutputs(j.cfg); err != nil {
+		return err
+	}
+	release, err := lockOutputs(j.cfg)
+	if err != nil {
+		return err
+	}
+	j.onClose(release)
+	return noReplace(j.cfg)
+}
+
+// newJob does everything that can refuse a run before anything is sent or
+// written: output paths and lock, token, base URL, input header, journal,
+// output files. A refusal leaves nothing behind.
+func newJob(ctx context.Context, cfg *config, env Env) (*job, error) {
+	j := startJob(cfg, env)
 	ready := false
 	defer func() {
 		if !ready {
 			j.close() // a refusal leaves nothing open, locked or half made
 		}
 	}()
-	if err := checkOutputs(cfg); err != nil {
+	if err := j.claimOutputs(); err != nil {
 		return nil, err
 	}
-	release, err := lockOutputs(cfg)
-	if err != nil {
-		return nil, err
-	}
-	j.onClose(release) // released last, after every file is closed
-	if err := noReplace(cfg); err != nil {
-		return nil, err
-	}
+	var err error
 	if !cfg.cmd.Offline {
 		if err := j.connect(cfg, env); err != nil {
 			return nil, err
