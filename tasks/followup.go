@@ -269,9 +269,7 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		res.Message = "not removed: the input's run did not create this row's subscriber (" + why + ")"
 		return res
 	}
-	if r.Max > 0 && r.started.Add(1) > r.Max {
-		res.Outcome, res.Capped = pipeline.Skipped, true
-		res.Message = fmt.Sprintf("not removed: --max-remove %d reached", r.Max)
+	if capped(&res, r.Max, &r.started, "not removed: --max-remove") {
 		return res
 	}
 	if id == "" {

@@ -53,9 +53,7 @@ func (p *Provisioner) Work(ctx context.Context, row *pipeline.Row, pre pipeline.
 		res.Outcome = pipeline.Skipped
 		return res
 	}
-	if p.Max > 0 && p.started.Add(1) > p.Max {
-		res.Outcome, res.Capped = pipeline.Skipped, true
-		res.Message = fmt.Sprintf("not provisioned: --max-provision %d reached", p.Max)
+	if capped(&res, p.Max, &p.started, "not provisioned: --max-provision") {
 		return res
 	}
 	req := ProvisionRequest(row.Fields)
@@ -262,4 +260,17 @@ func answered(err error) string {
 		return "the API answered " + msg
 	}
 	return err.Error()
+}
+
+// capped counts one more row that would be sent and, past max (0: no
+// limit), writes it skipped and capped: "not provisioned: --max-provision
+// 10 reached". The count is of rows that got this far, so the limit holds
+// whatever the order the workers take them in.
+func capped(res *pipeline.Result, max int64, started *atomic.Int64, what string) bool {
+	if max <= 0 || started.Add(1) <= max {
+		return false
+	}
+	res.Outcome, res.Capped = pipeline.Skipped, true
+	res.Message = fmt.Sprintf("%s %d reached", what, max)
+	return true
 }

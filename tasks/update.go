@@ -3,7 +3,6 @@ package tasks
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -110,9 +109,7 @@ func (u *Updater) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		}
 		return res
 	}
-	if u.Max > 0 && u.started.Add(1) > u.Max {
-		res.Outcome, res.Capped = pipeline.Skipped, true
-		res.Message = fmt.Sprintf("not updated: --max-update %d reached", u.Max)
+	if capped(&res, u.Max, &u.started, "not updated: --max-update") {
 		return res
 	}
 	prev := res.PreviousPackage
