@@ -15,11 +15,10 @@ type progress struct {
 	mode  string
 	total int
 
-	mu     sync.Mutex
-	start  time.Time
-	done   int
-	shown  time.Time // when the times in the description were last set
-	labels string
+	mu    sync.Mutex
+	start time.Time
+	done  int
+	shown time.Time // when the times in the description were last set
 }
 
 func progressWanted(cfg *config, env Env) bool {
@@ -61,9 +60,9 @@ func (p *progress) add() {
 	now := time.Now()
 	if now.Sub(p.shown) >= time.Second {
 		p.shown = now
-		p.labels = timeLabels(now.Sub(p.start), p.done, p.total)
+		labels := timeLabels(now.Sub(p.start), p.done, p.total)
 		p.mu.Unlock()
-		p.bar.Describe(p.mode + " · " + p.labels)
+		p.bar.Describe(p.mode + " · " + labels)
 	} else {
 		p.mu.Unlock()
 	}
