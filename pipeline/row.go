@@ -125,6 +125,13 @@ func (r *Result) Took(c Call) {
 	r.HTTPStatus, r.TrackingID = c.Status, c.TrackingID
 }
 
+// Asked adds a look-up made beside the row's deciding call (a GET after a
+// POST, a check after a refusal): its attempts count with the row's others,
+// but the status and tracking id stay those of the call that decided the row.
+func (r *Result) Asked(c Call) {
+	r.Attempts += c.Attempts
+}
+
 // Invalidated is the result of a row found wrong before sending.
 func Invalidated(row *Row) Result {
 	return Result{Row: row, Precheck: Invalid, Message: ProblemText(row.Problems), Final: true}

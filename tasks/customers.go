@@ -95,7 +95,7 @@ func (c *Customers) Resolve(work pipeline.Worker) pipeline.Worker {
 		if l.err != nil {
 			res := pipeline.Result{Row: row, Final: true}
 			if first {
-				res.Attempts, res.HTTPStatus, res.TrackingID = l.info.Attempts, l.info.Status, l.info.TrackingID
+				res.Took(pipeline.Call(l.info))
 			}
 			ClassifyError(ctx, &res, l.err)
 			res.Precheck = outcomeOf(l.err)

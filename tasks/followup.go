@@ -209,7 +209,7 @@ func (s *ConsentSender) refused(ctx context.Context, res *pipeline.Result, id st
 	res.Outcome = outcomeOf(refusal)
 	said := res.Message
 	sub, info, err := s.Client.GetSubscriber(ctx, id)
-	res.Attempts += info.Attempts
+	res.Asked(pipeline.Call(info))
 	var ae *webex.APIError
 	switch {
 	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
@@ -326,7 +326,7 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 // naming the answer.
 func (r *Remover) confirm(ctx context.Context, res *pipeline.Result, id string, odd *webex.AnswerError) {
 	_, info, err := r.Client.GetSubscriber(ctx, id)
-	res.Attempts += info.Attempts
+	res.Asked(pipeline.Call(info))
 	var ae *webex.APIError
 	switch {
 	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:

@@ -96,13 +96,12 @@ func (p *Provisioner) Work(ctx context.Context, row *pipeline.Row, pre pipeline.
 			journalErr = p.Intents.Record(row)
 			return journalErr
 		})
-		res.Attempts += info.Attempts
+		res.Took(pipeline.Call(info))
 		if journalErr != nil {
 			res.Outcome, res.Final, res.Fatal = pipeline.Error, false, fmt.Errorf("journal: %w", journalErr)
 			res.Message = "not sent: the journal could not be written"
 			return res
 		}
-		res.HTTPStatus, res.TrackingID = info.Status, info.TrackingID
 		var ae *webex.APIError
 		switch {
 		case err == nil:
@@ -131,12 +130,15 @@ func (p *Provisioner) Work(ctx context.Context, row *pipeline.Row, pre pipeline.
 // res.Attempts.
 func (p *Provisioner) lookUp(ctx context.Context, req webex.ProvisionRequest, res *pipeline.Result, doubt *webex.InDoubtError) (pipeline.Result, bool) {
 	subs, info, err := p.Client.FindByEmail(ctx, req.Email)
-	res.Attempts += info.Attempts
+	if err != nil || len(subs) > 0 {
+		res.Took(pipeline.Call(info)) // this look-up's answer decides the row
+	} else {
+		res.Asked(pipeline.Call(info))
+	}
 	r := *res
 	if err != nil {
 		ClassifyError(ctx, &r, err)
 		r.Outcome, r.Final = outcomeOf(err), false
-		r.HTTPStatus, r.TrackingID = info.Status, info.TrackingID
 		why := "the outcome of an earlier attempt is unknown"
 		if doubt != nil {
 			why = "the outcome of the POST is unknown (" + doubt.Err.Error() + ")"
@@ -148,7 +150,6 @@ func (p *Provisioner) lookUp(ctx context.Context, req webex.ProvisionRequest, re
 		return pipeline.Result{}, false
 	}
 	s := subs[0]
-	r.HTTPStatus, r.TrackingID = info.Status, info.TrackingID
 	if s.CustomerID != "" && req.CustomerID != "" && s.CustomerID != req.CustomerID {
 		r.Outcome = pipeline.Failed
 		r.SubscriberID, r.SubscriberStatus = s.ID, s.Status
@@ -178,7 +179,7 @@ func (p *Provisioner) fromSubscriber(ctx context.Context, res *pipeline.Result, 
 	var waitErr error
 	if sub.ID != "" && len(sub.Errors) == 0 && strings.TrimSpace(sub.Status) == "" {
 		got, info, err := p.Client.GetSubscriber(ctx, sub.ID)
-		res.Attempts += info.Attempts
+		res.Asked(pipeline.Call(info))
 		if err == nil && got.ID == sub.ID {
 			sub = got
 		}
@@ -241,7 +242,7 @@ func (p *Provisioner) waitFor(ctx context.Context, sub webex.Subscriber, res *pi
 		case <-t.C:
 		}
 		got, info, err := p.Client.GetSubscriber(ctx, sub.ID)
-		res.Attempts += info.Attempts
+		res.Asked(pipeline.Call(info))
 		if err != nil {
 			return sub, fmt.Errorf("reading subscriber %s failed: %w", sub.ID, err)
 		}

@@ -147,7 +147,7 @@ func (u *Updater) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 // looks it up again before it sends anything.
 func (u *Updater) confirm(ctx context.Context, res *pipeline.Result, id, target string, doubt *webex.InDoubtError) {
 	sub, info, err := u.Client.GetSubscriber(ctx, id)
-	res.Attempts += info.Attempts
+	res.Asked(pipeline.Call(info))
 	switch {
 	case err == nil && packageOf(sub) == target:
 		res.Outcome = command.Updated
