@@ -56,7 +56,7 @@ func TestKillNineThenResumeWritesEachRowOnce(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out.csv")
 	args := []string{"precheck", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "0", "--concurrency", "8"}
 
-	kills := killAndResume(t, bin, args, 4, 30*time.Millisecond, 120*time.Millisecond)
+	kills := killAndResume(t, bin, args, soakOr(4, 2), 30*time.Millisecond, 120*time.Millisecond)
 	rows := readCSV(t, out)
 	if len(rows) != n {
 		t.Fatalf("%d rows after %d kills, want %d", len(rows), kills, n)

@@ -26,7 +26,7 @@ func TestKillNineNeverLosesTheCredentials(t *testing.T) {
 	dir := t.TempDir()
 	creds := credsFile(t, dir, oauthSecret)
 	in := emailsFile(t, 40)
-	const kills = 8
+	kills := soakOr(8, 3)
 	refreshes := 0
 	for i := range kills {
 		out := filepath.Join(dir, fmt.Sprintf("out-%d.csv", i))

@@ -73,14 +73,14 @@ func secretsIn(t *testing.T, dir, creds string, texts ...string) {
 // token issued, mode 0600.
 func TestCredentialsRenewTokensDuringARun(t *testing.T) {
 	t.Parallel()
-	srv := oauthFake(t, 2*time.Second)
+	srv := oauthFake(t, time.Second)
 	dir := t.TempDir()
 	creds := credsFile(t, dir, oauthSecret)
 	in := emailsFile(t, 50)
 	var stderr strings.Builder
 
 	code, _, errText := run(t, nil, "precheck", "--base-url", srv.URL, "--credentials", creds, "--input", in,
-		"--output", filepath.Join(dir, "pre.csv"), "--rate", "10", "--summary-json", filepath.Join(dir, "pre.json"), "--log-level", "debug")
+		"--output", filepath.Join(dir, "pre.csv"), "--rate", "20", "--summary-json", filepath.Join(dir, "pre.json"), "--log-level", "debug")
 	stderr.WriteString(errText)
 	if code != cli.ExitOK {
 		t.Fatalf("precheck: exit %d\n%s", code, errText)
@@ -88,7 +88,7 @@ func TestCredentialsRenewTokensDuringARun(t *testing.T) {
 	in2 := writeFile(t, "in2.csv", "email\nann@acme.example\nben@acme.example\ncy@acme.example\ndee@acme.example\neve@acme.example\n"+
 		"fay@acme.example\ngus@acme.example\nhal@acme.example\nivy@acme.example\njo@acme.example\nkim@acme.example\nlou@acme.example\n")
 	code, _, errText = run(t, nil, "provision", "--base-url", srv.URL, "--credentials", creds, "--input", in2,
-		"--output", filepath.Join(dir, "prov.csv"), "--customer-id", "cust-1", "--package", "webex_meetings", "--yes", "--rate", "5",
+		"--output", filepath.Join(dir, "prov.csv"), "--customer-id", "cust-1", "--package", "webex_meetings", "--yes", "--rate", "10",
 		"--summary-json", filepath.Join(dir, "prov.json"), "--log-level", "debug")
 	stderr.WriteString(errText)
 	if code != cli.ExitOK {

@@ -224,7 +224,7 @@ func TestProvisionKillNineNeverTwice(t *testing.T) {
 	in := emailsFile(t, n)
 	out := filepath.Join(t.TempDir(), "out.csv")
 	args := provisionArgs(srv, in, out, "--concurrency", "6")
-	kills := killAndResumeIntruded(t, bin, args, 15, 20*time.Millisecond, 150*time.Millisecond, true)
+	kills := killAndResumeIntruded(t, bin, args, soakOr(15, 5), 20*time.Millisecond, 150*time.Millisecond, true)
 	for email, posts := range srv.Server.Stats().PostsByEmail {
 		if posts > 1 {
 			t.Errorf("%s was POSTed %d times", email, posts)

@@ -115,7 +115,7 @@ func TestInterruptSendsNoQueuedRow(t *testing.T) {
 func TestUnluckyStreaksCostTimeNotRows(t *testing.T) {
 	t.Parallel()
 	srv := fake(t, fakeapi.Options{FailureRate: 0.4, Seed: 11})
-	in := emailsFile(t, 1000)
+	in := emailsFile(t, soakOr(1000, 400))
 	out := filepath.Join(t.TempDir(), "out.csv")
 	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, "precheck", "--base-url", srv.URL, "--input", in,
 		"--output", out, "--rate", "0", "--concurrency", "256")
@@ -131,7 +131,7 @@ func TestUnluckyStreaksCostTimeNotRows(t *testing.T) {
 			past++
 		}
 	}
-	// About 4 rows in 1,000 need more than 6 attempts; in 1.6 % of runs
+	// About 4 rows in 1,000 (soak) or 1.6 in 400 need more than 6 attempts; in 1.6 % of runs
 	// none does and the test proves less, which is no failure.
 	t.Logf("%d rows needed more than 6 attempts", past)
 }
