@@ -55,7 +55,7 @@ func (g *ioFlags) add(d *flagDefs) {
 	d.value(&mapValue{maps: &g.maps}, "map", "HEADER=COLUMN", `map an input column to one of ours, e.g. "Work Phone=primaryPhoneNumber" (repeatable)`)
 	d.str(&g.sheet, "sheet", "", "", "NAME", "the worksheet of an .xlsx input to read (default: the first)")
 	d.str(&g.format, "format", "", "", "FORMAT", "the result file's format: csv or xlsx (default: by --output's extension)")
-	d.boolean(&g.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, E.164 numbers kept as text")
+	d.boolean(&g.excel, "excel", "", "write the result for Excel: UTF-8 BOM, CRLF, the input's delimiter, phone numbers kept as text")
 	d.boolean(&g.overwrite, "overwrite", "", "replace --output, --report, --summary-json or --retry-file if it exists (a run never replaces an earlier run's file without it; --resume continues its own)")
 }
 

@@ -40,7 +40,7 @@ var outcomeWants = map[string]map[string]want{
 		pipeline.NotSent: {exit: 1, exitPending: 1, retry: true, retryFailed: true, summary: "not_sent", counts: "precheck"},
 	},
 	"validate": {
-		"":               {exit: 0, summary: "ok to send"},
+		pipeline.OK:      {exit: 0, summary: "ok to send"},
 		pipeline.Invalid: {exit: 1, exitPending: 1, summary: "invalid", counts: "precheck"},
 	},
 	"provision": {

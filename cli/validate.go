@@ -58,7 +58,7 @@ func validateOnly(_ context.Context, r *pipeline.Row) pipeline.Result {
 	if ext := r.Fields.ExternalCustomerID; ext != "" && r.Fields.CustomerID == "" {
 		r.Notes = append(r.Notes, fmt.Sprintf("customerId: looked up from externalCustomerId %q when sent (validate is offline)", ext))
 	}
-	return pipeline.Result{Row: r, Final: true}
+	return pipeline.Result{Row: r, Precheck: pipeline.OK, Final: true}
 }
 
 // validateText is its help.
@@ -66,7 +66,7 @@ var validateText = commandText{
 	short: "check the file offline: no token, no network",
 	long: `Checks the file offline (no token, no network) and writes the same result format:
 precheck_result is "invalid" for rows that would be refused, with the column and the fix, and
-empty for rows that would be sent.
+"ok" for rows that would be sent.
 
 Encodings, delimiters, header wordings, phone numbers damaged by Excel, duplicates and unknown
 packages are checked; every change made to a value is listed in the notes column, and the

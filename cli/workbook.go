@@ -83,7 +83,7 @@ func resultWriter(out io.Writer, cfg *config, in *input) (rowWriter, error) {
 	if cfg.resultFormat() == "xlsx" {
 		return report.NewXLSXWriter(out, report.XLSXOptions{InputHeader: in.src.Header().Data(), Command: cfg.cmd})
 	}
-	return report.NewCSVWriter(out, report.CSVOptions{InputHeader: in.src.Header().Data(), Excel: cfg.excel, Command: cfg.cmd})
+	return report.NewCSVWriter(out, report.CSVOptions{InputHeader: in.src.Header().Data(), Excel: cfg.excel, Delimiter: in.delim, Command: cfg.cmd})
 }
 
 func (cfg *config) resultFormat() string {

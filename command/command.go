@@ -136,6 +136,10 @@ type Command struct {
 	Precheck, Own *Step
 	// Extra are the result columns it writes after the usual ones.
 	Extra []string
+	// Omits are usual result columns it never fills (validate sends
+	// nothing, so has no status or tracking id): left out of its result
+	// file, which the person reads.
+	Omits []string
 	// ReadsBack are the columns of the tool's own earlier outputs it reads
 	// (Row.Prior): every one must be a column some command writes.
 	ReadsBack []string

@@ -38,10 +38,10 @@ var (
 		{Name: pipeline.Passed, Doc: "the API would provision the row", Goal: Reached, Health: pipeline.Healthy},
 		failed, invalid, errored, notSent,
 	}}
-	// ValidateStep writes precheck_result too, offline: invalid, or ""
-	// for a row that would be sent.
+	// ValidateStep writes precheck_result too, offline: invalid, or ok
+	// for a row that would be sent (a word, so a filter in Excel finds it).
 	ValidateStep = &Step{Column: PrecheckColumn, Counts: "precheck", field: precheckField, Outcomes: []Outcome{
-		{Name: "", Doc: "(empty) fit to send", Goal: Reached},
+		{Name: pipeline.OK, Doc: "fit to send (nothing was sent: validate is offline)", Goal: Reached},
 		invalid,
 	}}
 	// between is a provisioning status the API gives on the way.
@@ -56,7 +56,9 @@ var (
 var (
 	Precheck = &Command{Name: "precheck", Precheck: PrecheckStep, AllReached: "Every row passed."}
 
-	Validate = &Command{Name: "validate", Precheck: ValidateStep, Offline: true, AllReached: "Every row passed."}
+	Validate = &Command{Name: "validate", Precheck: ValidateStep, Offline: true, AllReached: "Every row passed.",
+		Omits: []string{ProvisionColumn, "http_status", "info_codes", "error_codes", "tracking_id", "attempts",
+			"subscriber_id", "subscriber_status", "request_hash", "checked_at"}}
 
 	Provision = &Command{Name: "provision", Precheck: PrecheckStep,
 		Own: &Step{Column: ProvisionColumn, Label: "provision", Counts: "provision", field: ownField, Other: between,

@@ -43,6 +43,7 @@ const (
 	Passed  = "passed"   // 2xx and message "success"
 	Failed  = "failed"   // the API answered that this row will not work
 	Invalid = "invalid"  // found wrong before sending; nothing was sent
+	OK      = "ok"       // validate (offline) found nothing wrong: the row would be sent
 	Error   = "error"    // no definite answer: retries exhausted, transport failure, run stopped mid-request
 	NotSent = "not_sent" // the run stopped before the row's turn: nothing was sent; --resume sends it
 )

@@ -9,6 +9,7 @@ package report
 import (
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,9 +63,12 @@ type CSVOptions struct {
 	// InputHeader is the input's own header: its columns follow the result
 	// columns, so a person sees their data beside each result.
 	InputHeader []string
-	// Excel writes a UTF-8 BOM and CRLF line ends, and E.164 numbers as
-	// ="+1..." so Excel keeps the plus and every digit.
+	// Excel writes a UTF-8 BOM and CRLF line ends, the Delimiter, and
+	// phone numbers as ="+1..." so Excel keeps the plus and every digit.
 	Excel bool
+	// Delimiter separates cells with Excel (0: comma): the input's, so a
+	// German, French or Dutch Excel, whose lists use ;, opens it in columns.
+	Delimiter rune
 	// Command is the command writing: its steps fill their outcome
 	// columns, and its Extra columns follow Columns.
 	Command *command.Command
@@ -74,6 +78,7 @@ type CSVOptions struct {
 type CSVWriter struct {
 	w      *csv.Writer
 	opt    CSVOptions
+	cols   []string // the result columns before the input's: Columns less the command's Omits, then its Extra
 	record []string
 }
 
@@ -84,9 +89,15 @@ func NewCSVWriter(w io.Writer, opt CSVOptions) (*CSVWriter, error) {
 			return nil, err
 		}
 	}
+	if opt.Excel {
+		w = &crlfWriter{w: w}
+	}
 	cw := &CSVWriter{w: csv.NewWriter(w), opt: opt}
-	cw.w.UseCRLF = opt.Excel
-	header := Header(opt.InputHeader, opt.Command.Extra...)
+	if opt.Excel && opt.Delimiter != 0 {
+		cw.w.Comma = opt.Delimiter
+	}
+	header := Header(opt.Command, opt.InputHeader)
+	cw.cols = header[:len(header)-len(opt.InputHeader)]
 	cw.record = make([]string, len(header))
 	for i, h := range header {
 		cw.record[i] = sheet.SafeCell(h, false)
@@ -98,10 +109,10 @@ func NewCSVWriter(w io.Writer, opt CSVOptions) (*CSVWriter, error) {
 }
 
 // Header is the result file's header for an input header: the result
-// columns and the command's extra ones, then the input's columns, renamed
+// columns cmd fills and its extra ones, then the input's columns, renamed
 // where a name is taken.
-func Header(input []string, extra ...string) []string {
-	out := append(append([]string{}, Columns...), extra...)
+func Header(cmd *command.Command, input []string) []string {
+	out := append(resultColumns(cmd), cmd.Extra...)
 	taken := map[string]bool{}
 	for _, c := range AllColumns {
 		taken[c] = true
@@ -117,24 +128,63 @@ func Header(input []string, extra ...string) []string {
 	return out
 }
 
+// resultColumns are the Columns cmd fills, in their order.
+func resultColumns(cmd *command.Command) []string {
+	var out []string
+	for _, c := range Columns {
+		if !slices.Contains(cmd.Omits, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// value is the text of result column name for r, as cmd writes it.
+func value(cmd *command.Command, name string, r pipeline.Result) string {
+	switch name {
+	case "line":
+		return strconv.Itoa(r.Row.Line)
+	case "email":
+		return r.Row.Fields.Email
+	case "http_status":
+		if r.HTTPStatus == 0 {
+			return ""
+		}
+		return strconv.Itoa(r.HTTPStatus)
+	case "info_codes":
+		return r.InfoCodes
+	case "error_codes":
+		return r.ErrorCodes
+	case "message":
+		return r.Message
+	case "tracking_id":
+		return r.TrackingID
+	case "attempts":
+		return strconv.Itoa(r.Attempts)
+	case "subscriber_id":
+		return r.SubscriberID
+	case "subscriber_status":
+		return r.SubscriberStatus
+	case "notes":
+		return strings.Join(r.Row.Notes, "; ")
+	case "request_hash":
+		return r.RequestHash
+	case "checked_at":
+		return checkedAt(r.CheckedAt)
+	}
+	return cell(cmd, name, r) // an outcome column, or an extra one
+}
+
 // Write adds one result. Cells that a spreadsheet would run as a formula
 // are neutralised: a result file must be safe to open.
 func (cw *CSVWriter) Write(r pipeline.Result) error {
 	rec := cw.record[:0]
-	status := ""
-	if r.HTTPStatus != 0 {
-		status = strconv.Itoa(r.HTTPStatus)
-	}
-	rec = append(rec,
-		strconv.Itoa(r.Row.Line), r.Row.Fields.Email, cell(cw.opt.Command, command.PrecheckColumn, r), cell(cw.opt.Command, command.ProvisionColumn, r), status,
-		r.InfoCodes, r.ErrorCodes, r.Message, r.TrackingID, strconv.Itoa(r.Attempts),
-		r.SubscriberID, r.SubscriberStatus, strings.Join(r.Row.Notes, "; "), r.RequestHash, checkedAt(r.CheckedAt))
-	for _, e := range cw.opt.Command.Extra {
-		rec = append(rec, cell(cw.opt.Command, e, r))
+	for _, c := range cw.cols {
+		rec = append(rec, value(cw.opt.Command, c, r))
 	}
 	rec = append(rec, r.Row.Raw...)
 	// A ragged short row is padded so every line has the header's width.
-	for len(rec) < len(Columns)+len(cw.opt.Command.Extra)+len(cw.opt.InputHeader) {
+	for len(rec) < len(cw.cols)+len(cw.opt.InputHeader) {
 		rec = append(rec, "")
 	}
 	for i := range rec {

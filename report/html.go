@@ -128,7 +128,7 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 	add := func(label string, n int) { d.Counts = append(d.Counts, htmlCount{label, thousands(n)}) }
 	add("rows", s.Rows)
 	for _, o := range outcomeOrder {
-		if o != pipeline.NotSent || s.Outcomes[o] > 0 { // only an interrupted run has it
+		if s.shows(o) {
 			add(o, s.Outcomes[o])
 		}
 	}
@@ -157,7 +157,7 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 	// whole run; code bars are relative to the most frequent code, so a
 	// rare code is still visible next to a common one.
 	for _, o := range outcomeOrder {
-		if o == pipeline.NotSent && s.Outcomes[o] == 0 {
+		if !s.shows(o) {
 			continue
 		}
 		d.Outcomes = append(d.Outcomes, htmlBar{Label: o, Class: o, N: s.Outcomes[o], Width: width(s.Outcomes[o], s.Rows)})

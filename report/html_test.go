@@ -193,8 +193,8 @@ func TestHTMLEmptyRun(t *testing.T) {
 
 func TestHTMLValidate(t *testing.T) {
 	results := []pipeline.Result{
-		{Row: &pipeline.Row{Line: 2, Fields: pipeline.Fields{Email: "a@acme.example"}}, Final: true},
-		{Row: &pipeline.Row{Line: 3, Fields: pipeline.Fields{Email: "b@acme.example"}}, Final: true},
+		{Row: &pipeline.Row{Line: 2, Fields: pipeline.Fields{Email: "a@acme.example"}}, Precheck: pipeline.OK, Final: true},
+		{Row: &pipeline.Row{Line: 3, Fields: pipeline.Fields{Email: "b@acme.example"}}, Precheck: pipeline.OK, Final: true},
 	}
 	page, fails := renderHTMLOf(t, command.Validate, results, 0, report.RunFacts{})
 	if fails.Total() != 0 || !strings.Contains(page, "Every row passed.") || !strings.Contains(page, "valid, not sent") {
@@ -209,7 +209,7 @@ func TestSuggestedFix(t *testing.T) {
 		want string // a part of the fix; "" for none
 	}{
 		{"passed", pipeline.Result{Precheck: pipeline.Passed, Final: true}, ""},
-		{"validate", pipeline.Result{Final: true}, ""},
+		{"validate", pipeline.Result{Precheck: pipeline.OK, Final: true}, ""},
 		{"provisioned", pipeline.Result{Precheck: pipeline.Passed, Outcome: "provisioned", Final: true}, ""},
 		{"exists", pipeline.Result{Precheck: pipeline.Failed, HTTPStatus: 409, ErrorCodes: "10022", Final: true}, "already exists in Webex"},
 		{"unknown code", pipeline.Result{Precheck: pipeline.Failed, ErrorCodes: "10101", Final: true}, "Look up errorCode 10101 in the Webex for Wholesale guide; give support the tracking id"},

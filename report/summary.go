@@ -60,7 +60,7 @@ func NewSummary(cmd *command.Command) *Summary {
 // Add counts one result.
 func (s *Summary) Add(r pipeline.Result) {
 	s.Rows++
-	if r.Precheck != "" {
+	if r.Precheck != "" && r.Precheck != pipeline.OK {
 		s.Outcomes[r.Precheck]++
 	} else if r.Outcome == "" {
 		s.Ready++
@@ -181,6 +181,21 @@ type RunFacts struct {
 
 // File is an artefact the summary points to.
 type File struct{ Label, Path string }
+
+// shows says whether the page has a count for precheck outcome o: one the
+// command's precheck step can give (validate cannot pass or fail; status
+// has no precheck), or one that happened; not_sent only when it did (an
+// interrupted run).
+func (s *Summary) shows(o string) bool {
+	if s.Outcomes[o] > 0 {
+		return true
+	}
+	if o == pipeline.NotSent || s.Command.Precheck == nil {
+		return false
+	}
+	_, ok := s.Command.Precheck.Find(o)
+	return ok
+}
 
 // outcomeOrder lists outcomes in the order people read them.
 var outcomeOrder = []string{pipeline.Passed, pipeline.Failed, pipeline.Invalid, pipeline.Error, pipeline.NotSent}

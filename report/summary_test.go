@@ -31,7 +31,7 @@ func TestSummaryGolden(t *testing.T) {
 
 	var off bytes.Buffer
 	v := report.NewSummary(command.Validate)
-	v.Add(pipeline.Result{Row: row(), Final: true})
+	v.Add(pipeline.Result{Row: row(), Precheck: pipeline.OK, Final: true})
 	v.Print(&off, report.RunFacts{Elapsed: time.Second, Offline: true, Output: "checked.csv"})
 	golden(t, "summary-validate.txt", off.Bytes())
 }

@@ -61,9 +61,10 @@ type XLSXWriter struct {
 	f       *excelize.File
 	sw      *excelize.StreamWriter
 	header  []string
-	held    [][]any // the first rows, until the widths are known
-	started bool    // the widths are set and rows stream
-	row     int     // the last sheet row written
+	cols    []string // the technical columns, after the person's
+	held    [][]any  // the first rows, until the widths are known
+	started bool     // the widths are set and rows stream
+	row     int      // the last sheet row written
 	fills   map[string]int
 	text    int // the style of a plain text cell
 	sum     *Summary
@@ -103,7 +104,8 @@ func (x *XLSXWriter) start() error {
 		}
 		x.fills[outcome] = id
 	}
-	x.header = XLSXHeader(x.opt.InputHeader, x.opt.Command.Extra...)
+	x.header = XLSXHeader(x.opt.Command, x.opt.InputHeader)
+	x.cols = x.technical()
 	head := make([]any, len(x.header))
 	bold, err := x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 49})
 	if err != nil {
@@ -119,15 +121,15 @@ func (x *XLSXWriter) start() error {
 // XLSXHeader is the result workbook's header: outcome and message, the
 // input's columns as given (a heading that repeats, or is empty, is made
 // unique, as the filters need), then the technical columns.
-func XLSXHeader(input []string, extra ...string) []string {
+func XLSXHeader(cmd *command.Command, input []string) []string {
 	out := []string{Outcome, "message"}
 	out = append(out, input...)
-	for _, c := range Columns {
+	for _, c := range resultColumns(cmd) {
 		if c != "message" {
 			out = append(out, c)
 		}
 	}
-	out = append(out, extra...)
+	out = append(out, cmd.Extra...)
 	seen := map[string]bool{}
 	for i, h := range out {
 		name := strings.TrimSpace(h)
@@ -190,17 +192,21 @@ func (x *XLSXWriter) Write(r pipeline.Result) error {
 		}
 		rec = append(rec, x.str(v))
 	}
-	cmd := x.opt.Command
-	rec = append(rec, r.Row.Line, x.str(r.Row.Fields.Email), x.str(cell(cmd, command.PrecheckColumn, r)), x.str(cell(cmd, command.ProvisionColumn, r)))
-	if r.HTTPStatus != 0 {
-		rec = append(rec, r.HTTPStatus)
-	} else {
-		rec = append(rec, nil)
-	}
-	rec = append(rec, x.str(r.InfoCodes), x.str(r.ErrorCodes), x.str(r.TrackingID), r.Attempts,
-		x.str(r.SubscriberID), x.str(r.SubscriberStatus), x.str(strings.Join(r.Row.Notes, "; ")), x.str(r.RequestHash), x.str(checkedAt(r.CheckedAt)))
-	for _, e := range cmd.Extra {
-		rec = append(rec, x.str(cell(cmd, e, r)))
+	for _, c := range x.cols {
+		switch c {
+		case "line": // numbers stay numbers, so they sort
+			rec = append(rec, r.Row.Line)
+		case "attempts":
+			rec = append(rec, r.Attempts)
+		case "http_status":
+			if r.HTTPStatus != 0 {
+				rec = append(rec, r.HTTPStatus)
+			} else {
+				rec = append(rec, nil)
+			}
+		default:
+			rec = append(rec, x.str(value(x.opt.Command, c, r)))
+		}
 	}
 	// Cells past the header (a ragged row's) have no column: they are in
 	// the message already ("this row has N cells").
@@ -212,6 +218,18 @@ func (x *XLSXWriter) Write(r pipeline.Result) error {
 		return nil
 	}
 	return x.put(rec)
+}
+
+// technical are the columns after the person's: the result columns the
+// command fills (message is second already), then its extra ones.
+func (x *XLSXWriter) technical() []string {
+	var out []string
+	for _, c := range resultColumns(x.opt.Command) {
+		if c != "message" {
+			out = append(out, c)
+		}
+	}
+	return append(out, x.opt.Command.Extra...)
 }
 
 // str is a text cell ("" none); a cell longer than Excel holds is cut.

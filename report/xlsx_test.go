@@ -15,7 +15,7 @@ func TestOutcomeOf(t *testing.T) {
 		r    pipeline.Result
 		want string
 	}{
-		{command.Validate, pipeline.Result{}, "ok"}, // nothing against it
+		{command.Validate, pipeline.Result{Precheck: pipeline.OK}, "ok"}, // nothing against it
 		{command.Precheck, pipeline.Result{Precheck: pipeline.Passed}, "passed"},
 		{command.Validate, pipeline.Result{Precheck: pipeline.Invalid}, "invalid"},
 		{command.Provision, pipeline.Result{Precheck: pipeline.Passed, Outcome: pipeline.Provisioned}, "provisioned"},
@@ -34,7 +34,7 @@ func TestOutcomeOf(t *testing.T) {
 // TestXLSXHeader: outcome and message first, the person's columns as
 // given, the technical ones last; names made unique for the filters.
 func TestXLSXHeader(t *testing.T) {
-	got := strings.Join(XLSXHeader([]string{"Email", "", "Team", "team", "line"}, RemoveResult), "|")
+	got := strings.Join(XLSXHeader(&command.Command{Extra: []string{RemoveResult}}, []string{"Email", "", "Team", "team", "line"}), "|")
 	want := "outcome|message|Email|column 4|Team|team (2)|line|line (2)|email (2)|precheck_result|"
 	if !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "|checked_at|remove_result") || strings.Contains(got, "|message|message") {
 		t.Errorf("header\n%s\nwant it to start\n%s", got, want)

@@ -9,13 +9,15 @@ import (
 
 func TestSafeCell(t *testing.T) {
 	cases := []struct{ in, plain, excel string }{
-		{"=1+2", "'=1+2", "'=1+2"},                          // formula
-		{"+1 240 555", "'+1 240 555", "'+1 240 555"},        // a leading plus is a formula to Excel
-		{"+12405551212", "+12405551212", `="+12405551212"`}, // E.164: safe, kept as text for Excel
-		{"-5", "'-5", "'-5"},                                // minus
-		{"@SUM(A1)", "'@SUM(A1)", "'@SUM(A1)"},              // at
-		{"\tx", "'\tx", "'\tx"},                             // tab
-		{"\rx", "'\rx", "'\rx"},                             // carriage return
+		{"=1+2", "'=1+2", "'=1+2"},                                          // formula
+		{"+1 240 555", "'+1 240 555", `="+1 240 555"`},                      // a leading plus is a formula to Excel: quoted; for Excel a phone, as text
+		{"+49 (30) 123-4567", "'+49 (30) 123-4567", `="+49 (30) 123-4567"`}, // a phone as people write it: text, no quote, for Excel
+		{"+49 30 12345+1", "'+49 30 12345+1", "'+49 30 12345+1"},            // a sum is no phone
+		{"+12405551212", "+12405551212", `="+12405551212"`},                 // E.164: safe, kept as text for Excel
+		{"-5", "'-5", "'-5"},                                                // minus
+		{"@SUM(A1)", "'@SUM(A1)", "'@SUM(A1)"},                              // at
+		{"\tx", "'\tx", "'\tx"},                                             // tab
+		{"\rx", "'\rx", "'\rx"},                                             // carriage return
 		{"ann@acme.example", "ann@acme.example", "ann@acme.example"},
 		{"", "", ""},
 	}

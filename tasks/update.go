@@ -141,7 +141,6 @@ func (u *Updater) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	return res
 }
 
-
 // confirm looks the subscriber up after a PUT whose answer was lost or
 // odd: on the package now is updated; else error, left for --resume, which
 // looks it up again before it sends anything.
