@@ -39,6 +39,9 @@ type Updater struct {
 	Revert bool
 	// To, when set, is every row's package, whatever its column says.
 	To string
+	// Dir, as StatusChecker's, answers the look-up before the PUT; the
+	// check after a PUT whose answer was lost GETs afresh.
+	Dir *Directory
 
 	started atomic.Int64
 }
@@ -79,7 +82,7 @@ func (u *Updater) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		}
 		return res
 	}
-	sub, found, err := current(ctx, u.Client, row, &res)
+	sub, found, err := lookUpRow(ctx, u.Dir, u.Client, row, &res)
 	if err != nil {
 		lookupFailed(ctx, &res, err, "looking the subscriber up failed, nothing sent: ")
 		return res
@@ -141,13 +144,12 @@ func (u *Updater) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	return res
 }
 
-
 // confirm looks the subscriber up after a PUT whose answer was lost or
 // odd: on the package now is updated; else error, left for --resume, which
 // looks it up again before it sends anything.
 func (u *Updater) confirm(ctx context.Context, res *pipeline.Result, id, target string, doubt *webex.InDoubtError) {
 	sub, info, err := u.Client.GetSubscriber(ctx, id)
-	res.Attempts += info.Attempts
+	res.Took(pipeline.Call(info))
 	switch {
 	case err == nil && packageOf(sub) == target:
 		res.Outcome = command.Updated
