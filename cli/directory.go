@@ -18,6 +18,9 @@ const lookupsVar = "WHOLESALE_BATCH_LOOKUPS"
 // when the input cannot be read twice (standard input, a pipe) or a
 // command makes no look-ups.
 func (j *job) directory(ctx context.Context, f followUp) (*tasks.Directory, error) {
+	if !f.lookups {
+		return nil, nil
+	}
 	mode := tasks.Auto
 	switch v := strings.ToLower(strings.TrimSpace(j.env.Getenv(lookupsVar))); v {
 	case "", "auto":
@@ -28,7 +31,7 @@ func (j *job) directory(ctx context.Context, f followUp) (*tasks.Directory, erro
 	default:
 		return nil, usagef("%s=%s: give auto, page or row", lookupsVar, v)
 	}
-	if !f.lookups || j.in == nil || !j.in.regular {
+	if j.in == nil || !j.in.regular {
 		return nil, nil
 	}
 	in, err := openInput(j.cfg, j.env)

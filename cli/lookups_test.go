@@ -128,4 +128,3 @@ func firstDiff(a, b string) string {
 	}
 	return fmt.Sprintf("%d lines vs %d", len(al), len(bl))
 }
-
