@@ -58,6 +58,9 @@ type Directory struct {
 	mu    sync.Mutex
 	lists map[string]*listing
 	kept  int
+	// changed are the subscribers this run wrote to (Changed): their
+	// listed state is old, so their rows GET.
+	changed sync.Map
 }
 
 // listing is one customer's list, or its making (done open).
@@ -132,12 +135,21 @@ func (d *Directory) Lookup(ctx context.Context, row *pipeline.Row, res *pipeline
 			e, found = l.byID[ids[0]]
 		}
 	}
-	if !found {
+	if _, written := d.changed.Load(e.sub.ID); !found || written {
 		// A miss may be a list cut short: only a GET says "not found".
 		return current(ctx, d.Client, row, res)
 	}
 	res.Took(pipeline.Call{Status: 200, TrackingID: e.trackingID})
 	return e.sub, true, nil
+}
+
+// Changed tells d that this run wrote to subscriber id (a PUT went out):
+// a later row naming it (a duplicate) is answered by a GET, not by its
+// state before the write. Safe on a nil d.
+func (d *Directory) Changed(id string) {
+	if d != nil && id != "" {
+		d.changed.Store(id, struct{}{})
+	}
 }
 
 // listingOf returns cust's listing, making it on first ask (one maker, the

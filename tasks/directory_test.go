@@ -220,3 +220,62 @@ func TestDirectoryRequests(t *testing.T) {
 		})
 	}
 }
+
+// packageIntents is an in-memory PackageIntents.
+type packageIntents struct {
+	mu   sync.Mutex
+	prev map[int]string
+}
+
+func (p *packageIntents) Sent(*pipeline.Row) bool     { return false }
+func (p *packageIntents) Record(*pipeline.Row) error { return nil }
+func (p *packageIntents) RecordPrevious(row *pipeline.Row, previous string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.prev == nil {
+		p.prev = map[int]string{}
+	}
+	p.prev[row.Line] = previous
+	return nil
+}
+func (p *packageIntents) Previous(row *pipeline.Row) (string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	v, ok := p.prev[row.Line]
+	return v, ok
+}
+
+// TestDirectoryUpdateSeesItsOwnWrites: update by the page, over rows that
+// name some subscribers twice, answers the second row from a GET (the list
+// holds the package before the PUT): unchanged, as a GET a row says.
+func TestDirectoryUpdateSeesItsOwnWrites(t *testing.T) {
+	outcomes := map[tasks.LookupMode]string{}
+	for _, m := range []tasks.LookupMode{tasks.ByRow, tasks.ByPage} {
+		a := newAPI(t, fakeapi.Options{}, nil)
+		b := a.fake.AddBulk(fakeapi.Bulk{CustomerID: "cust-1", N: 250, Package: "webex_suite"})
+		c := a.client(t)
+		var rows []*pipeline.Row
+		for i := range 160 {
+			rows = append(rows, &pipeline.Row{Line: i + 2, Fields: pipeline.Fields{Email: fmt.Sprintf("user%d@%s", 1+i%150, b.Domain), CustomerID: "cust-1", Package: "webex_meetings"}})
+		}
+		dir := tasks.NewDirectory(c, m)
+		for _, r := range rows {
+			dir.Add(r)
+		}
+		u := &tasks.Updater{Client: c, Intents: &packageIntents{}, Dir: dir}
+		var got strings.Builder
+		for _, r := range rows {
+			res := u.Work(context.Background(), r)
+			fmt.Fprintf(&got, "%d %s %s %s\n", r.Line, res.Outcome, res.PreviousPackage, res.Message)
+		}
+		outcomes[m] = got.String()
+		if !strings.Contains(got.String(), "161 unchanged webex_meetings") {
+			t.Errorf("mode %d: the second row of user10 is not unchanged:\n%s", m, got.String())
+		}
+	}
+	if outcomes[tasks.ByRow] != outcomes[tasks.ByPage] {
+		t.Errorf("by row:\n%s\nby page:\n%s", firstLines(outcomes[tasks.ByRow]), firstLines(outcomes[tasks.ByPage]))
+	}
+}
+
+func firstLines(s string) string { return s[:min(len(s), 600)] }

@@ -122,8 +122,10 @@ func (u *Updater) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		// an extension: the row's, when it has them.
 		req.ProvisioningParameters = &webex.UpdateParameters{PrimaryPhoneNumber: f.PrimaryPhoneNumber, Extension: f.Extension, LocationID: f.LocationID}
 	}
-	got, info, err := u.Client.UpdateSubscriber(ctx, sub.ID, req,
-		func() error { return u.Intents.RecordPrevious(row, prev) })
+	got, info, err := u.Client.UpdateSubscriber(ctx, sub.ID, req, func() error {
+		u.Dir.Changed(sub.ID) // before the PUT: its answer may be lost
+		return u.Intents.RecordPrevious(row, prev)
+	})
 	res.Took(pipeline.Call(info))
 	var ae *webex.APIError
 	var doubt *webex.InDoubtError
