@@ -227,7 +227,7 @@ type packageIntents struct {
 	prev map[int]string
 }
 
-func (p *packageIntents) Sent(*pipeline.Row) bool     { return false }
+func (p *packageIntents) Sent(*pipeline.Row) bool    { return false }
 func (p *packageIntents) Record(*pipeline.Row) error { return nil }
 func (p *packageIntents) RecordPrevious(row *pipeline.Row, previous string) error {
 	p.mu.Lock()
