@@ -141,6 +141,13 @@ func TestDirectoryFaults(t *testing.T) {
 			return false
 		}},
 		{name: "lost Link", lostLink: true},
+		{name: "every list 5xx, the probe too", intercept: func(w http.ResponseWriter, r *http.Request, _ string) bool {
+			if r.Method == http.MethodGet && r.URL.Path == "/v1/wholesale/subscribers" && r.URL.Query().Get("email") == "" {
+				w.WriteHeader(http.StatusBadGateway)
+				return true
+			}
+			return false
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var a *api
@@ -279,3 +286,31 @@ func TestDirectoryUpdateSeesItsOwnWrites(t *testing.T) {
 }
 
 func firstLines(s string) string { return s[:min(len(s), 600)] }
+
+// TestDirectoryCap: past MaxEntries the list keeps no more subscribers and
+// their rows are looked up alone; the answers stay the same.
+func TestDirectoryCap(t *testing.T) {
+	a, prov, _ := seeded(t, nil)
+	c := a.client(t)
+	rows := statusRows(t, c, prov, 60, nil)
+	want := runStatus(t, c, tasks.ByRow, rows)
+	dir := tasks.NewDirectory(c, tasks.ByPage)
+	dir.MaxEntries = 10
+	for _, r := range rows {
+		dir.Add(r)
+	}
+	w := &tasks.StatusChecker{Client: c, Dir: dir}
+	lists := a.lists.Load()
+	for i, r := range rows {
+		res := w.Work(context.Background(), r)
+		got := fmt.Sprintf("%d %s|%s|%s|%s|%s|%s|final=%v", r.Line, res.Outcome, res.SubscriberID, res.SubscriberStatus, res.LastStatusChange, res.ErrorCodes, res.Message, res.Final)
+		if got != want[i] {
+			t.Errorf("row %d:\n by row %s\n capped %s", i, want[i], got)
+		}
+	}
+	// 3 pages, then a look-up by email for each of the 50 rows past the
+	// cap and the 3 that no one has.
+	if n := a.lists.Load() - lists; n != 3+50+3 {
+		t.Errorf("%d list requests, want 56", n)
+	}
+}
