@@ -29,7 +29,8 @@ const (
 const defaultMaxEntries = 1_000_000
 
 // Directory answers "what does Webex hold for this row's subscriber" for
-// the workers of one run: from the row's customer's list when the sheet
+// the workers of one run: from the row's customer's list (by customerId,
+// else by externalCustomerId) when the sheet
 // has more rows of that customer than the list has pages, else with one GET
 // a row (current). The sheet's rows are counted first (Add); the first row
 // of a customer then costs one probe, a page far into its list (offset
@@ -52,7 +53,7 @@ type Directory struct {
 	MaxEntries int // defaultMaxEntries when 0
 
 	seed   maphash.Seed
-	rows   map[string]int      // customerId → the sheet's rows of it
+	rows   map[string]int      // customer (customerOf) → the sheet's rows of it
 	wanted map[uint64]struct{} // hashes of the ids and emails the sheet names
 
 	mu    sync.Mutex
@@ -78,6 +79,19 @@ type entry struct {
 	trackingID string
 }
 
+// customerOf is the list a row's subscriber is in: its customerId, else
+// its externalCustomerId (the partner's own id), as inCustomer chooses;
+// "" when it names neither.
+func customerOf(f pipeline.Fields) (key string, filter webex.SubscriberFilter) {
+	if id := strings.TrimSpace(f.CustomerID); id != "" {
+		return "id:" + id, webex.SubscriberFilter{CustomerID: id}
+	}
+	if ext := strings.TrimSpace(f.ExternalCustomerID); ext != "" {
+		return "ext:" + ext, webex.SubscriberFilter{ExternalCustomerID: ext}
+	}
+	return "", webex.SubscriberFilter{}
+}
+
 // NewDirectory is a Directory over c in mode m.
 func NewDirectory(c *webex.Client, m LookupMode) *Directory {
 	return &Directory{Client: c, Mode: m, seed: maphash.MakeSeed(), rows: map[string]int{},
@@ -88,7 +102,7 @@ func NewDirectory(c *webex.Client, m LookupMode) *Directory {
 // the id or email it will ask for. Not safe for concurrent use: call it
 // from one goroutine, before any Lookup.
 func (d *Directory) Add(row *pipeline.Row) {
-	cust := strings.TrimSpace(row.Fields.CustomerID)
+	cust, _ := customerOf(row.Fields)
 	if cust == "" {
 		return // no customer to list: a GET a row
 	}
@@ -113,11 +127,11 @@ func lookUpRow(ctx context.Context, d *Directory, c *webex.Client, row *pipeline
 // one. A row answered from a list takes the page's tracking id; the row
 // whose turn made the list counts its requests.
 func (d *Directory) Lookup(ctx context.Context, row *pipeline.Row, res *pipeline.Result) (webex.Subscriber, bool, error) {
-	cust := strings.TrimSpace(row.Fields.CustomerID)
+	cust, filter := customerOf(row.Fields)
 	if d.Mode == ByRow || cust == "" {
 		return current(ctx, d.Client, row, res)
 	}
-	l := d.listingOf(ctx, cust, res)
+	l := d.listingOf(ctx, cust, filter, res)
 	if l == nil || !l.ok {
 		return current(ctx, d.Client, row, res)
 	}
@@ -154,7 +168,7 @@ func (d *Directory) Changed(id string) {
 
 // listingOf returns cust's listing, making it on first ask (one maker, the
 // others wait), or nil when the customer stays on GETs.
-func (d *Directory) listingOf(ctx context.Context, cust string, res *pipeline.Result) *listing {
+func (d *Directory) listingOf(ctx context.Context, cust string, filter webex.SubscriberFilter, res *pipeline.Result) *listing {
 	d.mu.Lock()
 	if l, ok := d.lists[cust]; ok {
 		d.mu.Unlock()
@@ -169,11 +183,11 @@ func (d *Directory) listingOf(ctx context.Context, cust string, res *pipeline.Re
 	d.lists[cust] = l
 	d.mu.Unlock()
 	defer close(l.done)
-	if d.Mode == Auto && !d.worthListing(ctx, cust, l) {
+	if d.Mode == Auto && !d.worthListing(ctx, cust, filter, l) {
 		res.Took(pipeline.Call(l.info))
 		return l
 	}
-	d.list(ctx, cust, l)
+	d.list(ctx, filter, l)
 	res.Took(pipeline.Call(l.info))
 	return l
 }
@@ -182,13 +196,14 @@ func (d *Directory) listingOf(ctx context.Context, cust string, res *pipeline.Re
 // full there (or empty), the whole list takes at most as many pages as the
 // customer has rows less the probe. A customer of one row is not probed: a
 // GET is as cheap. A failed probe is "no": GETs answer.
-func (d *Directory) worthListing(ctx context.Context, cust string, l *listing) bool {
+func (d *Directory) worthListing(ctx context.Context, cust string, filter webex.SubscriberFilter, l *listing) bool {
 	n := d.rows[cust]
 	if n < 2 {
 		return false
 	}
 	var items int
-	info, err := d.Client.ListSubscribers(ctx, webex.SubscriberFilter{CustomerID: cust, Offset: webex.PageSize * (n - 1)},
+	filter.Offset = webex.PageSize * (n - 1)
+	info, err := d.Client.ListSubscribers(ctx, filter,
 		func(p webex.Page[webex.Subscriber]) error {
 			items = len(p.Items)
 			return webex.ErrStopPaging
@@ -198,15 +213,15 @@ func (d *Directory) worthListing(ctx context.Context, cust string, l *listing) b
 	return err == nil && items < webex.PageSize
 }
 
-// list reads cust's whole list into l, keeping the subscribers the sheet
+// list reads the customer's whole list into l, keeping the subscribers the sheet
 // names; l.ok only when every page came.
-func (d *Directory) list(ctx context.Context, cust string, l *listing) {
+func (d *Directory) list(ctx context.Context, filter webex.SubscriberFilter, l *listing) {
 	maxEntries := d.MaxEntries
 	if maxEntries <= 0 {
 		maxEntries = defaultMaxEntries
 	}
 	l.byID, l.byEmail = map[string]entry{}, map[string][]string{}
-	info, err := d.Client.ListSubscribers(ctx, webex.SubscriberFilter{CustomerID: cust}, func(p webex.Page[webex.Subscriber]) error {
+	info, err := d.Client.ListSubscribers(ctx, filter, func(p webex.Page[webex.Subscriber]) error {
 		for _, s := range p.Items {
 			email := strings.ToLower(strings.TrimSpace(s.Email))
 			_, byID := d.wanted[maphash.String(d.seed, s.ID)]

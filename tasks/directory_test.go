@@ -314,3 +314,31 @@ func TestDirectoryCap(t *testing.T) {
 		t.Errorf("%d list requests, want 56", n)
 	}
 }
+
+// TestDirectoryByExternalCustomerID: rows that name their customer by the
+// partner's own id are listed by externalCustomerId, with the same answers.
+func TestDirectoryByExternalCustomerID(t *testing.T) {
+	a, prov, pend := seeded(t, nil)
+	c := a.client(t)
+	subs, _, err := c.FindByEmail(context.Background(), "user1@"+prov)
+	if err != nil || len(subs) != 1 || subs[0].ExternalCustomerID == "" {
+		t.Fatalf("%v %v", subs, err)
+	}
+	rows := statusRows(t, c, prov, 120, nil)
+	rows = append(rows, &pipeline.Row{Fields: pipeline.Fields{Email: "user2@" + pend}})
+	for i, r := range rows {
+		r.Line, r.Fields.CustomerID, r.Fields.ExternalCustomerID = i+2, "", subs[0].ExternalCustomerID
+	}
+	want := runStatus(t, c, tasks.ByRow, rows)
+	lists := a.lists.Load()
+	got := runStatus(t, c, tasks.Auto, rows)
+	for i := range rows {
+		if got[i] != want[i] {
+			t.Errorf("row %d:\n by row %s\n auto   %s", i, want[i], got[i])
+		}
+	}
+	// A probe, 3 pages, and the 3 emails no one has, looked up alone.
+	if n := a.lists.Load() - lists; n != 1+3+3 {
+		t.Errorf("%d list requests, want 7", n)
+	}
+}
