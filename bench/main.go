@@ -53,7 +53,7 @@ func main() {
 		loopN     = flag.Int("n", 0, "internal: requests of the load loop")
 		loopC     = flag.Int("c", 0, "internal: concurrency of the load loop")
 		quick     = flag.Bool("quick", false, "smaller inputs (a tenth), for a quick look; the figures are not the published ones")
-		only      = flag.String("only", "", "comma-separated scenarios to run: overhead, pacing, latency, memory, faults (default: all)")
+		only      = flag.String("only", "", "comma-separated scenarios to run: overhead, pacing, latency, memory, faults, pages (default: all)")
 		gotest    = flag.Bool("gotest", true, "also run the go test benchmarks of the hot paths first")
 		keep      = flag.Bool("keep", false, "keep the temporary directory (inputs, outputs, tool stderr)")
 		profile   = flag.String("profile", "", "instead of the scenarios, profile one unlimited run of the tool (cli.Run in a child) and write cpu.pprof and heap.pprof into this directory")
@@ -90,10 +90,10 @@ func main() {
 	for _, s := range strings.Split(*only, ",") {
 		switch s = strings.TrimSpace(s); s {
 		case "":
-		case "overhead", "pacing", "latency", "memory", "faults":
+		case "overhead", "pacing", "latency", "memory", "faults", "pages":
 			want[s] = true
 		default:
-			fmt.Fprintf(os.Stderr, "bench: -only %q: the scenarios are overhead, pacing, latency, memory, faults\n", s)
+			fmt.Fprintf(os.Stderr, "bench: -only %q: the scenarios are overhead, pacing, latency, memory, faults, pages\n", s)
 			os.Exit(2)
 		}
 	}
@@ -133,6 +133,7 @@ func (b *bench) main(ctx context.Context, run func(string) bool, gotest bool, pr
 		{"latency", b.latency},
 		{"memory", b.memory},
 		{"faults", b.faults},
+		{"pages", b.pages},
 	}
 	failed := false
 	for _, s := range steps {

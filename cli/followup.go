@@ -15,6 +15,9 @@ import (
 // rows its plan counts and the words it uses.
 type followUp struct {
 	work func(j *job) pipeline.Worker
+	// lookups: the worker looks rows up through j.dir, which the run then
+	// builds (a first pass over the input counts each customer's rows).
+	lookups bool
 	// takes reports whether the command may act on a row: the plan counts
 	// those (nil for a command that asks nothing).
 	takes func(*pipeline.Row) bool
@@ -58,6 +61,10 @@ func runFollowUp(ctx context.Context, cfg *config, env Env, f followUp) (int, er
 			j.abandon()
 			return ExitUsage, err
 		}
+	}
+	if j.dir, err = j.directory(ctx, f); err != nil {
+		j.abandon()
+		return ExitUsage, err
 	}
 	work := j.chain(f.work(j), cfg.cmd.Last(), j.jr.wrap)
 	return j.finish(j.run(ctx, work, j.write, cfg.workers()))

@@ -17,6 +17,7 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/ratelimit"
 	"github.com/wholesale-batch/wholesale-batch/report"
+	"github.com/wholesale-batch/wholesale-batch/tasks"
 	"github.com/wholesale-batch/wholesale-batch/webex"
 )
 
@@ -38,6 +39,7 @@ type job struct {
 	digest *report.ManifestInput
 	jr     *resumable
 	out    *results
+	dir    *tasks.Directory // the follow-ups' look-ups; nil: a GET a row
 
 	sum        *report.Summary
 	fails      *report.Failures // rows for the HTML report, if asked for

@@ -37,8 +37,9 @@ func newCmdResendConsent(inv *invocation, runF func(context.Context, *resendCons
 func resendConsentRun(ctx context.Context, o *resendConsentOptions, env Env) (int, error) {
 	return runFollowUp(ctx, &o.config, env, followUp{
 		work: func(j *job) pipeline.Worker {
-			return (&tasks.ConsentSender{Client: j.client, Intents: j.jr, OlderThan: o.olderThan}).Work
+			return (&tasks.ConsentSender{Client: j.client, Intents: j.jr, OlderThan: o.olderThan, Dir: j.dir}).Work
 		},
+		lookups: true,
 		takes: func(r *pipeline.Row) bool {
 			st := r.Prior["subscriber_status"]
 			return st == "" || st == "pending_user_migration" || r.Prior["provision_result"] == pipeline.Pending

@@ -28,7 +28,8 @@ func newCmdStatus(inv *invocation, runF func(context.Context, *statusOptions, En
 // statusRun looks each row's subscriber up.
 func statusRun(ctx context.Context, o *statusOptions, env Env) (int, error) {
 	return runFollowUp(ctx, &o.config, env, followUp{
-		work: func(j *job) pipeline.Worker { return (&tasks.StatusChecker{Client: j.client}).Work },
+		work:    func(j *job) pipeline.Worker { return (&tasks.StatusChecker{Client: j.client, Dir: j.dir}).Work },
+		lookups: true,
 	})
 }
 

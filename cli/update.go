@@ -74,8 +74,9 @@ func updateRun(ctx context.Context, o *updateOptions, env Env) (int, error) {
 	}
 	return runFollowUp(ctx, &o.config, env, followUp{
 		work: func(j *job) pipeline.Worker {
-			return (&tasks.Updater{Client: j.client, Intents: j.jr, Max: o.max.n, Revert: o.revert, To: o.to}).Work
+			return (&tasks.Updater{Client: j.client, Intents: j.jr, Max: o.max.n, Revert: o.revert, To: o.to, Dir: j.dir}).Work
 		},
+		lookups:    true,
 		takes:      func(r *pipeline.Row) bool { return tasks.Target(r, o.revert, o.to) != "" },
 		verb:       verb,
 		verbCapped: "that could be updated",

@@ -34,6 +34,13 @@ var listFilters = []struct {
 		url.Values{"customerId": {"Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSL2Y1"}}},
 	{"customer and status", webex.SubscriberFilter{CustomerID: "Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSL2Y1", Status: "pending_user_migration"},
 		url.Values{"customerId": {"Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSL2Y1"}, "status": {"pending_user_migration"}}},
+	// The look-ups by the page (tasks.Directory): a probe far into a
+	// customer's list, then the list itself (the "customer" filter).
+	{"customer at an offset", webex.SubscriberFilter{CustomerID: "Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSL2Y1", Offset: 2900},
+		url.Values{"customerId": {"Y2lzY29zcGFyazovL3VzL0NVU1RPTUVSL2Y1"}, "offset": {"2900"}}},
+	{"external customer", webex.SubscriberFilter{ExternalCustomerID: "c1677a16"}, url.Values{"externalCustomerId": {"c1677a16"}}},
+	{"external customer at an offset", webex.SubscriberFilter{ExternalCustomerID: "c1677a16", Offset: 100},
+		url.Values{"externalCustomerId": {"c1677a16"}, "offset": {"100"}}},
 	{"email", webex.SubscriberFilter{Email: exampleEmail}, url.Values{"email": {exampleEmail}}},
 	{"every filter", webex.SubscriberFilter{CustomerID: "Y2lz", ExternalCustomerID: "c1677a16", Email: exampleEmail, PersonID: "Y2lzUEVPUExF",
 		Status: "provisioned", After: "1579046400245", LastStatusChange: "2021-08-06T02:05:41.791Z"},

@@ -82,13 +82,16 @@ func inCustomer(s webex.Subscriber, f pipeline.Fields) bool {
 // StatusChecker is the worker of status: read-only, one look-up a row.
 type StatusChecker struct {
 	Client *webex.Client
+	// Dir, when set, answers the look-ups (from a customer's list where
+	// that is cheaper); nil: one GET a row.
+	Dir *Directory
 }
 
 // Work writes the subscriber's status now: provision_result provisioned,
 // pending, not_found, error, or an in-between status as the API gives it.
 func (s *StatusChecker) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 	res := pipeline.Result{Row: row, Final: true}
-	sub, found, err := current(ctx, s.Client, row, &res)
+	sub, found, err := lookUpRow(ctx, s.Dir, s.Client, row, &res)
 	switch {
 	case err != nil:
 		lookupFailed(ctx, &res, err, "")
@@ -128,6 +131,9 @@ type ConsentSender struct {
 	Intents   Intents
 	OlderThan time.Duration
 	Now       func() time.Time // time.Now when nil
+	// Dir, as StatusChecker's, answers the check before the send; the
+	// look-up after a refusal GETs afresh.
+	Dir *Directory
 }
 
 // Work looks the status up (the input's may be stale), then sends.
@@ -144,7 +150,7 @@ func (s *ConsentSender) Work(ctx context.Context, row *pipeline.Row) pipeline.Re
 		res.Message = "an earlier attempt of this run may have sent the consent email (its answer was lost): not sent again"
 		return res
 	}
-	sub, found, err := current(ctx, s.Client, row, &res)
+	sub, found, err := lookUpRow(ctx, s.Dir, s.Client, row, &res)
 	switch {
 	case err != nil:
 		lookupFailed(ctx, &res, err, "")
@@ -209,7 +215,7 @@ func (s *ConsentSender) refused(ctx context.Context, res *pipeline.Result, id st
 	res.Outcome = outcomeOf(refusal)
 	said := res.Message
 	sub, info, err := s.Client.GetSubscriber(ctx, id)
-	res.Asked(pipeline.Call(info))
+	res.Took(pipeline.Call(info))
 	var ae *webex.APIError
 	switch {
 	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:
@@ -326,7 +332,7 @@ func (r *Remover) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 // naming the answer.
 func (r *Remover) confirm(ctx context.Context, res *pipeline.Result, id string, odd *webex.AnswerError) {
 	_, info, err := r.Client.GetSubscriber(ctx, id)
-	res.Asked(pipeline.Call(info))
+	res.Took(pipeline.Call(info))
 	var ae *webex.APIError
 	switch {
 	case errors.As(err, &ae) && ae.Status == http.StatusNotFound:

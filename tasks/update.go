@@ -39,6 +39,9 @@ type Updater struct {
 	Revert bool
 	// To, when set, is every row's package, whatever its column says.
 	To string
+	// Dir, as StatusChecker's, answers the look-up before the PUT; the
+	// check after a PUT whose answer was lost GETs afresh.
+	Dir *Directory
 
 	started atomic.Int64
 }
@@ -79,7 +82,7 @@ func (u *Updater) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		}
 		return res
 	}
-	sub, found, err := current(ctx, u.Client, row, &res)
+	sub, found, err := lookUpRow(ctx, u.Dir, u.Client, row, &res)
 	if err != nil {
 		lookupFailed(ctx, &res, err, "looking the subscriber up failed, nothing sent: ")
 		return res
@@ -119,8 +122,10 @@ func (u *Updater) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		// an extension: the row's, when it has them.
 		req.ProvisioningParameters = &webex.UpdateParameters{PrimaryPhoneNumber: f.PrimaryPhoneNumber, Extension: f.Extension, LocationID: f.LocationID}
 	}
-	got, info, err := u.Client.UpdateSubscriber(ctx, sub.ID, req,
-		func() error { return u.Intents.RecordPrevious(row, prev) })
+	got, info, err := u.Client.UpdateSubscriber(ctx, sub.ID, req, func() error {
+		u.Dir.Changed(sub.ID) // before the PUT: its answer may be lost
+		return u.Intents.RecordPrevious(row, prev)
+	})
 	res.Took(pipeline.Call(info))
 	var ae *webex.APIError
 	var doubt *webex.InDoubtError
@@ -146,7 +151,7 @@ func (u *Updater) Work(ctx context.Context, row *pipeline.Row) pipeline.Result {
 // looks it up again before it sends anything.
 func (u *Updater) confirm(ctx context.Context, res *pipeline.Result, id, target string, doubt *webex.InDoubtError) {
 	sub, info, err := u.Client.GetSubscriber(ctx, id)
-	res.Asked(pipeline.Call(info))
+	res.Took(pipeline.Call(info))
 	switch {
 	case err == nil && packageOf(sub) == target:
 		res.Outcome = command.Updated

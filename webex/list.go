@@ -3,6 +3,7 @@ package webex
 import (
 	"context"
 	"net/url"
+	"strconv"
 )
 
 // listPages bounds a whole listing: 10 million items at PageSize, far past
@@ -21,6 +22,9 @@ type SubscriberFilter struct {
 	// created, or whose status changed, after a moment: epoch milliseconds
 	// (what the API prefers) or ISO 8601, sent as given.
 	After, LastStatusChange string
+	// Offset starts the listing that many subscribers in (offset): a probe
+	// of how far a customer's list goes costs one page, not all before it.
+	Offset int
 	// OnBehalfOf is the sub-partner org (onBehalfOfSubPartnerOrgId);
 	// Config.OnBehalfOf when "".
 	OnBehalfOf string
@@ -33,6 +37,9 @@ func (f SubscriberFilter) query() url.Values {
 		if v != "" {
 			q.Set(k, v)
 		}
+	}
+	if f.Offset > 0 {
+		q.Set("offset", strconv.Itoa(f.Offset))
 	}
 	return q
 }
