@@ -488,13 +488,30 @@ func (j *job) facts(runErr error) report.RunFacts {
 	return f
 }
 
+// headings are the sheet's own headings of our columns, where they
+// differ, for the report: a person looks for "Telefon", not
+// primaryPhoneNumber.
+func (j *job) headings() map[string]string {
+	if j.in == nil || j.in.src == nil {
+		return nil
+	}
+	h := j.in.src.Header()
+	out := map[string]string{}
+	for i, c := range h.Canonical {
+		if i < len(h.Raw) && c != "" && strings.TrimSpace(h.Raw[i]) != c {
+			out[c] = strings.TrimSpace(h.Raw[i])
+		}
+	}
+	return out
+}
+
 // writeArtefacts writes the HTML report and the manifest, if asked for. It
 // returns the side files that exist now (for the summary to list) and what
 // failed.
 func (j *job) writeArtefacts(f report.RunFacts, code int) ([]report.File, []string) {
 	var failed, notWritten []string
 	info := report.RunInfo{Tool: "wholesale-batch", Version: Version, Command: j.cfg.cmd.Name, Input: j.cfg.input,
-		Start: j.start, End: time.Now(), ExitCode: code}
+		Start: j.start, End: time.Now(), ExitCode: code, Headings: j.headings()}
 	if j.cfg.reportFile != "" {
 		if err := writeFile(j.cfg.reportFile, func(w io.Writer) error { return report.WriteHTML(w, info, j.sum, f, j.fails) }); err != nil {
 			notWritten = append(notWritten, j.cfg.reportFile)

@@ -69,6 +69,7 @@ type group struct {
 type failureRow struct {
 	Line       int
 	Email      string
+	Name       string // the person's first and last name, as the sheet gives them
 	Customer   string // the partner's id of the customer, else its customerId; shown when the run has several
 	Result     string // "failed", or "passed, provision failed"
 	Outcome    string // the class of Result, for its colour
@@ -82,6 +83,7 @@ type failureRow struct {
 // rowIssue is one issue as a row of the page shows it.
 type rowIssue struct {
 	Column  string // the column at fault, for an invalid row
+	Heading string // the sheet's heading of Column, where it differs (set when the page is made)
 	Message string
 	Fix     string
 }
@@ -198,6 +200,7 @@ func newFailureRow(cmd *command.Command, r pipeline.Result, is []Issue) *failure
 	if r.Row != nil {
 		fr.Line = r.Row.Line
 		fr.Email = truncate(r.Row.Fields.Email, maxEmailBytes)
+		fr.Name = truncate(strings.TrimSpace(r.Row.Fields.FirstName+" "+r.Row.Fields.LastName), maxEmailBytes)
 		fr.Customer = truncate(cmp.Or(r.Row.Fields.ExternalCustomerID, r.Row.Fields.CustomerID), maxEmailBytes)
 	}
 	if !r.Final {

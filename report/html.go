@@ -47,6 +47,7 @@ type htmlData struct {
 	Outcomes                                     []htmlBar
 	Provision                                    []htmlBar // the command's own outcomes
 	AllReached                                   string    // the headline when no row fell short
+	Lead                                         string    // what was done, first: "16 provisioned, 9 did not pass."
 	Codes                                        []htmlBar
 	MoreCodes                                    int
 	Customers                                    []htmlCustomer
@@ -61,6 +62,7 @@ type htmlData struct {
 // and a heading over its first rows.
 type htmlGroup struct {
 	Group
+	Heading string // the sheet's heading of an invalid group's column, where it differs
 	Lines string // "2, 3, 4, 5, 6 and 2,995 more"
 	More  int    // rows not listed
 	List  []*failureRow
@@ -116,6 +118,21 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 		d.Groups = append(d.Groups, htmlGroup{Group: pg, Lines: linesText(pg.Lines, pg.Rows), More: pg.Rows - pg.Listed, List: g.list})
 	}
 	d.Overlap = sum > d.Failing
+	d.Lead = lead(s, d.Failing)
+	if len(info.Headings) > 0 {
+		for _, g := range d.Groups {
+			for _, fr := range g.List {
+				for n := range fr.Issues {
+					fr.Issues[n].Heading = info.Headings[fr.Issues[n].Column]
+				}
+			}
+		}
+		for n := range d.Groups {
+			if d.Groups[n].Outcome == pipeline.Invalid {
+				d.Groups[n].Heading = info.Headings[d.Groups[n].Label]
+			}
+		}
+	}
 	d.ExitMeaning = exitMeanings[info.ExitCode]
 	d.AllReached = s.Command.AllReached
 
@@ -222,6 +239,64 @@ func linesText(lines []int, n int) string {
 	return b.String()
 }
 
+// lead says first what the run did: the rows that reached the command's
+// aim, by outcome, then those that did not ("16 provisioned, 9 did not
+// pass."). Outcomes no row has are left out.
+func lead(s *Summary, failing int) string {
+	var parts []string
+	step := s.Command.Last()
+	for _, o := range step.Outcomes {
+		if o.Goal != command.Reached {
+			continue
+		}
+		n := s.Outcomes[o.Name]
+		label := o.Name
+		switch {
+		case step == s.Command.Own:
+			n = s.Own[o.Name]
+		case o.Name == pipeline.OK:
+			n, label = s.Ready, "ok to send"
+		}
+		if n > 0 {
+			parts = append(parts, thousands(n)+" "+label)
+		}
+	}
+	if failing > 0 {
+		parts = append(parts, thousands(failing)+" did not pass")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, ", ") + "."
+}
+
+// forPerson is the part of a fix the person who fixes the sheet acts on:
+// its sentences that name no command-line flag; forOperator the others,
+// shown beneath in small print for whoever runs the tool.
+func forPerson(fix string) string   { p, _ := splitOperator(fix); return p }
+func forOperator(fix string) string { _, o := splitOperator(fix); return o }
+
+func splitOperator(fix string) (person, operator string) {
+	var p, o []string
+	for _, s := range strings.Split(fix, ". ") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if flagPattern.MatchString(s) {
+			o = append(o, strings.TrimSuffix(s, "."))
+		} else {
+			p = append(p, strings.TrimSuffix(s, "."))
+		}
+	}
+	join := func(ss []string) string {
+		if len(ss) == 0 {
+			return ""
+		}
+		return strings.Join(ss, ". ") + "."
+	}
+	return join(p), join(o)
+}
+
 // validNotSent labels validate's rows that passed the offline checks.
 const validNotSent = "valid, not sent"
 
@@ -291,6 +366,8 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"thousands": thousands,
 	"css":       func(s string) template.CSS { return template.CSS(s) }, // only for widths built by width()
 	"flags":     flags,
+	"person":    forPerson,
+	"operator":  forOperator,
 }).Parse(htmlTemplate))
 
 // htmlTemplate is the page (report.html.tmpl). Bars are drawn with a top border rather than a

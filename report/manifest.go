@@ -31,6 +31,10 @@ type RunInfo struct {
 	Start    time.Time // when the run started
 	End      time.Time // when it ended; zero means Start + RunFacts.Elapsed
 	ExitCode int       // the process's exit code
+	// Headings are the sheet's own headings of our columns where they
+	// differ ("primaryPhoneNumber" → "Telefon"): the report names a
+	// problem as the person who fixes the sheet sees it.
+	Headings map[string]string
 }
 
 // Manifest is the machine-readable record of a run (--summary-json), for
