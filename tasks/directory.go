@@ -75,10 +75,17 @@ type Directory struct {
 	changed sync.Map
 }
 
-// listing is one customer's list, or its making (done open).
+// listing is one customer's list as it is read: a row waits for the page
+// that holds its subscriber, or for the end. Each waiter has its own
+// channel, closed when its key comes in (or at the decision and the end),
+// so a page wakes only the rows it answers, not every worker.
 type listing struct {
-	done    chan struct{}
-	ok      bool // complete enough to answer from; false: use GETs
+	mu      sync.Mutex
+	waiting map[string][]chan struct{} // "id:"/"email:" key → rows waiting for it
+	decided bool // the probe has spoken (or there is none)
+	listed  bool // decided to list: rows wait for the pages
+	ended   bool // every page is in, or the list failed
+	ok      bool // ended with every page
 	byID    map[string]entry
 	byEmail map[string][]string // lower-case email → ids
 	info    webex.CallInfo      // what the probe and the pages cost
@@ -134,37 +141,86 @@ func lookUpRow(ctx context.Context, d *Directory, c *webex.Client, row *pipeline
 
 // Lookup answers as current does (the same subscriber, found or not, the
 // same error for an ambiguous email), from the customer's list when it has
-// one. A row answered from a list takes the page's tracking id; the row
-// whose turn made the list counts its requests.
+// one. A row is answered as soon as the page holding its subscriber is in,
+// so results are written while the rest of the list is read. A row
+// answered from a list takes the page's tracking id; the row whose turn
+// made the list counts its requests.
 func (d *Directory) Lookup(ctx context.Context, row *pipeline.Row, res *pipeline.Result) (webex.Subscriber, bool, error) {
 	cust, filter := customerOf(row.Fields)
 	if d.Mode == ByRow || cust == "" {
 		return current(ctx, d.Client, row, res)
 	}
 	l := d.listingOf(ctx, cust, filter, res)
-	if l == nil || !l.ok {
-		return current(ctx, d.Client, row, res)
-	}
-	var e entry
-	found := false
-	if id := strings.TrimSpace(row.Prior[priorSubscriberID]); id != "" {
-		e, found = l.byID[id]
-	} else if email := strings.ToLower(strings.TrimSpace(row.Fields.Email)); email != "" {
-		ids := l.byEmail[email]
-		if len(ids) > 1 {
-			// Several: current names their customers in its error.
-			return current(ctx, d.Client, row, res)
-		}
-		if len(ids) == 1 {
-			e, found = l.byID[ids[0]]
-		}
-	}
-	if _, written := d.changed.Load(e.sub.ID); !found || written {
-		// A miss may be a list cut short: only a GET says "not found".
+	e, ok := l.find(ctx, row)
+	if _, written := d.changed.Load(e.sub.ID); !ok || written {
+		// No list, a list fault, a miss (a list cut short says nothing:
+		// only a GET says "not found"), several with the email, or a
+		// subscriber this run changed: a GET.
 		return current(ctx, d.Client, row, res)
 	}
 	res.Took(pipeline.Call{Status: 200, TrackingID: e.trackingID})
 	return e.sub, true, nil
+}
+
+// find waits until l holds row's subscriber (ok) or cannot (not listed,
+// ended without it, failed, several with the email, ctx done).
+func (l *listing) find(ctx context.Context, row *pipeline.Row) (entry, bool) {
+	id := strings.TrimSpace(row.Prior[priorSubscriberID])
+	email := strings.ToLower(strings.TrimSpace(row.Fields.Email))
+	key := "email:" + email
+	if id != "" {
+		key = "id:" + id
+	}
+	for {
+		l.mu.Lock()
+		if l.decided && !l.listed {
+			l.mu.Unlock()
+			return entry{}, false
+		}
+		if l.listed {
+			var e entry
+			found := false
+			switch {
+			case id != "":
+				e, found = l.byID[id]
+			case len(l.byEmail[email]) > 1:
+				l.mu.Unlock()
+				return entry{}, false // current names their customers in its error
+			case len(l.byEmail[email]) == 1:
+				e, found = l.byID[l.byEmail[email][0]]
+			}
+			if found || l.ended {
+				l.mu.Unlock()
+				return e, found
+			}
+		}
+		ch := make(chan struct{})
+		l.waiting[key] = append(l.waiting[key], ch)
+		l.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return entry{}, false
+		}
+	}
+}
+
+// wake releases the rows waiting for key, or every row for "" (the
+// decision, the end); l.mu is held.
+func (l *listing) wake(key string) {
+	if key != "" {
+		for _, ch := range l.waiting[key] {
+			close(ch)
+		}
+		delete(l.waiting, key)
+		return
+	}
+	for k, chs := range l.waiting {
+		for _, ch := range chs {
+			close(ch)
+		}
+		delete(l.waiting, k)
+	}
 }
 
 // Changed tells d that this run wrote to subscriber id (a PUT went out):
@@ -176,28 +232,27 @@ func (d *Directory) Changed(id string) {
 	}
 }
 
-// listingOf returns cust's listing, making it on first ask (one maker, the
-// others wait), or nil when the customer stays on GETs.
+// listingOf returns cust's listing; the first row to ask makes it (the
+// probe, then the pages) before it returns, the others find it being made.
 func (d *Directory) listingOf(ctx context.Context, cust string, filter webex.SubscriberFilter, res *pipeline.Result) *listing {
 	d.mu.Lock()
 	if l, ok := d.lists[cust]; ok {
 		d.mu.Unlock()
-		select {
-		case <-l.done:
-			return l
-		case <-ctx.Done():
-			return nil
-		}
-	}
-	l := &listing{done: make(chan struct{})}
-	d.lists[cust] = l
-	d.mu.Unlock()
-	defer close(l.done)
-	if d.Mode == Auto && !d.worthListing(ctx, cust, filter, l) {
-		res.Took(pipeline.Call(l.info))
 		return l
 	}
-	d.list(ctx, filter, l)
+	l := &listing{waiting: map[string][]chan struct{}{}}
+	d.lists[cust] = l
+	d.mu.Unlock()
+	listIt := d.Mode != Auto || d.worthListing(ctx, cust, filter, l)
+	l.mu.Lock()
+	l.decided, l.listed = true, listIt
+	if !listIt {
+		l.wake("")
+	}
+	l.mu.Unlock()
+	if listIt {
+		d.list(ctx, filter, l)
+	}
 	res.Took(pipeline.Call(l.info))
 	return l
 }
@@ -230,16 +285,21 @@ func (d *Directory) names(key string) bool {
 	return ok
 }
 
-// list reads the customer's whole list into l, keeping the subscribers the sheet
-// names; l.ok only when every page came.
+// list reads the customer's whole list into l, page by page, keeping the
+// subscribers the sheet names and waking the rows waiting for them; l.ok
+// only when every page came. After a fault the rows not yet answered GET.
 func (d *Directory) list(ctx context.Context, filter webex.SubscriberFilter, l *listing) {
 	d.sortWanted.Do(func() { slices.Sort(d.wanted) })
 	maxEntries := d.MaxEntries
 	if maxEntries <= 0 {
 		maxEntries = defaultMaxEntries
 	}
+	l.mu.Lock()
 	l.byID, l.byEmail = map[string]entry{}, map[string][]string{}
+	l.mu.Unlock()
 	info, err := d.Client.ListSubscribers(ctx, filter, func(p webex.Page[webex.Subscriber]) error {
+		l.mu.Lock()
+		defer l.mu.Unlock()
 		for _, s := range p.Items {
 			email := strings.ToLower(strings.TrimSpace(s.Email))
 			if s.ID == "" || !(d.names(s.ID) || d.names(email)) {
@@ -248,29 +308,39 @@ func (d *Directory) list(ctx context.Context, filter webex.SubscriberFilter, l *
 			if _, seen := l.byID[s.ID]; seen {
 				continue // a list shifted under its offsets repeats an item
 			}
-			d.mu.Lock()
-			full := d.kept >= maxEntries
-			if !full {
-				d.kept++
-			}
-			d.mu.Unlock()
-			if full {
+			if !d.keep(maxEntries) {
 				continue // left out: its row is looked up alone
 			}
 			l.byID[s.ID] = entry{sub: s, trackingID: p.Info.TrackingID}
+			l.wake("id:" + s.ID)
 			if email != "" {
 				l.byEmail[email] = append(l.byEmail[email], s.ID)
+				l.wake("email:" + email)
 			}
 		}
 		return nil
 	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.info.Attempts += info.Attempts
 	l.info.Status, l.info.TrackingID = info.Status, info.TrackingID
-	l.ok = err == nil
+	l.ended, l.ok = true, err == nil
 	if !l.ok {
 		d.mu.Lock()
 		d.kept -= len(l.byID)
 		d.mu.Unlock()
-		l.byID, l.byEmail = nil, nil // a fault: every row of it GETs
+		l.byID, l.byEmail = nil, nil // a fault: every row not yet answered GETs
 	}
+	l.wake("")
+}
+
+// keep counts one more subscriber kept, unless max are already.
+func (d *Directory) keep(max int) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.kept >= max {
+		return false
+	}
+	d.kept++
+	return true
 }
