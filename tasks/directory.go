@@ -82,10 +82,10 @@ type Directory struct {
 type listing struct {
 	mu      sync.Mutex
 	waiting map[string][]chan struct{} // "id:"/"email:" key → rows waiting for it
-	decided bool // the probe has spoken (or there is none)
-	listed  bool // decided to list: rows wait for the pages
-	ended   bool // every page is in, or the list failed
-	ok      bool // ended with every page
+	decided bool                       // the probe has spoken (or there is none)
+	listed  bool                       // decided to list: rows wait for the pages
+	ended   bool                       // every page is in, or the list failed
+	ok      bool                       // ended with every page
 	byID    map[string]entry
 	byEmail map[string][]string // lower-case email → ids
 	info    webex.CallInfo      // what the probe and the pages cost
