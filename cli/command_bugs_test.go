@@ -156,6 +156,7 @@ func TestEveryCommandThroughRun(t *testing.T) {
 		"remove":         func(in string) []string { return []string{"--input", in, "--yes"} },
 		"export":         func(string) []string { return []string{"--customer-id", "c1"} },
 		"update":         func(in string) []string { return []string{"--input", in, "--yes", "--to", "webex_suite"} },
+		"sync":           func(in string) []string { return []string{"--input", in, "--yes", "--customer-id", "c1", "--package", "webex_meetings"} },
 	}
 	for _, cmd := range command.Table {
 		argsOf, ok := args[cmd.Name]
@@ -163,11 +164,15 @@ func TestEveryCommandThroughRun(t *testing.T) {
 			t.Errorf("%s: no arguments in TestEveryCommandThroughRun", cmd.Name)
 			continue
 		}
-		if cmd.NoInput {
-			// Its rows are the API's pages: the first fails, the run
-			// stops (exit 3) and leaves no file.
+		if cmd.NoInput || cmd.ListsFirst {
+			// Its rows are the API's pages, or wait for its listing: the
+			// first page fails, the run stops (exit 3) and leaves no file.
 			out := filepath.Join(t.TempDir(), "out.csv")
-			a := append([]string{cmd.Name, "--output", out}, argsOf("")...)
+			in := ""
+			if cmd.ListsFirst {
+				in = emailsFile(t, 2)
+			}
+			a := append([]string{cmd.Name, "--output", out}, argsOf(in)...)
 			a = append(a, "--base-url", srv.URL, "--rate", "0", "--max-retries", "0", "--retry-for", "0")
 			if code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, a...); code != cli.ExitAborted {
 				t.Errorf("%s against a broken API: exit %d, want 3\n%s", cmd.Name, code, stderr)

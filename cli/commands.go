@@ -150,6 +150,7 @@ var commandFiles = map[*command.Command]func(*invocation) *cobra.Command{
 	command.Remove:        func(inv *invocation) *cobra.Command { return newCmdRemove(inv, nil) },
 	command.Export:        func(inv *invocation) *cobra.Command { return newCmdExport(inv, nil) },
 	command.Update:        func(inv *invocation) *cobra.Command { return newCmdUpdate(inv, nil) },
+	command.Sync:          func(inv *invocation) *cobra.Command { return newCmdSync(inv, nil) },
 }
 
 // runCommand is the cobra command of one table entry: its help text, the flags

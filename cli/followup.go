@@ -32,29 +32,48 @@ type followUp struct {
 	// (update: "from → to").
 	planHead string
 	planKey  func(*pipeline.Row) string
+	// plan, when set, replaces showPlan (sync's plan is a file with an
+	// action a row); it checks who can answer itself, once it knows
+	// whether there is anything to ask. ask, when set, replaces the
+	// table's prompt.
+	plan func(ctx context.Context, j *job) (int, error)
+	ask  func(ctx context.Context, j *job, n int) bool
+	// outer are links around the journal's (sync resolves
+	// externalCustomerIds first, as provision does).
+	outer func(j *job) []link
 }
 
 // runFollowUp runs a follow-up command: the same pipeline, limiter,
 // journal, outputs and exit codes as precheck and provision.
 func runFollowUp(ctx context.Context, cfg *config, env Env, f followUp) (int, error) {
-	if err := cfg.canAsk(env); err != nil {
-		return ExitUsage, err
+	if f.plan == nil {
+		if err := cfg.canAsk(env); err != nil {
+			return ExitUsage, err
+		}
 	}
 	j, err := newJob(ctx, cfg, env)
 	if err != nil {
 		return ExitUsage, err
 	}
 	if p := cfg.cmd.Prompt; p != nil {
-		n, err := j.showPlan(ctx, f)
+		show := j.showPlan
+		if f.plan != nil {
+			show = func(ctx context.Context, _ followUp) (int, error) { return f.plan(ctx, j) }
+		}
+		n, err := show(ctx, f)
 		if err != nil {
 			j.abandon()
-			return ExitUsage, err
+			return exitOf(err), err
 		}
 		if l := f.limit; n > 0 && l != nil && l.zero(cfg.flags) {
 			j.abandon()
 			return ExitUsage, usagef("--%s 0 lets none of the %d subscribers be %s: give how many may go (leave the flag out for all); nothing was %s", l.name, n, l.verb, l.verb)
 		}
-		if n > 0 && !cfg.yes && !j.confirm(ctx, n) {
+		ask := j.confirm
+		if f.ask != nil {
+			ask = func(ctx context.Context, n int) bool { return f.ask(ctx, j, n) }
+		}
+		if n > 0 && !cfg.yes && !ask(ctx, n) {
 			return j.declined(p.NotDone)
 		}
 		if err := j.openOut(); err != nil {
@@ -66,7 +85,11 @@ func runFollowUp(ctx context.Context, cfg *config, env Env, f followUp) (int, er
 		j.abandon()
 		return ExitUsage, err
 	}
-	work := j.chain(f.work(j), cfg.cmd.Last(), j.jr.wrap)
+	links := []link{j.jr.wrap}
+	if f.outer != nil {
+		links = append(links, f.outer(j)...)
+	}
+	work := j.chain(f.work(j), cfg.cmd.Last(), links...)
 	return j.finish(j.run(ctx, work, j.write, cfg.workers()))
 }
 

@@ -34,7 +34,7 @@ func TestAuthInHelpAndTheCommandList(t *testing.T) {
 		t.Errorf("auth help lists status before login:\n%s", stdout)
 	}
 	_, _, stderr := run(t, nil, "frobnicate")
-	if !strings.Contains(stderr, "update and auth") {
+	if !strings.Contains(stderr, "sync and auth") {
 		t.Errorf("unknown command: %s", stderr)
 	}
 }

@@ -91,6 +91,21 @@ var outcomeWants = map[string]map[string]want{
 		pipeline.Error:    {exit: 1, exitPending: 1, retry: true, retryFailed: true, judged: true, broken: true, summary: "update error", counts: "update"},
 		pipeline.NotSent:  {exit: 1, exitPending: 1, retry: true, retryFailed: true, summary: "update not_sent", counts: "update"},
 	},
+	"sync": {
+		pipeline.Provisioned: {exit: 0, judged: true, summary: "sync provisioned", counts: "sync"},
+		pipeline.Pending:     {exit: 0, judged: true, summary: "sync pending", counts: "sync"}, // the user has to act: nothing left to send
+		command.Updated:      {exit: 0, judged: true, summary: "sync updated", counts: "sync"},
+		command.Unchanged:    {exit: 0, judged: true, summary: "sync unchanged", counts: "sync"},
+		command.Kept:         {exit: 0, summary: "sync kept", counts: "sync"}, // an extra, without --remove-missing
+		pipeline.Removed:     {exit: 0, judged: true, summary: "sync removed", counts: "sync"},
+		pipeline.Skipped:     {exit: 1, exitPending: 1, summary: "sync skipped", counts: "sync"},
+		"capped":             {exit: 1, exitPending: 1, summary: "sync skipped", counts: "sync"},
+		pipeline.NotFound:    {exit: 1, exitPending: 1, judged: true, summary: "sync not_found", counts: "sync"},
+		pipeline.Failed:      {exit: 1, exitPending: 1, retryFailed: true, judged: true, summary: "sync failed", counts: "sync"},
+		pipeline.Error:       {exit: 1, exitPending: 1, retry: true, retryFailed: true, judged: true, broken: true, summary: "sync error", counts: "sync"},
+		pipeline.NotSent:     {exit: 1, exitPending: 1, retry: true, retryFailed: true, summary: "sync not_sent", counts: "sync"},
+		"provisioning":       {exit: 1, exitPending: 1, judged: true, summary: "sync provisioning", counts: "sync"},
+	},
 }
 
 // headlines are the report's words when every row reached the aim.
@@ -103,6 +118,7 @@ var headlines = map[string]string{
 	"remove":         "Every row was removed, or skipped as made by no run.",
 	"export":         "Every subscriber listed was exported.",
 	"update":         "Every row has its package.",
+	"sync":           "Every row is as the sheet says.",
 }
 
 // walkResult is a row of cmd ending in outcome (the names of outcomeWants).

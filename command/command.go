@@ -155,6 +155,10 @@ type Command struct {
 	// NoInput: its rows come from the API, not from an input file (export):
 	// no --input, no journal, no retry file; a failed page stops the run.
 	NoInput bool
+	// ListsFirst: it lists what Webex holds before it takes any row
+	// (sync's plan): a list that fails stops the run (exit 3) before any
+	// row is sent or written.
+	ListsFirst bool
 }
 
 // Steps are the command's steps in order.

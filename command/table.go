@@ -12,6 +12,8 @@ const (
 	ExportColumn     = "export_result"
 	UpdateColumn     = "update_result"
 	PreviousPackage  = "previous_package"
+	SyncColumn       = "sync_result"
+	SyncAction       = "sync_action"
 	LastStatusChange = "last_status_change"
 )
 
@@ -154,5 +156,35 @@ var Update = &Command{Name: "update", FollowUp: true,
 		Question: "Change the package of up to %d subscribers? Type yes to go ahead: ", NotDone: "no package was changed"},
 	AllReached: "Every row has its package."}
 
+// Kept is sync's outcome for an extra (in Webex, not in the sheet) left as
+// it is: without --remove-missing that is the aim.
+const Kept = "kept"
+
+// Sync brings Webex to the sheet: each row of a customer is created
+// (precheck, then provision), updated (PUT), or left as it is; the
+// customer's subscribers the sheet does not name are kept, or removed with
+// --remove-missing. The plan (sync_action) is made first, from what Webex
+// lists, and written to a file; applying it is one journaled run over
+// that file, so every write goes out once.
+var Sync = &Command{Name: "sync", Precheck: PrecheckStep, ListsFirst: true,
+	Own: &Step{Column: SyncColumn, Label: "sync", Counts: "sync", field: ownField, Other: between,
+		InDoubt: "syncing stopped before an answer came: the subscriber may have changed", Outcomes: []Outcome{
+			{Name: pipeline.Provisioned, Doc: "created: the subscriber exists", Goal: Reached, Health: pipeline.Healthy},
+			{Name: pipeline.Pending, Doc: "created, or already there, and waiting for the user to accept the consent email", Goal: Reached, Health: pipeline.Healthy,
+				Issue: pendingIssue},
+			{Name: Updated, Doc: "its package changed to the sheet's", Goal: Reached, Health: pipeline.Healthy},
+			{Name: Unchanged, Doc: "in Webex as the sheet says: nothing sent", Goal: Reached, Health: pipeline.Healthy},
+			{Name: Kept, Doc: "in Webex, not in the sheet, and kept (--remove-missing removes it)", Goal: Reached},
+			{Name: pipeline.Removed, Doc: "in Webex, not in the sheet: removed (--remove-missing)", Goal: Reached, Health: pipeline.Healthy},
+			{Name: pipeline.Skipped, Doc: "nothing sent: the row is invalid, its precheck did not pass, or a --max-* limit was reached",
+				Issue: Issue{Label: "skipped", FromMessage: true}},
+			notFound, failed, errored, notSent,
+		}},
+	Extra:     []string{SyncAction, SyncColumn, PreviousPackage},
+	ReadsBack: []string{"subscriber_id", "subscriber_status", SyncAction, PreviousPackage, "message"},
+	Prompt: &Prompt{Changes: "creates, changes and may remove subscribers",
+		Question: "Apply this plan: %d changes? Type yes to go ahead: ", NotDone: "nothing was changed"},
+	AllReached: "Every row is as the sheet says."}
+
 // Table lists the commands in the order help shows them.
-var Table = []*Command{Precheck, Validate, Provision, Status, ResendConsent, Remove, Export, Update}
+var Table = []*Command{Precheck, Validate, Provision, Status, ResendConsent, Remove, Export, Update, Sync}

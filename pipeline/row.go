@@ -91,6 +91,9 @@ type Result struct {
 	LastStatusChange string `json:"lastStatusChange,omitempty"` // as the API gave it
 	// PreviousPackage is update's: the package the subscriber had before.
 	PreviousPackage string `json:"previousPackage,omitempty"`
+	// Action is sync's: what its plan does to the row (create, update,
+	// unchanged, pending, invalid, extra).
+	Action string `json:"action,omitempty"`
 	// RequestHash and CheckedAt record what a precheck answered and when,
 	// so a later provision --plan can trust it while the row is unchanged.
 	RequestHash string    `json:"requestHash,omitempty"`

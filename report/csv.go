@@ -50,6 +50,8 @@ func cell(cmd *command.Command, name string, r pipeline.Result) string {
 		return r.LastStatusChange
 	case command.PreviousPackage:
 		return r.PreviousPackage
+	case command.SyncAction:
+		return r.Action
 	}
 	return ""
 }

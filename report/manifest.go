@@ -108,11 +108,15 @@ type ManifestCounts struct {
 	Remove           map[string]int `json:"remove"`           // remove outcome -> rows; {} when none
 	Export           map[string]int `json:"export,omitempty"` // export outcome -> rows; only export's manifest
 	Update           map[string]int `json:"update,omitempty"` // update outcome -> rows; only update's manifest
+	Sync             map[string]int `json:"sync,omitempty"`   // sync outcome -> rows; only sync's manifest
+	// Actions are the rows by the action a plan gave them (sync_action:
+	// create, update, unchanged, pending, invalid, extra); only sync's.
+	Actions map[string]int `json:"actions,omitempty"`
 }
 
 // byKey is the counts map of a step's manifest key (command.Step.Counts).
 func (c *ManifestCounts) byKey(key string) *map[string]int {
-	return map[string]*map[string]int{"precheck": &c.Precheck, "provision": &c.Provision, "consent": &c.Consent, "remove": &c.Remove, "export": &c.Export, "update": &c.Update}[key]
+	return map[string]*map[string]int{"precheck": &c.Precheck, "provision": &c.Provision, "consent": &c.Consent, "remove": &c.Remove, "export": &c.Export, "update": &c.Update, "sync": &c.Sync}[key]
 }
 
 // ManifestCode is how many rows carried one info or error code.
@@ -189,6 +193,9 @@ func NewManifest(info RunInfo, s *Summary, f RunFacts, lat *Latencies) Manifest 
 			if counts := m.Counts.byKey(own.Counts); counts != nil {
 				*counts = maps.Clone(s.Own)
 			}
+		}
+		if len(s.Actions) > 0 {
+			m.Counts.Actions = maps.Clone(s.Actions)
 		}
 		for _, c := range s.Codes() {
 			m.Codes = append(m.Codes, ManifestCode(c))

@@ -28,6 +28,9 @@ type Summary struct {
 	NotSelected int
 	Problems    map[string]int // invalid rows' problems by column
 	Ready       int            // rows an offline run found fit to send
+	// Actions counts rows by the action their plan gave them (sync's
+	// sync_action); empty for a command without a plan.
+	Actions map[string]int
 	// reached and reachedIfSure count the rows that reached the command's
 	// aim (see command.Goal).
 	reached, reachedIfSure int
@@ -67,6 +70,12 @@ func (s *Summary) Add(r pipeline.Result) {
 	}
 	if r.Outcome != "" {
 		s.Own[r.Outcome]++
+	}
+	if r.Action != "" {
+		if s.Actions == nil {
+			s.Actions = map[string]int{}
+		}
+		s.Actions[r.Action]++
 	}
 	switch {
 	case s.Command.Reached(r, false):

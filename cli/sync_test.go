@@ -1,0 +1,209 @@
+package cli_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wholesale-batch/wholesale-batch/cli"
+	"github.com/wholesale-batch/wholesale-batch/webex/fakeapi"
+)
+
+// roster is a fake of 300 subscribers in two customers (150 each: c1 on
+// webex_calling, c2 on webex_suite) and a roster of 350 rows: per
+// customer 40 on another package, 85 as they are, 50 new; the last 25 of
+// each customer's subscribers are not in it.
+func roster(t *testing.T, opts fakeapi.Options) (*fakeapi.Running, string) {
+	t.Helper()
+	opts.Customers = []fakeapi.Customer{{ID: "c1"}, {ID: "c2"}}
+	opts.Bulk = []fakeapi.Bulk{{CustomerID: "c1", N: 150, Package: "webex_calling", Domain: "c1.example"},
+		{CustomerID: "c2", N: 150, Package: "webex_suite", Domain: "c2.example"}}
+	srv := fake(t, opts)
+	var b strings.Builder
+	b.WriteString("email,customerId,package,firstName,lastName\n")
+	for _, c := range []struct{ id, now, other string }{{"c1", "webex_calling", "webex_suite"}, {"c2", "webex_suite", "webex_calling"}} {
+		for i := 1; i <= 125; i++ {
+			pkg := c.now
+			if i <= 40 {
+				pkg = c.other
+			}
+			// Upper case in some: the comparison is case-insensitive.
+			email := fmt.Sprintf("user%d@%s.example", i, c.id)
+			if i%7 == 0 {
+				email = strings.ToUpper(email[:1]) + email[1:]
+			}
+			fmt.Fprintf(&b, "%s,%s,%s,User,%d\n", email, c.id, pkg, i)
+		}
+		for i := 1; i <= 50; i++ {
+			fmt.Fprintf(&b, "new%d@%s.example,%s,webex_meetings,New,%d\n", i, c.id, c.id, i)
+		}
+	}
+	in := filepath.Join(t.TempDir(), "roster.csv")
+	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return srv, in
+}
+
+// count counts a result file's rows by the value of col.
+func count(t *testing.T, path, col string) map[string]int {
+	t.Helper()
+	n := map[string]int{}
+	for _, r := range readCSV(t, path) {
+		n[r[col]]++
+	}
+	return n
+}
+
+// writes is what the fake was sent that changes something.
+func writes(srv *fakeapi.Running) string {
+	st := srv.Server.Stats()
+	return fmt.Sprintf("%d prechecks, %d provisions, %d updates, %d deletes", st.Prechecks, st.Provisions, st.Updates, st.Deletes)
+}
+
+// The run: plan create 100, update 80, unchanged 170, extra 50;
+// applied, the fake holds the roster (the extras kept); the same sync
+// again has nothing to do; then --remove-missing removes the 50.
+func TestSyncRoster(t *testing.T) {
+	t.Parallel()
+	srv, in := roster(t, fakeapi.Options{})
+	dir := t.TempDir()
+	env := map[string]string{"WEBEX_TOKEN": token}
+	api := []string{"--base-url", srv.URL, "--rate", "0"}
+
+	plan := filepath.Join(dir, "plan.csv")
+	code, _, stderr := run(t, env, append([]string{"sync", "--input", in, "--output", plan, "--plan-only"}, api...)...)
+	if code != cli.ExitOK {
+		t.Fatalf("--plan-only: exit %d\n%s", code, stderr)
+	}
+	want := map[string]int{"create": 100, "update": 80, "unchanged": 170, "extra": 50}
+	if got := count(t, plan, "sync_action"); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("plan %v, want %v", got, want)
+	}
+	if w := writes(srv); w != "0 prechecks, 0 provisions, 0 updates, 0 deletes" {
+		t.Errorf("--plan-only sent %s", w)
+	}
+	for _, line := range []string{"c1      50      40         85        0        0     25", "update (80): user1@c1.example (webex_calling → webex_suite)"} {
+		if !strings.Contains(stderr, line) {
+			t.Errorf("the plan lacks %q:\n%s", line, stderr)
+		}
+	}
+
+	out := filepath.Join(dir, "sync.csv")
+	code, _, stderr = run(t, env, append([]string{"sync", "--plan", plan, "--output", out, "--yes"}, api...)...)
+	if code != cli.ExitOK {
+		t.Fatalf("sync --plan: exit %d\n%s", code, stderr)
+	}
+	wantResults := map[string]int{"provisioned": 100, "updated": 80, "unchanged": 170, "kept": 50}
+	if got := count(t, out, "sync_result"); fmt.Sprint(got) != fmt.Sprint(wantResults) {
+		t.Errorf("results %v, want %v\n%s", got, wantResults, stderr)
+	}
+	if w := writes(srv); w != "100 prechecks, 100 provisions, 80 updates, 0 deletes" {
+		t.Errorf("applying sent %s", w)
+	}
+	held := map[string]string{}
+	for _, s := range srv.Server.Subscribers() {
+		held[strings.ToLower(s.Email)] = s.Packages[0]
+	}
+	for _, r := range readCSV(t, in) {
+		if got := held[strings.ToLower(r["email"])]; got != r["package"] {
+			t.Errorf("%s holds %q, the roster says %q", r["email"], got, r["package"])
+		}
+	}
+	if len(held) != 400 {
+		t.Errorf("%d subscribers after the sync, want 400 (350 of the roster, 50 extra kept)", len(held))
+	}
+
+	again := filepath.Join(dir, "again.csv")
+	before := writes(srv)
+	code, _, stderr = run(t, env, append([]string{"sync", "--input", in, "--output", again, "--yes"}, api...)...)
+	if code != cli.ExitOK {
+		t.Fatalf("the same sync again: exit %d\n%s", code, stderr)
+	}
+	if w := writes(srv); w != before {
+		t.Errorf("the same sync again sent something: %s, before %s", w, before)
+	}
+	if !strings.Contains(stderr, "nothing to do") {
+		t.Errorf("the second sync does not say there is nothing to do:\n%s", stderr)
+	}
+	if got := count(t, again, "sync_result"); got["unchanged"] != 350 || got["kept"] != 50 {
+		t.Errorf("the second sync: %v, want 350 unchanged, 50 kept", got)
+	}
+
+	// Guard rails: refused before anything is sent.
+	for _, tc := range []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"no --max-remove", []string{"--remove-missing"}, "--remove-missing needs --max-remove"},
+		{"more than --max-remove", []string{"--remove-missing", "--max-remove", "49"}, "removes 50 subscribers, more than --max-remove 49"},
+	} {
+		before := writes(srv)
+		code, _, stderr := run(t, env, append([]string{"sync", "--input", in, "--output", filepath.Join(dir, "refused.csv"), "--yes"}, append(tc.args, api...)...)...)
+		if code != cli.ExitUsage || !strings.Contains(stderr, tc.says) {
+			t.Errorf("%s: exit %d, want 2 saying %q\n%s", tc.name, code, tc.says, stderr)
+		}
+		if w := writes(srv); w != before {
+			t.Errorf("%s: sent %s", tc.name, w)
+		}
+	}
+
+	gone := filepath.Join(dir, "gone.csv")
+	code, _, stderr = run(t, env, append([]string{"sync", "--input", in, "--output", gone, "--yes", "--remove-missing", "--max-remove", "50"}, api...)...)
+	if code != cli.ExitOK {
+		t.Fatalf("--remove-missing: exit %d\n%s", code, stderr)
+	}
+	if got := count(t, gone, "sync_result"); got["removed"] != 50 || got["unchanged"] != 350 {
+		t.Errorf("--remove-missing: %v, want 50 removed, 350 unchanged", got)
+	}
+	if st := srv.Server.Stats(); st.Deletes != 50 || len(srv.Server.Subscribers()) != 350 {
+		t.Errorf("%d DELETEs, %d subscribers left; want 50 and 350", st.Deletes, len(srv.Server.Subscribers()))
+	}
+}
+
+// kill -9 at random points of a sync that creates, updates and removes,
+// then --resume until it ends: every subscriber got one POST or one PUT,
+// and was removed once (a DELETE whose answer a kill lost is sent again
+// and answered 404, as remove does), and every row is written as it ended.
+func TestSyncKillNineThenResume(t *testing.T) {
+	t.Parallel()
+	bin := buildTool(t)
+	srv := fake(t, fakeapi.Options{Latency: 10 * time.Millisecond, Customers: []fakeapi.Customer{{ID: "c1"}},
+		Bulk: []fakeapi.Bulk{{CustomerID: "c1", N: 120, Package: "webex_calling", Domain: "c1.example"}}})
+	var b strings.Builder
+	b.WriteString("email,customerId,package\n")
+	for i := 1; i <= 60; i++ {
+		fmt.Fprintf(&b, "user%d@c1.example,c1,webex_suite\n", i)
+	}
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "new%d@c1.example,c1,webex_meetings\n", i)
+	}
+	in := writeFile(t, "roster.csv", b.String())
+	out := filepath.Join(t.TempDir(), "sync.csv")
+	args := []string{"sync", "--base-url", srv.URL, "--input", in, "--output", out, "--yes", "--remove-missing", "--max-remove", "60",
+		"--rate", "0", "--concurrency", "8"}
+	kills := killAndResume(t, bin, args, soakOr(4, 2), 30*time.Millisecond, 200*time.Millisecond)
+	got := count(t, out, "sync_result")
+	if want := map[string]int{"provisioned": 40, "updated": 60, "removed": 60}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("after %d kills: %v, want %v", kills, got, want)
+	}
+	st := srv.Server.Stats()
+	for what, m := range map[string]map[string]int{"POSTs": st.PostsByEmail, "PUTs": st.UpdatesByID, "removals": st.Removed} {
+		for k, n := range m {
+			if n != 1 {
+				t.Errorf("%s: %d %s after %d kills, want 1", k, n, what, kills)
+			}
+		}
+	}
+	if len(st.PostsByEmail) != 40 || len(st.UpdatesByID) != 60 || len(st.Removed) != 60 {
+		t.Errorf("%d POSTs, %d PUTs, %d removals by subscriber; want 40, 60, 60", len(st.PostsByEmail), len(st.UpdatesByID), len(st.Removed))
+	}
+	if n := len(srv.Server.Subscribers()); n != 100 {
+		t.Errorf("%d subscribers after the sync, want the roster's 100", n)
+	}
+	t.Logf("%d kills; %s", kills, writes(srv))
+}
