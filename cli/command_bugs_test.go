@@ -156,7 +156,9 @@ func TestEveryCommandThroughRun(t *testing.T) {
 		"remove":         func(in string) []string { return []string{"--input", in, "--yes"} },
 		"export":         func(string) []string { return []string{"--customer-id", "c1"} },
 		"update":         func(in string) []string { return []string{"--input", in, "--yes", "--to", "webex_suite"} },
-		"sync":           func(in string) []string { return []string{"--input", in, "--yes", "--customer-id", "c1", "--package", "webex_meetings"} },
+		"sync": func(in string) []string {
+			return []string{"--input", in, "--yes", "--customer-id", "c1", "--package", "webex_meetings"}
+		},
 	}
 	for _, cmd := range command.Table {
 		argsOf, ok := args[cmd.Name]
