@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/wholesale-batch/wholesale-batch/command"
@@ -26,6 +27,7 @@ type syncOptions struct {
 	removeMissing bool
 	maxRemove     limitFlag
 	maxUpdate     limitFlag
+	consentAfter  time.Duration
 }
 
 // newCmdSync is the sync command; runF runs it (syncRun when nil).
@@ -44,6 +46,7 @@ func newCmdSync(inv *invocation, runF func(context.Context, *syncOptions, Env) (
 		d.boolean(&o.removeMissing, "remove-missing", "", "remove the customers' subscribers the sheet does not name (needs --max-remove)")
 		o.maxRemove.define(d, "with --remove-missing: refuse a plan that removes more than N subscribers")
 		o.maxUpdate.define(d, "refuse a plan that changes the package of more than N subscribers")
+		d.duration(&o.consentAfter, "resend-consent-older-than", 0, "send the consent email again to users pending longer than this (e.g. 72h); 0: to none")
 		o.use(d, &o.rowFlags, &o.apiFlags, &o.reportFlags, &o.retryFlags, &o.resumeFlags)
 	}, o.check, func(ctx context.Context) (int, error) { return runF(ctx, o, inv.env) })
 }
@@ -55,6 +58,9 @@ func (o *syncOptions) check() error {
 	}
 	if err := o.maxUpdate.check(); err != nil {
 		return err
+	}
+	if o.consentAfter < 0 {
+		return usagef("--resend-consent-older-than must be 0 (send none) or more, got %s", o.consentAfter)
 	}
 	if o.removeMissing && (o.flags == nil || !o.flags.Changed("max-remove")) {
 		return usagef("--remove-missing needs --max-remove N, the most subscribers this sync may remove: a sheet that lost its rows must not empty a customer; nothing was sent")
@@ -132,17 +138,22 @@ func syncRun(ctx context.Context, o *syncOptions, env Env) (int, error) {
 	}
 	return runFollowUp(ctx, &o.config, env, followUp{
 		work: func(j *job) pipeline.Worker {
+			var consent *tasks.ConsentSender
+			if o.consentAfter > 0 {
+				consent = &tasks.ConsentSender{Client: j.client, Intents: j.jr, OlderThan: o.consentAfter, Dir: j.dir}
+			}
 			return (&tasks.SyncApplier{
 				Prechecker:    &tasks.Prechecker{Client: j.client},
 				Provisioner:   &tasks.Provisioner{Client: j.client, Intents: j.jr},
 				Updater:       &tasks.Updater{Client: j.client, Intents: j.jr, Dir: j.dir},
 				Remover:       &tasks.Remover{Client: j.client, Intents: j.jr},
+				Consent:       consent,
 				Intents:       j.jr,
 				RemoveMissing: o.removeMissing,
 			}).Work
 		},
 		// Only update looks rows up (by the page where that is cheaper).
-		lookups: counts.total[tasks.SyncUpdate] > 0,
+		lookups: counts.total[tasks.SyncUpdate] > 0 || o.consentAfter > 0 && counts.total[tasks.SyncPending] > 0,
 		outer:   func(j *job) []link { return []link{(&tasks.Customers{Client: j.client}).Resolve} },
 		plan: func(ctx context.Context, j *job) (int, error) {
 			c := counts
@@ -394,7 +405,11 @@ func (c *syncCounts) removals(o *syncOptions) int {
 
 // writes is how many rows the plan writes for: created, updated, removed.
 func (c *syncCounts) writes(o *syncOptions) int {
-	return c.total[tasks.SyncCreate] + c.total[tasks.SyncUpdate] + c.removals(o)
+	n := c.total[tasks.SyncCreate] + c.total[tasks.SyncUpdate] + c.removals(o)
+	if o.consentAfter > 0 {
+		n += c.total[tasks.SyncPending] // at most: those pending long enough
+	}
+	return n
 }
 
 // refuse is the guard rails, before anything is sent.
@@ -424,7 +439,7 @@ func (c *syncCounts) print(w io.Writer, o *syncOptions) {
 			rows += c.total[a]
 		}
 	}
-	fmt.Fprintf(w, "plan: %d rows of %d customers, and %d subscribers the sheet does not name\n", rows, len(c.customers), c.total[tasks.SyncExtra])
+	fmt.Fprintf(w, "plan: %s of %s, and %s the sheet does not name\n", nouns(rows, "row"), nouns(len(c.customers), "customer"), nouns(c.total[tasks.SyncExtra], "subscriber"))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "  customer\t")
 	for _, a := range tasks.SyncActions {
@@ -501,4 +516,12 @@ func checkStale(ctx context.Context, j *job, c *syncCounts) error {
 		changed = changed[:5]
 	}
 	return usagef("Webex changed since the plan %s was made, for rows it writes: %s%s; make a new plan (sync --plan-only); nothing was sent", c.path, strings.Join(changed, "; "), more)
+}
+
+// nouns is n and noun, plural unless n is 1.
+func nouns(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

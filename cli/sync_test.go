@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -93,9 +94,28 @@ func TestSyncRoster(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "sync.csv")
-	code, _, stderr = run(t, env, append([]string{"sync", "--plan", plan, "--output", out, "--yes"}, api...)...)
+	manifest := filepath.Join(dir, "sync.json")
+	code, _, stderr = run(t, env, append([]string{"sync", "--plan", plan, "--output", out, "--yes", "--summary-json", manifest}, api...)...)
 	if code != cli.ExitOK {
 		t.Fatalf("sync --plan: exit %d\n%s", code, stderr)
+	}
+	var m struct {
+		Counts struct {
+			Actions, Sync map[string]int
+		}
+		Customers []struct {
+			ID      string
+			Actions map[string]int
+		}
+	}
+	if raw, err := os.ReadFile(manifest); err != nil || json.Unmarshal(raw, &m) != nil {
+		t.Fatalf("the manifest: %v\n%s", err, raw)
+	}
+	if fmt.Sprint(m.Counts.Actions) != fmt.Sprint(want) || m.Counts.Sync["provisioned"] != 100 {
+		t.Errorf("manifest counts: actions %v, sync %v", m.Counts.Actions, m.Counts.Sync)
+	}
+	if len(m.Customers) != 2 || fmt.Sprint(m.Customers[0].Actions) != "map[create:50 extra:25 unchanged:85 update:40]" {
+		t.Errorf("manifest customers: %+v", m.Customers)
 	}
 	wantResults := map[string]int{"provisioned": 100, "updated": 80, "unchanged": 170, "kept": 50}
 	if got := count(t, out, "sync_result"); fmt.Sprint(got) != fmt.Sprint(wantResults) {
@@ -206,4 +226,96 @@ func TestSyncKillNineThenResume(t *testing.T) {
 		t.Errorf("%d subscribers after the sync, want the roster's 100", n)
 	}
 	t.Logf("%d kills; %s", kills, writes(srv))
+}
+
+// A plan applied with --plan is refused, before anything is sent, when
+// Webex changed since for a row it writes: a subscriber it would create
+// now exists.
+func TestSyncRefusesAStalePlan(t *testing.T) {
+	t.Parallel()
+	srv, in := roster(t, fakeapi.Options{})
+	dir := t.TempDir()
+	env := map[string]string{"WEBEX_TOKEN": token}
+	api := []string{"--base-url", srv.URL, "--rate", "0"}
+	plan := filepath.Join(dir, "plan.csv")
+	if code, _, stderr := run(t, env, append([]string{"sync", "--input", in, "--output", plan, "--plan-only"}, api...)...); code != cli.ExitOK {
+		t.Fatalf("--plan-only: exit %d\n%s", code, stderr)
+	}
+	srv.Server.AddSubscriber(fakeapi.Subscriber{Email: "new7@c1.example", CustomerID: "c1", Packages: []string{"webex_meetings"}, Status: fakeapi.StatusProvisioned})
+	before := writes(srv)
+	code, _, stderr := run(t, env, append([]string{"sync", "--plan", plan, "--output", filepath.Join(dir, "sync.csv"), "--yes"}, api...)...)
+	if code != cli.ExitUsage || !strings.Contains(stderr, "new7@c1.example: planned create, but Webex now holds it") {
+		t.Errorf("a stale plan: exit %d\n%s", code, stderr)
+	}
+	if w := writes(srv); w != before {
+		t.Errorf("a stale plan sent %s", w)
+	}
+}
+
+// The guard rails refuse before anything is sent: a plan that updates
+// more than --max-update, and a customer whose rows name nobody (a
+// broken export) whose subscribers would all go with --yes.
+func TestSyncGuardRails(t *testing.T) {
+	t.Parallel()
+	srv, in := roster(t, fakeapi.Options{})
+	broken := writeFile(t, "broken.csv", "email,customerId,package\n,c1,webex_calling\n,c1,webex_calling\nuser1@c2.example,c2,webex_suite\n")
+	env := map[string]string{"WEBEX_TOKEN": token}
+	for _, tc := range []struct {
+		name, input string
+		args        []string
+		says        string
+	}{
+		{"more than --max-update", in, []string{"--max-update", "79"}, "changes the package of 80 subscribers, more than --max-update 79"},
+		{"a broken export", broken, []string{"--remove-missing", "--max-remove", "300"}, "customer c1: the sheet names none of its 150 subscribers"},
+		{"--max-remove alone", in, []string{"--max-remove", "5"}, "--max-remove bounds --remove-missing"},
+	} {
+		out := filepath.Join(t.TempDir(), "sync.csv")
+		code, _, stderr := run(t, env, append([]string{"sync", "--input", tc.input, "--output", out, "--yes", "--base-url", srv.URL, "--rate", "0"}, tc.args...)...)
+		if code != cli.ExitUsage || !strings.Contains(stderr, tc.says) {
+			t.Errorf("%s: exit %d, want 2 saying %q\n%s", tc.name, code, tc.says, stderr)
+		}
+		if w := writes(srv); w != "0 prechecks, 0 provisions, 0 updates, 0 deletes" {
+			t.Errorf("%s: sent %s", tc.name, w)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s: left %s", tc.name, out)
+		}
+	}
+}
+
+// Rows pending the user's consent are left alone, or, with
+// --resend-consent-older-than, reminded when they have waited that long.
+func TestSyncResendsConsentToTheLongPending(t *testing.T) {
+	t.Parallel()
+	srv := fake(t, fakeapi.Options{Customers: []fakeapi.Customer{{ID: "c1"}}, Bulk: []fakeapi.Bulk{
+		{CustomerID: "c1", N: 3, Package: "webex_meetings", Status: "pending_user_migration", Domain: "old.example", Created: time.Now().Add(-100 * time.Hour)},
+		{CustomerID: "c1", N: 2, Package: "webex_meetings", Status: "pending_user_migration", Domain: "new.example"}}})
+	var b strings.Builder
+	b.WriteString("email,customerId,package\n")
+	for _, d := range []string{"old", "new"} {
+		for i := 1; i <= 3; i++ {
+			if d == "new" && i == 3 {
+				break
+			}
+			fmt.Fprintf(&b, "user%d@%s.example,c1,webex_meetings\n", i, d)
+		}
+	}
+	in := writeFile(t, "roster.csv", b.String())
+	env := map[string]string{"WEBEX_TOKEN": token}
+	api := []string{"--base-url", srv.URL, "--rate", "0", "--yes"}
+	out := filepath.Join(t.TempDir(), "a.csv")
+	if code, _, stderr := run(t, env, append([]string{"sync", "--input", in, "--output", out}, api...)...); code != cli.ExitOK || count(t, out, "sync_result")["pending"] != 5 {
+		t.Fatalf("without the flag: exit %d, %v\n%s", code, count(t, out, "sync_result"), stderr)
+	}
+	if n := srv.Server.Stats().ConsentMoves; n != 0 {
+		t.Errorf("without the flag: %d consent emails", n)
+	}
+	out = filepath.Join(t.TempDir(), "b.csv")
+	code, _, stderr := run(t, env, append([]string{"sync", "--input", in, "--output", out, "--resend-consent-older-than", "72h"}, api...)...)
+	if got := count(t, out, "sync_result"); code != cli.ExitOK || got["sent"] != 3 || got["pending"] != 2 {
+		t.Errorf("--resend-consent-older-than 72h: exit %d, %v, want 3 sent and 2 pending\n%s", code, got, stderr)
+	}
+	if n := srv.Server.Stats().ConsentMoves; n != 3 {
+		t.Errorf("%d consent emails, want 3", n)
+	}
 }

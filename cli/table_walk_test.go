@@ -95,6 +95,8 @@ var outcomeWants = map[string]map[string]want{
 		pipeline.Provisioned: {exit: 0, judged: true, summary: "sync provisioned", counts: "sync"},
 		pipeline.Pending:     {exit: 0, judged: true, summary: "sync pending", counts: "sync"}, // the user has to act: nothing left to send
 		command.Updated:      {exit: 0, judged: true, summary: "sync updated", counts: "sync"},
+		pipeline.Sent:        {exit: 0, judged: true, summary: "sync sent", counts: "sync"},
+		pipeline.NotPending:  {exit: 0, judged: true, summary: "sync not_pending", counts: "sync"},
 		command.Unchanged:    {exit: 0, judged: true, summary: "sync unchanged", counts: "sync"},
 		command.Kept:         {exit: 0, summary: "sync kept", counts: "sync"}, // an extra, without --remove-missing
 		pipeline.Removed:     {exit: 0, judged: true, summary: "sync removed", counts: "sync"},

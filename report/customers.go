@@ -20,6 +20,12 @@ type CustomerCount struct {
 	Provision  map[string]int `json:"provision"`
 	// ErrorCodes counts the rows that carried each error code.
 	ErrorCodes map[string]int `json:"errorCodes"`
+	// Actions counts the rows by their plan's action (sync); omitted
+	// for a command without a plan.
+	Actions map[string]int `json:"actions,omitempty"`
+	// Outcomes counts the rows by the outcome of the command's own step
+	// when that is not provisioning's (sync); omitted otherwise.
+	Outcomes map[string]int `json:"outcomes,omitempty"`
 }
 
 // maxCustomers bounds the per-customer table: a file of one row per
@@ -56,6 +62,15 @@ func (s *Summary) addCustomer(r pipeline.Result) {
 	// status): the other commands' are counted per run, not per customer.
 	if r.Outcome != "" && s.Command.Own != nil && s.Command.Own.Counts == "provision" {
 		c.Provision[r.Outcome]++
+	}
+	if r.Action != "" {
+		if c.Actions == nil {
+			c.Actions, c.Outcomes = map[string]int{}, map[string]int{}
+		}
+		c.Actions[r.Action]++
+		if r.Outcome != "" {
+			c.Outcomes[r.Outcome]++
+		}
 	}
 	if r.ErrorCodes != "" {
 		for _, code := range strings.Split(r.ErrorCodes, ";") {

@@ -208,7 +208,10 @@ type SyncApplier struct {
 	Provisioner *Provisioner
 	Updater     *Updater
 	Remover     *Remover
-	Intents     Intents
+	// Consent, when set, re-sends the consent email to a pending row's
+	// user (its OlderThan decides when); nil sends nothing for them.
+	Consent *ConsentSender
+	Intents Intents
 	// RemoveMissing: extras are removed; else they are kept (nothing sent).
 	RemoveMissing bool
 }
@@ -235,7 +238,16 @@ func (a *SyncApplier) Work(ctx context.Context, row *pipeline.Row) pipeline.Resu
 		r.Prior[priorProvision] = pipeline.Provisioned
 		res = a.Remover.Work(ctx, &r)
 		res.Row = row
-	case SyncUnchanged, SyncPending:
+	case SyncPending:
+		if a.Consent == nil {
+			res = a.nothing(row, action, reason+": nothing sent")
+			break
+		}
+		res = a.Consent.Work(ctx, row)
+		if res.Outcome == pipeline.TooRecent {
+			res.Outcome = SyncPending // still waiting, not yet for long enough
+		}
+	case SyncUnchanged:
 		res = a.nothing(row, action, reason+": nothing sent")
 	case SyncInvalid:
 		res = a.nothing(row, pipeline.Skipped, "not sent: "+reason)
