@@ -35,6 +35,9 @@ type ioFlags struct {
 	excel         bool
 	sheet, format string // --sheet of an .xlsx input, --format of the result
 	overwrite     bool
+	// from is the sheet the input was made from (sync's plan is made
+	// from --input, then read as the input), for the report's title.
+	from string
 	// stdio is what the command allows; filesWhy says why not, and
 	// inputNote adds to --input's default words ("unless --plan").
 	stdio     stdio

@@ -498,8 +498,15 @@ func (j *job) headings() map[string]string {
 	h := j.in.src.Header()
 	out := map[string]string{}
 	for i, c := range h.Canonical {
-		if i < len(h.Raw) && c != "" && strings.TrimSpace(h.Raw[i]) != c {
-			out[c] = strings.TrimSpace(h.Raw[i])
+		if i >= len(h.Raw) || c == "" {
+			continue
+		}
+		raw := strings.TrimSpace(h.Raw[i])
+		if h.First > 0 {
+			raw = strings.TrimPrefix(raw, report.RenamePrefix) // our own result file: the sheet's name before we renamed it
+		}
+		if raw != c {
+			out[c] = raw
 		}
 	}
 	return out
@@ -510,7 +517,7 @@ func (j *job) headings() map[string]string {
 // failed.
 func (j *job) writeArtefacts(f report.RunFacts, code int) ([]report.File, []string) {
 	var failed, notWritten []string
-	info := report.RunInfo{Tool: "wholesale-batch", Version: Version, Command: j.cfg.cmd.Name, Input: j.cfg.input,
+	info := report.RunInfo{Tool: "wholesale-batch", Version: Version, Command: j.cfg.cmd.Name, Input: j.cfg.input, From: j.cfg.from,
 		Start: j.start, End: time.Now(), ExitCode: code, Headings: j.headings()}
 	if j.cfg.reportFile != "" {
 		if err := writeFile(j.cfg.reportFile, func(w io.Writer) error { return report.WriteHTML(w, info, j.sum, f, j.fails) }); err != nil {

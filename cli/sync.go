@@ -125,6 +125,9 @@ func syncRun(ctx context.Context, o *syncOptions, env Env) (int, error) {
 			return ExitOK, nil
 		}
 	}
+	if o.plan == "" {
+		o.from = o.input
+	}
 	o.input = planPath
 	o.needsResults = func(h pipeline.Header) error {
 		if !slices.Contains(h.Raw[:h.First], command.SyncAction) {

@@ -139,9 +139,23 @@ func TestSyncRoster(t *testing.T) {
 
 	again := filepath.Join(dir, "again.csv")
 	before := writes(srv)
-	code, _, stderr = run(t, env, append([]string{"sync", "--input", in, "--output", again, "--yes"}, api...)...)
+	page := filepath.Join(dir, "again.html")
+	code, _, stderr = run(t, env, append([]string{"sync", "--input", in, "--output", again, "--yes", "--report", page}, api...)...)
 	if code != cli.ExitOK {
 		t.Fatalf("the same sync again: exit %d\n%s", code, stderr)
+	}
+	// The page is titled by the roster, opens with what was done, and has
+	// no precheck boxes for a run that prechecked nothing.
+	html, _ := os.ReadFile(page)
+	for _, want := range []string{"<h1>wholesale-batch sync: roster.csv</h1>", `<p class="lead">350 unchanged, 50 kept.</p>`, "Every row is as the sheet says."} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("the report lacks %s", want)
+		}
+	}
+	for _, never := range []string{"<b>0</b>passed", "<b>0</b>failed", "valid, not sent"} {
+		if strings.Contains(string(html), never) {
+			t.Errorf("the report of a sync that prechecked nothing has %s", never)
+		}
 	}
 	if w := writes(srv); w != before {
 		t.Errorf("the same sync again sent something: %s, before %s", w, before)

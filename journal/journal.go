@@ -19,6 +19,7 @@ import (
 	"hash/maphash"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -80,7 +81,11 @@ const syncEvery = time.Second
 
 // Create starts a new journal, replacing any old one.
 func Create(path string, h Header) (*Writer, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o600)
+	// The header is written beside it and renamed into place: a crash
+	// leaves no journal or one with its header, never an empty one that
+	// a resumed run cannot check (nothing is sent before Create returns).
+	tmp := path + ".new"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +93,17 @@ func Create(path string, h Header) (*Writer, error) {
 	h.Format = FormatVersion
 	if err := w.writeLine(h, Synced); err != nil {
 		f.Close()
+		os.Remove(tmp)
 		return nil, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return nil, err
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync() // the rename itself survives a power cut
+		d.Close()
 	}
 	return w, nil
 }

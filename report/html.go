@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -39,23 +40,23 @@ func WriteHTML(w io.Writer, info RunInfo, s *Summary, f RunFacts, fails *Failure
 const maxChartCodes = 15
 
 type htmlData struct {
-	Title, Tool, Version, Command, Input, Output string
-	Started, Elapsed                             string
-	ExitCode                                     int
-	ExitMeaning, StopReason                      string
-	Counts                                       []htmlCount
-	Outcomes                                     []htmlBar
-	Provision                                    []htmlBar // the command's own outcomes
-	AllReached                                   string    // the headline when no row fell short
-	Lead                                         string    // what was done, first: "16 provisioned, 9 did not pass."
-	Codes                                        []htmlBar
-	MoreCodes                                    int
-	Customers                                    []htmlCustomer
-	NoRows                                       bool
-	Groups                                       []htmlGroup
-	Failing, Dropped                             int
-	Overlap                                      bool // some row counts under several groups
-	PerKind                                      int
+	Title, Tool, Version, Command, Input, From, Output string
+	Started, Elapsed                                   string
+	ExitCode                                           int
+	ExitMeaning, StopReason                            string
+	Counts                                             []htmlCount
+	Outcomes                                           []htmlBar
+	Provision                                          []htmlBar // the command's own outcomes
+	AllReached                                         string    // the headline when no row fell short
+	Lead                                               string    // what was done, first: "16 provisioned, 9 did not pass."
+	Codes                                              []htmlBar
+	MoreCodes                                          int
+	Customers                                          []htmlCustomer
+	NoRows                                             bool
+	Groups                                             []htmlGroup
+	Failing, Dropped                                   int
+	Overlap                                            bool // some row counts under several groups
+	PerKind                                            int
 }
 
 // htmlGroup is one kind of problem: a line of the "What to fix" table,
@@ -96,11 +97,12 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 		tool = "wholesale-batch"
 	}
 	d := htmlData{
-		Title:      fmt.Sprintf("%s %s: %s", tool, info.Command, filepath.Base(input)),
+		Title:      fmt.Sprintf("%s %s: %s", tool, info.Command, filepath.Base(cmp.Or(info.From, input))),
 		Tool:       tool,
 		Version:    info.Version,
 		Command:    info.Command,
 		Input:      input,
+		From:       info.From,
 		Output:     f.Output,
 		Started:    info.Start.Format("2006-01-02 15:04:05 MST"),
 		Elapsed:    roundElapsed(f.Elapsed).String(),
@@ -138,9 +140,9 @@ func newHTMLData(info RunInfo, s *Summary, f RunFacts, fails *Failures) htmlData
 
 	// In validate, rows that would be sent have no outcome: show them as
 	// what they are rather than let the outcomes fall short of the rows.
-	notSent := s.Rows
-	for _, n := range s.Outcomes {
-		notSent -= n
+	notSent := 0
+	if s.Command.Offline {
+		notSent = s.Rows - s.prechecked(true)
 	}
 	add := func(label string, n int) { d.Counts = append(d.Counts, htmlCount{label, thousands(n)}) }
 	add("rows", s.Rows)

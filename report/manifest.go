@@ -24,10 +24,13 @@ const Redacted = "REDACTED"
 // RunInfo names a run: what the manifest and the HTML report say about it
 // beyond what Summary and RunFacts count.
 type RunInfo struct {
-	Tool     string    // "wholesale-batch"
-	Version  string    // cli.Version
-	Command  string    // precheck, validate or provision
-	Input    string    // the --input value; "-" is standard input
+	Tool    string // "wholesale-batch"
+	Version string // cli.Version
+	Command string // precheck, validate or provision
+	Input   string // the --input value; "-" is standard input
+	// From is the sheet the input was made from, when the run's input is
+	// a file the tool made from it (sync's plan): the page is titled by it.
+	From     string
 	Start    time.Time // when the run started
 	End      time.Time // when it ended; zero means Start + RunFacts.Elapsed
 	ExitCode int       // the process's exit code

@@ -202,8 +202,23 @@ func (s *Summary) shows(o string) bool {
 	if o == pipeline.NotSent || s.Command.Precheck == nil {
 		return false
 	}
+	if s.Command.Own != nil && s.prechecked(false) == 0 {
+		return false // a command that prechecks only some rows (sync's creates), none this run
+	}
 	_, ok := s.Command.Precheck.Find(o)
 	return ok
+}
+
+// prechecked counts the rows with a precheck outcome; with offline too,
+// those the offline checks refused (invalid: no precheck was asked).
+func (s *Summary) prechecked(offline bool) int {
+	n := 0
+	for o, c := range s.Outcomes {
+		if offline || o != pipeline.Invalid {
+			n += c
+		}
+	}
+	return n
 }
 
 // outcomeOrder lists outcomes in the order people read them.
