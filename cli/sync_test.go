@@ -1,7 +1,10 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -332,4 +335,50 @@ func TestSyncResendsConsentToTheLongPending(t *testing.T) {
 	if n := srv.Server.Stats().ConsentMoves; n != 3 {
 		t.Errorf("%d consent emails, want 3", n)
 	}
+}
+
+// Removing takes the typed count of removals at a terminal ("yes" is not
+// enough), and no terminal without --yes is refused once the plan shows
+// there is something to do; a declined sync leaves no result and sends
+// nothing.
+func TestSyncRemovalTakesTheTypedCount(t *testing.T) {
+	t.Parallel()
+	srv, in := roster(t, fakeapi.Options{})
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sync.csv")
+	args := []string{"sync", "--base-url", srv.URL, "--input", in, "--output", out, "--rate", "0", "--remove-missing", "--max-remove", "50"}
+	if code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, args...); code != cli.ExitUsage || !strings.Contains(stderr, "--yes") {
+		t.Fatalf("no terminal: exit %d\n%s", code, stderr)
+	}
+	for _, answer := range []string{"yes\n", "230\n", "\n"} {
+		var errb bytes.Buffer
+		code := cli.Run(context.Background(), args, cli.Env{Stdin: strings.NewReader(answer), Stdout: io.Discard, Stderr: &errb,
+			StdinTTY: true, Getenv: tokenOnly})
+		if code != cli.ExitPartial || !strings.Contains(errb.String(), "This removes 50 subscribers (230 changes in all). Type 50 to go ahead") {
+			t.Fatalf("answer %q: exit %d\n%s", answer, code, errb.String())
+		}
+		if w := writes(srv); w != "0 prechecks, 0 provisions, 0 updates, 0 deletes" {
+			t.Fatalf("answer %q: sent %s", answer, w)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("answer %q: a declined sync left %s", answer, out)
+		}
+	}
+	var errb bytes.Buffer
+	code := cli.Run(context.Background(), args, cli.Env{Stdin: strings.NewReader("50\n"), Stdout: io.Discard, Stderr: &errb,
+		StdinTTY: true, Getenv: tokenOnly})
+	if code != cli.ExitOK {
+		t.Fatalf("confirmed: exit %d\n%s", code, errb.String())
+	}
+	if got := count(t, out, "sync_result"); got["removed"] != 50 {
+		t.Fatalf("confirmed: %v\n%s", got, errb.String())
+	}
+}
+
+// tokenOnly is an environment holding only WEBEX_TOKEN.
+func tokenOnly(k string) string {
+	if k == "WEBEX_TOKEN" {
+		return token
+	}
+	return ""
 }
