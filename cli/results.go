@@ -51,7 +51,7 @@ func openResults(cfg *config, env Env, in *input, jr *resumable) (*results, erro
 	}
 	if r.retryFile != nil {
 		h := in.src.Header()
-		if cfg.cmd.FollowUp && h.First > 0 {
+		if (cfg.cmd.FollowUp || cfg.cmd.RetryKeepsPlan) && h.First > 0 {
 			// A result file given back: its result cells come back too,
 			// so the retry file is an input of the same command.
 			r.retry = report.NewRetryWriter(r.retryFile, cfg.cmd, h.Raw, in.delim, cfg.retryScope())

@@ -302,7 +302,7 @@ func makeSyncPlan(ctx context.Context, o *syncOptions, env Env, path string) err
 			if err != nil {
 				break
 			}
-			err = w.Write(tasks.PlanResult(tasks.ExtraRow(seq, cols, s), tasks.SyncDecision{Action: tasks.SyncExtra, Reason: "in Webex, not in the sheet", Subscriber: s}))
+			err = w.Write(tasks.PlanResult(tasks.ExtraRow(seq, seq+2, cols, s), tasks.SyncDecision{Action: tasks.SyncExtra, Reason: "in Webex, not in the sheet", Subscriber: s}))
 			seq++
 		}
 	}

@@ -382,3 +382,59 @@ func tokenOnly(k string) string {
 	}
 	return ""
 }
+
+// Each write of a sync counts as done only on the answer the API documents
+// for it: a create answered with a sign-in page, a PUT or DELETE answered
+// 200 {} by something in between (nothing done), a PUT refused, a DELETE
+// that keeps failing. None is written done; the retry file is the plan's
+// rows to do again (those in doubt are --resume's), and sync --plan takes
+// it.
+func TestSyncTrustsOnlyTheDocumentedAnswer(t *testing.T) {
+	t.Parallel()
+	srv := fake(t, fakeapi.Options{Customers: []fakeapi.Customer{{ID: "c1"}}})
+	for _, e := range []string{"ok+ok200@c1.example", "refused+updatefail@c1.example", "same@c1.example", "gone+ok200@c1.example", "down+e500@c1.example"} {
+		srv.Server.AddSubscriber(fakeapi.Subscriber{Email: e, CustomerID: "c1", Packages: []string{"webex_calling"}})
+	}
+	in := writeFile(t, "roster.csv", "email,customerId,package\n"+
+		"new+signin@c1.example,c1,webex_meetings\n"+
+		"ok+ok200@c1.example,c1,webex_suite\n"+
+		"refused+updatefail@c1.example,c1,webex_suite\n"+
+		"same@c1.example,c1,webex_calling\n")
+	dir := t.TempDir()
+	out, retry := filepath.Join(dir, "sync.csv"), filepath.Join(dir, "retry.csv")
+	args := []string{"sync", "--base-url", srv.URL, "--input", in, "--output", out, "--retry-file", retry, "--retry-failed", "--yes", "--rate", "0",
+		"--remove-missing", "--max-remove", "2", "--max-retries", "1", "--retry-for", "0"}
+	code, _, stderr := run(t, map[string]string{"WEBEX_TOKEN": token}, args...)
+	if code != cli.ExitPartial {
+		t.Fatalf("exit %d, want 1\n%s", code, stderr)
+	}
+	got := map[string]string{}
+	for _, r := range readCSV(t, out) {
+		got[r["email"]] = r["sync_action"] + " " + r["sync_result"]
+	}
+	want := map[string]string{
+		"new+signin@c1.example":         "create error",
+		"ok+ok200@c1.example":           "update error",
+		"refused+updatefail@c1.example": "update failed",
+		"same@c1.example":               "unchanged unchanged",
+		"gone+ok200@c1.example":         "extra error",
+		"down+e500@c1.example":          "extra error",
+	}
+	for e, w := range want {
+		if got[e] != w {
+			t.Errorf("%s: %q, want %q", e, got[e], w)
+		}
+	}
+	if n := len(srv.Server.Subscribers()); n != 5 {
+		t.Errorf("%d subscribers, want the 5 there were: nothing was done", n)
+	}
+	rows := readCSV(t, retry)
+	if len(rows) != 3 || rows[0]["sync_action"] != "update" || rows[2]["line"] != "7" {
+		t.Fatalf("the retry file: %d rows, want the 3 refused or failed (the 2 in doubt are for --resume), with their sync_action and plan line\n%v", len(rows), rows)
+	}
+	code, _, stderr = run(t, map[string]string{"WEBEX_TOKEN": token}, "sync", "--base-url", srv.URL, "--plan", retry, "--output", filepath.Join(dir, "again.csv"),
+		"--yes", "--rate", "0", "--remove-missing", "--max-remove", "2", "--max-retries", "1", "--retry-for", "0")
+	if code != cli.ExitPartial || !strings.Contains(stderr, "plan: 1 row of 1 customer, and 2 subscribers the sheet does not name") {
+		t.Errorf("sync --plan retry.csv: exit %d\n%s", code, stderr)
+	}
+}

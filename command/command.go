@@ -159,6 +159,11 @@ type Command struct {
 	// (sync's plan): a list that fails stops the run (exit 3) before any
 	// row is sent or written.
 	ListsFirst bool
+	// RetryKeepsPlan: given back one of its own result files (sync's
+	// plan), its retry file keeps the result cells, so it is that plan's
+	// rows to do again, not a new sheet (which sync would read as the
+	// whole roster).
+	RetryKeepsPlan bool
 }
 
 // Steps are the command's steps in order.

@@ -166,7 +166,7 @@ const Kept = "kept"
 // --remove-missing. The plan (sync_action) is made first, from what Webex
 // lists, and written to a file; applying it is one journaled run over
 // that file, so every write goes out once.
-var Sync = &Command{Name: "sync", Precheck: PrecheckStep, ListsFirst: true,
+var Sync = &Command{Name: "sync", Precheck: PrecheckStep, ListsFirst: true, RetryKeepsPlan: true,
 	Own: &Step{Column: SyncColumn, Label: "sync", Counts: "sync", field: ownField, Other: between,
 		InDoubt: "syncing stopped before an answer came: the subscriber may have changed", Outcomes: []Outcome{
 			{Name: pipeline.Provisioned, Doc: "created: the subscriber exists", Goal: Reached, Health: pipeline.Healthy},

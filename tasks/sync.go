@@ -177,8 +177,9 @@ func PlanResult(row *pipeline.Row, d SyncDecision) pipeline.Result {
 
 // ExtraRow is the row an extra subscriber is carried as in the plan: its
 // email, customer and package in the sheet's own columns (cols are the
-// sheet's headings, canonical: "" for one of the person's own).
-func ExtraRow(seq int, cols []string, s webex.Subscriber) *pipeline.Row {
+// sheet's headings, canonical: "" for one of the person's own); its line
+// is the plan's, as it has none in the sheet.
+func ExtraRow(seq, line int, cols []string, s webex.Subscriber) *pipeline.Row {
 	raw := make([]string, len(cols))
 	for i, c := range cols {
 		switch c {
@@ -192,7 +193,7 @@ func ExtraRow(seq int, cols []string, s webex.Subscriber) *pipeline.Row {
 			raw[i] = packageOf(s)
 		}
 	}
-	return &pipeline.Row{Seq: seq, Raw: raw,
+	return &pipeline.Row{Seq: seq, Line: line, Raw: raw,
 		Fields: pipeline.Fields{Email: s.Email, CustomerID: s.CustomerID, ExternalCustomerID: s.ExternalCustomerID, Package: packageOf(s)}}
 }
 
