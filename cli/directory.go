@@ -13,6 +13,19 @@ import (
 // rows), "auto" or unset (whichever costs fewer requests).
 const lookupsVar = "WHOLESALE_BATCH_LOOKUPS"
 
+// watch is provision --wait's follower by the page (tasks.Watch), nil
+// (a GET a row a poll) with WHOLESALE_BATCH_LOOKUPS=row.
+func (j *job) watch() (*tasks.Watch, error) {
+	switch v := strings.ToLower(strings.TrimSpace(j.env.Getenv(lookupsVar))); v {
+	case "", "auto", "page":
+		return &tasks.Watch{Client: j.client, Since: j.start}, nil
+	case "row":
+		return nil, nil
+	default:
+		return nil, usagef("%s=%s: give auto, page or row", lookupsVar, v)
+	}
+}
+
 // directory reads the input once, offline, to count each customer's rows
 // for the look-ups by the page (tasks.Directory); nil, and a GET a row,
 // when the input cannot be read twice (standard input, a pipe) or a

@@ -106,7 +106,8 @@ func TestStatusSameByPageAndByRow(t *testing.T) {
 }
 
 // TestLookupsVarIsChecked: a value of WHOLESALE_BATCH_LOOKUPS other than
-// auto, page or row is a usage error before anything is sent.
+// auto, page or row is a usage error before anything is sent, for the
+// follow-ups and for provision --wait.
 func TestLookupsVarIsChecked(t *testing.T) {
 	t.Parallel()
 	srv := fake(t, fakeapi.Options{})
@@ -115,6 +116,12 @@ func TestLookupsVarIsChecked(t *testing.T) {
 		"status", "--base-url", srv.URL, "--input", in, "--output", filepath.Join(t.TempDir(), "o.csv"), "--rate", "0")
 	if code != cli.ExitUsage || !strings.Contains(stderr, "give auto, page or row") || srv.Server.Stats().Requests != 0 {
 		t.Errorf("exit %d, %d requests\n%s", code, srv.Server.Stats().Requests, stderr)
+	}
+	// provision --wait follows by the page too: refused before its prechecks.
+	code, _, stderr = run(t, map[string]string{"WEBEX_TOKEN": token, "WHOLESALE_BATCH_LOOKUPS": "pages"},
+		"provision", "--wait", "--yes", "--package", "webex_meetings", "--base-url", srv.URL, "--input", in, "--output", filepath.Join(t.TempDir(), "p.csv"), "--rate", "0")
+	if code != cli.ExitUsage || !strings.Contains(stderr, "give auto, page or row") || srv.Server.Stats().Requests != 0 {
+		t.Errorf("provision --wait: exit %d, %d requests\n%s", code, srv.Server.Stats().Requests, stderr)
 	}
 }
 

@@ -99,6 +99,13 @@ func executeProvision(ctx context.Context, o *provisionOptions, env Env) (int, e
 		j.abandon()
 		return ExitUsage, usagef("--max-provision 0 lets none of the %d rows of %s be provisioned: give how many may go (leave the flag out for all); nothing was sent", j.in.total, cfg.input)
 	}
+	var watch *tasks.Watch
+	if o.wait {
+		if watch, err = j.watch(); err != nil {
+			j.abandon()
+			return ExitUsage, err
+		}
+	}
 	workers := cfg.workers()
 	customers := &tasks.Customers{Client: j.client}
 
@@ -139,7 +146,7 @@ func executeProvision(ctx context.Context, o *provisionOptions, env Env) (int, e
 		return ExitUsage, err
 	}
 
-	prov := &tasks.Provisioner{Client: j.client, Intents: j.jr, Max: o.max.n, Wait: o.wait, WaitTimeout: o.waitTimeout}
+	prov := &tasks.Provisioner{Client: j.client, Intents: j.jr, Max: o.max.n, Wait: o.wait, WaitTimeout: o.waitTimeout, Watch: watch}
 	provision := j.jr.wrapKind(journal.KindResult, func(ctx context.Context, row *pipeline.Row) pipeline.Result {
 		pre, ok := j.jr.lookup(journal.KindPrecheck, row)
 		if !ok {

@@ -544,7 +544,9 @@ func TestForbiddenProvisioningStops(t *testing.T) {
 func TestWaitSaysWhyItStoppedFollowing(t *testing.T) {
 	t.Parallel()
 	base, _ := misbehaving(t, fakeapi.Options{ProvisionDelay: time.Hour}, func(w http.ResponseWriter, r *http.Request, _ string) bool {
-		if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, "/v1/wholesale/subscribers/") {
+		// Every read fails: the list --wait polls by the page, then the
+		// GET it falls back to.
+		if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, "/v1/wholesale/subscribers") {
 			return false
 		}
 		w.WriteHeader(http.StatusBadRequest)

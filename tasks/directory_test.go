@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wholesale-batch/wholesale-batch/pipeline"
 	"github.com/wholesale-batch/wholesale-batch/tasks"
@@ -209,7 +210,7 @@ func TestDirectoryRequests(t *testing.T) {
 		t.Run(fmt.Sprintf("%d of %d", tc.rows, tc.subscribers), func(t *testing.T) {
 			a := newAPI(t, fakeapi.Options{}, nil)
 			b := a.fake.AddBulk(fakeapi.Bulk{CustomerID: "cust-1", N: tc.subscribers})
-			c := a.client(t)
+			c := a.clientTimeout(t, time.Minute)
 			rows := make([]*pipeline.Row, tc.rows)
 			step := tc.subscribers / tc.rows
 			for i := range rows {

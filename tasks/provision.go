@@ -35,6 +35,9 @@ type Provisioner struct {
 	WaitTimeout time.Duration
 	// PollEvery is the first interval between polls (default 2s).
 	PollEvery time.Duration
+	// Watch, when set, follows --wait's subscribers by the page (see
+	// Watch); nil polls each by GET.
+	Watch *Watch
 	// Sends bounds POSTs per row when each ends in doubt and the look-up
 	// finds nothing (default 3).
 	Sends int
@@ -166,9 +169,10 @@ func (p *Provisioner) lookUp(ctx context.Context, req webex.ProvisionRequest, re
 
 // Subscriber statuses the API documents, and those related APIs use.
 const (
-	statusProvisioned = "provisioned"
-	statusPending     = "pending_user_migration"
-	statusError       = "error"
+	statusProvisioned  = "provisioned"
+	statusProvisioning = "provisioning"
+	statusPending      = "pending_user_migration"
+	statusError        = "error"
 )
 
 // fromSubscriber fills res from the API's view of the subscriber: its id,
@@ -230,6 +234,30 @@ func (p *Provisioner) waitFor(ctx context.Context, sub webex.Subscriber, res *pi
 		every = 2 * time.Second
 	}
 	deadline := time.Now().Add(p.WaitTimeout)
+	if p.Watch != nil && !finalStatus(sub.Status) {
+		until := time.Time{} // no --wait-timeout: until it leaves the list
+		if p.WaitTimeout > 0 {
+			until = deadline
+		}
+		if !p.Watch.wait(ctx, sub, until) {
+			if ctx.Err() != nil {
+				return sub, errors.New("the run was stopped")
+			}
+			if p.WaitTimeout > 0 && !time.Now().Add(every).Before(deadline) {
+				return sub, nil
+			}
+			// The list failed: the rest of the wait polls by GET.
+		}
+		// What it became is the GET's answer, never the list's.
+		got, info, err := p.Client.GetSubscriber(ctx, sub.ID)
+		res.Asked(pipeline.Call(info))
+		if err != nil {
+			return sub, fmt.Errorf("reading subscriber %s failed: %w", sub.ID, err)
+		}
+		if got.Status != "" {
+			sub = got
+		}
+	}
 	for !finalStatus(sub.Status) {
 		if p.WaitTimeout > 0 && time.Now().Add(every).After(deadline) {
 			return sub, nil

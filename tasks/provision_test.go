@@ -66,7 +66,15 @@ func newAPI(t *testing.T, opts fakeapi.Options, intercept func(w http.ResponseWr
 
 func (a *api) client(t *testing.T) *webex.Client {
 	t.Helper()
-	c, err := webex.New(webex.Config{BaseURL: a.url, Token: "t", Pacer: ratelimit.New(0), Timeout: 300 * time.Millisecond,
+	return a.clientTimeout(t, 300*time.Millisecond)
+}
+
+// clientTimeout is client with another per-request timeout: a test that
+// counts requests must not see a retry a loaded machine's slow answer
+// caused.
+func (a *api) clientTimeout(t *testing.T, timeout time.Duration) *webex.Client {
+	t.Helper()
+	c, err := webex.New(webex.Config{BaseURL: a.url, Token: "t", Pacer: ratelimit.New(0), Timeout: timeout,
 		Retry: webex.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
