@@ -98,6 +98,18 @@ func TestSalesSampleAsTheReadmeShowsIt(t *testing.T) {
 			t.Errorf("line %s: %s is %q, want %q in it", c.line, c.col, got, c.want)
 		}
 	}
+	// line 5's message is read whole: it wraps, and its row (sheet row 3)
+	// is as tall as its lines, as the README's picture shows
+	style, err := f.GetCellStyle("Results", "B3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := f.GetStyle(style); err != nil || st.Alignment == nil || !st.Alignment.WrapText {
+		t.Errorf("line 5's message does not wrap: %+v %v", st, err)
+	}
+	if h, _ := f.GetRowHeight("Results", 3); h < 30 {
+		t.Errorf("line 5's row is %g high: its message shows one line", h)
+	}
 	if len(rows)-1 != len(byLine) || len(byLine) != 7 {
 		t.Errorf("%d result rows, the README says 7", len(rows)-1)
 	}
