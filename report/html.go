@@ -63,9 +63,9 @@ type htmlData struct {
 type htmlGroup struct {
 	Group
 	Heading string // the sheet's heading of an invalid group's column, where it differs
-	Lines string // "2, 3, 4, 5, 6 and 2,995 more"
-	More  int    // rows not listed
-	List  []*failureRow
+	Lines   string // "2, 3, 4, 5, 6 and 2,995 more"
+	More    int    // rows not listed
+	List    []*failureRow
 }
 
 // htmlCustomer is one line of the per-customer table.
