@@ -33,8 +33,9 @@ const (
 )
 
 // Outcome is the first column of the result workbook: what became of the
-// row, in one word to filter on.
-const Outcome = "outcome"
+// row, in one word to filter on. A file with it is not read back as a
+// result file (see pipeline.OutcomeColumn).
+const Outcome = pipeline.OutcomeColumn
 
 // widthSample is how many rows the column widths are measured on: the
 // rows are held until then, since a stream's widths come before its rows.
