@@ -267,7 +267,7 @@ func TestStdinToStdout(t *testing.T) {
 		Stdin: strings.NewReader("email\nann@acme.example\n"), Stdout: &stdout, Stderr: &stderr,
 		Getenv: func(string) string { return token },
 	})
-	if code != 0 || !strings.HasPrefix(stdout.String(), "line,email,precheck_result") || !strings.Contains(stdout.String(), "ann@acme.example,passed") {
+	if code != 0 || !strings.HasPrefix(stdout.String(), "precheck_result,message,input_email,line,email,") || !strings.Contains(stdout.String(), "passed,Provisioning preCheck validation successful.,ann@acme.example,2,ann@acme.example,") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}
 }

@@ -35,7 +35,7 @@ func TestExcelResultSpeaksTheInputsDelimiter(t *testing.T) {
 	}
 	body := strings.TrimPrefix(string(raw), "\ufeff")
 	head, _, _ := strings.Cut(body, "\r\n")
-	if !strings.HasPrefix(head, "line;email;precheck_result;") {
+	if !strings.HasPrefix(head, "precheck_result;message;E-Mail;") {
 		t.Errorf("header %q: want ;-delimited, CRLF", head)
 	}
 	r := csv.NewReader(strings.NewReader(body))
@@ -68,7 +68,7 @@ func TestValidateResultIsForPeople(t *testing.T) {
 	}
 	raw, _ := os.ReadFile(out)
 	head, _, _ := strings.Cut(string(raw), "\n")
-	if head != "line,email,precheck_result,message,notes,input_email,package,Team" {
+	if head != "precheck_result,message,input_email,package,Team,line,email,notes" { // the outcome first, the technical ones last
 		t.Errorf("header %q", head)
 	}
 	rows := readCSV(t, out)

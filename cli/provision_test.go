@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -158,7 +159,7 @@ func TestPlanApply(t *testing.T) {
 	lines[2] = strings.Replace(lines[2], "webex_meetings,Ops", "webex_suite,Ops", 1)
 	old := time.Now().Add(-8 * 24 * time.Hour).UTC().Format(time.RFC3339)
 	fields := strings.Split(lines[3], ",")
-	fields[14] = old // checked_at
+	fields[slices.Index(strings.Split(lines[0], ","), "checked_at")] = old
 	lines[3] = strings.Join(fields, ",")
 	os.WriteFile(plan, []byte(strings.Join(lines, "\n")), 0o600)
 

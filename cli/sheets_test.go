@@ -127,7 +127,7 @@ func TestExcelOutput(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	data, _ := os.ReadFile(out)
-	if !bytes.HasPrefix(data, []byte("\xef\xbb\xbfline,")) || !bytes.Contains(data, []byte("\r\n")) {
+	if !bytes.HasPrefix(data, []byte("\xef\xbb\xbfprecheck_result,message,")) || !bytes.Contains(data, []byte("\r\n")) {
 		t.Fatalf("no BOM or CRLF: %q", data[:40])
 	}
 }

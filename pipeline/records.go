@@ -128,6 +128,9 @@ func (s *Source) workbookNotes(r *Row) {
 }
 
 func (s *Source) columnAt(i int) *column.Column {
+	if s.inv != nil && i < len(s.inv) {
+		i = s.inv[i] // the sheet's column to the row's position
+	}
 	if i < len(s.cols) {
 		return s.cols[i]
 	}

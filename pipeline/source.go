@@ -96,6 +96,12 @@ type Source struct {
 	// cols[i] is the column table entry of input position i, nil for a
 	// column we do not use.
 	cols []*column.Column
+	// perm reads a result file whose own columns stand among the tool's
+	// (outcome and message first, as the tool writes them) as if the
+	// tool's came first: position i of a row is the file's cell perm[i].
+	// inv is its inverse (a file's column to a row's position). Both nil
+	// for every other input, whose rows are read as they are.
+	perm, inv []int
 }
 
 // SourceOptions tune how the input is read.
@@ -104,9 +110,9 @@ type SourceOptions struct {
 	// Match maps a header cell to our column name; ok=false keeps the
 	// column only as pass-through data. sheet.Canonical when nil.
 	Match func(header string) (name string, ok bool)
-	// ResultColumns are the columns this tool writes before the input's own:
-	// a file that starts with them is one of our result files given back,
-	// and is read from its original columns.
+	// ResultColumns are the columns this tool writes besides the input's
+	// own: a file that has them (see resultPositions) is one of our result
+	// files given back, and is read from its original columns.
 	ResultColumns []string
 	// RenamePrefix marks an input column renamed in a result file because
 	// its name collides with a result column ("input_" + name).
@@ -162,9 +168,28 @@ func newSource(recs sheet.Records, layout sheet.Layout, samplesOf func(width int
 		src.advance(rec)
 		raw = rec.Cells
 	}
-	h := Header{Raw: raw, Canonical: make([]string, len(raw)), First: resultPrefix(raw, opt.ResultColumns),
+	// Header cells up to the last one with a heading, in the file's order
+	// (the row shape checks see the file's cells).
+	pos := resultPositions(raw, opt.ResultColumns)
+	named, least := len(raw), 1
+	if isPrefix(pos) {
+		least = len(pos) + 1 // one of the input's own at least
+	}
+	for named > least && strings.TrimSpace(raw[named-1]) == "" {
+		named--
+	}
+	samples := samplesOf(len(raw))
+	if !isPrefix(pos) {
+		src.perm = append(pos, ownPositions(len(raw), pos)...)
+		src.inv = make([]int, len(raw))
+		for i, p := range src.perm {
+			src.inv[p] = i
+		}
+		raw, samples = permute(raw, src.perm), permute(samples, src.perm)
+	}
+	h := Header{Raw: raw, Canonical: make([]string, len(raw)), First: len(pos),
 		Delimiter: layout.Delimiter, TrailingEmpty: layout.TrailingEmpty, Line: src.row}
-	h.Samples = samplesOf(len(raw))
+	h.Samples = samples
 	seen := map[string]int{}
 	for i := h.First; i < len(raw); i++ {
 		cell := raw[i]
@@ -176,7 +201,7 @@ func newSource(recs sheet.Records, layout sheet.Layout, samplesOf func(width int
 			continue
 		}
 		if j, dup := seen[name]; dup {
-			return nil, &InputError{Line: h.Line, Msg: fmt.Sprintf("columns %d (%q) and %d (%q) both mean %s: remove or rename one", j+1, raw[j], i+1, raw[i], name)}
+			return nil, &InputError{Line: h.Line, Msg: fmt.Sprintf("columns %d (%q) and %d (%q) both mean %s: remove or rename one", src.fileColumn(j)+1, raw[j], src.fileColumn(i)+1, raw[i], name)}
 		}
 		seen[name] = i
 		h.Canonical[i] = name
@@ -198,10 +223,6 @@ func newSource(recs sheet.Records, layout sheet.Layout, samplesOf func(width int
 			cols[i] = &column.Table[j]
 		}
 	}
-	named := len(raw)
-	for named > h.First+1 && strings.TrimSpace(raw[named-1]) == "" {
-		named--
-	}
 	src.header, src.named, src.email, src.cols = h, named, seen["email"], cols
 	return src, nil
 }
@@ -216,18 +237,78 @@ func (s *Source) advance(rec sheet.Record) (gap int) {
 	return gap
 }
 
-// resultPrefix is how many leading cells are our own result columns (any
-// of result, in any order: each command writes its own set); a file counts
-// as a result file only if it starts with line, email and precheck_result.
-func resultPrefix(raw, result []string) int {
-	if len(raw) < 3 || raw[0] != "line" || raw[1] != "email" || raw[2] != "precheck_result" {
-		return 0
+// resultPositions are the positions of the tool's own columns (any of
+// result: each command writes its own set) in a result file given back as
+// input, wherever they stand: first, as files were written before, or
+// around the person's columns, as they are now. A file counts as a result
+// file only if it names line, email and precheck_result, exactly as the
+// tool writes them (a person's column of the same name is written
+// input_<name>), and has no outcome column. nil for any other file.
+func resultPositions(raw, result []string) []int {
+	var pos []int
+	named := map[string]bool{}
+	for i, c := range raw {
+		if slices.Contains(result, c) {
+			pos = append(pos, i)
+			named[c] = true
+		}
 	}
-	n := 0
-	for n < len(raw) && slices.Contains(result, raw[n]) {
-		n++
+	if !named["line"] || !named["email"] || !named["precheck_result"] || slices.Contains(raw, OutcomeColumn) {
+		return nil
 	}
-	return n
+	return pos
+}
+
+// OutcomeColumn is the first column of the tool's result workbook: a
+// sheet that has it is for people, and is read as a new sheet, not as a
+// result file.
+const OutcomeColumn = "outcome"
+
+// isPrefix reports whether pos are the first len(pos) positions: the
+// tool's columns first, as result files were written before the person's
+// columns moved to the front.
+func isPrefix(pos []int) bool {
+	for i, p := range pos {
+		if p != i {
+			return false
+		}
+	}
+	return true
+}
+
+// ownPositions are the positions of a header of width cells that are not
+// in pos (sorted): the input's own columns, in their order.
+func ownPositions(width int, pos []int) []int {
+	var out []int
+	for i := range width {
+		if _, found := slices.BinarySearch(pos, i); !found {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// permute returns cells in the order perm gives; a short row's missing
+// cells are empty, and cells past perm's width stay at the end, in order.
+func permute[T any](cells []T, perm []int) []T {
+	out := make([]T, len(perm), max(len(perm), len(cells)))
+	for i, p := range perm {
+		if p < len(cells) {
+			out[i] = cells[p]
+		}
+	}
+	if len(cells) > len(perm) {
+		out = append(out, cells[len(perm):]...)
+	}
+	return out
+}
+
+// fileColumn is the file's column (0-based) of a row's position i.
+func (s *Source) fileColumn(i int) int {
+	if s.perm != nil && i < len(s.perm) {
+		return s.perm[i]
+	}
+	return i
 }
 
 // headerShape says what a header without an email column holds, and how
@@ -328,6 +409,9 @@ func (s *Source) next() ([]string, string, error) {
 		if len(rec) != width {
 			first := s.header.First
 			problem = fmt.Sprintf("this row has %d cells but the header has %d: check for an unquoted delimiter or a missing cell", len(rec)-first, width-first)
+		}
+		if s.perm != nil {
+			rec = permute(rec, s.perm)
 		}
 		return rec, problem, nil
 	}

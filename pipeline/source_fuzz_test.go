@@ -22,6 +22,8 @@ func FuzzSource(f *testing.F) {
 	}
 	f.Add([]byte("email\n\"a@b.c\n"), byte(';'))
 	f.Add([]byte("line,email,precheck_result,x\n2,a@b.example,passed,'=1\n"), byte(','))
+	// the order written now: the person's columns among the tool's; a short and a long row
+	f.Add([]byte("precheck_result,x,input_email,line,email\npassed,'=1,a@b.example,2\nok,y,b@b.example,3,b@b.example,extra\n"), byte(','))
 	f.Fuzz(func(t *testing.T, data []byte, delim byte) {
 		r, _, err := sheet.Decode(bytesReader(data))
 		if err != nil {

@@ -19,7 +19,8 @@ import (
 	"github.com/wholesale-batch/wholesale-batch/sheet"
 )
 
-// Columns are the result columns, in this order, before the input's own.
+// Columns are the result columns, in this order (the outcome and message
+// go before the input's own, the others after: see Header).
 var Columns = []string{
 	"line", "email", "precheck_result", "provision_result", "http_status",
 	"info_codes", "error_codes", "message", "tracking_id", "attempts",
@@ -35,8 +36,9 @@ const (
 	RemoveResult     = command.RemoveColumn
 )
 
-// AllColumns are every result column any command writes: a file whose
-// leading cells are among them is a result file given back as input.
+// AllColumns are every result column any command writes: a file that has
+// line, email and precheck_result among them, wherever they stand, is a
+// result file given back as input.
 var AllColumns = append(append([]string{}, Columns...), command.ExtraColumns()...)
 
 // cell is the value of result column name that cmd writes for r: a step's
@@ -62,8 +64,9 @@ const RenamePrefix = "input_"
 
 // CSVOptions shape the result file.
 type CSVOptions struct {
-	// InputHeader is the input's own header: its columns follow the result
-	// columns, so a person sees their data beside each result.
+	// InputHeader is the input's own header: its columns follow the
+	// outcome and the message, so a person sees their data beside each
+	// result, and come before the technical columns.
 	InputHeader []string
 	// Excel writes a UTF-8 BOM and CRLF line ends, the Delimiter, and
 	// phone numbers as ="+1..." so Excel keeps the plus and every digit.
@@ -80,7 +83,8 @@ type CSVOptions struct {
 type CSVWriter struct {
 	w      *csv.Writer
 	opt    CSVOptions
-	cols   []string // the result columns before the input's: Columns less the command's Omits, then its Extra
+	lead   []string // the result columns before the input's: the outcome and message
+	tail   []string // those after: the rest of Columns less the command's Omits, then its Extra
 	record []string
 }
 
@@ -98,8 +102,8 @@ func NewCSVWriter(w io.Writer, opt CSVOptions) (*CSVWriter, error) {
 	if opt.Excel && opt.Delimiter != 0 {
 		cw.w.Comma = opt.Delimiter
 	}
+	cw.lead, cw.tail = split(opt.Command)
 	header := Header(opt.Command, opt.InputHeader)
-	cw.cols = header[:len(header)-len(opt.InputHeader)]
 	cw.record = make([]string, len(header))
 	for i, h := range header {
 		cw.record[i] = sheet.SafeCell(h, false)
@@ -110,11 +114,14 @@ func NewCSVWriter(w io.Writer, opt CSVOptions) (*CSVWriter, error) {
 	return cw, nil
 }
 
-// Header is the result file's header for an input header: the result
-// columns cmd fills and its extra ones, then the input's columns, renamed
-// where a name is taken.
+// Header is the result file's header for an input header, in the order a
+// person reads it: the command's outcome column and the message, then the
+// input's columns (renamed where a name is taken), then the other result
+// columns cmd fills and its extra ones. A file read back is known by
+// these names wherever they stand (pipeline.SourceOptions.ResultColumns).
 func Header(cmd *command.Command, input []string) []string {
-	out := append(resultColumns(cmd), cmd.Extra...)
+	lead, tail := split(cmd)
+	out := slices.Clone(lead)
 	taken := map[string]bool{}
 	for _, c := range AllColumns {
 		taken[c] = true
@@ -127,7 +134,24 @@ func Header(cmd *command.Command, input []string) []string {
 		taken[name] = true
 		out = append(out, name)
 	}
-	return out
+	return append(out, tail...)
+}
+
+// split is cmd's result columns before the input's (its outcome column,
+// then message) and after (the others, in Columns' order, then Extra).
+func split(cmd *command.Command) (lead, tail []string) {
+	all := append(resultColumns(cmd), cmd.Extra...)
+	for _, c := range []string{cmd.Last().Column, "message"} {
+		if slices.Contains(all, c) && !slices.Contains(lead, c) {
+			lead = append(lead, c)
+		}
+	}
+	for _, c := range all {
+		if !slices.Contains(lead, c) {
+			tail = append(tail, c)
+		}
+	}
+	return lead, tail
 }
 
 // resultColumns are the Columns cmd fills, in their order.
@@ -181,14 +205,22 @@ func value(cmd *command.Command, name string, r pipeline.Result) string {
 // are neutralised: a result file must be safe to open.
 func (cw *CSVWriter) Write(r pipeline.Result) error {
 	rec := cw.record[:0]
-	for _, c := range cw.cols {
+	for _, c := range cw.lead {
 		rec = append(rec, value(cw.opt.Command, c, r))
 	}
-	rec = append(rec, r.Row.Raw...)
-	// A ragged short row is padded so every line has the header's width.
-	for len(rec) < len(cw.cols)+len(cw.opt.InputHeader) {
+	// A ragged row's own cells fill the input's columns, a short one padded;
+	// the cells past them (a long one's) go last, after every result
+	// column, so none of those shifts.
+	n := len(cw.opt.InputHeader)
+	own := r.Row.Raw[:min(n, len(r.Row.Raw))]
+	rec = append(rec, own...)
+	for range n - len(own) {
 		rec = append(rec, "")
 	}
+	for _, c := range cw.tail {
+		rec = append(rec, value(cw.opt.Command, c, r))
+	}
+	rec = append(rec, r.Row.Raw[len(own):]...)
 	for i := range rec {
 		rec[i] = cw.cell(rec[i])
 	}

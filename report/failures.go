@@ -18,7 +18,7 @@ const DefaultFailureRows = 5000
 
 // Bounds of the grouping: the page lists at most maxKinds kinds of problem
 // and, under each, its first rowsPerKind rows and firstLines line numbers;
-// the rest are counted, and the page points to the result CSV for them. So
+// the rest are counted, and the page points to the result file for them. So
 // the page does not grow with the number of rows: 3,000 rows with one
 // problem read as that problem, once, with its count.
 const (
@@ -39,7 +39,7 @@ const (
 // Failures collects the rows that did not pass, for the HTML report, in
 // bounded memory: it groups them by kind of problem (see Issues), counts
 // every row of each group, and keeps the first few rows of each, which the
-// page lists under the group; it points to the result CSV for the others.
+// page lists under the group; it points to the result file for the others.
 // Feed it every result, in the order written (from the sink, like Summary);
 // it picks the rows itself. It is not safe for concurrent use.
 type Failures struct {
@@ -267,7 +267,7 @@ func (g *group) public() Group {
 	if g.fixVaried {
 		fix = generic(g.fix, false)
 		if g.Outcome == "" {
-			fix = "See the result CSV"
+			fix = "See the result file"
 		}
 	}
 	return Group{Outcome: g.Outcome, Label: g.Label, Words: words, Fix: fix, Rows: g.rows, Lines: slices.Clone(g.lines), Listed: len(g.list)}

@@ -267,7 +267,7 @@ func TestHTMLSameProblem(t *testing.T) {
 	if n := strings.Count(rows, "<tr><td"); n != 20 {
 		t.Errorf("%d rows listed, want the first 20", n)
 	}
-	if !strings.Contains(rows, "and 2,980 more rows: see the result CSV (results-2025-06-01.csv).") {
+	if !strings.Contains(rows, "and 2,980 more rows: see the result file (results-2025-06-01.csv).") {
 		t.Error("the page does not say how many rows it left out")
 	}
 	// The page opens with what to fix, before the counts and charts.

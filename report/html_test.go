@@ -156,7 +156,7 @@ func TestHTMLBounded(t *testing.T) {
 	if fails.Total() != 12348 || fails.Dropped() != 12345 {
 		t.Errorf("Failures: %d rows, %d dropped; want 12348 and 12345", fails.Total(), fails.Dropped())
 	}
-	if !strings.Contains(page, "and 12,345 more rows: see the result CSV (results-2025-06-01.csv).") {
+	if !strings.Contains(page, "and 12,345 more rows: see the result file (results-2025-06-01.csv).") {
 		t.Error("the page does not say how many rows it left out")
 	}
 	if n := strings.Count(page, "<td class=\"n\">"); n != 1+3+4+1 { // 1 kind, 3 rows, 4 outcome bars, 1 code bar

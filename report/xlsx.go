@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -32,8 +33,9 @@ const (
 )
 
 // Outcome is the first column of the result workbook: what became of the
-// row, in one word to filter on.
-const Outcome = "outcome"
+// row, in one word to filter on. A file with it is not read back as a
+// result file (see pipeline.OutcomeColumn).
+const Outcome = pipeline.OutcomeColumn
 
 // widthSample is how many rows the column widths are measured on: the
 // rows are held until then, since a stream's widths come before its rows.
@@ -61,12 +63,15 @@ type XLSXWriter struct {
 	f       *excelize.File
 	sw      *excelize.StreamWriter
 	header  []string
-	cols    []string // the technical columns, after the person's
-	held    [][]any  // the first rows, until the widths are known
-	started bool     // the widths are set and rows stream
-	row     int      // the last sheet row written
-	fills   map[string]int
-	text    int // the style of a plain text cell
+	cols    []string       // the technical columns, after the person's
+	held    [][]any        // the first rows, until the widths are known
+	started bool           // the widths are set and rows stream
+	wrapAt  int            // the message column's width, in characters
+	row     int            // the last sheet row written
+	fills   map[string]int // the outcome cell's style, by outcome
+	wraps   map[string]int // the message cell's: the fill, wrapping at the width's bound
+	text    int            // the style of a plain text cell
+	num     int            // of a number cell
 	sum     *Summary
 	counts  map[string]int
 }
@@ -78,7 +83,7 @@ func NewXLSXWriter(w io.Writer, opt XLSXOptions) (*XLSXWriter, error) {
 	// it: at 1,000,000 rows that is 60 MB more. Its zip writer goes
 	// straight to w instead, and the buffer stays empty.
 	f.ZipWriter = func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) }
-	x := &XLSXWriter{w: w, opt: opt, f: f, fills: map[string]int{}, sum: NewSummary(opt.Command), counts: map[string]int{}}
+	x := &XLSXWriter{w: w, opt: opt, f: f, fills: map[string]int{}, wraps: map[string]int{}, sum: NewSummary(opt.Command), counts: map[string]int{}}
 	if err := x.start(); err != nil {
 		_ = f.Close()
 		return nil, err
@@ -94,15 +99,32 @@ func (x *XLSXWriter) start() error {
 	if x.sw, err = x.f.NewStreamWriter(ResultsSheet); err != nil {
 		return err
 	}
-	if x.text, err = x.f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
+	// Cells align at the top: a wrapped message makes its row taller, and
+	// the row's other cells then read on its first line.
+	top := &excelize.Alignment{Vertical: "top"}
+	if x.text, err = x.f.NewStyle(&excelize.Style{NumFmt: 49, Alignment: top}); err != nil {
 		return err
 	}
-	for outcome, colour := range outcomeColours {
-		id, err := x.f.NewStyle(&excelize.Style{NumFmt: 49, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}}})
+	if x.num, err = x.f.NewStyle(&excelize.Style{Alignment: top}); err != nil {
+		return err
+	}
+	if x.wraps[""], err = x.f.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}); err != nil {
+		return err
+	}
+	// in a fixed order, so the style ids are the same each run
+	for _, outcome := range slices.Sorted(maps.Keys(outcomeColours)) {
+		fill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{outcomeColours[outcome]}}
+		id, err := x.f.NewStyle(&excelize.Style{NumFmt: 49, Fill: fill, Alignment: top})
 		if err != nil {
 			return err
 		}
 		x.fills[outcome] = id
+		// the message wraps at the column's bound (60), so a long one is
+		// read whole, not cut by the next cell
+		if id, err = x.f.NewStyle(&excelize.Style{NumFmt: 49, Fill: fill, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}); err != nil {
+			return err
+		}
+		x.wraps[outcome] = id
 	}
 	x.header = XLSXHeader(x.opt.Command, x.opt.InputHeader)
 	x.cols = x.technical()
@@ -182,8 +204,12 @@ func (x *XLSXWriter) Write(r pipeline.Result) error {
 	if !ok {
 		fill = x.text
 	}
+	wrap, ok := x.wraps[outcome]
+	if !ok {
+		wrap = x.wraps[""]
+	}
 	rec := make([]any, 0, len(x.header))
-	rec = append(rec, excelize.Cell{StyleID: fill, Value: outcome}, excelize.Cell{StyleID: fill, Value: clip(r.Message)})
+	rec = append(rec, excelize.Cell{StyleID: fill, Value: outcome}, excelize.Cell{StyleID: wrap, Value: clip(r.Message)})
 	n := len(x.opt.InputHeader)
 	for i := range n {
 		v := ""
@@ -195,12 +221,12 @@ func (x *XLSXWriter) Write(r pipeline.Result) error {
 	for _, c := range x.cols {
 		switch c {
 		case "line": // numbers stay numbers, so they sort
-			rec = append(rec, r.Row.Line)
+			rec = append(rec, excelize.Cell{StyleID: x.num, Value: r.Row.Line})
 		case "attempts":
-			rec = append(rec, r.Attempts)
+			rec = append(rec, excelize.Cell{StyleID: x.num, Value: r.Attempts})
 		case "http_status":
 			if r.HTTPStatus != 0 {
-				rec = append(rec, r.HTTPStatus)
+				rec = append(rec, excelize.Cell{StyleID: x.num, Value: r.HTTPStatus})
 			} else {
 				rec = append(rec, nil)
 			}
@@ -259,9 +285,15 @@ func (x *XLSXWriter) release() error {
 			}
 		}
 	}
-	for i, w := range width {
-		if err := x.sw.SetColWidth(i+1, i+1, float64(min(max(w+2, 8), 60))); err != nil {
+	// from the last column: excelize puts each before those set, and a
+	// sheet's columns go in ascending order
+	for i, w := range slices.Backward(width) {
+		w = min(max(w+2, 8), 60)
+		if err := x.sw.SetColWidth(i+1, i+1, float64(w)); err != nil {
 			return err
+		}
+		if i == 1 {
+			x.wrapAt = w
 		}
 	}
 	if err := x.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
@@ -300,7 +332,46 @@ func (x *XLSXWriter) put(rec []any) error {
 	}
 	x.row++
 	cell, _ := excelize.CoordinatesToCellName(1, x.row)
+	// A row is as tall as its wrapped message: neither Excel nor
+	// LibreOffice sizes a row on opening, so a long message would show
+	// one line of itself.
+	if m, ok := rec[1].(excelize.Cell); ok && x.row > 1 {
+		if s, _ := m.Value.(string); s != "" {
+			if n := wrappedLines(s, x.wrapAt); n > 1 {
+				return x.sw.SetRow(cell, rec, excelize.RowOpts{Height: float64(15 * min(n, 27))})
+			}
+		}
+	}
 	return x.sw.SetRow(cell, rec)
+}
+
+// wrappedLines is how many lines s takes wrapped at words in a column
+// width characters wide: a proportional font fits a few more, so it errs
+// on the tall side.
+func wrappedLines(s string, width int) int {
+	width = max(width-1, 1)
+	lines := 0
+	for para := range strings.SplitSeq(s, "\n") {
+		lines++
+		n := 0
+		for _, w := range strings.Fields(para) {
+			l := utf8.RuneCountInString(w)
+			switch {
+			case n == 0:
+				n = l
+			case n+1+l <= width:
+				n += 1 + l
+			default:
+				lines++
+				n = l
+			}
+			for n > width { // a word longer than the line breaks anywhere
+				lines++
+				n -= width
+			}
+		}
+	}
+	return lines
 }
 
 // Flush ends the Results sheet, adds the Summary sheet and writes the

@@ -40,3 +40,24 @@ func TestXLSXHeader(t *testing.T) {
 		t.Errorf("header\n%s\nwant it to start\n%s", got, want)
 	}
 }
+
+// TestWrappedLines counts a message's lines as its column wraps it, so its
+// row is made tall enough to read it whole.
+func TestWrappedLines(t *testing.T) {
+	for _, c := range []struct {
+		s     string
+		width int
+		want  int
+	}{
+		{"short", 60, 1},                     // fits
+		{"aaaa bbbb cccc", 10, 2},            // "aaaa bbbb" then "cccc"
+		{"aaaa bbbb", 10, 1},                 // exactly the line (width-1)
+		{strings.Repeat("x", 25), 10, 3},     // a long word breaks anywhere
+		{"one\ntwo", 60, 2},                  // a line break starts a line
+		{strings.Repeat("word ", 60), 60, 5}, // 12 words in 59 characters, 60 words
+	} {
+		if got := wrappedLines(c.s, c.width); got != c.want {
+			t.Errorf("wrappedLines(%q, %d) = %d, want %d", c.s, c.width, got, c.want)
+		}
+	}
+}

@@ -5,10 +5,12 @@
 # built-in sandbox API on samples/subscribers.csv) with --report, then runs a
 # generated file of a few thousand rows that share one problem, and renders
 # both reports with headless Chromium at a desktop width (1280) and a phone
-# width (390). Prints the paths of the pages and the PNGs; open them.
+# width (390), and the README's workbook walk-through (samples/sales.xlsx).
+# Prints the paths of the pages and the PNGs; open them.
 #
 #   scripts/render-report.sh [OUTDIR]     # default: a new temporary folder
 #   DOCS=1 scripts/render-report.sh       # also refresh the README's screenshots in docs/
+#                                         # (the workbook's with LibreOffice and pdftoppm)
 #
 # Env: CHROMIUM (default chromium), ROWS (default 3000), HEIGHT (default 1600).
 # A screenshot is the window: HEIGHT crops it.
@@ -54,6 +56,14 @@ run precheck --sandbox --input subscribers.csv --output results.csv --report "$o
 } >"$work/same.csv"
 run validate --input same.csv --output same-results.csv --report "$out/same-problem.html" --overwrite
 
+# 3. The README's workbook walk-through, as it says: samples/sales.xlsx
+#    validated into checked.xlsx and checked.html.
+mkdir -p "$work/samples"
+cp samples/sales.xlsx "$work/samples/"
+run validate --input samples/sales.xlsx --output checked.xlsx --report checked.html --overwrite
+cp "$work/checked.html" "$out/sales.html"
+cp "$work/checked.xlsx" "$out/sales.xlsx"
+
 shot() { # shot PAGE WIDTH PNG
 	local profile
 	profile=$(mktemp -d "$work/chromium.XXXXXX")
@@ -64,7 +74,18 @@ shot() { # shot PAGE WIDTH PNG
 	[ -s "$3" ] || { echo "render-report: no screenshot for $1" >&2; exit 1; }
 }
 
-for page in sample same-problem; do
+# book XLSX PNG: the workbook's first sheet as LibreOffice prints it on one
+# page (SinglePageSheets: no page breaks), its left part: the outcome, the
+# message and the person's columns, as a screen shows them on opening.
+book() {
+	soffice --headless --convert-to 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}' \
+		--outdir "$work" "$1" >/dev/null 2>&1
+	local pdf=$work/$(basename "${1%.xlsx}").pdf
+	[ -s "$pdf" ] || { echo "render-report: LibreOffice did not print $1" >&2; exit 1; }
+	pdftoppm -png -r 90 -f 1 -l 1 -x 0 -y 0 -W 1600 -H 600 -singlefile "$pdf" "${2%.png}"
+}
+
+for page in sample same-problem sales; do
 	shot "$out/$page.html" 1280 "$out/$page-desktop.png"
 	shot "$out/$page.html" 390 "$out/$page-phone.png"
 done
@@ -75,7 +96,13 @@ if [ "${DOCS:-}" = 1 ]; then
 	mkdir -p docs
 	height=1000 shot "$out/same-problem.html" 1280 docs/report-desktop.png
 	height=1500 shot "$out/sample.html" 390 docs/report-phone.png
-	ls -l docs/report-*.png | awk '{print $5, $NF}'
+	height=1060 shot "$out/sales.html" 1280 docs/sales-report.png
+	if command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then
+		book "$out/sales.xlsx" docs/sales-workbook.png
+	else
+		echo "render-report: docs/sales-workbook.png needs LibreOffice and poppler (apt-get install libreoffice-calc-nogui poppler-utils)" >&2
+	fi
+	ls -l docs/report-*.png docs/sales-*.png | awk '{print $5, $NF}'
 fi
 
 ls -l "$out"/*.html "$out"/*.png | awk '{print $5, $NF}'
