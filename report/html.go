@@ -299,8 +299,9 @@ func splitOperator(fix string) (person, operator string) {
 	return join(p), join(o)
 }
 
-// validNotSent labels validate's rows that passed the offline checks.
-const validNotSent = "valid, not sent"
+// validNotSent labels validate's rows that passed the offline checks, in
+// the words of its summary and its lead.
+const validNotSent = "ok to send"
 
 // exitMeanings follow the README's exit code table.
 var exitMeanings = map[int]string{
